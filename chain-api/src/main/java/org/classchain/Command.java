@@ -1,0 +1,63 @@
+package org.classchain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * One thing the teacher asks the targeted peers to do: run module {@code module} with
+ * {@code args}, unless {@code notAfter} has passed by the time a peer sees it.
+ *
+ * <p>Instants are kept to the millisecond, the precision of the canonical encoding; argument
+ * keys are kept sorted.
+ */
+public record Command(UUID id, String module, Target target, Map<String, String> args, Instant notAfter) {
+
+    /** How long a command stays valid when the sender does not say. */
+    public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
+    /** The longest a command may stay valid. */
+    public static final Duration MAX_TTL = Duration.ofDays(7);
+
+    private static final Pattern MODULE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,63}");
+
+    /** Checks the fields and copies the arguments into a sorted, unmodifiable map. */
+    public Command {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(notAfter, "notAfter");
+        if (!isValidModuleName(module)) {
+            throw new IllegalArgumentException("a module name is 1-64 of a-z, 0-9 and '-', starting with a letter: " + module);
+        }
+        TreeMap<String, String> sorted = new TreeMap<>();
+        for (Map.Entry<String, String> e : args.entrySet()) {
+            sorted.put(Objects.requireNonNull(e.getKey(), "argument name"),
+                    Objects.requireNonNull(e.getValue(), "argument value"));
+        }
+        args = Collections.unmodifiableSortedMap(sorted);
+        notAfter = notAfter.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** A new command with a random id, valid for {@code ttl} from {@code now}. */
+    public static Command create(String module, Target target, Map<String, String> args, Instant now, Duration ttl) {
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
+            throw new IllegalArgumentException("a command's time to live is between 1 ms and " + MAX_TTL + ", not " + ttl);
+        }
+        return new Command(UUID.randomUUID(), module, target, args, now.plus(ttl));
+    }
+
+    /** Whether {@code name} is a well-formed module name. */
+    public static boolean isValidModuleName(String name) {
+        return name != null && MODULE_NAME.matcher(name).matches();
+    }
+
+    /** Whether this command has expired at {@code now}. */
+    public boolean isExpiredAt(Instant now) {
+        return now.isAfter(notAfter);
+    }
+}

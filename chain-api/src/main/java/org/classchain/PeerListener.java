@@ -1,0 +1,27 @@
+package org.classchain;
+
+/**
+ * Callbacks from a peer. Every method has an empty default, so a listener implements only
+ * what it needs.
+ *
+ * <p>Called on the peer's own threads, in chain order for blocks; a listener must return
+ * quickly and must not throw (what it throws is logged and otherwise ignored).
+ */
+public interface PeerListener {
+
+    /** A block joined the best chain (also when it joins through a reorg). */
+    default void blockAppended(Block block) {
+    }
+
+    /** Blocks left the best chain in a reorg; their commands are re-queued by their miner. */
+    default void blockDetached(Block block) {
+    }
+
+    /** This peer dispatched a command and produced this receipt. */
+    default void commandDispatched(Command command, Receipt receipt) {
+    }
+
+    /** A receipt from another peer reached this one (at the teacher's hosts). */
+    default void receiptReceived(Receipt receipt) {
+    }
+}

@@ -1,0 +1,15 @@
+package org.classchain;
+
+/** What a targeted peer did with a command. */
+public enum ReceiptStatus {
+    /** The module ran and reported success. */
+    EXECUTED,
+    /** The module ran and reported failure, threw, or timed out. */
+    FAILED,
+    /** The peer's local policy refuses this module. */
+    REFUSED,
+    /** The command's {@code notAfter} had passed when the peer saw it. */
+    EXPIRED,
+    /** The peer has no module of that name. */
+    UNKNOWN_MODULE
+}

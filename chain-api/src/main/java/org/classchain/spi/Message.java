@@ -1,0 +1,248 @@
+package org.classchain.spi;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.classchain.Account;
+import org.classchain.Block;
+import org.classchain.Command;
+import org.classchain.Grant;
+import org.classchain.Hash;
+import org.classchain.Head;
+import org.classchain.NodeKey;
+import org.classchain.Receipt;
+import org.classchain.Role;
+
+/**
+ * Everything peers say to each other, and the client requests that may be relayed through
+ * them. Each request has one reply type; any request may instead be answered by
+ * {@link Rejected}. A transport maps these onto its wire format (the Jetty transport onto the
+ * REST routes of {@code /api/v1}).
+ */
+public sealed interface Message {
+
+    /** Handshake: who is asking to join or to be a neighbour. Reply: {@link Welcome}. */
+    record Hello(String nodeId, NodeKey publicKey, String address, String fingerprint) implements Message {
+        /** Checks that nothing is missing. */
+        public Hello {
+            Objects.requireNonNull(nodeId, "nodeId");
+            Objects.requireNonNull(publicKey, "publicKey");
+            Objects.requireNonNull(address, "address");
+            fingerprint = fingerprint == null ? "" : fingerprint;
+        }
+    }
+
+    /**
+     * Handshake reply.
+     *
+     * @param nodeId the answering peer's node id
+     * @param chainId its chain id, or null if it hosts no chain yet
+     * @param genesisHash its genesis hash, or null
+     * @param head its head, or null
+     * @param neighbour whether it took the caller as a neighbour
+     * @param peers a sample of addresses it knows
+     */
+    record Welcome(String nodeId, String chainId, Hash genesisHash, Head head, boolean neighbour,
+                   List<String> peers) implements Message {
+        /** Copies the peer list. */
+        public Welcome {
+            Objects.requireNonNull(nodeId, "nodeId");
+            peers = List.copyOf(peers);
+        }
+    }
+
+    /** A block announced by a neighbour. Reply: {@link Ack}. */
+    record BlockAnnouncement(Block block, String senderAddress) implements Message {
+        /** Checks that nothing is missing. */
+        public BlockAnnouncement {
+            Objects.requireNonNull(block, "block");
+        }
+    }
+
+    /** Asks for up to {@code limit} best-chain blocks from height {@code from}. Reply: {@link Blocks}. */
+    record GetBlocks(long from, int limit) implements Message {
+    }
+
+    /** Asks for one block by hash. Reply: {@link Blocks} with zero or one block. */
+    record GetBlock(Hash hash) implements Message {
+        /** Checks that nothing is missing. */
+        public GetBlock {
+            Objects.requireNonNull(hash, "hash");
+        }
+    }
+
+    /** A page of blocks. */
+    record Blocks(List<Block> blocks) implements Message {
+        /** Copies the list. */
+        public Blocks {
+            blocks = List.copyOf(blocks);
+        }
+    }
+
+    /** Asks for the peer's head. Reply: {@link HeadReply}. */
+    record GetHead() implements Message {
+    }
+
+    /** A peer's head. */
+    record HeadReply(Head head) implements Message {
+    }
+
+    /** Receipts travelling to the teacher's hosts. Reply: {@link Ack}. */
+    record Receipts(List<Receipt> receipts) implements Message {
+        /** Copies the list. */
+        public Receipts {
+            receipts = List.copyOf(receipts);
+        }
+    }
+
+    /** Generic acknowledgement. */
+    record Ack(String detail) implements Message {
+    }
+
+    /**
+     * A refusal: the request was understood and turned down, or was malformed.
+     *
+     * @param code an HTTP-like status: 400 malformed, 401 bad credentials, 403 not allowed,
+     *             404 unknown, 409 conflict, 422 invalid block, 429 slow down, 503 unavailable
+     * @param reason what was wrong, for a person
+     * @param retryAfterSeconds when to try again (for 429), else 0
+     */
+    record Rejected(int code, String reason, long retryAfterSeconds) implements Message {
+        /** A refusal without a retry hint. */
+        public static Rejected of(int code, String reason) {
+            return new Rejected(code, reason, 0);
+        }
+    }
+
+    // ---- delegated authentication (DESIGN 5): the same messages from a client or a relay ----
+
+    /** Marker for requests that go to an account's host. */
+    sealed interface AuthRequest extends Message permits AuthStart, AuthFinish, GrantRequest, LoginRequest {
+        /** The account the request is for. */
+        String username();
+    }
+
+    /** SRP-6a round one: the client's public value A. Reply: {@link AuthChallenge}. */
+    record AuthStart(String username, byte[] clientPublic) implements AuthRequest {
+        /** Copies A. */
+        public AuthStart {
+            Objects.requireNonNull(username, "username");
+            clientPublic = clientPublic.clone();
+        }
+
+        /** A copy of A. */
+        @Override
+        public byte[] clientPublic() {
+            return clientPublic.clone();
+        }
+    }
+
+    /** SRP-6a round one reply: the session, the PBKDF2 salt and iterations, and the host's B. */
+    record AuthChallenge(String session, byte[] salt, int iterations, byte[] serverPublic) implements Message {
+        /** Copies the arrays. */
+        public AuthChallenge {
+            salt = salt.clone();
+            serverPublic = serverPublic.clone();
+        }
+
+        /** A copy of the salt. */
+        @Override
+        public byte[] salt() {
+            return salt.clone();
+        }
+
+        /** A copy of B. */
+        @Override
+        public byte[] serverPublic() {
+            return serverPublic.clone();
+        }
+    }
+
+    /** SRP-6a round two: the client's evidence M1. Reply: {@link AuthConfirmed}. */
+    record AuthFinish(String username, String session, byte[] clientEvidence) implements AuthRequest {
+        /** Copies M1. */
+        public AuthFinish {
+            clientEvidence = clientEvidence.clone();
+        }
+
+        /** A copy of M1. */
+        @Override
+        public byte[] clientEvidence() {
+            return clientEvidence.clone();
+        }
+    }
+
+    /** The host's evidence M2 (the client checks it) and when the session ends if idle. */
+    record AuthConfirmed(byte[] serverEvidence, Role role, Instant expiresAt) implements Message {
+        /** Copies M2. */
+        public AuthConfirmed {
+            serverEvidence = serverEvidence.clone();
+        }
+
+        /** A copy of M2. */
+        @Override
+        public byte[] serverEvidence() {
+            return serverEvidence.clone();
+        }
+    }
+
+    /**
+     * A MAC'd batch asking the host for a grant: {@code mac = HMAC-SHA256(K, counter | batch)}.
+     * Reply: {@link GrantIssued}.
+     */
+    record GrantRequest(String username, String session, long counter, List<Command> commands,
+                        List<Account> accounts, byte[] mac) implements AuthRequest {
+        /** Copies the lists and the MAC. */
+        public GrantRequest {
+            commands = List.copyOf(commands);
+            accounts = List.copyOf(accounts);
+            mac = mac.clone();
+        }
+
+        /** A copy of the MAC. */
+        @Override
+        public byte[] mac() {
+            return mac.clone();
+        }
+    }
+
+    /** The host's grant for a batch. */
+    record GrantIssued(Grant grant) implements Message {
+    }
+
+    /**
+     * Signs a person in at a peer (the roster): {@code mac = HMAC-SHA256(K, counter | "login:" + peerNodeId)}.
+     * Reply: {@link Ack}.
+     */
+    record LoginRequest(String username, String session, long counter, String peerNodeId, byte[] mac)
+            implements AuthRequest {
+        /** Copies the MAC. */
+        public LoginRequest {
+            mac = mac.clone();
+        }
+
+        /** A copy of the MAC. */
+        @Override
+        public byte[] mac() {
+            return mac.clone();
+        }
+    }
+
+    /**
+     * An auth request relayed towards a host of the account, hop by hop. Reply: whatever the host
+     * answered, relayed back unchanged.
+     *
+     * @param relayId dedupes the same relay arriving by two paths
+     * @param hostNodeId the host it is for
+     * @param hopsLeft decremented at each hop; dropped at 0
+     */
+    record AuthRelay(UUID relayId, String hostNodeId, int hopsLeft, AuthRequest request) implements Message {
+        /** Checks that nothing is missing. */
+        public AuthRelay {
+            Objects.requireNonNull(relayId, "relayId");
+            Objects.requireNonNull(hostNodeId, "hostNodeId");
+            Objects.requireNonNull(request, "request");
+        }
+    }
+}

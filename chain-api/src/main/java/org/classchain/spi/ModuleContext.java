@@ -1,0 +1,25 @@
+package org.classchain.spi;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a module sees of the peer that runs it. Host services (a desktop, an inbox folder, a
+ * process table) are looked up by type and are absent where the machine cannot provide them,
+ * a headless one say: a module degrades, it does not fail to load.
+ */
+public interface ModuleContext {
+
+    /** The node id of the peer running the command. */
+    String nodeId();
+
+    /** The users signed in at this peer. */
+    Set<String> signedInUsers();
+
+    /** The peer's clock. */
+    Clock clock();
+
+    /** The host service of this type, if the peer provides one. */
+    <T> Optional<T> service(Class<T> type);
+}

@@ -1,0 +1,2 @@
+/** The ClassChain implementation: everything but networking. */
+package org.classchain.core;
