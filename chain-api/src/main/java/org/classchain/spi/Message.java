@@ -5,6 +5,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.classchain.Account;
+import org.classchain.CommandReport;
+import org.classchain.ModuleInfo;
+import org.classchain.PeerInfo;
+import org.classchain.PeerStatus;
 import org.classchain.Block;
 import org.classchain.Command;
 import org.classchain.Grant;
@@ -243,6 +247,67 @@ public sealed interface Message {
             Objects.requireNonNull(relayId, "relayId");
             Objects.requireNonNull(hostNodeId, "hostNodeId");
             Objects.requireNonNull(request, "request");
+        }
+    }
+
+    // ---- client requests (the REST routes of DESIGN 7), answered by the peer a client talks to ----
+
+    /**
+     * A client's MAC'd batch: the peer obtains a grant from the account's host (itself or
+     * through relays), mines the block and broadcasts it. Reply: {@link Submitted}.
+     */
+    record SubmitBatch(GrantRequest request) implements Message {
+        /** Checks that nothing is missing. */
+        public SubmitBatch {
+            Objects.requireNonNull(request, "request");
+        }
+    }
+
+    /** The batch was granted and queued for mining; it will reach the chain. */
+    record Submitted(List<UUID> commandIds, UUID grantId) implements Message {
+        /** Copies the ids. */
+        public Submitted {
+            commandIds = List.copyOf(commandIds);
+        }
+    }
+
+    /** Asks for the peer's status. Reply: {@link StatusReply}. */
+    record GetStatus() implements Message {
+    }
+
+    /** A peer's status. */
+    record StatusReply(PeerStatus status) implements Message {
+    }
+
+    /** Asks what the peer knows of a command. Reply: {@link CommandReply}. */
+    record GetCommand(UUID id) implements Message {
+    }
+
+    /** What the peer knows of a command. */
+    record CommandReply(CommandReport report) implements Message {
+    }
+
+    /** Asks for the installed modules. Reply: {@link ModulesReply}. */
+    record GetModules() implements Message {
+    }
+
+    /** The installed modules. */
+    record ModulesReply(List<ModuleInfo> modules) implements Message {
+        /** Copies the list. */
+        public ModulesReply {
+            modules = List.copyOf(modules);
+        }
+    }
+
+    /** Asks for the peers this one knows. Reply: {@link PeersReply}. */
+    record GetPeers() implements Message {
+    }
+
+    /** The peers this one knows, itself first. */
+    record PeersReply(List<PeerInfo> peers) implements Message {
+        /** Copies the list. */
+        public PeersReply {
+            peers = List.copyOf(peers);
         }
     }
 }

@@ -1,0 +1,22 @@
+package org.classchain;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * What a peer knows of one command: where it is on the chain and the receipts that reached it.
+ *
+ * @param id the command id
+ * @param module the module name, or null if this peer has not seen the command
+ * @param height the height of the best-chain block carrying it, or null while pending
+ * @param receipts the receipts this peer holds, one per reporting peer
+ */
+public record CommandReport(UUID id, String module, Long height, List<Receipt> receipts) {
+
+    /** Copies the receipts. */
+    public CommandReport {
+        Objects.requireNonNull(id, "id");
+        receipts = List.copyOf(receipts);
+    }
+}

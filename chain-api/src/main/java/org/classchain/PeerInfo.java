@@ -1,0 +1,23 @@
+package org.classchain;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A peer as another peer knows it: the roster row of {@code GET /api/v1/peers}.
+ *
+ * @param nodeId its node id
+ * @param address where it is reached
+ * @param neighbour whether it is a current neighbour
+ * @param users the users signed in there, as last heard
+ * @param lastSeen when it last answered or wrote, or null
+ */
+public record PeerInfo(String nodeId, String address, boolean neighbour, List<String> users, Instant lastSeen) {
+
+    /** Copies the users. */
+    public PeerInfo {
+        Objects.requireNonNull(address, "address");
+        users = List.copyOf(users);
+    }
+}

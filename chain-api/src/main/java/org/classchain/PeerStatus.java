@@ -1,0 +1,29 @@
+package org.classchain;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A peer's view of itself, as {@code GET /api/v1/status} shows it.
+ *
+ * @param role TEACHER on the genesis creator (and the teacher's backup hosts), else STUDENT
+ * @param nodeId this peer's node id
+ * @param address where other peers reach it
+ * @param chainId the chain it follows
+ * @param height the best chain's height
+ * @param headHash the best chain's head hash
+ * @param neighbours the addresses of its current neighbours
+ * @param users the users signed in at this peer
+ * @param clockSkewMillis how far this peer's clock is from the chain's recent block times (0 if unknown)
+ */
+public record PeerStatus(Role role, String nodeId, String address, String chainId, long height, Hash headHash,
+                         List<String> neighbours, List<String> users, long clockSkewMillis) {
+
+    /** Copies the lists. */
+    public PeerStatus {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(nodeId, "nodeId");
+        neighbours = List.copyOf(neighbours);
+        users = List.copyOf(users);
+    }
+}
