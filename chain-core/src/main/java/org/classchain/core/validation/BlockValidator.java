@@ -1,0 +1,205 @@
+package org.classchain.core.validation;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.classchain.Account;
+import org.classchain.Block;
+import org.classchain.BlockHeader;
+import org.classchain.Command;
+import org.classchain.GenesisConfig;
+import org.classchain.Grant;
+import org.classchain.Hash;
+import org.classchain.NodeKey;
+import org.classchain.Payload;
+import org.classchain.Role;
+import org.classchain.core.block.BlockCodec;
+import org.classchain.core.block.HeaderCodec;
+import org.classchain.core.identity.Ed25519Signatures;
+import org.classchain.core.mining.Difficulty;
+
+/**
+ * Checks blocks against every rule of DESIGN sections 3 and 5.
+ *
+ * <p>{@link #checkIntrinsic} needs nothing but the block and can run on any thread, in
+ * parallel. {@link #checkInContext} needs the branch the block extends. Grant signatures are
+ * the expensive part: {@link #preverify} checks many in parallel ahead of the sequential pass,
+ * and a bounded cache remembers which block hashes carry a signature already verified against
+ * which key. Thread-safe.
+ */
+public final class BlockValidator {
+
+    /** How far in the future a block's timestamp may be, by this peer's clock. */
+    public static final Duration MAX_FUTURE = Duration.ofMinutes(2);
+    /** The most commands one block may carry. */
+    public static final int MAX_COMMANDS = 256;
+
+    private final BlockCodec codec;
+    private final Clock clock;
+    private final Cache<Hash, NodeKey> verified = CacheBuilder.newBuilder().maximumSize(200_000).build();
+
+    /** A validator using {@code clock} for the future-timestamp rule. */
+    public BlockValidator(BlockCodec codec, Clock clock) {
+        this.codec = codec;
+        this.clock = clock;
+    }
+
+    /** Rules that need only the block: version, hash, proof of work, payload hash, shape. */
+    public void checkIntrinsic(Block block) throws ValidationException {
+        BlockHeader h = block.header();
+        if (h.version() != BlockHeader.CURRENT_VERSION) {
+            throw new ValidationException(Rule.VERSION, "header version " + h.version() + ", this peer knows "
+                    + BlockHeader.CURRENT_VERSION);
+        }
+        Hash computed = HeaderCodec.hash(h);
+        if (!computed.equals(block.hash())) {
+            throw new ValidationException(Rule.HASH, "hash " + block.hash().shortHex() + " is not the header's ("
+                    + computed.shortHex() + ")");
+        }
+        if (h.difficultyBits() < 1 || h.difficultyBits() > GenesisConfig.MAX_DIFFICULTY_BITS) {
+            throw new ValidationException(Rule.DIFFICULTY, "difficulty " + h.difficultyBits() + " bits is out of range");
+        }
+        if (!Difficulty.meets(computed.bytes(), h.difficultyBits())) {
+            throw new ValidationException(Rule.PROOF_OF_WORK, "hash " + computed.shortHex() + " has "
+                    + Difficulty.leadingZeroBits(computed.bytes()) + " leading zero bits, needs " + h.difficultyBits());
+        }
+        Payload p = block.payload();
+        if (p.commands().size() > MAX_COMMANDS) {
+            throw new ValidationException(Rule.SIZE, p.commands().size() + " commands, at most " + MAX_COMMANDS);
+        }
+        int size = codec.json().encodePayload(p).length + BlockHeader.ENCODED_LENGTH;
+        if (size > BlockCodec.MAX_BLOCK_BYTES) {
+            throw new ValidationException(Rule.SIZE, "block of " + size + " bytes, at most " + BlockCodec.MAX_BLOCK_BYTES);
+        }
+        if (!codec.payloadHash(p).equals(h.payloadHash())) {
+            throw new ValidationException(Rule.PAYLOAD_HASH, "the header's payload hash does not match the payload");
+        }
+        if ((h.height() == 0) != p.isGenesis()) {
+            throw new ValidationException(Rule.GENESIS, h.height() == 0
+                    ? "a block at height 0 must carry the genesis configuration"
+                    : "only the block at height 0 may carry a genesis configuration");
+        }
+        if (p.isGenesis()) {
+            if (!h.previousHash().equals(Hash.ZERO)) {
+                throw new ValidationException(Rule.GENESIS, "a genesis block's previous hash is zero");
+            }
+            if (h.difficultyBits() != p.genesis().difficultyBits()) {
+                throw new ValidationException(Rule.DIFFICULTY, "genesis header difficulty differs from its configuration");
+            }
+        }
+    }
+
+    /**
+     * Verifies, in parallel on the common pool, the grant signatures of blocks ahead of
+     * {@link #checkInContext}, looking host keys up with {@code keyOf}. Failures are not reported
+     * here: the sequential pass finds them.
+     */
+    public void preverify(List<Block> blocks, Function<String, Optional<NodeKey>> keyOf) {
+        blocks.parallelStream().forEach(b -> {
+            Grant g = b.payload().grant();
+            if (g == null || verified.getIfPresent(b.hash()) != null) {
+                return;
+            }
+            keyOf.apply(g.hostNodeId()).ifPresent(key -> {
+                if (Ed25519Signatures.verify(key, codec.json().grantSigningBytes(g), g.signature())) {
+                    verified.put(b.hash(), key);
+                }
+            });
+        });
+    }
+
+    /** Rules that need the branch: link, height, time, difficulty, grant, uniqueness, accounts. */
+    public void checkInContext(Block block, BranchContext ctx) throws ValidationException {
+        BlockHeader h = block.header();
+        Block parent = ctx.parent();
+        if (!h.previousHash().equals(parent.hash())) {
+            throw new ValidationException(Rule.UNKNOWN_PARENT, "previous hash is not the given parent");
+        }
+        if (h.height() != parent.height() + 1) {
+            throw new ValidationException(Rule.HEIGHT, "height " + h.height() + " does not follow the parent's "
+                    + parent.height());
+        }
+        GenesisConfig genesis = ctx.genesis();
+        if (h.difficultyBits() != genesis.difficultyBits()) {
+            throw new ValidationException(Rule.DIFFICULTY, "difficulty " + h.difficultyBits() + " bits is "
+                    + (h.difficultyBits() < genesis.difficultyBits() ? "below" : "above") + " the genesis difficulty "
+                    + genesis.difficultyBits());
+        }
+        long now = clock.millis();
+        if (h.timestampMillis() > now + MAX_FUTURE.toMillis()) {
+            throw new ValidationException(Rule.TIMESTAMP, "timestamp is " + (h.timestampMillis() - now)
+                    + " ms in the future (at most " + MAX_FUTURE.toMillis() + ")");
+        }
+        if (h.timestampMillis() < parent.header().timestampMillis()) {
+            throw new ValidationException(Rule.TIMESTAMP, "timestamp is before the parent's");
+        }
+        checkGrant(block, ctx, genesis);
+    }
+
+    private void checkGrant(Block block, BranchContext ctx, GenesisConfig genesis) throws ValidationException {
+        Payload p = block.payload();
+        Grant g = p.grant();
+        if (!g.chainId().equals(genesis.chainId())) {
+            throw new ValidationException(Rule.GRANT_CHAIN, "grant is for chain '" + g.chainId() + "', this is '"
+                    + genesis.chainId() + "'");
+        }
+        Map<String, Account> accounts = ctx.accounts();
+        Account account = accounts.get(g.username());
+        if (account == null) {
+            throw new ValidationException(Rule.GRANT_ROLE, "grant names unknown account '" + g.username() + "'");
+        }
+        if (account.role() != Role.TEACHER || g.role() != Role.TEACHER) {
+            throw new ValidationException(Rule.GRANT_ROLE, "only a TEACHER grant adds a block; '" + g.username()
+                    + "' is " + account.role() + (g.role() != account.role() ? " but the grant says " + g.role() : ""));
+        }
+        NodeKey hostKey = account.hostKeys().stream().filter(k -> k.nodeId().equals(g.hostNodeId())).findFirst()
+                .orElseThrow(() -> new ValidationException(Rule.GRANT_HOST, "node " + g.hostNodeId()
+                        + " does not host account '" + g.username() + "'"));
+        if (!hostKey.equals(verified.getIfPresent(block.hash()))) {
+            if (!Ed25519Signatures.verify(hostKey, codec.json().grantSigningBytes(g), g.signature())) {
+                throw new ValidationException(Rule.GRANT_SIGNATURE, "grant signature does not verify with host "
+                        + g.hostNodeId() + "'s key");
+            }
+            verified.put(block.hash(), hostKey);
+        }
+        if (!codec.json().batchHash(p.commands(), p.accounts()).equals(g.commandsHash())) {
+            throw new ValidationException(Rule.GRANT_COMMANDS, "grant " + g.grantId() + " does not cover this batch");
+        }
+        if (ctx.grantUsed(g.grantId())) {
+            throw new ValidationException(Rule.GRANT_REPLAYED, "grant " + g.grantId() + " is already on this chain");
+        }
+        Set<UUID> seen = new HashSet<>();
+        for (Command c : p.commands()) {
+            if (!seen.add(c.id()) || ctx.commandUsed(c.id())) {
+                throw new ValidationException(Rule.COMMAND, "command " + c.id() + " is already on this chain");
+            }
+            if (c.notAfter().isAfter(g.issuedAt().plus(Command.MAX_TTL).plus(MAX_FUTURE))) {
+                throw new ValidationException(Rule.COMMAND, "command " + c.id() + " stays valid longer than "
+                        + Command.MAX_TTL + " after its grant");
+            }
+        }
+        checkAccounts(p.accounts(), accounts);
+    }
+
+    private static void checkAccounts(List<Account> updates, Map<String, Account> accounts) throws ValidationException {
+        Set<String> names = new HashSet<>();
+        for (Account a : updates) {
+            if (!names.add(a.username())) {
+                throw new ValidationException(Rule.ACCOUNT, "account '" + a.username() + "' updated twice in one block");
+            }
+            Account old = accounts.get(a.username());
+            Role oldRole = old == null ? Role.STUDENT : old.role();
+            if (a.role() != oldRole) {
+                throw new ValidationException(Rule.ACCOUNT, "account '" + a.username() + "' cannot become " + a.role());
+            }
+        }
+    }
+}
