@@ -1,0 +1,495 @@
+package org.classchain.core.auth;
+
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.CryptoException;
+import org.classchain.Account;
+import org.classchain.Command;
+import org.classchain.Grant;
+import org.classchain.Role;
+import org.classchain.core.block.CanonicalJson;
+import org.classchain.core.identity.NodeIdentity;
+import org.classchain.spi.Message;
+import org.classchain.spi.Message.AuthChallenge;
+import org.classchain.spi.Message.AuthConfirmed;
+import org.classchain.spi.Message.AuthFinish;
+import org.classchain.spi.Message.AuthRequest;
+import org.classchain.spi.Message.AuthStart;
+import org.classchain.spi.Message.GrantIssued;
+import org.classchain.spi.Message.GrantRequest;
+import org.classchain.spi.Message.LoginRequest;
+import org.classchain.spi.Message.Rejected;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host side of delegated authentication (DESIGN section 5) for the accounts in a
+ * {@link CredentialStore}: answers SRP-6a rounds, keeps signed-in sessions, signs grants for
+ * MAC'd batches of TEACHER sessions and records logins. The host never runs PBKDF2.
+ *
+ * <p>Replies: {@link AuthStart} gets {@link AuthChallenge}, {@link AuthFinish} gets
+ * {@link AuthConfirmed}, {@link GrantRequest} gets {@link GrantIssued}, {@link LoginRequest} gets
+ * {@link Message.Ack}; any of them may get {@link Rejected}: 400 malformed, 401 wrong credentials,
+ * unknown or expired sign-in or session, bad MAC or replayed counter, 403 a STUDENT asking for a
+ * grant, 429 too many failures (with {@code retryAfterSeconds}), 503 no chain yet.
+ *
+ * <p>An unknown username gets a plausible challenge (a salt and verifier derived from a
+ * per-process secret, a fresh {@code B}) whose finish fails like a wrong password, so usernames
+ * cannot be enumerated. A restart changes those decoys.
+ *
+ * <p>Thread-safe: {@link #handle} may be called from any number of threads.
+ */
+public final class AccountHost {
+
+    /** A session ends when it has been idle this long. */
+    public static final Duration SESSION_IDLE_TIMEOUT = Duration.ofMinutes(30);
+    /** An SRP exchange must finish this soon after it started. */
+    public static final Duration HANDSHAKE_TIMEOUT = Duration.ofMinutes(2);
+    /** The most commands one grant covers. */
+    public static final int MAX_BATCH_COMMANDS = 64;
+    /** The most accounts one grant covers. */
+    public static final int MAX_BATCH_ACCOUNTS = 64;
+
+    static final int MAX_HANDSHAKES = 4096;
+    static final int MAX_HANDSHAKES_PER_ADDRESS = 16;
+    static final int MAX_SESSIONS_PER_ACCOUNT = 16;
+    static final int MAX_PEER_ID_LENGTH = 128;
+    private static final long SWEEP_EVERY_MILLIS = 10_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccountHost.class);
+
+    /**
+     * A person signed in at a peer (a valid {@link LoginRequest}).
+     *
+     * @param username who
+     * @param role their role
+     * @param peerNodeId where
+     * @param at when, by the host's clock
+     */
+    public record SignIn(String username, Role role, String peerNodeId, Instant at) {
+    }
+
+    /**
+     * What a peer may know of a live session: no key.
+     *
+     * @param username the signed-in account
+     * @param role its role
+     * @param expiresAt when it ends unless used before
+     */
+    public record SessionInfo(String username, Role role, Instant expiresAt) {
+    }
+
+    private record Handshake(String username, Role role, HostSrp srp, BigInteger clientPublic, Instant startedAt,
+                             String address, boolean decoy) {
+        @Override
+        public String toString() {
+            return "Handshake[" + username + "]";
+        }
+    }
+
+    private static final class Session {
+        final String id;
+        final String username;
+        final Role role;
+        final byte[] key;
+        long lastCounter; // guarded by this
+        Instant lastUse; // guarded by this
+
+        Session(String id, String username, Role role, byte[] key, Instant now) {
+            this.id = id;
+            this.username = username;
+            this.role = role;
+            this.key = key;
+            this.lastUse = now;
+        }
+
+        synchronized Instant expiresAt() {
+            return lastUse.plus(SESSION_IDLE_TIMEOUT);
+        }
+
+        @Override
+        public String toString() {
+            return "Session[" + username + "]";
+        }
+    }
+
+    /** A refusal travelling up to {@link #handle}. */
+    private static final class Refusal extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient Rejected rejected;
+
+        Refusal(Rejected rejected) {
+            super(rejected.reason(), null, false, false);
+            this.rejected = rejected;
+        }
+    }
+
+    private final CredentialStore store;
+    private final NodeIdentity identity;
+    private final CanonicalJson json;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final Supplier<String> chainId;
+    private final Consumer<SignIn> signIns;
+    private final AttemptLimiter limiter;
+    private final byte[] decoySecret = new byte[32];
+    private final Map<String, Handshake> handshakes = new ConcurrentHashMap<>();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final AtomicLong nextSweep = new AtomicLong(Long.MIN_VALUE);
+
+    /** A host that reports logins nowhere but in its replies. */
+    public AccountHost(CredentialStore store, NodeIdentity identity, CanonicalJson json, Clock clock,
+                       SecureRandom random, Supplier<String> chainId) {
+        this(store, identity, json, clock, random, chainId, signIn -> { });
+    }
+
+    /**
+     * A host.
+     *
+     * @param store the accounts hosted here
+     * @param identity signs grants
+     * @param json the canonical codec (batch hashes, grant signing bytes)
+     * @param clock judges session and handshake expiry, command expiry and rate limits
+     * @param random for {@code b}, session ids, grant ids
+     * @param chainId the chain's id, or null while there is no chain (grants are then refused)
+     * @param signIns told of every accepted login, on the calling thread; must not block or throw
+     */
+    public AccountHost(CredentialStore store, NodeIdentity identity, CanonicalJson json, Clock clock,
+                       SecureRandom random, Supplier<String> chainId, Consumer<SignIn> signIns) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.json = Objects.requireNonNull(json, "json");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.chainId = Objects.requireNonNull(chainId, "chainId");
+        this.signIns = Objects.requireNonNull(signIns, "signIns");
+        this.limiter = new AttemptLimiter(clock);
+        random.nextBytes(decoySecret);
+    }
+
+    /**
+     * Answers one auth request.
+     *
+     * @param request the request, from a client or relayed
+     * @param clientAddress where it came from, as far as the caller knows (rate limits are kept
+     *                      per address); null if unknown
+     * @return the reply, never null
+     */
+    public Message handle(AuthRequest request, String clientAddress) {
+        Objects.requireNonNull(request, "request");
+        String address = clientAddress == null ? "unknown" : clientAddress;
+        sweepNowAndThen();
+        try {
+            if (request instanceof AuthStart s) {
+                return start(s, address);
+            } else if (request instanceof AuthFinish f) {
+                return finish(f, address);
+            } else if (request instanceof GrantRequest g) {
+                return grant(g);
+            } else if (request instanceof LoginRequest l) {
+                return login(l);
+            }
+            return Rejected.of(400, "unknown auth request");
+        } catch (Refusal r) {
+            return r.rejected;
+        } catch (IllegalArgumentException e) {
+            return Rejected.of(400, e.getMessage());
+        }
+    }
+
+    /** Whether this peer hosts {@code username}'s credential. */
+    public boolean hosts(String username) {
+        return store.find(username).isPresent();
+    }
+
+    /** The live session with this id, if any. */
+    public Optional<SessionInfo> session(String sessionId) {
+        Session s = sessionId == null ? null : sessions.get(sessionId);
+        if (s == null) {
+            return Optional.empty();
+        }
+        Instant expiresAt = s.expiresAt();
+        if (!clock.instant().isBefore(expiresAt)) {
+            return Optional.empty();
+        }
+        return Optional.of(new SessionInfo(s.username, s.role, expiresAt));
+    }
+
+    /** The number of live sessions. */
+    public int activeSessions() {
+        Instant now = clock.instant();
+        return (int) sessions.values().stream().filter(s -> now.isBefore(s.expiresAt())).count();
+    }
+
+    // ------------------------------------------------------------------ SRP rounds
+
+    private Message start(AuthStart s, String address) throws Refusal {
+        String username = s.username();
+        if (!Account.isValidUsername(username)) {
+            throw refuse(400, "malformed username");
+        }
+        BigInteger clientPublic = Srp.publicValue(s.clientPublic(), "A");
+        refuseIfLimited(username, address);
+        if (handshakes.size() >= MAX_HANDSHAKES) {
+            sweep(clock.instant());
+            if (handshakes.size() >= MAX_HANDSHAKES) {
+                throw new Refusal(new Rejected(429, "too many sign-ins in progress", 1));
+            }
+        }
+        if (handshakes.values().stream().filter(h -> h.address.equals(address)).count() >= MAX_HANDSHAKES_PER_ADDRESS) {
+            throw new Refusal(new Rejected(429, "too many sign-ins in progress from " + address, 1));
+        }
+
+        Optional<StoredCredential> credential = store.find(username);
+        byte[] salt;
+        int iterations;
+        BigInteger verifier;
+        Role role;
+        if (credential.isPresent()) {
+            StoredCredential c = credential.get();
+            salt = c.salt();
+            iterations = c.iterations();
+            verifier = new BigInteger(1, c.verifier());
+            role = c.role();
+        } else {
+            salt = decoySalt(username);
+            iterations = store.policy().iterations();
+            verifier = decoyVerifier(username);
+            role = Role.STUDENT;
+        }
+        HostSrp srp = new HostSrp(Srp.GROUP, verifier, Srp.digest(), random);
+        BigInteger serverPublic = srp.generateServerCredentials();
+        String id = newSessionId();
+        handshakes.put(id, new Handshake(username, role, srp, clientPublic, clock.instant(), address,
+                credential.isEmpty()));
+        return new AuthChallenge(id, salt, iterations, Srp.unsigned(serverPublic));
+    }
+
+    private Message finish(AuthFinish f, String address) throws Refusal {
+        if (f.session() == null || f.username() == null) {
+            throw refuse(400, "a finish names its session and username");
+        }
+        Handshake h = handshakes.remove(f.session());
+        Instant now = clock.instant();
+        if (h == null || !h.username.equals(f.username()) || !now.isBefore(h.startedAt.plus(HANDSHAKE_TIMEOUT))) {
+            throw refuse(401, "unknown or expired sign-in: start again");
+        }
+        refuseIfLimited(h.username, address);
+        boolean valid = h.srp.verifyEvidence(h.clientPublic, f.clientEvidence());
+        if (!valid || h.decoy) {
+            limiter.failure(h.username, address);
+            LOG.debug("failed sign-in for {} from {}", h.username, address);
+            throw refuse(401, "wrong username or password");
+        }
+        limiter.success(h.username, address);
+        byte[] serverEvidence;
+        byte[] key;
+        try {
+            serverEvidence = h.srp.serverEvidence();
+            key = h.srp.sessionKey();
+        } catch (CryptoException e) {
+            throw new IllegalStateException("SRP state after a verified M1 is complete", e);
+        }
+        Session session = new Session(f.session(), h.username, h.role, key, now);
+        sessions.put(session.id, session);
+        evictOldestSessions(h.username);
+        LOG.info("{} ({}) signed in from {}", h.username, h.role, address);
+        return new AuthConfirmed(serverEvidence, h.role, now.plus(SESSION_IDLE_TIMEOUT));
+    }
+
+    // ------------------------------------------------------------------ MAC'd requests
+
+    private Message grant(GrantRequest r) throws Refusal {
+        List<Command> commands = r.commands();
+        List<Account> accounts = r.accounts();
+        if (commands.isEmpty() && accounts.isEmpty()) {
+            throw refuse(400, "an empty batch");
+        }
+        if (commands.size() > MAX_BATCH_COMMANDS || accounts.size() > MAX_BATCH_ACCOUNTS) {
+            throw refuse(400, "a batch has at most " + MAX_BATCH_COMMANDS + " commands and "
+                    + MAX_BATCH_ACCOUNTS + " accounts");
+        }
+        Session session = authenticate(r.session(), r.username(), r.counter(), json.encodeBatch(commands, accounts),
+                r.mac());
+        if (session.role != Role.TEACHER) {
+            throw refuse(403, "students cannot add commands");
+        }
+        Instant now = clock.instant();
+        Instant latest = now.plus(Command.MAX_TTL);
+        Set<UUID> ids = new HashSet<>();
+        for (Command c : commands) {
+            if (!c.notAfter().isAfter(now)) {
+                throw refuse(400, "command " + c.id() + " has already expired");
+            }
+            if (c.notAfter().isAfter(latest)) {
+                throw refuse(400, "command " + c.id() + " would stay valid longer than " + Command.MAX_TTL);
+            }
+            if (!ids.add(c.id())) {
+                throw refuse(400, "command " + c.id() + " appears twice");
+            }
+        }
+        String chain = chainId.get();
+        if (chain == null) {
+            throw refuse(503, "this peer hosts no chain yet");
+        }
+        Grant unsigned = new Grant(chain, session.username, Role.TEACHER, json.batchHash(commands, accounts),
+                randomUuid(), now, identity.nodeId(), new byte[Grant.SIGNATURE_LENGTH]);
+        byte[] signature = identity.sign(json.grantSigningBytes(unsigned));
+        Grant grant = new Grant(unsigned.chainId(), unsigned.username(), unsigned.role(), unsigned.commandsHash(),
+                unsigned.grantId(), unsigned.issuedAt(), unsigned.hostNodeId(), signature);
+        LOG.info("granted {} commands and {} accounts for {} (grant {})", commands.size(), accounts.size(),
+                session.username, grant.grantId());
+        return new GrantIssued(grant);
+    }
+
+    private Message login(LoginRequest r) throws Refusal {
+        String peer = r.peerNodeId();
+        if (peer == null || peer.isBlank() || peer.length() > MAX_PEER_ID_LENGTH) {
+            throw refuse(400, "a login names the peer, in at most " + MAX_PEER_ID_LENGTH + " characters");
+        }
+        Session session = authenticate(r.session(), r.username(), r.counter(), SessionMac.loginMessage(peer), r.mac());
+        SignIn signIn = new SignIn(session.username, session.role, peer, clock.instant());
+        try {
+            signIns.accept(signIn);
+        } catch (RuntimeException e) {
+            LOG.warn("the sign-in listener failed for {} at {}", session.username, peer, e);
+        }
+        return new Message.Ack("signed in " + session.username + " at " + peer);
+    }
+
+    /** The session of a MAC'd request whose MAC and counter are good; advances its counter. */
+    private Session authenticate(String sessionId, String username, long counter, byte[] message, byte[] mac)
+            throws Refusal {
+        if (sessionId == null || username == null) {
+            throw refuse(400, "a request names its session and username");
+        }
+        Session s = sessions.get(sessionId);
+        if (s == null || !s.username.equals(username)) {
+            throw refuse(401, "unknown or expired session: sign in again");
+        }
+        synchronized (s) {
+            Instant now = clock.instant();
+            if (!now.isBefore(s.lastUse.plus(SESSION_IDLE_TIMEOUT))) {
+                sessions.remove(sessionId, s);
+                throw refuse(401, "unknown or expired session: sign in again");
+            }
+            if (!MessageDigest.isEqual(SessionMac.mac(s.key, counter, message), mac)) {
+                throw refuse(401, "bad MAC");
+            }
+            if (counter <= s.lastCounter) {
+                throw refuse(401, "replayed counter");
+            }
+            s.lastCounter = counter;
+            s.lastUse = now;
+        }
+        return s;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void refuseIfLimited(String username, String address) throws Refusal {
+        Optional<Duration> wait = limiter.blocked(username, address);
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            LOG.warn("sign-in for {} from {} refused for {} s after repeated failures", username, address, seconds);
+            throw new Refusal(new Rejected(429, "too many failed sign-ins: wait " + seconds + " s", seconds));
+        }
+    }
+
+    private static Refusal refuse(int code, String reason) {
+        return new Refusal(Rejected.of(code, reason));
+    }
+
+    private void evictOldestSessions(String username) {
+        List<Session> mine = sessions.values().stream().filter(s -> s.username.equals(username)).toList();
+        if (mine.size() <= MAX_SESSIONS_PER_ACCOUNT) {
+            return;
+        }
+        mine.stream().sorted((a, b) -> a.expiresAt().compareTo(b.expiresAt()))
+                .limit(mine.size() - MAX_SESSIONS_PER_ACCOUNT)
+                .forEach(s -> sessions.remove(s.id, s));
+    }
+
+    private void sweepNowAndThen() {
+        long now = clock.millis();
+        long due = nextSweep.get();
+        if (now >= due && nextSweep.compareAndSet(due, now + SWEEP_EVERY_MILLIS)) {
+            sweep(clock.instant());
+        }
+    }
+
+    private void sweep(Instant now) {
+        handshakes.values().removeIf(h -> !now.isBefore(h.startedAt.plus(HANDSHAKE_TIMEOUT)));
+        sessions.values().removeIf(s -> !now.isBefore(s.expiresAt()));
+        limiter.purge();
+    }
+
+    private String newSessionId() {
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+    }
+
+    private UUID randomUuid() {
+        byte[] b = new byte[16];
+        random.nextBytes(b);
+        b[6] = (byte) ((b[6] & 0x0f) | 0x40);
+        b[8] = (byte) ((b[8] & 0x3f) | 0x80);
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        return new UUID(buf.getLong(), buf.getLong());
+    }
+
+    private byte[] decoySalt(String username) {
+        byte[] h = decoyHmac("salt", 0, username);
+        byte[] salt = new byte[PasswordHardening.SALT_LENGTH];
+        System.arraycopy(h, 0, salt, 0, salt.length);
+        return salt;
+    }
+
+    private BigInteger decoyVerifier(String username) {
+        byte[] material = new byte[Srp.N_LENGTH];
+        for (int i = 0; i * Srp.HASH_LENGTH < material.length; i++) {
+            byte[] h = decoyHmac("verifier", i, username);
+            System.arraycopy(h, 0, material, i * Srp.HASH_LENGTH,
+                    Math.min(Srp.HASH_LENGTH, material.length - i * Srp.HASH_LENGTH));
+        }
+        BigInteger v = new BigInteger(1, material).mod(Srp.GROUP.getN());
+        return v.signum() == 0 ? BigInteger.ONE : v;
+    }
+
+    private byte[] decoyHmac(String purpose, int block, String username) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(decoySecret, "HmacSHA256"));
+            return mac.doFinal((purpose + "\0" + block + "\0" + username).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has HmacSHA256", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AccountHost[" + identity.nodeId() + ", " + sessions.size() + " sessions]";
+    }
+}
