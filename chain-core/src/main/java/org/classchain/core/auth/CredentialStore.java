@@ -57,7 +57,7 @@ public final class CredentialStore {
 
     private CredentialStore(Path dir, PasswordPolicy policy, SecureRandom random) {
         this.dir = dir;
-        this.file = dir.resolve(FILE_NAME);
+        this.file = dir == null ? null : dir.resolve(FILE_NAME);
         this.policy = policy;
         this.random = random;
     }
@@ -78,6 +78,11 @@ public final class CredentialStore {
         CredentialStore store = new CredentialStore(dataDir, policy, random);
         store.load();
         return store;
+    }
+
+    /** A store kept in memory only, for a peer without a data dir (simulations and tests). */
+    public static CredentialStore inMemory(PasswordPolicy policy, SecureRandom random) {
+        return new CredentialStore(null, Objects.requireNonNull(policy, "policy"), Objects.requireNonNull(random, "random"));
     }
 
     /** The policy new credentials are created under. */
@@ -129,6 +134,9 @@ public final class CredentialStore {
 
     private void store(StoredCredential credential) throws IOException {
         StoredCredential previous = accounts.put(credential.username(), credential);
+        if (file == null) {
+            return;
+        }
         try {
             write();
         } catch (IOException | RuntimeException e) {

@@ -1,4 +1,4 @@
-package org.classchain.core.testing;
+package org.classchain.core.store;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,7 +6,10 @@ import java.util.function.Consumer;
 import org.classchain.Block;
 import org.classchain.spi.BlockStore;
 
-/** A block store in memory, for tests and simulations of many peers. Survives "restarts" when reused. */
+/**
+ * A block store in memory, for peers without a data dir: simulations of many peers and tests.
+ * A restarted peer given the same instance finds its blocks again. Thread-safe.
+ */
 public final class MemoryBlockStore implements BlockStore {
     private final List<Block> blocks = new ArrayList<>();
 

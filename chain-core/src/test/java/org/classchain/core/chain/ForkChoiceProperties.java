@@ -14,7 +14,7 @@ import net.jqwik.api.Property;
 import org.classchain.Block;
 import org.classchain.Head;
 import org.classchain.core.testing.Fixtures;
-import org.classchain.core.testing.MemoryBlockStore;
+import org.classchain.core.store.MemoryBlockStore;
 import org.classchain.core.validation.BlockValidator;
 
 /** Fork choice depends on the set of blocks, never on the order they arrive in. */

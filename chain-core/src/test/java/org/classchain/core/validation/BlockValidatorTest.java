@@ -20,7 +20,7 @@ import org.classchain.Role;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.testing.Fixtures;
-import org.classchain.core.testing.MemoryBlockStore;
+import org.classchain.core.store.MemoryBlockStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -15,7 +15,7 @@ import org.classchain.Block;
 import org.classchain.core.block.CodecException;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.testing.Fixtures;
-import org.classchain.core.testing.MemoryBlockStore;
+import org.classchain.core.store.MemoryBlockStore;
 
 /** Any single-bit change to a valid block's bytes makes it invalid (or a different block that fails its proof of work). */
 class TamperProperties {

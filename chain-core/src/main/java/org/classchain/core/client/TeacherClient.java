@@ -1,0 +1,108 @@
+package org.classchain.core.client;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.classchain.Command;
+import org.classchain.CommandReport;
+import org.classchain.PeerInfo;
+import org.classchain.PeerStatus;
+import org.classchain.core.auth.SrpClient;
+import org.classchain.core.block.CanonicalJson;
+import org.classchain.spi.Message;
+import org.classchain.spi.Transport;
+
+/**
+ * What the CLI and the tests do as a teacher: sign in through any peer (the password never
+ * leaves this object; only SRP values travel), then send MAC'd batches through any peer and
+ * read their receipts. One session; calls in order (not thread-safe).
+ */
+public final class TeacherClient {
+
+    private final Transport transport;
+    private final SrpClient srp;
+    private final Duration timeout;
+
+    /** A client sending through {@code transport} (which need not be started to send). */
+    public TeacherClient(Transport transport, SecureRandom random, Duration timeout) {
+        this.transport = transport;
+        this.srp = new SrpClient(new CanonicalJson(), random);
+        this.timeout = timeout;
+    }
+
+    /** Sends one request and waits for its reply. */
+    public Message call(String peer, Message request) throws Exception {
+        try {
+            return transport.send(peer, request).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception c ? c : e;
+        } catch (TimeoutException e) {
+            throw new TimeoutException(peer + " did not answer within " + timeout.toMillis() + " ms");
+        }
+    }
+
+    /**
+     * Signs in through {@code peer}. Returns the host's confirmation, or the refusal (401 wrong
+     * password, 429 locked out for a while).
+     *
+     * @throws SecurityException when the host's evidence does not verify: whoever answered does
+     *                           not know the account's verifier
+     */
+    public Message signIn(String peer, String username, String password) throws Exception {
+        Message challenge = call(peer, srp.start(username));
+        if (!(challenge instanceof Message.AuthChallenge c)) {
+            return challenge;
+        }
+        Message confirmed = call(peer, srp.respond(c, password));
+        if (confirmed instanceof Message.AuthConfirmed ok && !srp.verifyServer(ok)) {
+            throw new SecurityException("the peer could not prove it holds this account: it may be an impostor");
+        }
+        return confirmed;
+    }
+
+    /** Sends one batch through {@code peer}: {@link Message.Submitted} or a refusal. */
+    public Message submit(String peer, List<Command> commands) throws Exception {
+        return call(peer, new Message.SubmitBatch(srp.grantRequest(commands, List.of())));
+    }
+
+    /** Signs the person in at the peer with node id {@code atNodeId}, through {@code peer}. */
+    public Message login(String peer, String atNodeId) throws Exception {
+        return call(peer, srp.login(atNodeId));
+    }
+
+    /** The node id of the host that holds this session (where receipts are collected). */
+    public String hostNodeId() {
+        String s = srp.session();
+        int dot = s == null ? -1 : s.indexOf('.');
+        return dot > 0 ? s.substring(0, dot) : null;
+    }
+
+    /** A command's report as {@code peer} knows it. */
+    public CommandReport report(String peer, UUID id) throws Exception {
+        return expect(call(peer, new Message.GetCommand(id)), Message.CommandReply.class).report();
+    }
+
+    /** A peer's status. */
+    public PeerStatus status(String peer) throws Exception {
+        return expect(call(peer, new Message.GetStatus()), Message.StatusReply.class).status();
+    }
+
+    /** The peers {@code peer} knows, itself first. */
+    public List<PeerInfo> peers(String peer) throws Exception {
+        return expect(call(peer, new Message.GetPeers()), Message.PeersReply.class).peers();
+    }
+
+    private static <T extends Message> T expect(Message m, Class<T> type) {
+        if (type.isInstance(m)) {
+            return type.cast(m);
+        }
+        if (m instanceof Message.Rejected r) {
+            throw new IllegalStateException(r.reason() + " (" + r.code() + ")");
+        }
+        throw new IllegalStateException("unexpected reply " + m);
+    }
+}

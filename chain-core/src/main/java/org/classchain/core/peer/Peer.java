@@ -1,0 +1,1125 @@
+package org.classchain.core.peer;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.classchain.Account;
+import org.classchain.Block;
+import org.classchain.BlockHeader;
+import org.classchain.Chain;
+import org.classchain.Command;
+import org.classchain.CommandReport;
+import org.classchain.GenesisConfig;
+import org.classchain.Hash;
+import org.classchain.Head;
+import org.classchain.NodeKey;
+import org.classchain.Payload;
+import org.classchain.PeerInfo;
+import org.classchain.PeerListener;
+import org.classchain.PeerStatus;
+import org.classchain.Receipt;
+import org.classchain.Role;
+import org.classchain.core.auth.AccountHost;
+import org.classchain.core.auth.CredentialStore;
+import org.classchain.core.auth.PasswordPolicy;
+import org.classchain.core.block.BlockCodec;
+import org.classchain.core.block.CanonicalJson;
+import org.classchain.core.chain.ChainState;
+import org.classchain.core.chain.Reorg;
+import org.classchain.core.dispatch.Dispatcher;
+import org.classchain.core.dispatch.ExecutionLog;
+import org.classchain.core.dispatch.ModuleRegistry;
+import org.classchain.core.dispatch.Policy;
+import org.classchain.core.dispatch.ReceiptSigner;
+import org.classchain.core.identity.NodeIdentity;
+import org.classchain.core.mining.Miner;
+import org.classchain.core.store.DataDirLock;
+import org.classchain.core.store.FileBlockStore;
+import org.classchain.core.store.Journal;
+import org.classchain.core.store.MemoryBlockStore;
+import org.classchain.core.validation.BlockValidator;
+import org.classchain.spi.BlockStore;
+import org.classchain.spi.Message;
+import org.classchain.spi.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A classroom peer: follows one chain, validates and relays blocks, mines granted batches,
+ * hosts accounts (the teacher's on the genesis creator), relays sign-ins to account hosts and
+ * executes the commands that target it.
+ *
+ * <p>Embedding takes a transport and a data dir:
+ * <pre>{@code
+ * Peer peer = Peer.builder().dataDir(dir).transport(transport).seed("http://teacher:8080").build();
+ * peer.start();
+ * }</pre>
+ * {@link #start()} joins (or creates) the chain and returns when the peer serves; {@link #close()}
+ * stops every thread it started. Thread-safe.
+ */
+public final class Peer implements AutoCloseable {
+
+    /** The default proof-of-work difficulty: a mean of about 15 ms on one core here. */
+    public static final int DEFAULT_DIFFICULTY_BITS = 17;
+    /** How many hops a relayed sign-in may take. */
+    static final int RELAY_HOPS = 6;
+    static final int PAGE = 500;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Peer.class);
+
+    private final PeerConfig config;
+    private final CanonicalJson json = new CanonicalJson();
+    private final BlockCodec codec = new BlockCodec(json);
+    private final Clock clock;
+    private final Random random;
+    private final List<PeerListener> listeners;
+    private final Set<String> signedInUsers = ConcurrentHashMap.newKeySet();
+    private final ReceiptBook receipts = new ReceiptBook();
+    private final java.util.concurrent.ConcurrentLinkedDeque<Receipt> outbox = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final AtomicBoolean flushing = new AtomicBoolean();
+    private final Cache<Hash, Boolean> relayed = CacheBuilder.newBuilder().maximumSize(50_000).build();
+    private final Cache<UUID, Boolean> relaysSeen = CacheBuilder.newBuilder().maximumSize(50_000)
+            .expireAfterWrite(Duration.ofMinutes(10)).build();
+    private final Object acceptLock = new Object();
+    private final AtomicBoolean syncing = new AtomicBoolean();
+
+    private DataDirLock lock;
+    private NodeIdentity identity;
+    private BlockStore store;
+    private BlockValidator validator;
+    private volatile ChainState chain;
+    private Journal journal;
+    private CredentialStore credentials;
+    private AccountHost accountHost;
+    private Dispatcher dispatcher;
+    private BlockProducer producer;
+    private PeerDirectory directory;
+    private ExecutorService events;
+    private ExecutorService sync;
+    private ScheduledExecutorService ticker;
+    private String name;
+    private volatile long clockSkewMillis;
+    private volatile boolean closed;
+
+    private Peer(PeerConfig config) {
+        this.config = config;
+        this.clock = config.clock;
+        this.random = new Random(config.random.nextLong());
+        this.listeners = List.copyOf(config.listeners);
+    }
+
+    /** A builder with classroom defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /**
+     * Opens the data dir, starts the transport, and joins the chain through the seeds (or creates
+     * the genesis block and becomes the TEACHER when there is no seed or the seed hosts no chain).
+     *
+     * @throws IOException when the data dir cannot be used, or a seed never answered (a student
+     *                     never silently starts a chain of its own)
+     */
+    public synchronized void start() throws IOException {
+        Path dir = config.dataDir;
+        if (dir != null) {
+            lock = DataDirLock.acquire(dir);
+            identity = NodeIdentity.loadOrCreate(dir, config.random);
+            store = config.blockStore != null ? config.blockStore : FileBlockStore.open(dir, codec);
+            journal = Journal.open(dir);
+            PasswordPolicy policy = config.passwordPolicy != null ? config.passwordPolicy : PasswordPolicy.DEFAULT;
+            credentials = CredentialStore.open(dir, policy, config.random);
+        } else {
+            identity = NodeIdentity.generate(config.random);
+            store = config.blockStore != null ? config.blockStore : new MemoryBlockStore();
+            PasswordPolicy policy = config.passwordPolicy != null ? config.passwordPolicy : PasswordPolicy.DEFAULT;
+            credentials = CredentialStore.inMemory(policy, config.random);
+        }
+        name = identity.nodeId().substring(0, 8);
+        validator = new BlockValidator(codec, clock);
+        chain = ChainState.load(store, validator).orElse(null);
+        accountHost = new AccountHost(credentials, identity, json, clock, config.random,
+                () -> chain == null ? null : chain.chainId(), signIn -> { });
+        events = Executors.newSingleThreadExecutor(named("events"));
+        sync = Executors.newSingleThreadExecutor(named("sync"));
+        config.transport.start(this::handle);
+        directory = new PeerDirectory(config.transport.localAddress(), config.maxNeighbours, clock);
+        config.seeds.forEach(directory::learn);
+        if (chain == null) {
+            join();
+        } else {
+            LOG.info("peer {} resumes chain {} at height {} from {}", name, chain.chainId(), chain.headInfo().height(), dir);
+            for (String seed : config.seeds) {
+                hello(seed).exceptionally(e -> null);
+            }
+        }
+        ensureTeacherCredential();
+        producer = new BlockProducer(chain, codec, clock, random, this::acceptMined, name);
+        producer.start();
+        dispatcher = buildDispatcher();
+        dispatcher.submit(chain.range(1, Integer.MAX_VALUE).stream().flatMap(b -> b.payload().commands().stream()).toList());
+        ticker = Executors.newSingleThreadScheduledExecutor(named("tick"));
+        long tick = config.tick.toMillis();
+        ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        LOG.info("peer {} started as {} on chain {} at {} (height {})", name, role(), chain.chainId(), address(),
+                chain.headInfo().height());
+    }
+
+    private Dispatcher buildDispatcher() {
+        ExecutionLog log = journal == null ? new MemoryExecutionLog() : new ExecutionLog() {
+            @Override
+            public boolean begin(UUID commandId) throws IOException {
+                return journal.begin(commandId);
+            }
+
+            @Override
+            public void complete(UUID commandId, org.classchain.ReceiptStatus status) throws IOException {
+                journal.complete(commandId, status);
+            }
+        };
+        ModuleRegistry modules = modules();
+        Dispatcher.Builder b = Dispatcher.builder().identity(identity).role(this::role)
+                .signedInUsers(() -> Set.copyOf(signedInUsers)).registry(modules).policy(config.policy).log(log)
+                .clock(clock).signer(new ReceiptSigner(identity, json)).receipts(this::onReceipt);
+        for (Map.Entry<Class<?>, Object> e : config.services.entrySet()) {
+            addService(b, e.getKey(), e.getValue());
+        }
+        return b.build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void addService(Dispatcher.Builder b, Class<T> type, Object impl) {
+        b.service(type, (T) impl);
+    }
+
+    private ModuleRegistry modules() {
+        if (config.modules == null) {
+            config.modules = ModuleRegistry.load(Peer.class.getClassLoader(), config.modsDir);
+        }
+        return config.modules;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+        if (producer != null) {
+            producer.close();
+        }
+        config.transport.close();
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
+        shutdown(sync);
+        shutdown(events);
+        try {
+            if (store != null) {
+                store.close();
+            }
+            if (journal != null) {
+                journal.close();
+            }
+            if (lock != null) {
+                lock.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("peer {}: closing the data dir failed: {}", name, e.toString());
+        }
+        LOG.info("peer {} stopped", name);
+    }
+
+    private static void shutdown(ExecutorService e) {
+        if (e == null) {
+            return;
+        }
+        e.shutdownNow();
+        try {
+            e.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private java.util.concurrent.ThreadFactory named(String what) {
+        return r -> {
+            Thread t = new Thread(r, "classchain-" + what + "-" + name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    // ------------------------------------------------------------------ joining
+
+    private void join() throws IOException {
+        if (config.seeds.isEmpty()) {
+            genesis();
+            return;
+        }
+        long deadline = System.nanoTime() + config.joinTimeout.toNanos();
+        long backoff = 250;
+        int attempt = 0;
+        while (true) {
+            for (String seed : config.seeds) {
+                try {
+                    Message.Welcome w = hello(seed).get(10, TimeUnit.SECONDS);
+                    if (w.chainId() == null) {
+                        LOG.info("seed {} answers but hosts no chain: creating the genesis block", seed);
+                        genesis();
+                    } else {
+                        download(seed, w);
+                    }
+                    return;
+                } catch (ExecutionException | TimeoutException e) {
+                    Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                    if (cause instanceof RefusedException refused) {
+                        throw new IOException("seed " + seed + " refused this peer: " + refused.getMessage());
+                    }
+                    LOG.warn("seed {} does not answer yet ({}); try {} , retrying in {} ms", seed, cause.toString(),
+                            ++attempt, backoff);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while joining", e);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                if (config.genesisIfUnreachable) {
+                    LOG.warn("no seed answered within {}; creating a new chain as asked", config.joinTimeout);
+                    genesis();
+                    return;
+                }
+                throw new IOException("no seed answered within " + config.joinTimeout + " (" + config.seeds + "). A student "
+                        + "never starts a chain of its own: start the teacher's peer first, check the address, or "
+                        + "pass --genesis-if-unreachable to create a new chain");
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while joining", e);
+            }
+            backoff = Math.min(backoff * 2, 5000);
+        }
+    }
+
+    private void genesis() throws IOException {
+        if (config.username == null || config.password == null) {
+            throw new IOException("this peer would create a new chain and become its TEACHER, but no teacher username "
+                    + "and password were given");
+        }
+        byte[] id = new byte[8];
+        config.random.nextBytes(id);
+        GenesisConfig gc = new GenesisConfig(HexFormat.of().formatHex(id), config.difficultyBits,
+                new Account(config.username, Role.TEACHER, List.of(identity.publicKey())), config.pinnedFingerprints);
+        Payload payload = Payload.genesis(gc);
+        BlockHeader template = new BlockHeader(BlockHeader.CURRENT_VERSION, 0, Hash.ZERO, clock.millis(),
+                codec.payloadHash(payload), config.difficultyBits, random.nextLong());
+        Block genesis = codec.seal(new Miner().mine(template, () -> false).orElseThrow(), payload);
+        try {
+            chain = ChainState.create(genesis, store, validator);
+        } catch (org.classchain.core.validation.ValidationException e) {
+            throw new IllegalStateException("our own genesis block is invalid: " + e.getMessage(), e);
+        }
+        LOG.info("peer {} created chain {} (genesis {}) as TEACHER '{}'", name, gc.chainId(), genesis.hash().shortHex(),
+                config.username);
+    }
+
+    private void ensureTeacherCredential() throws IOException {
+        Account teacher = chain.genesisConfig().teacher();
+        if (teacher.isHostedBy(identity.nodeId()) && credentials.find(teacher.username()).isEmpty()) {
+            if (config.password == null) {
+                throw new IOException("this peer hosts the TEACHER account '" + teacher.username()
+                        + "' but has no credential for it and no password was given");
+            }
+            credentials.create(teacher.username(), config.password, Role.TEACHER);
+        }
+    }
+
+    private void download(String seed, Message.Welcome w) throws IOException {
+        List<Block> first = fetch(seed, 0).orElseThrow(() -> new IOException("seed " + seed + " sent no blocks"));
+        Block genesis = first.get(0);
+        if (!genesis.hash().equals(w.genesisHash())) {
+            throw new IOException("seed " + seed + " sent a genesis block that is not the one it announced");
+        }
+        try {
+            chain = ChainState.create(genesis, store, validator);
+        } catch (org.classchain.core.validation.ValidationException e) {
+            throw new IOException("seed " + seed + " sent an invalid genesis block: " + e.getMessage(), e);
+        }
+        LOG.info("peer {} joins chain {} through {} (its height {})", name, chain.chainId(), seed,
+                w.head() == null ? 0 : w.head().height());
+        syncFrom(seed, w.head(), false);
+    }
+
+    // ------------------------------------------------------------------ chain updates
+
+    /** Accepts blocks under the accept lock and queues their consequences, in chain order. */
+    private ChainState.Result accept(List<Block> blocks, String from, boolean relay) {
+        ChainState.Result r;
+        synchronized (acceptLock) {
+            r = chain.acceptAll(blocks);
+            ChainState.Result result = r;
+            if (!r.added().isEmpty()) {
+                events.execute(() -> afterAccept(result, from, relay));
+            }
+        }
+        return r;
+    }
+
+    private boolean acceptMined(Block block) {
+        ChainState.Result r = accept(List.of(block), null, true);
+        if (r.status() == ChainState.Status.INVALID) {
+            LOG.warn("peer {} mined an invalid block, dropping its batch: {}", name, r.reason());
+        }
+        return r.status() == ChainState.Status.ADDED;
+    }
+
+    private void afterAccept(ChainState.Result r, String from, boolean relay) {
+        for (Reorg reorg : r.reorgs()) {
+            for (Block b : reorg.detached()) {
+                producer.detached(b);
+                listeners.forEach(l -> safely(() -> l.blockDetached(b)));
+            }
+            for (Block b : reorg.attached()) {
+                if (relay) {
+                    LOG.info("peer {}: block #{} {} with {} command(s){}", name, b.height(), b.hash().shortHex(),
+                            b.payload().commands().size(), reorg.detached().isEmpty() ? "" : " (reorg)");
+                }
+                dispatcher.submit(b.payload().commands());
+                listeners.forEach(l -> safely(() -> l.blockAppended(b)));
+            }
+        }
+        if (!r.reorgs().isEmpty()) {
+            producer.headChanged();
+        }
+        if (relay) {
+            for (Block b : r.added()) {
+                announce(b, from);
+            }
+        }
+    }
+
+    private void announce(Block b, String except) {
+        if (relayed.asMap().putIfAbsent(b.hash(), Boolean.TRUE) != null) {
+            return;
+        }
+        Message.BlockAnnouncement msg = new Message.BlockAnnouncement(b, address());
+        for (String n : directory.neighbours()) {
+            if (n.equals(except)) {
+                continue;
+            }
+            config.transport.send(n, msg).whenComplete((reply, err) -> {
+                if (err != null) {
+                    directory.failed(n);
+                } else {
+                    directory.seen(n, null);
+                }
+            });
+        }
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("a peer listener failed: {}", e.toString());
+        }
+    }
+
+    private Optional<List<Block>> fetch(String address, long from) throws IOException {
+        try {
+            Message reply = config.transport.send(address, new Message.GetBlocks(from, PAGE)).get(30, TimeUnit.SECONDS);
+            if (reply instanceof Message.Blocks blocks) {
+                return blocks.blocks().isEmpty() ? Optional.empty() : Optional.of(blocks.blocks());
+            }
+            throw new IOException(address + " answered " + reply + " to a block request");
+        } catch (ExecutionException | TimeoutException e) {
+            directory.failed(address);
+            throw new IOException("fetching blocks from " + address + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** Catches up from a peer whose head is better than ours; one at a time. */
+    private void syncFrom(String address, Head theirs, boolean async) {
+        if (async) {
+            if (syncing.compareAndSet(false, true)) {
+                sync.execute(() -> {
+                    try {
+                        syncFrom(address, theirs, false);
+                    } finally {
+                        syncing.set(false);
+                    }
+                });
+            }
+            return;
+        }
+        try {
+            Head mine = chain.headInfo();
+            if (theirs != null && !theirs.isBetterThan(mine)) {
+                return;
+            }
+            long from = Math.min(mine.height(), theirs == null ? mine.height() : theirs.height()) + 1;
+            long step = 1;
+            long started = System.nanoTime();
+            long total = 0;
+            while (!closed) {
+                Optional<List<Block>> page = fetch(address, from);
+                if (page.isEmpty()) {
+                    break;
+                }
+                List<Block> blocks = page.get();
+                ChainState.Result r = accept(blocks, address, false);
+                total += r.added().size();
+                if (r.status() == ChainState.Status.INVALID) {
+                    LOG.warn("peer {}: {} sent an invalid block during catch-up: {}", name, address, r.reason());
+                    directory.failed(address);
+                    break;
+                }
+                if (r.added().isEmpty() && !chain.contains(blocks.get(blocks.size() - 1).hash())) {
+                    if (from == 0) {
+                        break;
+                    }
+                    from = Math.max(0, from - step);
+                    step *= 4;
+                    continue;
+                }
+                from = blocks.get(blocks.size() - 1).height() + 1;
+                long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+                if (elapsedMs > 3000 && total % (PAGE * 20) < PAGE) {
+                    LOG.info("peer {}: catching up from {}: height {} ({} blocks, {} blocks/s)", name, address,
+                            chain.headInfo().height(), total, total * 1000 / Math.max(1, elapsedMs));
+                }
+                if (blocks.size() < PAGE) {
+                    break;
+                }
+            }
+            if (total > 0) {
+                LOG.info("peer {}: caught up {} block(s) from {}, height {}", name, total, address, chain.headInfo().height());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("peer {}: catch-up from {} stopped: {}", name, address, e.toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ maintenance
+
+    private void tick() {
+        try {
+            producer.sweep(config.remineAfter.toMillis());
+            flushReceipts();
+            if (directory.hasRoom()) {
+                for (String c : directory.candidates(random).stream().limit(2).toList()) {
+                    hello(c).exceptionally(e -> null);
+                }
+            }
+            List<String> neighbours = directory.neighbours();
+            if (neighbours.isEmpty()) {
+                return;
+            }
+            String n = neighbours.get(random.nextInt(neighbours.size()));
+            config.transport.send(n, new Message.GetHead()).whenComplete((reply, err) -> {
+                if (err != null) {
+                    directory.failed(n);
+                    return;
+                }
+                directory.seen(n, null);
+                if (reply instanceof Message.HeadReply h && h.head() != null
+                        && (h.head().isBetterThan(chain.headInfo()) || !chain.missingParents().isEmpty())) {
+                    syncFrom(n, h.head(), true);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("peer {}: maintenance failed: {}", name, e.toString());
+        }
+    }
+
+    private CompletableFuture<Message.Welcome> hello(String address) {
+        Message.Hello hello = new Message.Hello(identity.nodeId(), identity.publicKey(), address(), config.fingerprint);
+        return config.transport.send(address, hello).thenApply(reply -> {
+            if (reply instanceof Message.Welcome w) {
+                directory.seen(address, w.nodeId());
+                if (w.neighbour()) {
+                    directory.offerNeighbour(address);
+                }
+                w.peers().forEach(directory::learn);
+                return w;
+            }
+            if (reply instanceof Message.Rejected r) {
+                directory.failed(address);
+                throw new RefusedException(r.reason());
+            }
+            throw new IllegalStateException(address + " answered " + reply + " to a handshake");
+        });
+    }
+
+    /** A peer refused us for a reason that retrying will not change. */
+    private static final class RefusedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RefusedException(String reason) {
+            super(reason);
+        }
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    /**
+     * Answers a request from another peer or a client: what the transport calls. Never throws;
+     * a refusal is a {@link Message.Rejected}.
+     */
+    public CompletableFuture<Message> handle(String from, Message request) {
+        try {
+            if (chain == null && !(request instanceof Message.Hello)) {
+                return done(Message.Rejected.of(503, "this peer has not joined a chain yet"));
+            }
+            if (request instanceof Message.Hello h) {
+                return done(onHello(h));
+            } else if (request instanceof Message.BlockAnnouncement a) {
+                return done(onBlock(a));
+            } else if (request instanceof Message.GetBlocks g) {
+                return done(g.from() < 0 || g.limit() < 1
+                        ? Message.Rejected.of(400, "from must be >= 0 and limit >= 1")
+                        : new Message.Blocks(chain.range(g.from(), Math.min(g.limit(), 1000))));
+            } else if (request instanceof Message.GetBlock g) {
+                return done(new Message.Blocks(chain.block(g.hash()).stream().toList()));
+            } else if (request instanceof Message.GetHead) {
+                return done(new Message.HeadReply(chain.headInfo()));
+            } else if (request instanceof Message.Receipts r) {
+                return done(onReceipts(r));
+            } else if (request instanceof Message.AuthRelay r) {
+                return onRelay(r, from);
+            } else if (request instanceof Message.LoginRequest l) {
+                return routeAuth(l, from).thenApply(reply -> {
+                    if (reply instanceof Message.Ack && l.peerNodeId().equals(identity.nodeId())) {
+                        signedInUsers.add(l.username());
+                        LOG.info("peer {}: '{}' signed in here", name, l.username());
+                    }
+                    return reply;
+                });
+            } else if (request instanceof Message.AuthRequest a) {
+                return routeAuth(a, from);
+            } else if (request instanceof Message.SubmitBatch s) {
+                return submit(s.request(), from);
+            } else if (request instanceof Message.GetStatus) {
+                return done(new Message.StatusReply(status()));
+            } else if (request instanceof Message.GetCommand c) {
+                return done(new Message.CommandReply(report(c.id())));
+            } else if (request instanceof Message.GetModules) {
+                return done(new Message.ModulesReply(modules().describe(config.policy)));
+            } else if (request instanceof Message.GetPeers) {
+                return done(new Message.PeersReply(peers()));
+            }
+            return done(Message.Rejected.of(400, "a peer does not accept " + request.getClass().getSimpleName()
+                    + " as a request"));
+        } catch (RuntimeException e) {
+            LOG.warn("peer {}: request {} failed: {}", name, request.getClass().getSimpleName(), e.toString());
+            return done(Message.Rejected.of(500, "internal error"));
+        }
+    }
+
+    private static CompletableFuture<Message> done(Message m) {
+        return CompletableFuture.completedFuture(m);
+    }
+
+    private Message onHello(Message.Hello h) {
+        if (!h.publicKey().nodeId().equals(h.nodeId())) {
+            return Message.Rejected.of(400, "node id " + h.nodeId() + " is not derived from the given key");
+        }
+        if (chain != null) {
+            List<String> pinned = chain.genesisConfig().fingerprints();
+            if (!pinned.isEmpty() && !pinned.contains(h.fingerprint())) {
+                LOG.warn("peer {}: refused {} at {}: code fingerprint {} is not pinned by this chain", name, h.nodeId(),
+                        h.address(), h.fingerprint());
+                return Message.Rejected.of(403, "code fingerprint '" + h.fingerprint()
+                        + "' is not one this chain accepts (same build everywhere, please)");
+            }
+        }
+        directory.seen(h.address(), h.nodeId());
+        boolean neighbour = directory.offerNeighbour(h.address());
+        return new Message.Welcome(identity.nodeId(), chain == null ? null : chain.chainId(),
+                chain == null ? null : chain.genesis().hash(), chain == null ? null : chain.headInfo(), neighbour,
+                directory.sample(16, random));
+    }
+
+    private Message onBlock(Message.BlockAnnouncement a) {
+        Block b = a.block();
+        if (a.senderAddress() != null) {
+            directory.seen(a.senderAddress(), null);
+        }
+        if (chain.contains(b.hash())) {
+            return new Message.Ack("known");
+        }
+        ChainState.Result r = accept(List.of(b), a.senderAddress(), true);
+        switch (r.status()) {
+            case INVALID:
+                LOG.info("peer {}: rejected block #{} {} from {}: {}", name, b.height(), b.hash().shortHex(),
+                        a.senderAddress(), r.reason());
+                return Message.Rejected.of(422, r.reason());
+            case ORPHAN:
+                if (a.senderAddress() != null) {
+                    syncFrom(a.senderAddress(), null, true);
+                }
+                return new Message.Ack("parent unknown; fetching");
+            default:
+                long skew = clock.millis() - b.header().timestampMillis();
+                boolean wasOff = Math.abs(clockSkewMillis) > 60_000;
+                clockSkewMillis = skew;
+                if (Math.abs(skew) > 60_000 && !wasOff) {
+                    LOG.warn("peer {}: this machine's clock is {} s off the chain's latest block; commands expire by "
+                            + "this clock", name, skew / 1000);
+                } else if (Math.abs(skew) <= 60_000 && wasOff) {
+                    LOG.info("peer {}: this machine's clock agrees with the chain again", name);
+                }
+                return new Message.Ack("added");
+        }
+    }
+
+    private Message onReceipts(Message.Receipts msg) {
+        if (!teacherAccount().isHostedBy(identity.nodeId())) {
+            forwardReceipts(msg.receipts().stream().filter(r -> ReceiptSigner.verify(r, json)).toList());
+            return new Message.Ack("forwarded");
+        }
+        int kept = 0;
+        for (Receipt r : msg.receipts()) {
+            if (!ReceiptSigner.verify(r, json)) {
+                continue;
+            }
+            if (receipts.add(r)) {
+                kept++;
+                listeners.forEach(l -> safely(() -> l.receiptReceived(r)));
+            }
+        }
+        return kept == 0 && !msg.receipts().isEmpty()
+                ? Message.Rejected.of(409, "no new valid receipt") : new Message.Ack(kept + " receipt(s) kept");
+    }
+
+    private void onReceipt(Command command, Receipt receipt) {
+        LOG.info("peer {}: {} {} -> {}{}", name, command.module(), command.id(), receipt.status(),
+                receipt.detail().isEmpty() ? "" : " (" + receipt.detail() + ")");
+        listeners.forEach(l -> safely(() -> l.commandDispatched(command, receipt)));
+        if (teacherAccount().isHostedBy(identity.nodeId())) {
+            onReceipts(new Message.Receipts(List.of(receipt)));
+            return;
+        }
+        outbox.add(receipt);
+        while (outbox.size() > MAX_OUTBOX) {
+            outbox.pollFirst();
+        }
+        flushReceipts();
+    }
+
+    static final int MAX_OUTBOX = 20_000;
+
+    private Account teacherAccount() {
+        Account genesisTeacher = chain.genesisConfig().teacher();
+        return chain.accounts().getOrDefault(genesisTeacher.username(), genesisTeacher);
+    }
+
+    /** Hands receipts to the forwarding path for a host; kept in the outbox until a host took them. */
+    private void forwardReceipts(List<Receipt> list) {
+        outbox.addAll(list);
+        flushReceipts();
+    }
+
+    /**
+     * Sends the outbox to a host of the teacher's account, in batches; a batch stays queued until a
+     * host acknowledges it. A host whose address is unknown is looked for among known peers.
+     */
+    private void flushReceipts() {
+        if (outbox.isEmpty() || !flushing.compareAndSet(false, true)) {
+            return;
+        }
+        Optional<String> host = teacherAccount().hostKeys().stream().map(NodeKey::nodeId)
+                .map(directory::addressOf).flatMap(Optional::stream).findFirst();
+        if (host.isEmpty()) {
+            flushing.set(false);
+            directory.unidentified().stream().limit(3).forEach(a -> hello(a).exceptionally(e -> null));
+            return;
+        }
+        List<Receipt> batch = new ArrayList<>();
+        for (Receipt r : outbox) {
+            if (batch.size() == 200) {
+                break;
+            }
+            batch.add(r);
+        }
+        config.transport.send(host.get(), new Message.Receipts(batch)).whenComplete((reply, err) -> {
+            boolean taken = err == null && (reply instanceof Message.Ack
+                    || reply instanceof Message.Rejected rej && rej.code() == 409);
+            if (taken) {
+                outbox.removeAll(batch);
+            } else if (err != null) {
+                directory.failed(host.get());
+            }
+            flushing.set(false);
+            if (taken && !outbox.isEmpty()) {
+                flushReceipts();
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ delegated auth
+
+    private static final String SESSION_SEPARATOR = ".";
+
+    /** The host a request is for: the session's prefix, or the account's first reachable host. */
+    private Optional<String> hostFor(Message.AuthRequest req) {
+        String session = sessionOf(req);
+        if (!(req instanceof Message.AuthStart)) {
+            if (session == null) {
+                return Optional.empty();
+            }
+            int dot = session.indexOf(SESSION_SEPARATOR);
+            return dot > 0 ? Optional.of(session.substring(0, dot)) : Optional.empty();
+        }
+        if (accountHost.hosts(req.username())) {
+            return Optional.of(identity.nodeId());
+        }
+        Account account = chain.accounts().get(req.username());
+        if (account == null) {
+            return Optional.empty();
+        }
+        return account.hostKeys().stream().map(NodeKey::nodeId)
+                .filter(id -> directory.addressOf(id).isPresent()).findFirst()
+                .or(() -> Optional.of(account.hostKeys().get(0).nodeId()));
+    }
+
+    private CompletableFuture<Message> routeAuth(Message.AuthRequest req, String from) {
+        Optional<String> host = hostFor(req);
+        if (host.isEmpty()) {
+            return done(Message.Rejected.of(401, "unknown account or session"));
+        }
+        if (host.get().equals(identity.nodeId())) {
+            return done(hostAuth(req, from));
+        }
+        Optional<String> address = directory.addressOf(host.get());
+        if (address.isEmpty()) {
+            return done(Message.Rejected.of(503, "the host of account '" + req.username()
+                    + "' is not reachable from this peer"));
+        }
+        Message.AuthRelay relay = new Message.AuthRelay(UUID.randomUUID(), host.get(), RELAY_HOPS, req);
+        return config.transport.send(address.get(), relay)
+                .exceptionally(e -> Message.Rejected.of(503, "the host of account '" + req.username() + "' did not answer"));
+    }
+
+    private CompletableFuture<Message> onRelay(Message.AuthRelay r, String from) {
+        if (relaysSeen.asMap().putIfAbsent(r.relayId(), Boolean.TRUE) != null) {
+            return done(Message.Rejected.of(409, "relay " + r.relayId() + " already seen"));
+        }
+        if (r.hostNodeId().equals(identity.nodeId())) {
+            return done(hostAuth(r.request(), from));
+        }
+        if (r.hopsLeft() <= 1) {
+            return done(Message.Rejected.of(503, "relay hop limit reached"));
+        }
+        Optional<String> address = directory.addressOf(r.hostNodeId());
+        if (address.isEmpty()) {
+            return done(Message.Rejected.of(503, "host " + r.hostNodeId() + " is not reachable from this peer"));
+        }
+        return config.transport.send(address.get(), new Message.AuthRelay(r.relayId(), r.hostNodeId(), r.hopsLeft() - 1,
+                r.request())).exceptionally(e -> Message.Rejected.of(503, "host " + r.hostNodeId() + " did not answer"));
+    }
+
+    /** Handles an auth request for an account hosted here; sessions are prefixed with our node id. */
+    private Message hostAuth(Message.AuthRequest req, String from) {
+        String prefix = identity.nodeId() + SESSION_SEPARATOR;
+        Message.AuthRequest local = req;
+        if (req instanceof Message.AuthFinish f) {
+            local = new Message.AuthFinish(f.username(), strip(f.session(), prefix), f.clientEvidence());
+        } else if (req instanceof Message.GrantRequest g) {
+            local = new Message.GrantRequest(g.username(), strip(g.session(), prefix), g.counter(), g.commands(),
+                    g.accounts(), g.mac());
+        } else if (req instanceof Message.LoginRequest l) {
+            local = new Message.LoginRequest(l.username(), strip(l.session(), prefix), l.counter(), l.peerNodeId(),
+                    l.mac());
+        }
+        Message reply = accountHost.handle(local, from);
+        if (reply instanceof Message.AuthChallenge c) {
+            return new Message.AuthChallenge(prefix + c.session(), c.salt(), c.iterations(), c.serverPublic());
+        }
+        if (reply instanceof Message.GrantIssued g && req instanceof Message.GrantRequest gr) {
+            producer.remember(new Payload(gr.commands(), gr.accounts(), g.grant(), null));
+        }
+        return reply;
+    }
+
+    private static String sessionOf(Message.AuthRequest req) {
+        if (req instanceof Message.AuthFinish f) {
+            return f.session();
+        } else if (req instanceof Message.GrantRequest g) {
+            return g.session();
+        } else if (req instanceof Message.LoginRequest l) {
+            return l.session();
+        }
+        return null;
+    }
+
+    private static String strip(String session, String prefix) {
+        return session.startsWith(prefix) ? session.substring(prefix.length()) : session;
+    }
+
+    private CompletableFuture<Message> submit(Message.GrantRequest req, String from) {
+        for (Command c : req.commands()) {
+            List<String> problems = Dispatcher.problems(c, modules());
+            if (!problems.isEmpty()) {
+                return done(Message.Rejected.of(400, "command " + c.module() + ": " + String.join("; ", problems)));
+            }
+        }
+        return routeAuth(req, from).thenApply(reply -> {
+            if (reply instanceof Message.GrantIssued g) {
+                Payload p = new Payload(req.commands(), req.accounts(), g.grant(), null);
+                producer.enqueue(p);
+                LOG.info("peer {}: batch {} of {} command(s) granted to '{}', mining", name, g.grant().grantId(),
+                        req.commands().size(), req.username());
+                return new Message.Submitted(req.commands().stream().map(Command::id).toList(), g.grant().grantId());
+            }
+            return reply;
+        });
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /** This peer's node id. */
+    public String nodeId() {
+        return identity.nodeId();
+    }
+
+    /** Where other peers reach this one. */
+    public String address() {
+        return config.transport.localAddress();
+    }
+
+    /** TEACHER when this peer hosts the teacher's account, else STUDENT. */
+    public Role role() {
+        ChainState c = chain;
+        if (c == null) {
+            return Role.STUDENT;
+        }
+        Account teacher = c.accounts().getOrDefault(c.genesisConfig().teacher().username(), c.genesisConfig().teacher());
+        return teacher.isHostedBy(identity.nodeId()) ? Role.TEACHER : Role.STUDENT;
+    }
+
+    /** The chain this peer follows (a read view). */
+    public Chain chain() {
+        return chain;
+    }
+
+    /** The users signed in at this peer. */
+    public Set<String> signedInUsers() {
+        return Set.copyOf(signedInUsers);
+    }
+
+    /** This peer's status, as {@code GET /api/v1/status} shows it. */
+    public PeerStatus status() {
+        Head h = chain.headInfo();
+        return new PeerStatus(role(), identity.nodeId(), address(), chain.chainId(), h.height(), h.hash(),
+                directory.neighbours(), signedInUsers.stream().sorted().toList(), clockSkewMillis);
+    }
+
+    /** What this peer knows of a command. */
+    public CommandReport report(UUID id) {
+        Optional<Long> height = chain.heightOfCommand(id);
+        String module = height.flatMap(chain::blockAt).flatMap(b -> b.payload().commands().stream()
+                .filter(c -> c.id().equals(id)).findFirst()).map(Command::module).orElse(null);
+        return new CommandReport(id, module, height.orElse(null), receipts.receipts(id));
+    }
+
+    private List<PeerInfo> peers() {
+        List<PeerInfo> out = new ArrayList<>();
+        out.add(new PeerInfo(identity.nodeId(), address(), false, signedInUsers.stream().sorted().toList(),
+                clock.instant()));
+        out.addAll(directory.infos());
+        return out;
+    }
+
+    /** Batches waiting to be mined here (tests and status). */
+    int pendingBatches() {
+        return producer.pendingCount();
+    }
+
+    /** Whether a catch-up is running. */
+    boolean syncing() {
+        return syncing.get();
+    }
+
+    @Override
+    public String toString() {
+        return "Peer[" + (identity == null ? "?" : identity.nodeId()) + " " + (chain == null ? "" : role()) + "]";
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /** Collects a peer's settings. Not thread-safe. */
+    public static final class Builder {
+        private final PeerConfig c = new PeerConfig();
+
+        private Builder() {
+        }
+
+        /** Where the peer keeps its key, chain, journal and credentials; null keeps everything in memory. */
+        public Builder dataDir(Path dir) {
+            c.dataDir = dir;
+            return this;
+        }
+
+        /** How the peer talks to others (required). The peer starts and closes it. */
+        public Builder transport(Transport transport) {
+            c.transport = transport;
+            return this;
+        }
+
+        /** A block store instead of the data dir's file store (simulations). */
+        public Builder blockStore(BlockStore store) {
+            c.blockStore = store;
+            return this;
+        }
+
+        /** A peer to join through; may be given several times. None: this peer creates the chain. */
+        public Builder seed(String address) {
+            c.seeds.add(address);
+            return this;
+        }
+
+        /** The teacher's credentials, used when this peer creates the chain (or hosts the teacher). */
+        public Builder teacher(String username, String password) {
+            c.username = username;
+            c.password = password;
+            return this;
+        }
+
+        /** Proof-of-work difficulty of a chain this peer creates. */
+        public Builder difficultyBits(int bits) {
+            c.difficultyBits = bits;
+            return this;
+        }
+
+        /** The command modules; default: the class path and the mods dir. */
+        public Builder modules(ModuleRegistry modules) {
+            c.modules = modules;
+            return this;
+        }
+
+        /** A folder of module jars. */
+        public Builder modsDir(Path dir) {
+            c.modsDir = dir;
+            return this;
+        }
+
+        /** The local allow/deny policy. */
+        public Builder policy(Policy policy) {
+            c.policy = policy;
+            return this;
+        }
+
+        /** The clock (tests). */
+        public Builder clock(Clock clock) {
+            c.clock = clock;
+            return this;
+        }
+
+        /** The randomness source (tests use a seeded one). */
+        public Builder random(java.security.SecureRandom random) {
+            c.random = random;
+            return this;
+        }
+
+        /** How often the peer compares heads, fills its neighbour set and re-mines dropped batches. */
+        public Builder tick(Duration tick) {
+            c.tick = tick;
+            return this;
+        }
+
+        /** How long to retry seeds that do not answer before giving up. */
+        public Builder joinTimeout(Duration timeout) {
+            c.joinTimeout = timeout;
+            return this;
+        }
+
+        /** After how long a host mines a batch it granted that is still not on the best chain. */
+        public Builder remineAfter(Duration after) {
+            c.remineAfter = after;
+            return this;
+        }
+
+        /** The most neighbours this peer keeps. */
+        public Builder maxNeighbours(int n) {
+            c.maxNeighbours = n;
+            return this;
+        }
+
+        /** Create a chain of our own when no seed answers at all (the eager rule). */
+        public Builder genesisIfUnreachable(boolean eager) {
+            c.genesisIfUnreachable = eager;
+            return this;
+        }
+
+        /** The fingerprint of the code this peer runs, presented in handshakes. */
+        public Builder fingerprint(String fingerprint) {
+            c.fingerprint = fingerprint;
+            return this;
+        }
+
+        /** Fingerprints a chain this peer creates will accept (empty: any). */
+        public Builder pinFingerprints(List<String> fingerprints) {
+            c.pinnedFingerprints = List.copyOf(fingerprints);
+            return this;
+        }
+
+        /** PBKDF2 settings for credentials created here. */
+        public Builder passwordPolicy(PasswordPolicy policy) {
+            c.passwordPolicy = policy;
+            return this;
+        }
+
+        /** A host service that modules find by type. */
+        public <T> Builder service(Class<T> type, T implementation) {
+            c.services.put(type, implementation);
+            return this;
+        }
+
+        /** A listener for blocks, dispatches and receipts. */
+        public Builder listener(PeerListener listener) {
+            c.listeners.add(listener);
+            return this;
+        }
+
+        /** The peer; call {@link Peer#start()} next. */
+        public Peer build() {
+            c.check();
+            return new Peer(c);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.classchain.core.peer;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.classchain.PeerListener;
+import org.classchain.core.auth.PasswordPolicy;
+import org.classchain.core.dispatch.ModuleRegistry;
+import org.classchain.core.dispatch.Policy;
+import org.classchain.spi.BlockStore;
+import org.classchain.spi.Transport;
+
+/**
+ * Everything a {@link Peer} is built from. Collected by {@link Peer.Builder}; immutable once
+ * built. Defaults suit a classroom peer; tests shorten the intervals and the difficulty.
+ */
+final class PeerConfig {
+    Path dataDir;
+    Transport transport;
+    BlockStore blockStore;
+    List<String> seeds = new ArrayList<>();
+    String username;
+    String password;
+    int difficultyBits = Peer.DEFAULT_DIFFICULTY_BITS;
+    ModuleRegistry modules;
+    Path modsDir;
+    Policy policy = Policy.allowAll();
+    Clock clock = Clock.systemUTC();
+    SecureRandom random = new SecureRandom();
+    Duration tick = Duration.ofSeconds(1);
+    Duration joinTimeout = Duration.ofSeconds(60);
+    Duration remineAfter = Duration.ofSeconds(3);
+    int maxNeighbours = 8;
+    boolean genesisIfUnreachable;
+    String fingerprint = "";
+    List<String> pinnedFingerprints = List.of();
+    PasswordPolicy passwordPolicy;
+    final Map<Class<?>, Object> services = new LinkedHashMap<>();
+    final List<PeerListener> listeners = new ArrayList<>();
+
+    void check() {
+        Objects.requireNonNull(transport, "a peer needs a transport");
+        if (difficultyBits < 1 || difficultyBits > 32) {
+            throw new IllegalArgumentException("difficulty bits are 1-32, not " + difficultyBits);
+        }
+        if (maxNeighbours < 1) {
+            throw new IllegalArgumentException("a peer needs at least one neighbour slot");
+        }
+    }
+}

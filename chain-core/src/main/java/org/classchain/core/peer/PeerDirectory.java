@@ -1,0 +1,146 @@
+package org.classchain.core.peer;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import org.classchain.PeerInfo;
+
+/**
+ * The peers this one knows, by address, and which of them are neighbours (at most
+ * {@code maxNeighbours}). A neighbour that fails {@link #MAX_FAILURES} times in a row is dropped
+ * and another known peer takes its place at the next maintenance tick. Thread-safe.
+ */
+final class PeerDirectory {
+
+    static final int MAX_FAILURES = 3;
+    static final int MAX_KNOWN = 1000;
+
+    static final class Entry {
+        final String address;
+        volatile String nodeId;
+        volatile boolean neighbour;
+        volatile int failures;
+        volatile Instant lastSeen;
+        volatile List<String> users = List.of();
+
+        Entry(String address) {
+            this.address = address;
+        }
+    }
+
+    private final String self;
+    private final int maxNeighbours;
+    private final Clock clock;
+    private final Map<String, Entry> known = new ConcurrentHashMap<>();
+
+    PeerDirectory(String self, int maxNeighbours, Clock clock) {
+        this.self = self;
+        this.maxNeighbours = maxNeighbours;
+        this.clock = clock;
+    }
+
+    /** Learns an address (no-op for our own or when the list is full). */
+    Optional<Entry> learn(String address) {
+        if (address == null || address.isBlank() || address.equals(self)) {
+            return Optional.empty();
+        }
+        Entry e = known.get(address);
+        if (e == null && known.size() < MAX_KNOWN) {
+            e = known.computeIfAbsent(address, Entry::new);
+        }
+        return Optional.ofNullable(e);
+    }
+
+    /** Records that {@code address} (node {@code nodeId}) answered or wrote to us. */
+    void seen(String address, String nodeId) {
+        learn(address).ifPresent(e -> {
+            if (nodeId != null) {
+                e.nodeId = nodeId;
+            }
+            e.failures = 0;
+            e.lastSeen = clock.instant();
+        });
+    }
+
+    /** Records a failed call; drops the neighbour after repeated failures. */
+    void failed(String address) {
+        Entry e = known.get(address);
+        if (e != null && ++e.failures >= MAX_FAILURES && e.neighbour) {
+            e.neighbour = false;
+        }
+    }
+
+    /** Makes {@code address} a neighbour if there is room; true if it is one now. */
+    synchronized boolean offerNeighbour(String address) {
+        Optional<Entry> e = learn(address);
+        if (e.isEmpty()) {
+            return false;
+        }
+        if (e.get().neighbour) {
+            return true;
+        }
+        if (neighbourCount() >= maxNeighbours) {
+            return false;
+        }
+        e.get().neighbour = true;
+        return true;
+    }
+
+    int neighbourCount() {
+        return (int) known.values().stream().filter(x -> x.neighbour).count();
+    }
+
+    boolean hasRoom() {
+        return neighbourCount() < maxNeighbours;
+    }
+
+    List<String> neighbours() {
+        return known.values().stream().filter(x -> x.neighbour).map(x -> x.address).sorted().toList();
+    }
+
+    /** Known peers that are not neighbours and have not been failing, in random order. */
+    List<String> candidates(Random random) {
+        List<String> out = new ArrayList<>(known.values().stream()
+                .filter(x -> !x.neighbour && x.failures < MAX_FAILURES).map(x -> x.address).toList());
+        Collections.shuffle(out, random);
+        return out;
+    }
+
+    /** Up to {@code n} known addresses, neighbours first, for a handshake reply. */
+    List<String> sample(int n, Random random) {
+        List<String> out = new ArrayList<>(neighbours());
+        Collections.shuffle(out, random);
+        for (String c : candidates(random)) {
+            out.add(c);
+        }
+        return out.subList(0, Math.min(n, out.size()));
+    }
+
+    /** Known addresses whose node id we have not learned yet (never answered a handshake). */
+    List<String> unidentified() {
+        return known.values().stream().filter(x -> x.nodeId == null && x.failures < MAX_FAILURES).map(x -> x.address)
+                .toList();
+    }
+
+    /** Where the node with this id was last seen: the least-failing address, even if it has been failing. */
+    Optional<String> addressOf(String nodeId) {
+        return known.values().stream().filter(x -> nodeId.equals(x.nodeId))
+                .min(java.util.Comparator.comparingInt(x -> x.failures)).map(x -> x.address);
+    }
+
+    Optional<Entry> entry(String address) {
+        return Optional.ofNullable(known.get(address));
+    }
+
+    List<PeerInfo> infos() {
+        return known.values().stream().sorted((a, b) -> a.address.compareTo(b.address))
+                .map(e -> new PeerInfo(e.nodeId == null ? "" : e.nodeId, e.address, e.neighbour, e.users, e.lastSeen))
+                .toList();
+    }
+}
