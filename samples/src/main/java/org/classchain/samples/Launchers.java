@@ -1,0 +1,34 @@
+package org.classchain.samples;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import org.classchain.core.peer.Peer;
+import org.classchain.mods.NoticeService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What every launched peer gets: host services backed by its data dir. */
+final class Launchers {
+    private static final Logger LOG = LoggerFactory.getLogger("classchain.notice");
+
+    private Launchers() {
+    }
+
+    static void addHostServices(Peer.Builder b, Path dataDir) {
+        Path notices = dataDir.resolve("notices.txt");
+        b.service(NoticeService.class, (title, text) -> {
+            LOG.info("NOTICE {}: {}", title, text);
+            try {
+                Files.createDirectories(dataDir);
+                Files.writeString(notices, Instant.now() + " " + title + ": " + text + System.lineSeparator(),
+                        StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                LOG.warn("could not write {}: {}", notices, e.toString());
+            }
+        });
+    }
+}

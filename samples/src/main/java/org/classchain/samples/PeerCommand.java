@@ -1,0 +1,128 @@
+package org.classchain.samples;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.classchain.core.dispatch.Policy;
+import org.classchain.core.peer.Peer;
+import org.classchain.http.JettyTransport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code classchain peer}: runs one classroom peer until it is stopped. */
+@Command(name = "peer", mixinStandardHelpOptions = true,
+        description = "Run a classroom peer. Without --seed (or when the seed hosts no chain) it creates the chain "
+                + "and is the TEACHER; with --seed it joins as a STUDENT.")
+final class PeerCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port (0 picks a free one)")
+    int port;
+
+    @Option(names = "--host", description = "address to listen on and advertise (default: all interfaces, "
+            + "advertising this machine's LAN address)")
+    String host;
+
+    @Option(names = "--seed", description = "URL of a peer to join through (repeatable)")
+    List<String> seeds = new ArrayList<>();
+
+    @Option(names = "--data-dir", description = "where the key, chain and journal live (default ~/.classchain/peer-PORT)")
+    Path dataDir;
+
+    @Option(names = "--user", description = "the TEACHER's username, when this peer creates the chain")
+    String user;
+
+    @Option(names = "--password-file", description = "file whose first line is the password")
+    Path passwordFile;
+
+    @Option(names = "--mods-dir", description = "folder of command module jars (default DATA-DIR/mods)")
+    Path modsDir;
+
+    @Option(names = "--deny", split = ",", description = "modules this computer refuses to run")
+    List<String> deny;
+
+    @Option(names = "--allow", split = ",", description = "the only modules this computer runs")
+    List<String> allow;
+
+    @Option(names = "--genesis-if-unreachable", description = "create a new chain when no seed answers at all")
+    boolean genesisIfUnreachable;
+
+    @Option(names = "--join-timeout", defaultValue = "60s", converter = Durations.class,
+            description = "how long to retry a seed that does not answer (default ${DEFAULT-VALUE})")
+    Duration joinTimeout;
+
+    @Option(names = "--difficulty", hidden = true, defaultValue = "17")
+    int difficulty;
+
+    @Override
+    public Integer call() throws Exception {
+        if (deny != null && allow != null) {
+            throw new IllegalArgumentException("give --deny or --allow, not both");
+        }
+        Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".classchain", "peer-" + port);
+        String password = null;
+        if (seeds.isEmpty() && user == null) {
+            throw new IllegalArgumentException("without --seed this peer creates the chain and is the TEACHER: "
+                    + "give --user NAME (and a password)");
+        }
+        if (user != null && !java.nio.file.Files.exists(dir.resolve("credentials.json"))) {
+            // needed only once: the verifier is computed from it when the chain is created
+            password = Passwords.read(passwordFile, "Password for " + user + ": ");
+        }
+        String bind = host == null ? "0.0.0.0" : host;
+        JettyTransport.Builder tb = JettyTransport.builder().host(bind).port(port);
+        if (host == null) {
+            if (port == 0) {
+                throw new IllegalArgumentException("with --port 0 give --host too, so that others can be told the port");
+            }
+            tb.advertisedAddress("http://" + lanAddress() + ":" + port);
+        }
+        JettyTransport transport = tb.build();
+        Peer.Builder b = Peer.builder().dataDir(dir).transport(transport).joinTimeout(joinTimeout)
+                .genesisIfUnreachable(genesisIfUnreachable).difficultyBits(difficulty)
+                .modsDir(modsDir != null ? modsDir : dir.resolve("mods"))
+                .policy(Policy.parse(deny == null ? null : String.join(",", deny),
+                        allow == null ? null : String.join(",", allow)));
+        Launchers.addHostServices(b, dir);
+        seeds.forEach(b::seed);
+        if (user != null) {
+            b.teacher(user, password);
+        }
+        Peer peer = b.build();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            peer.close();
+            stopped.countDown();
+        }, "classchain-shutdown"));
+        peer.start();
+        System.out.println("ClassChain peer " + peer.nodeId() + " is the " + peer.role() + " of chain "
+                + peer.chain().chainId() + " at " + peer.address() + " (console: " + peer.address() + "/)");
+        stopped.await();
+        return 0;
+    }
+
+    /** This machine's first site-local IPv4 address, or 127.0.0.1. */
+    static String lanAddress() {
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nif.isUp() || nif.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                    if (a instanceof Inet4Address && a.isSiteLocalAddress()) {
+                        return a.getHostAddress();
+                    }
+                }
+            }
+        } catch (java.net.SocketException e) {
+            // fall through
+        }
+        return "127.0.0.1";
+    }
+}
