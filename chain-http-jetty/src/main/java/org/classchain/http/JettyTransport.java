@@ -1,0 +1,435 @@
+package org.classchain.http;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.classchain.core.block.BlockCodec;
+import org.classchain.core.block.CanonicalJson;
+import org.classchain.http.ClientCalls.HttpCall;
+import org.classchain.spi.Message;
+import org.classchain.spi.MessageHandler;
+import org.classchain.spi.Transport;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST transport of DESIGN section 7 on embedded Jetty 12: serves {@code /api/v1} by turning
+ * each request into a {@link Message} for the peer's {@link MessageHandler}, and sends messages
+ * to other peers over one pooled, keep-alive {@link HttpClient}.
+ *
+ * <pre>{@code
+ * JettyTransport t = JettyTransport.builder().host("127.0.0.1").port(8080).build();
+ * t.start(peer::handle);            // serves http://127.0.0.1:8080/api/v1/...
+ * t.send("http://10.0.0.5:8080", new Message.GetHead()).thenAccept(...);
+ * t.close();
+ * }</pre>
+ *
+ * <p>Replies: a 2xx answer completes {@link #send} with the reply message; any other status that
+ * the peer answered completes it with {@link Message.Rejected} (status, the body's
+ * {@code error}, {@code Retry-After}); a peer that cannot be reached, does not answer within the
+ * request timeout or answers with a body that does not read completes it exceptionally. A
+ * 404 to {@link Message.GetBlock} is the empty {@link Message.Blocks}.
+ *
+ * <p>Threads: the server runs on a bounded pool named {@code classchain-http-<port>}, the client
+ * on one named {@code classchain-http-client-<port>} (daemon); {@link #close} stops both.
+ * {@link #send} may be called from any thread, also before {@link #start} (a client-only use,
+ * such as the command-line tool); it never blocks.
+ */
+public final class JettyTransport implements Transport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JettyTransport.class);
+
+    /** Default limit of a request body: 1 MiB. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+    private final String host;
+    private final int port;
+    private final String advertisedAddress;
+    private final int maxBodyBytes;
+    private final Duration requestTimeout;
+    private final Duration connectTimeout;
+    private final Duration idleTimeout;
+    private final double ratePerSecond;
+    private final int rateBurst;
+    private final int maxThreads;
+    private final int clientMaxThreads;
+    private final WireJson wire;
+    private final ClientCalls calls;
+
+    private final Object lock = new Object();
+    private Server server;
+    private HttpClient client;
+    private String localAddress;
+    private int boundPort;
+    private boolean closed;
+
+    private JettyTransport(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.advertisedAddress = b.advertisedAddress;
+        this.maxBodyBytes = b.maxBodyBytes;
+        this.requestTimeout = b.requestTimeout;
+        this.connectTimeout = b.connectTimeout;
+        this.idleTimeout = b.idleTimeout;
+        this.ratePerSecond = b.ratePerSecond;
+        this.rateBurst = b.rateBurst;
+        this.maxThreads = b.maxThreads;
+        this.clientMaxThreads = b.clientMaxThreads;
+        CanonicalJson canonical = new CanonicalJson();
+        this.wire = new WireJson(canonical, new BlockWire(new BlockCodec(canonical)));
+        this.calls = new ClientCalls(wire);
+    }
+
+    /** A builder with the defaults: 127.0.0.1, a free port, 1 MiB bodies, 10 s requests, 200 req/s per address. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void start(MessageHandler handler) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("this transport is closed");
+            }
+            if (server != null) {
+                throw new IllegalStateException("this transport is already started");
+            }
+            ServerSocketChannel channel = ServerSocketChannel.open();
+            Server s;
+            try {
+                channel.socket().setReuseAddress(true);
+                channel.bind(new InetSocketAddress(host, port), 128);
+                int actual = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+                s = newServer(handler, channel, actual);
+                boundPort = actual;
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            try {
+                s.start();
+            } catch (Exception e) {
+                stopQuietly(s);
+                throw new IOException("could not start the HTTP server on " + host + ":" + port + ": " + e.getMessage(), e);
+            }
+            server = s;
+            localAddress = advertisedAddress != null ? advertisedAddress : "http://" + urlHost(host) + ":" + boundPort;
+            LOG.info("serving {} on {}:{}", Routes.PREFIX, host, boundPort);
+        }
+    }
+
+    private Server newServer(MessageHandler handler, ServerSocketChannel channel, int actualPort) throws IOException {
+        QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(2, maxThreads), 60_000);
+        pool.setName("classchain-http-" + actualPort);
+        pool.setStopTimeout(2_000);
+        ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler("classchain-http-" + actualPort + "-timer", true);
+        Server s = new Server(pool, scheduler, null);
+        s.setStopTimeout(1_000);
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        config.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(s, 1, 1, new HttpConnectionFactory(config));
+        connector.setHost(host);
+        connector.setPort(actualPort);
+        connector.setIdleTimeout(idleTimeout.toMillis());
+        connector.open(channel);
+        s.addConnector(connector);
+        RateLimiter limiter = Double.isInfinite(ratePerSecond) ? null : new RateLimiter(ratePerSecond, rateBurst);
+        s.setHandler(new ApiHandler(Routes.api(handler, wire, maxBodyBytes), wire, limiter, scheduler, requestTimeout,
+                maxBodyBytes));
+        s.setErrorHandler(new JsonErrorHandler());
+        return s;
+    }
+
+    @Override
+    public String localAddress() {
+        synchronized (lock) {
+            if (localAddress == null) {
+                throw new IllegalStateException("not started");
+            }
+            return localAddress;
+        }
+    }
+
+    /** The port the server listens on, once started. */
+    public int port() {
+        synchronized (lock) {
+            if (server == null) {
+                throw new IllegalStateException("not started");
+            }
+            return boundPort;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Message> send(String address, Message request) {
+        HttpCall call;
+        URI uri;
+        HttpClient c;
+        try {
+            call = calls.toHttp(request);
+            uri = URI.create(base(address) + call.pathAndQuery());
+            c = client();
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        org.eclipse.jetty.client.Request r = c.newRequest(uri)
+                .method(call.method())
+                .timeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .headers(h -> h.put(HttpHeader.ACCEPT, call.octets() ? BlockWire.OCTETS + ", " + Routes.JSON : Routes.JSON));
+        if (call.body() != null) {
+            r.body(new BytesRequestContent(Routes.JSON, call.body()));
+        }
+        CompletableFuture<ContentResponse> response = new CompletableResponseListener(r, call.maxResponseBytes()).send();
+        CompletableFuture<Message> result = new CompletableFuture<>();
+        response.whenComplete((resp, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                result.completeExceptionally(new IOException(call.method() + " " + uri + " failed: " + cause, cause));
+                return;
+            }
+            try {
+                result.complete(calls.fromHttp(request, resp.getStatus(), resp.getMediaType(), resp.getContent(),
+                        resp.getHeaders().get(HttpHeader.RETRY_AFTER)));
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        result.whenComplete((m, t) -> {
+            if (t instanceof CancellationException) {
+                r.abort(t);
+            }
+        });
+        return result;
+    }
+
+    private static String base(String address) {
+        Objects.requireNonNull(address, "address");
+        String a = address.trim();
+        while (a.endsWith("/")) {
+            a = a.substring(0, a.length() - 1);
+        }
+        if (!a.startsWith("http://") && !a.startsWith("https://")) {
+            throw new IllegalArgumentException("not an http address: " + address);
+        }
+        return a;
+    }
+
+    private HttpClient client() throws IOException {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("this transport is closed");
+            }
+            if (client != null) {
+                return client;
+            }
+            String tag = server != null ? Integer.toString(boundPort) : "out";
+            QueuedThreadPool pool = new QueuedThreadPool(clientMaxThreads, 1, 60_000);
+            pool.setName("classchain-http-client-" + tag);
+            pool.setDaemon(true);
+            pool.setStopTimeout(2_000);
+            HttpClient c = new HttpClient();
+            c.setExecutor(pool);
+            c.setScheduler(new ScheduledExecutorScheduler("classchain-http-client-" + tag + "-timer", true));
+            c.setConnectTimeout(connectTimeout.toMillis());
+            c.setIdleTimeout(idleTimeout.toMillis());
+            c.setFollowRedirects(false);
+            c.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "classchain"));
+            c.setMaxConnectionsPerDestination(16);
+            c.setMaxRequestsQueuedPerDestination(4096);
+            try {
+                c.start();
+            } catch (Exception e) {
+                stopQuietly(c);
+                throw new IOException("could not start the HTTP client: " + e.getMessage(), e);
+            }
+            // 401 and 407 are answers for the caller (a bad MAC, an expired session), not challenges
+            // to answer; the start above installed their handlers
+            c.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
+            c.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
+            client = c;
+            return c;
+        }
+    }
+
+    @Override
+    public void close() {
+        Server s;
+        HttpClient c;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            s = server;
+            c = client;
+            server = null;
+            client = null;
+        }
+        if (c != null) {
+            stopQuietly(c);
+        }
+        if (s != null) {
+            stopQuietly(s);
+        }
+    }
+
+    private static void stopQuietly(LifeCycle l) {
+        try {
+            l.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping {} failed", l, e);
+        }
+    }
+
+    private static String urlHost(String host) throws IOException {
+        String h = host;
+        if (h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]")) {
+            h = InetAddress.getLocalHost().getHostAddress();
+        }
+        return h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h;
+    }
+
+    /**
+     * Configures a {@link JettyTransport}. Not thread-safe; {@link #build} may be called once per
+     * configuration.
+     */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private String advertisedAddress;
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private double ratePerSecond = 200;
+        private int rateBurst = 400;
+        private int maxThreads = 32;
+        private int clientMaxThreads = 16;
+
+        private Builder() {
+        }
+
+        /** The interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface). */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The port to listen on; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("a port is 0-65535, not " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * The address other peers reach this one at, e.g. {@code http://10.0.0.5:8080}, when it
+         * is not {@code http://host:port} (behind NAT, or listening on 0.0.0.0).
+         */
+        public Builder advertisedAddress(String address) {
+            this.advertisedAddress = address == null ? null : base(address);
+            return this;
+        }
+
+        /**
+         * The largest request body accepted (default 1 MiB); larger ones are refused with 413
+         * without being read. Block announcements always accept one maximal block.
+         */
+        public Builder maxBodyBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("a body limit below 1 KiB leaves no room for a request");
+            }
+            this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How long a sent request may take, connecting included, before {@link #send} fails; also
+         * how long the server waits for its handler before answering 503. Default 10 s.
+         */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive(timeout, "request timeout");
+            return this;
+        }
+
+        /** How long connecting to a peer may take (default 5 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connect timeout");
+            return this;
+        }
+
+        /** How long an idle connection is kept, on both sides (default 30 s). */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = positive(timeout, "idle timeout");
+            return this;
+        }
+
+        /**
+         * Requests per second allowed from one remote address, with bursts of up to {@code burst};
+         * beyond that the server answers 429 with {@code Retry-After}. Default 200/s, burst 400.
+         * Loopback is not exempt.
+         */
+        public Builder rateLimit(double perSecond, int burst) {
+            if (!(perSecond > 0) || burst < 1) {
+                throw new IllegalArgumentException("a rate limit needs a positive rate and a burst of at least 1");
+            }
+            this.ratePerSecond = perSecond;
+            this.rateBurst = burst;
+            return this;
+        }
+
+        /** No rate limit (for benchmarks and tests that hammer one server). */
+        public Builder noRateLimit() {
+            this.ratePerSecond = Double.POSITIVE_INFINITY;
+            return this;
+        }
+
+        /** Most server threads (default 32). */
+        public Builder maxThreads(int threads) {
+            if (threads < 4) {
+                throw new IllegalArgumentException("the server needs at least 4 threads");
+            }
+            this.maxThreads = threads;
+            return this;
+        }
+
+        /** A transport with this configuration, not yet started. */
+        public JettyTransport build() {
+            return new JettyTransport(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("the " + what + " must be positive");
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package org.classchain.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.classchain.Block;
+import org.classchain.Command;
+import org.classchain.CommandReport;
+import org.classchain.Head;
+import org.classchain.ModuleInfo;
+import org.classchain.PeerInfo;
+import org.classchain.PeerStatus;
+import org.classchain.Receipt;
+import org.classchain.Role;
+import org.classchain.spi.ArgumentSpec;
+import org.classchain.spi.ArgumentType;
+import org.classchain.spi.Message;
+import org.classchain.spi.Message.Ack;
+import org.classchain.spi.Message.AuthChallenge;
+import org.classchain.spi.Message.AuthConfirmed;
+import org.classchain.spi.Message.AuthFinish;
+import org.classchain.spi.Message.AuthRelay;
+import org.classchain.spi.Message.AuthStart;
+import org.classchain.spi.Message.BlockAnnouncement;
+import org.classchain.spi.Message.Blocks;
+import org.classchain.spi.Message.CommandReply;
+import org.classchain.spi.Message.GetBlock;
+import org.classchain.spi.Message.GetBlocks;
+import org.classchain.spi.Message.GetCommand;
+import org.classchain.spi.Message.GetHead;
+import org.classchain.spi.Message.GetModules;
+import org.classchain.spi.Message.GetPeers;
+import org.classchain.spi.Message.GetStatus;
+import org.classchain.spi.Message.GrantIssued;
+import org.classchain.spi.Message.GrantRequest;
+import org.classchain.spi.Message.HeadReply;
+import org.classchain.spi.Message.Hello;
+import org.classchain.spi.Message.LoginRequest;
+import org.classchain.spi.Message.ModulesReply;
+import org.classchain.spi.Message.PeersReply;
+import org.classchain.spi.Message.Receipts;
+import org.classchain.spi.Message.Rejected;
+import org.classchain.spi.Message.StatusReply;
+import org.classchain.spi.Message.SubmitBatch;
+import org.classchain.spi.Message.Submitted;
+import org.classchain.spi.Message.Welcome;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every message type sent through a real Jetty server to a stub handler and back. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class JettyTransportRoundTripTest {
+
+    private final TestData data = new TestData(42);
+    private final StubHandler stub = new StubHandler();
+    private JettyTransport server;
+    private JettyTransport client;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = JettyTransport.builder().host("127.0.0.1").port(0).noRateLimit().build();
+        server.start(stub);
+        client = JettyTransport.builder().requestTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    @AfterAll
+    void stop() {
+        client.close();
+        server.close();
+    }
+
+    Stream<Arguments> exchanges() {
+        List<Command> commands = data.commands();
+        Block block = data.block(7, data.hash());
+        Head head = new Head(7, block.hash(), 1024);
+        GrantRequest grantRequest = new GrantRequest("teacher.t", "sess-1", 3, commands, List.of(data.account()),
+                data.bytes(32));
+        GrantRequest noAccounts = new GrantRequest("teacher.t", "sess-1", 4, commands, List.of(), data.bytes(32));
+        AuthStart start = new AuthStart("teacher.t", data.bytes(256));
+        AuthChallenge challenge = new AuthChallenge("sess-1", data.bytes(16), 120_000, data.bytes(256));
+        AuthFinish finish = new AuthFinish("teacher.t", "sess-1", data.bytes(32));
+        AuthConfirmed confirmed = new AuthConfirmed(data.bytes(32), Role.TEACHER, TestData.NOW.plusSeconds(1800));
+        LoginRequest login = new LoginRequest("alice", "sess-2", 1, "0011223344556677aabb", data.bytes(32));
+        GrantIssued issued = new GrantIssued(data.grant(commands, List.of()));
+        Receipt big = data.receipt(true);
+        Receipt small = data.receipt(false);
+        PeerStatus status = new PeerStatus(Role.STUDENT, "0011223344556677aabb", "http://127.0.0.1:9001", "chain-1", 7,
+                block.hash(), List.of("http://127.0.0.1:9002"), List.of("alice"), -1500);
+        ModuleInfo module = new ModuleInfo("blackout", "Blacks out the screen",
+                List.of(ArgumentSpec.required("seconds", ArgumentType.INTEGER, "how long"),
+                        ArgumentSpec.optional("colour", ArgumentType.STRING, "black", null)), "classpath", true);
+        PeerInfo peer = new PeerInfo("0011223344556677aabb", "http://127.0.0.1:9002", true, List.of("bob"),
+                TestData.NOW);
+        return Stream.of(
+                Arguments.of(new Hello("aabbccddeeff00112233", data.nodeKey(), "http://127.0.0.1:9003", "f00d"),
+                        new Welcome("0011223344556677aabb", "chain-1", data.hash(), head, true,
+                                List.of("http://a:1", "http://b:2"))),
+                Arguments.of(new Hello("aabbccddeeff00112233", data.nodeKey(), "http://127.0.0.1:9003", ""),
+                        new Welcome("0011223344556677aabb", null, null, null, false, List.of())),
+                Arguments.of(new BlockAnnouncement(block, "http://127.0.0.1:9004"), new Ack("stored")),
+                Arguments.of(new BlockAnnouncement(block, null), new Ack(null)),
+                Arguments.of(new GetBlocks(5, 3), new Blocks(data.chain(3))),
+                Arguments.of(new GetBlocks(0, 10), new Blocks(List.of())),
+                Arguments.of(new GetBlock(block.hash()), new Blocks(List.of(block))),
+                Arguments.of(new GetBlock(block.hash()), new Blocks(List.of())),
+                Arguments.of(new GetHead(), new HeadReply(head)),
+                Arguments.of(new GetHead(), new HeadReply(null)),
+                Arguments.of(new AuthRelay(UUID.randomUUID(), "host-1", 4, start), challenge),
+                Arguments.of(new AuthRelay(UUID.randomUUID(), "host-1", 3, finish), confirmed),
+                Arguments.of(new AuthRelay(UUID.randomUUID(), "host-1", 2, grantRequest), issued),
+                Arguments.of(new AuthRelay(UUID.randomUUID(), "host-1", 1, login), new Ack("signed in")),
+                Arguments.of(new Receipts(List.of(big, small)), new Ack("2 receipts")),
+                Arguments.of(start, challenge),
+                Arguments.of(new AuthFinish(null, "sess-1", data.bytes(32)),
+                        new AuthConfirmed(data.bytes(32), null, null)),
+                Arguments.of(finish, confirmed),
+                Arguments.of(login, new Ack("signed in")),
+                Arguments.of(new LoginRequest("alice", "sess-2", 2, null, data.bytes(32)), new Ack(null)),
+                Arguments.of(grantRequest, issued),
+                Arguments.of(new SubmitBatch(grantRequest),
+                        new Submitted(commands.stream().map(Command::id).toList(), UUID.randomUUID())),
+                Arguments.of(new SubmitBatch(noAccounts), new Submitted(List.of(), null)),
+                Arguments.of(new GetStatus(), new StatusReply(status)),
+                Arguments.of(new GetStatus(), new StatusReply(new PeerStatus(Role.TEACHER, "n", "http://x:1", null, 0,
+                        null, List.of(), List.of(), 0))),
+                Arguments.of(new GetCommand(commands.get(0).id()),
+                        new CommandReply(new CommandReport(commands.get(0).id(), "blackout", null, List.of(big, small)))),
+                Arguments.of(new GetCommand(commands.get(0).id()),
+                        new CommandReply(new CommandReport(commands.get(0).id(), null, 12L, List.of()))),
+                Arguments.of(new GetModules(), new ModulesReply(List.of(module))),
+                Arguments.of(new GetPeers(), new PeersReply(List.of(peer,
+                        new PeerInfo(null, "http://127.0.0.1:9009", false, List.of(), null)))),
+                Arguments.of(new GetStatus(), new Rejected(403, "students may not look", 0)),
+                Arguments.of(new BlockAnnouncement(block, null), new Rejected(422, "proof of work: too few zero bits", 0)),
+                Arguments.of(start, new Rejected(429, "slow down", 7)),
+                Arguments.of(new SubmitBatch(grantRequest), new Rejected(401, "bad MAC", 0)));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("exchanges")
+    void every_message_survives_the_round_trip(Message request, Message reply) throws Exception {
+        stub.replyWith(reply);
+        Message answer = client.send(server.localAddress(), request).get(10, TimeUnit.SECONDS);
+        assertThat(stub.lastRequest.get()).usingRecursiveComparison().isEqualTo(request);
+        assertThat(stub.lastFrom.get()).isEqualTo("127.0.0.1");
+        assertThat(answer).usingRecursiveComparison().isEqualTo(reply);
+    }
+
+    @Test
+    void the_attachment_and_signature_bytes_arrive_intact() throws Exception {
+        Receipt big = data.receipt(true);
+        stub.replyWith(new Ack("ok"));
+        client.send(server.localAddress(), new Receipts(List.of(big))).get(10, TimeUnit.SECONDS);
+        Receipt got = ((Receipts) stub.lastRequest.get()).receipts().get(0);
+        assertThat(got).isEqualTo(big);
+        assertThat(got.attachment().content()).hasSize(64 * 1024).isEqualTo(big.attachment().content());
+    }
+
+    @Test
+    void a_received_block_is_decoded_from_its_bytes_with_the_hash_recomputed() throws Exception {
+        Block block = data.block(3, data.hash());
+        stub.replyWith(new Ack("ok"));
+        client.send(server.localAddress(), new BlockAnnouncement(block, "http://me:1")).get(10, TimeUnit.SECONDS);
+        Block got = ((BlockAnnouncement) stub.lastRequest.get()).block();
+        assertThat(got).isEqualTo(block);
+        assertThat(TestData.CODEC.encode(got)).isEqualTo(TestData.CODEC.encode(block));
+        assertThat(got.payload().grant().signature()).hasSize(64).isEqualTo(block.payload().grant().signature());
+    }
+
+    @Test
+    void a_page_request_above_the_maximum_is_clamped_by_the_client() throws Exception {
+        stub.replyWith(new Blocks(List.of()));
+        client.send(server.localAddress(), new GetBlocks(5, 5000)).get(10, TimeUnit.SECONDS);
+        assertThat(stub.lastRequest.get()).isEqualTo(new GetBlocks(5, Routes.MAX_PAGE));
+    }
+
+    @Test
+    void sending_a_reply_type_fails_without_a_network_call() {
+        int before = stub.calls.get();
+        assertThat(client.send(server.localAddress(), new Ack("not a request")))
+                .failsWithin(Duration.ofSeconds(1));
+        assertThat(stub.calls.get()).isEqualTo(before);
+    }
+
+    @Test
+    void an_address_with_a_trailing_slash_works() throws Exception {
+        stub.replyWith(new HeadReply(null));
+        Message m = client.send(server.localAddress() + "/", new GetHead()).get(10, TimeUnit.SECONDS);
+        assertThat(m).isEqualTo(new HeadReply(null));
+    }
+
+    @Test
+    void local_address_is_the_bound_loopback_port() {
+        assertThat(server.localAddress()).isEqualTo("http://127.0.0.1:" + server.port());
+        assertThat(server.port()).isPositive();
+    }
+
+    @Test
+    void rejected_codes_outside_the_error_range_become_500() throws Exception {
+        stub.replyWith(new Rejected(200, "odd", 0));
+        Message m = client.send(server.localAddress(), new GetHead()).get(10, TimeUnit.SECONDS);
+        assertThat(m).isInstanceOf(Rejected.class);
+        assertThat(((Rejected) m).code()).isEqualTo(500);
+    }
+
+    @Test
+    void a_handler_answering_the_wrong_type_is_a_500_rejection() throws Exception {
+        stub.replyWith(new Ack("wrong"));
+        Message m = client.send(server.localAddress(), new GetStatus()).get(10, TimeUnit.SECONDS);
+        assertThat(m).isInstanceOf(Rejected.class);
+        assertThat(((Rejected) m).code()).isEqualTo(500);
+        assertThat(((Rejected) m).reason()).doesNotContain("Exception").doesNotContain("at org.");
+    }
+}
