@@ -1,0 +1,96 @@
+package org.classchain.core.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.classchain.Block;
+import org.classchain.Payload;
+import org.classchain.core.chain.ChainState;
+import org.classchain.core.chain.Reorg;
+import org.classchain.core.store.MemoryBlockStore;
+import org.classchain.core.testing.Fixtures;
+import org.classchain.core.validation.BlockValidator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** An accepted batch is never lost: when its block leaves the best chain, its owner mines it again. */
+class BlockProducerTest {
+
+    private final Fixtures fx = new Fixtures(5, 6);
+    private final Clock clock = Clock.fixed(Instant.ofEpochMilli(1_800_000_000_000L), ZoneOffset.UTC);
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(end);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aBatchWhoseBlockIsReorganisedAwayIsMinedAgain() throws Exception {
+        ChainState chain = ChainState.create(fx.genesis, new MemoryBlockStore(), new BlockValidator(fx.codec, clock));
+        List<Block> mined = new CopyOnWriteArrayList<>();
+        BlockProducer[] holder = new BlockProducer[1];
+        BlockProducer producer = new BlockProducer(chain, fx.codec, clock, new Random(1), b -> {
+            ChainState.Result r = chain.accept(b);
+            mined.add(b);
+            for (Reorg reorg : r.reorgs()) {
+                reorg.detached().forEach(holder[0]::detached);
+            }
+            holder[0].headChanged();
+            return r.status() == ChainState.Status.ADDED;
+        }, "test");
+        holder[0] = producer;
+        producer.start();
+        try {
+            Payload ours = fx.granted(List.of(Fixtures.command("record", clock.instant(), Map.of())), clock.instant());
+            producer.enqueue(ours);
+            await(() -> chain.heightOfGrant(ours.grant().grantId()).isPresent());
+            Block oursBlock = mined.get(0);
+            assertThat(oursBlock.height()).isEqualTo(1);
+
+            // a heavier branch from genesis that does not carry our batch
+            Block a1 = fx.child(fx.genesis);
+            Block a2 = fx.child(a1);
+            ChainState.Result r = chain.acceptAll(List.of(a1, a2));
+            assertThat(r.reorgs()).singleElement().satisfies(reorg -> assertThat(reorg.detached()).containsExactly(oursBlock));
+            assertThat(chain.heightOfGrant(ours.grant().grantId())).isEmpty();
+            r.reorgs().forEach(reorg -> reorg.detached().forEach(producer::detached));
+            producer.headChanged();
+
+            await(() -> chain.heightOfGrant(ours.grant().grantId()).isPresent());
+            assertThat(chain.heightOfGrant(ours.grant().grantId())).contains(3L);
+            assertThat(chain.head().previousHash()).isEqualTo(a2.hash());
+        } finally {
+            producer.close();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aGrantedBatchNobodyMinedIsMinedByItsHostAfterTheGrace() throws Exception {
+        ChainState chain = ChainState.create(fx.genesis, new MemoryBlockStore(), new BlockValidator(fx.codec, clock));
+        BlockProducer producer = new BlockProducer(chain, fx.codec, Clock.systemUTC(), new Random(2),
+                b -> chain.accept(b).status() == ChainState.Status.ADDED, "host");
+        producer.start();
+        try {
+            Payload granted = fx.granted(List.of(Fixtures.command("record", clock.instant(), Map.of())), clock.instant());
+            producer.remember(granted); // granted here, relayed elsewhere, and dropped by the relay
+            producer.sweep(60_000);
+            Thread.sleep(200);
+            assertThat(chain.heightOfGrant(granted.grant().grantId())).as("not before the grace").isEmpty();
+            producer.sweep(0);
+            await(() -> chain.heightOfGrant(granted.grant().grantId()).isPresent());
+        } finally {
+            producer.close();
+        }
+    }
+}
