@@ -310,4 +310,26 @@ public sealed interface Message {
             peers = List.copyOf(peers);
         }
     }
+
+    /**
+     * A student peer asks a teacher host to record a STUDENT account it hosts (its credential
+     * was created on that peer and never leaves it). {@code signature} is the peer's node-key
+     * signature over {@code "classchain-register-v1\n" + chainId + "\n" + username}. The host
+     * records it with a block it authorizes itself. Reply: {@link Ack} or {@link Rejected}
+     * (409 when the name is taken).
+     */
+    record RegisterAccount(String username, NodeKey hostKey, byte[] signature) implements Message {
+        /** Checks that nothing is missing and copies the signature. */
+        public RegisterAccount {
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(hostKey, "hostKey");
+            signature = signature.clone();
+        }
+
+        /** A copy of the signature. */
+        @Override
+        public byte[] signature() {
+            return signature.clone();
+        }
+    }
 }

@@ -93,6 +93,8 @@ final class ClientCalls {
             return get("/modules");
         } else if (request instanceof GetPeers) {
             return get("/peers");
+        } else if (request instanceof Message.RegisterAccount m) {
+            return post("/accounts", WireJson.register(m));
         }
         throw new IllegalArgumentException(request == null ? "no request"
                 : "a " + request.getClass().getSimpleName() + " is a reply, not a request");
@@ -136,7 +138,8 @@ final class ClientCalls {
     private Message readReply(Message request, JsonNode json) throws HttpProblem {
         if (request instanceof Hello) {
             return wire.readWelcome(json);
-        } else if (request instanceof BlockAnnouncement || request instanceof Receipts || request instanceof LoginRequest) {
+        } else if (request instanceof BlockAnnouncement || request instanceof Receipts || request instanceof LoginRequest
+                || request instanceof Message.RegisterAccount) {
             return WireJson.readAck(json);
         } else if (request instanceof GetBlocks) {
             return new Blocks(wire.blocks().pageFromJson(json));

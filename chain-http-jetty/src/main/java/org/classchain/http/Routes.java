@@ -177,6 +177,8 @@ final class Routes {
                 reply -> ok(WireJson.confirmed(as(AuthConfirmed.class, reply))));
         b.post("/auth/login", call -> WireJson.readLogin(call.body()),
                 reply -> ok(WireJson.ack(as(Ack.class, reply))));
+        b.post("/accounts", call -> WireJson.readRegister(call.body()),
+                reply -> ok(WireJson.ack(as(Ack.class, reply))));
         b.post("/auth/grant", call -> wire.readGrantRequest(call.body()),
                 reply -> ok(wire.grantIssued(as(GrantIssued.class, reply))));
         b.post("/commands", call -> new SubmitBatch(wire.readGrantRequest(call.body())),

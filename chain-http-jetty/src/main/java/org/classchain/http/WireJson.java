@@ -308,6 +308,25 @@ final class WireJson {
         return o;
     }
 
+    /** {@code {"username", "hostKey" (hex), "signature" (hex)}}: a student account to record. */
+    static ObjectNode register(org.classchain.spi.Message.RegisterAccount r) {
+        ObjectNode o = NODES.objectNode();
+        o.put("username", r.username());
+        o.put("hostKey", r.hostKey().hex());
+        o.put("signature", JsonFields.hex(r.signature()));
+        return o;
+    }
+
+    static org.classchain.spi.Message.RegisterAccount readRegister(JsonNode node) throws HttpProblem {
+        ObjectNode o = object(node, "body");
+        byte[] key = hex(o, "hostKey");
+        if (key.length != org.classchain.NodeKey.LENGTH) {
+            throw new HttpProblem(400, "field 'hostKey' must be " + org.classchain.NodeKey.LENGTH + " bytes of hex");
+        }
+        return new org.classchain.spi.Message.RegisterAccount(text(o, "username"), new org.classchain.NodeKey(key),
+                hex(o, "signature"));
+    }
+
     static LoginRequest readLogin(JsonNode node) throws HttpProblem {
         ObjectNode o = object(node, "body");
         return new LoginRequest(text(o, "username"), text(o, "session"), whole(o, "counter"),

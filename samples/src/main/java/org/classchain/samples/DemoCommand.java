@@ -106,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
         Peer.Builder b = Peer.builder().dataDir(dir).transport(transport).tick(Duration.ofMillis(500));
         Launchers.addHostServices(b, dir);
         if (seed == null) {
-            b.teacher("teacher", password);
+            b.account("teacher", password);
         } else {
             b.seed(seed);
         }

@@ -92,7 +92,7 @@ final class PeerCommand implements Callable<Integer> {
         Launchers.addHostServices(b, dir);
         seeds.forEach(b::seed);
         if (user != null) {
-            b.teacher(user, password);
+            b.account(user, password);
         }
         Peer peer = b.build();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -35,7 +35,7 @@ class EmbeddingExampleTest {
         for (String line : snippet.strip().lines().map(String::strip).toList()) {
             assertThat(readme).as("README shows the example line").contains(line);
         }
-        try (Peer teacher = Peer.builder().dataDir(tmp.resolve("t")).teacher("teacher", "pw-for-test")
+        try (Peer teacher = Peer.builder().dataDir(tmp.resolve("t")).account("teacher", "pw-for-test")
                 .transport(JettyTransport.builder().host("127.0.0.1").port(0).build()).difficultyBits(10).build()) {
             teacher.start();
             try (Peer student = EmbeddingExample.joinClassroom(teacher.address(), tmp.resolve("s"));

@@ -353,14 +353,46 @@ public final class AccountHost {
         if (chain == null) {
             throw refuse(503, "this peer hosts no chain yet");
         }
-        Grant unsigned = new Grant(chain, session.username, Role.TEACHER, json.batchHash(commands, accounts),
-                randomUuid(), now, identity.nodeId(), new byte[Grant.SIGNATURE_LENGTH]);
-        byte[] signature = identity.sign(json.grantSigningBytes(unsigned));
-        Grant grant = new Grant(unsigned.chainId(), unsigned.username(), unsigned.role(), unsigned.commandsHash(),
-                unsigned.grantId(), unsigned.issuedAt(), unsigned.hostNodeId(), signature);
+        Grant grant = sign(chain, session.username, commands, accounts, now);
         LOG.info("granted {} commands and {} accounts for {} (grant {})", commands.size(), accounts.size(),
                 session.username, grant.grantId());
         return new GrantIssued(grant);
+    }
+
+    private Grant sign(String chain, String username, List<Command> commands, List<Account> accounts, Instant now) {
+        Grant unsigned = new Grant(chain, username, Role.TEACHER, json.batchHash(commands, accounts),
+                randomUuid(), now, identity.nodeId(), new byte[Grant.SIGNATURE_LENGTH]);
+        byte[] signature = identity.sign(json.grantSigningBytes(unsigned));
+        return new Grant(unsigned.chainId(), unsigned.username(), unsigned.role(), unsigned.commandsHash(),
+                unsigned.grantId(), unsigned.issuedAt(), unsigned.hostNodeId(), signature);
+    }
+
+    /**
+     * A grant this host issues on its own authority, without a session: only for recording
+     * STUDENT accounts (a student peer registering the account it hosts). Hosting the teacher's
+     * account already lets this peer grant anything, so this adds no power; it is limited to
+     * new STUDENT accounts so that a bug here cannot be turned into commands.
+     *
+     * @param teacher the TEACHER account this peer hosts, in whose name the grant is issued
+     * @throws IllegalArgumentException if this peer does not host that TEACHER account, or an
+     *                                  account is not a STUDENT
+     */
+    public Grant grantRegistrations(String teacher, List<Account> students) {
+        StoredCredential host = store.find(teacher).orElseThrow(() ->
+                new IllegalArgumentException("this peer does not host the account " + teacher));
+        if (host.role() != Role.TEACHER) {
+            throw new IllegalArgumentException(teacher + " is not a TEACHER account");
+        }
+        for (Account a : students) {
+            if (a.role() != Role.STUDENT) {
+                throw new IllegalArgumentException("only STUDENT accounts are registered this way");
+            }
+        }
+        String chain = chainId.get();
+        if (chain == null) {
+            throw new IllegalStateException("no chain yet");
+        }
+        return sign(chain, teacher, List.of(), students, clock.instant());
     }
 
     private Message login(LoginRequest r) throws Refusal {

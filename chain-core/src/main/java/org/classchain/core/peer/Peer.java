@@ -100,6 +100,9 @@ public final class Peer implements AutoCloseable {
     private final java.util.concurrent.ConcurrentLinkedDeque<Receipt> outbox = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
     private final Cache<Hash, Boolean> relayed = CacheBuilder.newBuilder().maximumSize(50_000).build();
+    private final Cache<String, String> registrations = CacheBuilder.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(2)).build();
+    private long ticks;
     private final Cache<UUID, Boolean> relaysSeen = CacheBuilder.newBuilder().maximumSize(50_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();
     private final Object acceptLock = new Object();
@@ -178,6 +181,7 @@ public final class Peer implements AutoCloseable {
             }
         }
         ensureTeacherCredential();
+        ensureOwnAccount();
         producer = new BlockProducer(chain, codec, clock, random, this::acceptMined, name);
         producer.start();
         dispatcher = buildDispatcher();
@@ -365,6 +369,89 @@ public final class Peer implements AutoCloseable {
         }
     }
 
+    /**
+     * On a student's peer started for a person: their STUDENT credential is created here (the
+     * verifier never leaves this peer), they count as signed in at this computer, and the
+     * account is registered with the teacher's host on the next ticks until the chain has it.
+     */
+    private void ensureOwnAccount() throws IOException {
+        String user = config.username;
+        if (user == null || role() == Role.TEACHER) {
+            return;
+        }
+        Account onChain = chain.accounts().get(user);
+        if (onChain != null && !onChain.isHostedBy(identity.nodeId())) {
+            throw new IOException("the name '" + user + "' is already taken on this chain by another computer; "
+                    + "choose another --user");
+        }
+        if (credentials.find(user).isEmpty()) {
+            if (config.password == null) {
+                throw new IOException("no password given for the new account '" + user + "'");
+            }
+            credentials.create(user, config.password, Role.STUDENT);
+        }
+        signedInUsers.add(user);
+    }
+
+    static byte[] registrationBytes(String chainId, String username) {
+        return ("classchain-register-v1\n" + chainId + "\n" + username).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Asks a teacher host to record our person's account, until the chain has it. */
+    private void registerOwnAccount() {
+        String user = config.username;
+        if (user == null || role() == Role.TEACHER || chain.accounts().containsKey(user)) {
+            return;
+        }
+        Message.RegisterAccount r = new Message.RegisterAccount(user, identity.publicKey(),
+                identity.sign(registrationBytes(chain.chainId(), user)));
+        Optional<String> host = teacherAccount().hostKeys().stream().map(NodeKey::nodeId)
+                .map(directory::addressOf).flatMap(Optional::stream).findFirst();
+        if (host.isEmpty()) {
+            directory.unidentified().stream().limit(3).forEach(a -> hello(a).exceptionally(e -> null));
+            return;
+        }
+        config.transport.send(host.get(), r).whenComplete((reply, err) -> {
+            if (reply instanceof Message.Rejected rej) {
+                LOG.warn("peer {}: the teacher's peer did not record account '{}': {}", name, user, rej.reason());
+            }
+        });
+    }
+
+    private Message onRegister(Message.RegisterAccount r) {
+        Account teacher = teacherAccount();
+        if (!teacher.isHostedBy(identity.nodeId())) {
+            return Message.Rejected.of(503, "this peer does not host the teacher's account");
+        }
+        if (!Account.isValidUsername(r.username())) {
+            return Message.Rejected.of(400, "a username is 1-64 letters, digits, '.', '_' or '-'");
+        }
+        if (!org.classchain.core.identity.Ed25519Signatures.verify(r.hostKey(),
+                registrationBytes(chain.chainId(), r.username()), r.signature())) {
+            return Message.Rejected.of(401, "the registration is not signed by the key it names");
+        }
+        String hostId = r.hostKey().nodeId();
+        Account existing = chain.accounts().get(r.username());
+        if (existing != null) {
+            return existing.isHostedBy(hostId) ? new Message.Ack("already recorded")
+                    : Message.Rejected.of(409, "the name '" + r.username() + "' is taken");
+        }
+        String pending = registrations.asMap().putIfAbsent(r.username(), hostId);
+        if (pending != null) {
+            return pending.equals(hostId) ? new Message.Ack("being recorded")
+                    : Message.Rejected.of(409, "the name '" + r.username() + "' is being recorded for another computer");
+        }
+        if (registrations.size() > 1000) {
+            registrations.invalidate(r.username());
+            return new Message.Rejected(429, "too many registrations at once", 10);
+        }
+        Account account = new Account(r.username(), Role.STUDENT, List.of(r.hostKey()));
+        producer.enqueue(new Payload(List.of(), List.of(account),
+                accountHost.grantRegistrations(teacher.username(), List.of(account)), null));
+        LOG.info("peer {}: recording STUDENT account '{}' hosted at {}", name, r.username(), hostId);
+        return new Message.Ack("recording " + r.username());
+    }
+
     private void download(String seed, Message.Welcome w) throws IOException {
         List<Block> first = fetch(seed, 0).orElseThrow(() -> new IOException("seed " + seed + " sent no blocks"));
         Block genesis = first.get(0);
@@ -540,6 +627,13 @@ public final class Peer implements AutoCloseable {
         try {
             producer.sweep(config.remineAfter.toMillis());
             flushReceipts();
+            ticks++;
+            if (ticks % 5 == 1) {
+                registerOwnAccount();
+            }
+            if (ticks % 3 == 0 && role() == Role.TEACHER) {
+                pollRoster();
+            }
             if (directory.hasRoom()) {
                 for (String c : directory.candidates(random).stream().limit(2).toList()) {
                     hello(c).exceptionally(e -> null);
@@ -563,6 +657,20 @@ public final class Peer implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             LOG.warn("peer {}: maintenance failed: {}", name, e.toString());
+        }
+    }
+
+    /** The teacher's host asks a few known peers at a time who is signed in there: the roster. */
+    private void pollRoster() {
+        for (String address : directory.nextToPoll(8)) {
+            config.transport.send(address, new Message.GetStatus()).whenComplete((reply, err) -> {
+                if (reply instanceof Message.StatusReply st) {
+                    directory.seen(address, st.status().nodeId());
+                    directory.users(address, st.status().users());
+                } else if (err != null) {
+                    directory.failed(address);
+                }
+            });
         }
     }
 
@@ -623,7 +731,7 @@ public final class Peer implements AutoCloseable {
                 return onRelay(r, from);
             } else if (request instanceof Message.LoginRequest l) {
                 return routeAuth(l, from).thenApply(reply -> {
-                    if (reply instanceof Message.Ack && l.peerNodeId().equals(identity.nodeId())) {
+                    if (reply instanceof Message.Ack && identity.nodeId().equals(l.peerNodeId())) {
                         signedInUsers.add(l.username());
                         LOG.info("peer {}: '{}' signed in here", name, l.username());
                     }
@@ -639,6 +747,8 @@ public final class Peer implements AutoCloseable {
                 return done(new Message.CommandReply(report(c.id())));
             } else if (request instanceof Message.GetModules) {
                 return done(new Message.ModulesReply(modules().describe(config.policy)));
+            } else if (request instanceof Message.RegisterAccount r) {
+                return done(onRegister(r));
             } else if (request instanceof Message.GetPeers) {
                 return done(new Message.PeersReply(peers()));
             }
@@ -825,14 +935,10 @@ public final class Peer implements AutoCloseable {
         if (host.get().equals(identity.nodeId())) {
             return done(hostAuth(req, from));
         }
-        Optional<String> address = directory.addressOf(host.get());
-        if (address.isEmpty()) {
-            return done(Message.Rejected.of(503, "the host of account '" + req.username()
-                    + "' is not reachable from this peer"));
-        }
         Message.AuthRelay relay = new Message.AuthRelay(UUID.randomUUID(), host.get(), RELAY_HOPS, req);
-        return config.transport.send(address.get(), relay)
-                .exceptionally(e -> Message.Rejected.of(503, "the host of account '" + req.username() + "' did not answer"));
+        relaysSeen.put(relay.relayId(), Boolean.TRUE);
+        return forward(relay, from).thenApply(reply -> reply instanceof Message.Rejected r && r.code() == 409
+                ? Message.Rejected.of(503, "the host of account '" + req.username() + "' is not reachable") : reply);
     }
 
     private CompletableFuture<Message> onRelay(Message.AuthRelay r, String from) {
@@ -845,12 +951,39 @@ public final class Peer implements AutoCloseable {
         if (r.hopsLeft() <= 1) {
             return done(Message.Rejected.of(503, "relay hop limit reached"));
         }
-        Optional<String> address = directory.addressOf(r.hostNodeId());
-        if (address.isEmpty()) {
-            return done(Message.Rejected.of(503, "host " + r.hostNodeId() + " is not reachable from this peer"));
+        return forward(new Message.AuthRelay(r.relayId(), r.hostNodeId(), r.hopsLeft() - 1, r.request()), from);
+    }
+
+    /**
+     * Sends a relay one hop on: straight to the host when its address is known, else (or when that
+     * fails) through up to three neighbours in turn, each of which does the same. Replies travel
+     * back along the same calls. A relay that comes back round a loop is refused (409) by the
+     * peer that saw it first, and the next neighbour is tried.
+     */
+    private CompletableFuture<Message> forward(Message.AuthRelay relay, String cameFrom) {
+        List<String> route = new ArrayList<>();
+        directory.addressOf(relay.hostNodeId()).ifPresent(route::add);
+        List<String> neighbours = new ArrayList<>(directory.neighbours());
+        java.util.Collections.shuffle(neighbours, random);
+        neighbours.stream().filter(n -> !n.equals(cameFrom) && !route.contains(n)).limit(3).forEach(route::add);
+        return tryRoute(route, 0, relay);
+    }
+
+    private CompletableFuture<Message> tryRoute(List<String> route, int i, Message.AuthRelay relay) {
+        if (i >= route.size()) {
+            return done(Message.Rejected.of(503, "host " + relay.hostNodeId() + " is not reachable from this peer"));
         }
-        return config.transport.send(address.get(), new Message.AuthRelay(r.relayId(), r.hostNodeId(), r.hopsLeft() - 1,
-                r.request())).exceptionally(e -> Message.Rejected.of(503, "host " + r.hostNodeId() + " did not answer"));
+        String next = route.get(i);
+        return config.transport.send(next, relay).handle((reply, err) -> {
+            if (err != null) {
+                directory.failed(next);
+                return null;
+            }
+            if (reply instanceof Message.Rejected r && (r.code() == 409 || r.code() == 503)) {
+                return null;
+            }
+            return reply;
+        }).thenCompose(reply -> reply != null ? done(reply) : tryRoute(route, i + 1, relay));
     }
 
     /** Handles an auth request for an account hosted here; sessions are prefixed with our node id. */
@@ -1013,8 +1146,14 @@ public final class Peer implements AutoCloseable {
             return this;
         }
 
-        /** The teacher's credentials, used when this peer creates the chain (or hosts the teacher). */
-        public Builder teacher(String username, String password) {
+        /**
+         * The account of the person at this computer. When this peer creates the chain it is the
+         * TEACHER account; when it joins one it is a STUDENT account whose credential is created
+         * and hosted here (the verifier never leaves this peer) and which the teacher's host
+         * records on the chain, so that the person can sign in through any peer. The password is
+         * used once, to compute the verifier, when there is no credential yet.
+         */
+        public Builder account(String username, String password) {
             c.username = username;
             c.password = password;
             return this;

@@ -122,6 +122,27 @@ final class PeerDirectory {
         return out.subList(0, Math.min(n, out.size()));
     }
 
+    private int pollCursor;
+
+    /** The next {@code n} known addresses in a round robin over all of them. */
+    synchronized List<String> nextToPoll(int n) {
+        List<String> all = known.keySet().stream().sorted().toList();
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(n, all.size()); i++) {
+            out.add(all.get((pollCursor + i) % all.size()));
+        }
+        pollCursor = all.isEmpty() ? 0 : (pollCursor + out.size()) % all.size();
+        return out;
+    }
+
+    /** Records who is signed in at {@code address}, as it last said. */
+    void users(String address, List<String> users) {
+        Entry e = known.get(address);
+        if (e != null) {
+            e.users = List.copyOf(users);
+        }
+    }
+
     /** Known addresses whose node id we have not learned yet (never answered a handshake). */
     List<String> unidentified() {
         return known.values().stream().filter(x -> x.nodeId == null && x.failures < MAX_FAILURES).map(x -> x.address)

@@ -39,7 +39,7 @@ class JoinRuleTest {
     @Timeout(30)
     void theEagerRuleCreatesAChainWhenAsked() throws Exception {
         try (Peer eager = Peer.builder().transport(network.newTransport()).seed("mem://nobody").difficultyBits(4)
-                .joinTimeout(Duration.ofMillis(300)).genesisIfUnreachable(true).teacher("t", "pw").build()) {
+                .joinTimeout(Duration.ofMillis(300)).genesisIfUnreachable(true).account("t", "pw").build()) {
             eager.start();
             assertThat(eager.role()).isEqualTo(Role.TEACHER);
         }
@@ -50,7 +50,7 @@ class JoinRuleTest {
     void aLateSeedIsWaitedFor() throws Exception {
         var seedTransport = network.newTransport();
         String seedAddress = seedTransport.localAddress();
-        Peer teacher = Peer.builder().transport(seedTransport).teacher("t", "pw").difficultyBits(4).build();
+        Peer teacher = Peer.builder().transport(seedTransport).account("t", "pw").difficultyBits(4).build();
         Peer student = Peer.builder().transport(network.newTransport()).seed(seedAddress)
                 .joinTimeout(Duration.ofSeconds(20)).build();
         Thread late = new Thread(() -> {

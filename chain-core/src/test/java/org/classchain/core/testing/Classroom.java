@@ -46,7 +46,7 @@ public final class Classroom implements AutoCloseable {
     private Classroom(Supplier<Transport> transports, int studentCount, Options o) throws Exception {
         this.transports = transports;
         this.seed = o.seed;
-        teacher = Peer.builder().transport(transports.get()).teacher(TEACHER, PASSWORD).difficultyBits(o.difficultyBits)
+        teacher = Peer.builder().transport(transports.get()).account(TEACHER, PASSWORD).difficultyBits(o.difficultyBits)
                 .tick(o.tick).remineAfter(o.remineAfter).modules(ModuleRegistry.of(module))
                 .passwordPolicy(new PasswordPolicy(1000, 1000)).random(Fixtures.deterministic(o.seed)).build();
         teacher.start();
