@@ -8,6 +8,7 @@ import java.util.Objects;
  *
  * @param role TEACHER on the genesis creator (and the teacher's backup hosts), else STUDENT
  * @param nodeId this peer's node id
+ * @param publicKey this peer's node key, from which the node id is derived
  * @param address where other peers reach it
  * @param chainId the chain it follows
  * @param height the best chain's height
@@ -16,13 +17,14 @@ import java.util.Objects;
  * @param users the users signed in at this peer
  * @param clockSkewMillis how far this peer's clock is from the chain's recent block times (0 if unknown)
  */
-public record PeerStatus(Role role, String nodeId, String address, String chainId, long height, Hash headHash,
+public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String address, String chainId, long height, Hash headHash,
                          List<String> neighbours, List<String> users, long clockSkewMillis) {
 
     /** Copies the lists. */
     public PeerStatus {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(publicKey, "publicKey");
         neighbours = List.copyOf(neighbours);
         users = List.copyOf(users);
     }

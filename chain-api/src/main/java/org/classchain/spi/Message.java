@@ -332,4 +332,76 @@ public sealed interface Message {
             return signature.clone();
         }
     }
+
+    /**
+     * A backup host asks a host of the account for its credential. The requester's key must be
+     * among the account's host keys on the chain; {@code signature} is its node-key signature over
+     * {@code "classchain-credential-request-v1\n" + chainId + "\n" + username + "\n" + hex(ephemeralKey)}.
+     * Reply: {@link CredentialTransfer}.
+     *
+     * @param ephemeralKey a fresh X25519 public key; the credential is encrypted to it
+     */
+    record CredentialRequest(String username, NodeKey requesterKey, byte[] ephemeralKey, byte[] signature)
+            implements Message {
+        /** Copies the arrays. */
+        public CredentialRequest {
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(requesterKey, "requesterKey");
+            ephemeralKey = ephemeralKey.clone();
+            signature = signature.clone();
+        }
+
+        /** A copy of the ephemeral key. */
+        @Override
+        public byte[] ephemeralKey() {
+            return ephemeralKey.clone();
+        }
+
+        /** A copy of the signature. */
+        @Override
+        public byte[] signature() {
+            return signature.clone();
+        }
+    }
+
+    /**
+     * A credential encrypted to a backup host: AES-256-GCM under a key derived from X25519 of the
+     * two ephemeral keys. {@code signature} is the sending host's node-key signature over both
+     * ephemeral keys, the nonce and the ciphertext, so the backup knows a real host sent it.
+     */
+    record CredentialTransfer(NodeKey hostKey, byte[] ephemeralKey, byte[] nonce, byte[] ciphertext, byte[] signature)
+            implements Message {
+        /** Copies the arrays. */
+        public CredentialTransfer {
+            Objects.requireNonNull(hostKey, "hostKey");
+            ephemeralKey = ephemeralKey.clone();
+            nonce = nonce.clone();
+            ciphertext = ciphertext.clone();
+            signature = signature.clone();
+        }
+
+        /** A copy of the host's ephemeral key. */
+        @Override
+        public byte[] ephemeralKey() {
+            return ephemeralKey.clone();
+        }
+
+        /** A copy of the nonce. */
+        @Override
+        public byte[] nonce() {
+            return nonce.clone();
+        }
+
+        /** A copy of the ciphertext. */
+        @Override
+        public byte[] ciphertext() {
+            return ciphertext.clone();
+        }
+
+        /** A copy of the signature. */
+        @Override
+        public byte[] signature() {
+            return signature.clone();
+        }
+    }
 }

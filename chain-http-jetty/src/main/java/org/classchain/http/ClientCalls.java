@@ -95,6 +95,8 @@ final class ClientCalls {
             return get("/peers");
         } else if (request instanceof Message.RegisterAccount m) {
             return post("/accounts", WireJson.register(m));
+        } else if (request instanceof Message.CredentialRequest m) {
+            return post("/accounts/credential", WireJson.credentialRequest(m));
         }
         throw new IllegalArgumentException(request == null ? "no request"
                 : "a " + request.getClass().getSimpleName() + " is a reply, not a request");
@@ -149,6 +151,8 @@ final class ClientCalls {
             return new HeadReply(wire.readHead(json));
         } else if (request instanceof AuthRelay) {
             return wire.readTypedReply(json);
+        } else if (request instanceof Message.CredentialRequest) {
+            return WireJson.readCredentialTransfer(json);
         } else if (request instanceof AuthStart) {
             return WireJson.readChallenge(json);
         } else if (request instanceof AuthFinish) {

@@ -179,6 +179,8 @@ final class Routes {
                 reply -> ok(WireJson.ack(as(Ack.class, reply))));
         b.post("/accounts", call -> WireJson.readRegister(call.body()),
                 reply -> ok(WireJson.ack(as(Ack.class, reply))));
+        b.post("/accounts/credential", call -> WireJson.readCredentialRequest(call.body()),
+                reply -> ok(WireJson.credentialTransfer(as(org.classchain.spi.Message.CredentialTransfer.class, reply))));
         b.post("/auth/grant", call -> wire.readGrantRequest(call.body()),
                 reply -> ok(wire.grantIssued(as(GrantIssued.class, reply))));
         b.post("/commands", call -> new SubmitBatch(wire.readGrantRequest(call.body())),

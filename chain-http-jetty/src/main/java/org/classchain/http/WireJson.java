@@ -327,6 +327,47 @@ final class WireJson {
                 hex(o, "signature"));
     }
 
+    /** {@code {"username", "requesterKey", "ephemeralKey", "signature"}} (hex). */
+    static ObjectNode credentialRequest(org.classchain.spi.Message.CredentialRequest r) {
+        ObjectNode o = NODES.objectNode();
+        o.put("username", r.username());
+        o.put("requesterKey", r.requesterKey().hex());
+        o.put("ephemeralKey", JsonFields.hex(r.ephemeralKey()));
+        o.put("signature", JsonFields.hex(r.signature()));
+        return o;
+    }
+
+    static org.classchain.spi.Message.CredentialRequest readCredentialRequest(JsonNode node) throws HttpProblem {
+        ObjectNode o = object(node, "body");
+        return new org.classchain.spi.Message.CredentialRequest(text(o, "username"), nodeKey(o, "requesterKey"),
+                hex(o, "ephemeralKey"), hex(o, "signature"));
+    }
+
+    /** {@code {"hostKey", "ephemeralKey", "nonce", "ciphertext", "signature"}} (hex). */
+    static ObjectNode credentialTransfer(org.classchain.spi.Message.CredentialTransfer t) {
+        ObjectNode o = NODES.objectNode();
+        o.put("hostKey", t.hostKey().hex());
+        o.put("ephemeralKey", JsonFields.hex(t.ephemeralKey()));
+        o.put("nonce", JsonFields.hex(t.nonce()));
+        o.put("ciphertext", JsonFields.hex(t.ciphertext()));
+        o.put("signature", JsonFields.hex(t.signature()));
+        return o;
+    }
+
+    static org.classchain.spi.Message.CredentialTransfer readCredentialTransfer(JsonNode node) throws HttpProblem {
+        ObjectNode o = object(node, "body");
+        return new org.classchain.spi.Message.CredentialTransfer(nodeKey(o, "hostKey"), hex(o, "ephemeralKey"),
+                hex(o, "nonce"), hex(o, "ciphertext"), hex(o, "signature"));
+    }
+
+    private static org.classchain.NodeKey nodeKey(ObjectNode o, String field) throws HttpProblem {
+        byte[] key = hex(o, field);
+        if (key.length != org.classchain.NodeKey.LENGTH) {
+            throw new HttpProblem(400, "field '" + field + "' must be " + org.classchain.NodeKey.LENGTH + " bytes of hex");
+        }
+        return new org.classchain.NodeKey(key);
+    }
+
     static LoginRequest readLogin(JsonNode node) throws HttpProblem {
         ObjectNode o = object(node, "body");
         return new LoginRequest(text(o, "username"), text(o, "session"), whole(o, "counter"),
@@ -537,6 +578,7 @@ final class WireJson {
         ObjectNode o = NODES.objectNode();
         o.put("role", s.role().name());
         o.put("nodeId", s.nodeId());
+        o.put("publicKey", s.publicKey().hex());
         o.put("address", s.address());
         o.put("chainId", s.chainId());
         o.put("height", s.height());
@@ -551,8 +593,12 @@ final class WireJson {
 
     static StatusReply readStatus(JsonNode node) throws HttpProblem {
         ObjectNode o = object(node, "body");
+        byte[] key = hex(o, "publicKey");
+        if (key.length != org.classchain.NodeKey.LENGTH) {
+            throw new HttpProblem(400, "field 'publicKey' must be " + org.classchain.NodeKey.LENGTH + " bytes of hex");
+        }
         return new StatusReply(new PeerStatus(enumValue(o, "role", Role.class), text(o, "nodeId"),
-                optionalText(o, "address"), optionalText(o, "chainId"), whole(o, "height"),
+                new org.classchain.NodeKey(key), optionalText(o, "address"), optionalText(o, "chainId"), whole(o, "height"),
                 optionalHash(o, "headHash"), texts(o, "neighbours"), texts(o, "users"),
                 has(o, "clockSkewMillis") ? whole(o, "clockSkewMillis") : 0));
     }

@@ -95,7 +95,7 @@ class JettyTransportRoundTripTest {
         GrantIssued issued = new GrantIssued(data.grant(commands, List.of()));
         Receipt big = data.receipt(true);
         Receipt small = data.receipt(false);
-        PeerStatus status = new PeerStatus(Role.STUDENT, "0011223344556677aabb", "http://127.0.0.1:9001", "chain-1", 7,
+        PeerStatus status = new PeerStatus(Role.STUDENT, "0011223344556677aabb", new org.classchain.NodeKey(new byte[32]), "http://127.0.0.1:9001", "chain-1", 7,
                 block.hash(), List.of("http://127.0.0.1:9002"), List.of("alice"), -1500);
         ModuleInfo module = new ModuleInfo("blackout", "Blacks out the screen",
                 List.of(ArgumentSpec.required("seconds", ArgumentType.INTEGER, "how long"),
@@ -132,7 +132,7 @@ class JettyTransportRoundTripTest {
                         new Submitted(commands.stream().map(Command::id).toList(), UUID.randomUUID())),
                 Arguments.of(new SubmitBatch(noAccounts), new Submitted(List.of(), null)),
                 Arguments.of(new GetStatus(), new StatusReply(status)),
-                Arguments.of(new GetStatus(), new StatusReply(new PeerStatus(Role.TEACHER, "n", "http://x:1", null, 0,
+                Arguments.of(new GetStatus(), new StatusReply(new PeerStatus(Role.TEACHER, "n", new org.classchain.NodeKey(new byte[32]), "http://x:1", null, 0,
                         null, List.of(), List.of(), 0))),
                 Arguments.of(new GetCommand(commands.get(0).id()),
                         new CommandReply(new CommandReport(commands.get(0).id(), "blackout", null, List.of(big, small)))),

@@ -57,10 +57,10 @@ class RestShapesTest {
     @Test
     void status() throws Exception {
         Hash head = data.hash();
-        stub.replyWith(new Message.StatusReply(new PeerStatus(Role.TEACHER, "nid", "http://127.0.0.1:1", "chain-1", 12,
+        stub.replyWith(new Message.StatusReply(new PeerStatus(Role.TEACHER, "nid", new org.classchain.NodeKey(new byte[32]), "http://127.0.0.1:1", "chain-1", 12,
                 head, List.of("http://127.0.0.1:2"), List.of("t"), 0)));
         JsonNode j = getJson("/status", 200);
-        assertThat(fieldNames(j)).containsExactlyInAnyOrder("role", "nodeId", "address", "chainId", "height", "headHash",
+        assertThat(fieldNames(j)).containsExactlyInAnyOrder("role", "nodeId", "publicKey", "address", "chainId", "height", "headHash",
                 "neighbours", "users", "clockSkewMillis");
         assertThat(j.get("role").asText()).isEqualTo("TEACHER");
         assertThat(j.get("height").asLong()).isEqualTo(12);
@@ -171,7 +171,7 @@ class RestShapesTest {
         Hash head = data.hash();
         stub.answerWith(m -> CompletableFuture.completedFuture(m instanceof Message.GetHead
                 ? new Message.HeadReply(new Head(5, head, 160))
-                : new Message.StatusReply(new PeerStatus(Role.STUDENT, "nid", "http://x:1", "chain-1", 5, head,
+                : new Message.StatusReply(new PeerStatus(Role.STUDENT, "nid", new org.classchain.NodeKey(new byte[32]), "http://x:1", "chain-1", 5, head,
                         List.of(), List.of(), 0))));
         JsonNode j = getJson("/chain/summary", 200);
         assertThat(j.get("chainId").asText()).isEqualTo("chain-1");

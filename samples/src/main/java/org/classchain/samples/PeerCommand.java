@@ -35,7 +35,8 @@ final class PeerCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "where the key, chain and journal live (default ~/.classchain/peer-PORT)")
     Path dataDir;
 
-    @Option(names = "--user", description = "the TEACHER's username, when this peer creates the chain")
+    @Option(names = "--user", description = "the person at this computer: the TEACHER when this peer creates the "
+            + "chain, else a STUDENT account created and hosted here")
     String user;
 
     @Option(names = "--password-file", description = "file whose first line is the password")
@@ -67,6 +68,9 @@ final class PeerCommand implements Callable<Integer> {
         }
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".classchain", "peer-" + port);
         String password = null;
+        if (user != null && !org.classchain.Account.isValidUsername(user)) {
+            throw new IllegalArgumentException("--user takes 1-64 letters, digits, '.', '_' or '-', not '" + user + "'");
+        }
         if (seeds.isEmpty() && user == null) {
             throw new IllegalArgumentException("without --seed this peer creates the chain and is the TEACHER: "
                     + "give --user NAME (and a password)");

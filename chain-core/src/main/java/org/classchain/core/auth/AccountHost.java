@@ -368,31 +368,29 @@ public final class AccountHost {
     }
 
     /**
-     * A grant this host issues on its own authority, without a session: only for recording
-     * STUDENT accounts (a student peer registering the account it hosts). Hosting the teacher's
-     * account already lets this peer grant anything, so this adds no power; it is limited to
-     * new STUDENT accounts so that a bug here cannot be turned into commands.
+     * A grant this host issues on its own authority, without a session, for account records only
+     * (never commands): a STUDENT account a student's peer registers, or a backup host added to an
+     * account after its owner signed in there. Hosting the teacher's account already lets this
+     * peer grant anything, so this adds no power; keeping commands out means a mistake in the
+     * caller's checks cannot become a command.
      *
      * @param teacher the TEACHER account this peer hosts, in whose name the grant is issued
-     * @throws IllegalArgumentException if this peer does not host that TEACHER account, or an
-     *                                  account is not a STUDENT
+     * @throws IllegalArgumentException if this peer does not host that TEACHER account
      */
-    public Grant grantRegistrations(String teacher, List<Account> students) {
+    public Grant grantOwnBatch(String teacher, List<Account> accounts) {
         StoredCredential host = store.find(teacher).orElseThrow(() ->
                 new IllegalArgumentException("this peer does not host the account " + teacher));
         if (host.role() != Role.TEACHER) {
             throw new IllegalArgumentException(teacher + " is not a TEACHER account");
         }
-        for (Account a : students) {
-            if (a.role() != Role.STUDENT) {
-                throw new IllegalArgumentException("only STUDENT accounts are registered this way");
-            }
+        if (accounts.isEmpty()) {
+            throw new IllegalArgumentException("an empty batch");
         }
         String chain = chainId.get();
         if (chain == null) {
             throw new IllegalStateException("no chain yet");
         }
-        return sign(chain, teacher, List.of(), students, clock.instant());
+        return sign(chain, teacher, List.of(), accounts, clock.instant());
     }
 
     private Message login(LoginRequest r) throws Refusal {

@@ -43,6 +43,7 @@ import org.classchain.Receipt;
 import org.classchain.Role;
 import org.classchain.core.auth.AccountHost;
 import org.classchain.core.auth.CredentialStore;
+import org.classchain.core.auth.CredentialTransfers;
 import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.CanonicalJson;
@@ -166,7 +167,7 @@ public final class Peer implements AutoCloseable {
         validator = new BlockValidator(codec, clock);
         chain = ChainState.load(store, validator).orElse(null);
         accountHost = new AccountHost(credentials, identity, json, clock, config.random,
-                () -> chain == null ? null : chain.chainId(), signIn -> { });
+                () -> chain == null ? null : chain.chainId(), this::onSignIn);
         events = Executors.newSingleThreadExecutor(named("events"));
         sync = Executors.newSingleThreadExecutor(named("sync"));
         config.transport.start(this::handle);
@@ -447,9 +448,100 @@ public final class Peer implements AutoCloseable {
         }
         Account account = new Account(r.username(), Role.STUDENT, List.of(r.hostKey()));
         producer.enqueue(new Payload(List.of(), List.of(account),
-                accountHost.grantRegistrations(teacher.username(), List.of(account)), null));
+                accountHost.grantOwnBatch(teacher.username(), List.of(account)), null));
         LOG.info("peer {}: recording STUDENT account '{}' hosted at {}", name, r.username(), hostId);
         return new Message.Ack("recording " + r.username());
+    }
+
+    // ------------------------------------------------------------------ backup hosts
+
+    /**
+     * The teacher signed in at another peer: with fewer than {@code backups} backup hosts, that
+     * peer becomes one. Its key is recorded on the chain (by a batch this host authorizes) and it
+     * then fetches the credential, encrypted to it. Only peers the teacher chose to sign in at
+     * become backups: a backup host can grant, so a random student's peer must never be one.
+     */
+    private void onSignIn(AccountHost.SignIn signIn) {
+        if (events == null || chain == null || signIn.role() != Role.TEACHER
+                || identity.nodeId().equals(signIn.peerNodeId())) {
+            return;
+        }
+        events.execute(() -> considerBackup(signIn.username(), signIn.peerNodeId()));
+    }
+
+    private void considerBackup(String username, String peerNodeId) {
+        Account account = chain.accounts().get(username);
+        if (account == null || account.role() != Role.TEACHER || account.isHostedBy(peerNodeId)
+                || account.hostKeys().size() >= 1 + config.backups
+                || registrations.asMap().putIfAbsent("backup:" + peerNodeId, peerNodeId) != null) {
+            return;
+        }
+        Optional<String> address = directory.addressOf(peerNodeId);
+        if (address.isEmpty()) {
+            LOG.info("peer {}: the teacher signed in at {}, whose address this peer does not know; no backup there",
+                    name, peerNodeId);
+            return;
+        }
+        config.transport.send(address.get(), new Message.GetStatus()).whenComplete((reply, err) -> {
+            if (!(reply instanceof Message.StatusReply st) || !st.status().publicKey().nodeId().equals(peerNodeId)) {
+                return;
+            }
+            List<NodeKey> keys = new ArrayList<>(chain.accounts().get(username).hostKeys());
+            keys.add(st.status().publicKey());
+            Account updated = new Account(username, Role.TEACHER, keys);
+            producer.enqueue(new Payload(List.of(), List.of(updated),
+                    accountHost.grantOwnBatch(username, List.of(updated)), null));
+            LOG.info("peer {}: {} becomes a backup host of '{}' (the teacher signed in there)", name, peerNodeId, username);
+        });
+    }
+
+    /** Accounts the chain says this peer hosts but whose credential it lacks: ask another host for it. */
+    private void fetchCredentials() {
+        for (Account account : chain.accounts().values()) {
+            if (!account.isHostedBy(identity.nodeId()) || credentials.find(account.username()).isPresent()) {
+                continue;
+            }
+            for (NodeKey host : account.hostKeys()) {
+                Optional<String> address = directory.addressOf(host.nodeId());
+                if (host.nodeId().equals(identity.nodeId()) || address.isEmpty()) {
+                    continue;
+                }
+                CredentialTransfers.Pending pending = CredentialTransfers.request(chain.chainId(), account.username(),
+                        identity, config.random);
+                config.transport.send(address.get(), pending.request()).whenComplete((reply, err) -> {
+                    if (!(reply instanceof Message.CredentialTransfer t)) {
+                        return;
+                    }
+                    try {
+                        credentials.put(CredentialTransfers.open(t, pending, host));
+                        LOG.info("peer {}: now a backup host of '{}'", name, account.username());
+                    } catch (java.security.GeneralSecurityException | IOException e) {
+                        LOG.warn("peer {}: could not take the credential of '{}' from {}: {}", name, account.username(),
+                                host.nodeId(), e.getMessage());
+                    }
+                });
+                break;
+            }
+        }
+    }
+
+    private Message onCredentialRequest(Message.CredentialRequest r) {
+        Account account = chain.accounts().get(r.username());
+        if (account == null || !account.hostKeys().contains(r.requesterKey())) {
+            return Message.Rejected.of(403, "the requester does not host this account on the chain");
+        }
+        if (!CredentialTransfers.verify(r, chain.chainId())) {
+            return Message.Rejected.of(401, "the request is not signed by the key it names");
+        }
+        Optional<org.classchain.core.auth.StoredCredential> credential = credentials.find(r.username());
+        if (credential.isEmpty()) {
+            return Message.Rejected.of(404, "this peer holds no credential for that account");
+        }
+        try {
+            return CredentialTransfers.seal(credential.get(), r, identity, config.random);
+        } catch (java.security.GeneralSecurityException e) {
+            return Message.Rejected.of(400, "cannot seal to that key");
+        }
     }
 
     private void download(String seed, Message.Welcome w) throws IOException {
@@ -630,6 +722,7 @@ public final class Peer implements AutoCloseable {
             ticks++;
             if (ticks % 5 == 1) {
                 registerOwnAccount();
+                fetchCredentials();
             }
             if (ticks % 3 == 0 && role() == Role.TEACHER) {
                 pollRoster();
@@ -747,6 +840,8 @@ public final class Peer implements AutoCloseable {
                 return done(new Message.CommandReply(report(c.id())));
             } else if (request instanceof Message.GetModules) {
                 return done(new Message.ModulesReply(modules().describe(config.policy)));
+            } else if (request instanceof Message.CredentialRequest r) {
+                return done(onCredentialRequest(r));
             } else if (request instanceof Message.RegisterAccount r) {
                 return done(onRegister(r));
             } else if (request instanceof Message.GetPeers) {
@@ -928,6 +1023,14 @@ public final class Peer implements AutoCloseable {
     }
 
     private CompletableFuture<Message> routeAuth(Message.AuthRequest req, String from) {
+        if (req instanceof Message.AuthStart && !accountHost.hosts(req.username())) {
+            Account account = chain.accounts().get(req.username());
+            if (account != null && account.hostKeys().size() > 1) {
+                List<String> hosts = account.hostKeys().stream().map(NodeKey::nodeId)
+                        .sorted(java.util.Comparator.comparingInt(directory::failuresOf)).toList();
+                return startAt(hosts, 0, req, from);
+            }
+        }
         Optional<String> host = hostFor(req);
         if (host.isEmpty()) {
             return done(Message.Rejected.of(401, "unknown account or session"));
@@ -939,6 +1042,21 @@ public final class Peer implements AutoCloseable {
         relaysSeen.put(relay.relayId(), Boolean.TRUE);
         return forward(relay, from).thenApply(reply -> reply instanceof Message.Rejected r && r.code() == 409
                 ? Message.Rejected.of(503, "the host of account '" + req.username() + "' is not reachable") : reply);
+    }
+
+    /** Round one of a sign-in goes to the account's hosts in turn until one answers. */
+    private CompletableFuture<Message> startAt(List<String> hosts, int i, Message.AuthRequest req, String from) {
+        String host = hosts.get(i);
+        CompletableFuture<Message> attempt;
+        if (host.equals(identity.nodeId())) {
+            attempt = done(hostAuth(req, from));
+        } else {
+            Message.AuthRelay relay = new Message.AuthRelay(UUID.randomUUID(), host, RELAY_HOPS, req);
+            relaysSeen.put(relay.relayId(), Boolean.TRUE);
+            attempt = forward(relay, from);
+        }
+        return attempt.thenCompose(reply -> i + 1 < hosts.size() && reply instanceof Message.Rejected r
+                && (r.code() == 503 || r.code() == 409) ? startAt(hosts, i + 1, req, from) : done(reply));
     }
 
     private CompletableFuture<Message> onRelay(Message.AuthRelay r, String from) {
@@ -1078,7 +1196,7 @@ public final class Peer implements AutoCloseable {
     /** This peer's status, as {@code GET /api/v1/status} shows it. */
     public PeerStatus status() {
         Head h = chain.headInfo();
-        return new PeerStatus(role(), identity.nodeId(), address(), chain.chainId(), h.height(), h.hash(),
+        return new PeerStatus(role(), identity.nodeId(), identity.publicKey(), address(), chain.chainId(), h.height(), h.hash(),
                 directory.neighbours(), signedInUsers.stream().sorted().toList(), clockSkewMillis);
     }
 
@@ -1210,6 +1328,12 @@ public final class Peer implements AutoCloseable {
         /** After how long a host mines a batch it granted that is still not on the best chain. */
         public Builder remineAfter(Duration after) {
             c.remineAfter = after;
+            return this;
+        }
+
+        /** How many backup hosts the teacher's account gets (default 2), among the peers the teacher signs in at. */
+        public Builder backups(int k) {
+            c.backups = k;
             return this;
         }
 

@@ -37,6 +37,7 @@ final class PeerConfig {
     Duration joinTimeout = Duration.ofSeconds(60);
     Duration remineAfter = Duration.ofSeconds(3);
     int maxNeighbours = 8;
+    int backups = 2;
     boolean genesisIfUnreachable;
     String fingerprint = "";
     List<String> pinnedFingerprints = List.of();

@@ -135,6 +135,12 @@ final class PeerDirectory {
         return out;
     }
 
+    /** Consecutive failures of the (least failing) address of this node; large when unknown. */
+    int failuresOf(String nodeId) {
+        return known.values().stream().filter(x -> nodeId.equals(x.nodeId)).mapToInt(x -> x.failures).min()
+                .orElse(Integer.MAX_VALUE / 2);
+    }
+
     /** Records who is signed in at {@code address}, as it last said. */
     void users(String address, List<String> users) {
         Entry e = known.get(address);
