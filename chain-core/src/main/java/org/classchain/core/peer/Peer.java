@@ -394,8 +394,9 @@ public final class Peer implements AutoCloseable {
         signedInUsers.add(user);
     }
 
-    static byte[] registrationBytes(String chainId, String username) {
-        return ("classchain-register-v1\n" + chainId + "\n" + username).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    static byte[] registrationBytes(String chainId, String username, NodeKey hostKey) {
+        return ("classchain-register-v1\n" + chainId + "\n" + username + "\n" + hostKey.hex())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Asks a teacher host to record our person's account, until the chain has it. */
@@ -405,7 +406,7 @@ public final class Peer implements AutoCloseable {
             return;
         }
         Message.RegisterAccount r = new Message.RegisterAccount(user, identity.publicKey(),
-                identity.sign(registrationBytes(chain.chainId(), user)));
+                identity.sign(registrationBytes(chain.chainId(), user, identity.publicKey())));
         Optional<String> host = teacherAccount().hostKeys().stream().map(NodeKey::nodeId)
                 .map(directory::addressOf).flatMap(Optional::stream).findFirst();
         if (host.isEmpty()) {
@@ -419,6 +420,10 @@ public final class Peer implements AutoCloseable {
         });
     }
 
+    /**
+     * Records a STUDENT account, or a backup host of one. A new account must be signed by the key
+     * that will host it; a backup must be signed by a key that already hosts the account.
+     */
     private Message onRegister(Message.RegisterAccount r) {
         Account teacher = teacherAccount();
         if (!teacher.isHostedBy(identity.nodeId())) {
@@ -427,29 +432,40 @@ public final class Peer implements AutoCloseable {
         if (!Account.isValidUsername(r.username())) {
             return Message.Rejected.of(400, "a username is 1-64 letters, digits, '.', '_' or '-'");
         }
-        if (!org.classchain.core.identity.Ed25519Signatures.verify(r.hostKey(),
-                registrationBytes(chain.chainId(), r.username()), r.signature())) {
-            return Message.Rejected.of(401, "the registration is not signed by the key it names");
-        }
+        byte[] signed = registrationBytes(chain.chainId(), r.username(), r.hostKey());
         String hostId = r.hostKey().nodeId();
         Account existing = chain.accounts().get(r.username());
-        if (existing != null) {
-            return existing.isHostedBy(hostId) ? new Message.Ack("already recorded")
-                    : Message.Rejected.of(409, "the name '" + r.username() + "' is taken");
+        Account record;
+        if (existing == null) {
+            if (!org.classchain.core.identity.Ed25519Signatures.verify(r.hostKey(), signed, r.signature())) {
+                return Message.Rejected.of(401, "the registration is not signed by the key it names");
+            }
+            record = new Account(r.username(), Role.STUDENT, List.of(r.hostKey()));
+        } else if (existing.isHostedBy(hostId)) {
+            return new Message.Ack("already recorded");
+        } else if (existing.role() == Role.STUDENT && existing.hostKeys().stream().anyMatch(
+                k -> org.classchain.core.identity.Ed25519Signatures.verify(k, signed, r.signature()))) {
+            if (existing.hostKeys().size() >= 1 + config.backups) {
+                return Message.Rejected.of(409, "'" + r.username() + "' has all the backup hosts it may have");
+            }
+            List<NodeKey> keys = new ArrayList<>(existing.hostKeys());
+            keys.add(r.hostKey());
+            record = new Account(r.username(), Role.STUDENT, keys);
+        } else {
+            return Message.Rejected.of(409, "the name '" + r.username() + "' is taken");
         }
-        String pending = registrations.asMap().putIfAbsent(r.username(), hostId);
+        String pending = registrations.asMap().putIfAbsent(r.username() + "/" + hostId, hostId);
         if (pending != null) {
-            return pending.equals(hostId) ? new Message.Ack("being recorded")
-                    : Message.Rejected.of(409, "the name '" + r.username() + "' is being recorded for another computer");
+            return new Message.Ack("being recorded");
         }
         if (registrations.size() > 1000) {
-            registrations.invalidate(r.username());
+            registrations.invalidate(r.username() + "/" + hostId);
             return new Message.Rejected(429, "too many registrations at once", 10);
         }
-        Account account = new Account(r.username(), Role.STUDENT, List.of(r.hostKey()));
-        producer.enqueue(new Payload(List.of(), List.of(account),
-                accountHost.grantOwnBatch(teacher.username(), List.of(account)), null));
-        LOG.info("peer {}: recording STUDENT account '{}' hosted at {}", name, r.username(), hostId);
+        producer.enqueue(new Payload(List.of(), List.of(record),
+                accountHost.grantOwnBatch(teacher.username(), List.of(record)), null));
+        LOG.info("peer {}: recording STUDENT account '{}' hosted at {}", name, r.username(),
+                record.hostKeys().stream().map(NodeKey::nodeId).toList());
         return new Message.Ack("recording " + r.username());
     }
 
@@ -462,11 +478,37 @@ public final class Peer implements AutoCloseable {
      * become backups: a backup host can grant, so a random student's peer must never be one.
      */
     private void onSignIn(AccountHost.SignIn signIn) {
-        if (events == null || chain == null || signIn.role() != Role.TEACHER
-                || identity.nodeId().equals(signIn.peerNodeId())) {
+        if (events == null || chain == null || identity.nodeId().equals(signIn.peerNodeId())) {
             return;
         }
-        events.execute(() -> considerBackup(signIn.username(), signIn.peerNodeId()));
+        if (signIn.role() == Role.TEACHER) {
+            events.execute(() -> considerBackup(signIn.username(), signIn.peerNodeId()));
+        } else {
+            events.execute(() -> proposeStudentBackup(signIn.username(), signIn.peerNodeId()));
+        }
+    }
+
+    /** A student signed in at another peer: ask the teacher's host to record it as a backup of the account. */
+    private void proposeStudentBackup(String username, String peerNodeId) {
+        Account account = chain.accounts().get(username);
+        Optional<String> address = directory.addressOf(peerNodeId);
+        if (account == null || account.isHostedBy(peerNodeId) || account.hostKeys().size() >= 1 + config.backups
+                || address.isEmpty()) {
+            return;
+        }
+        Optional<String> teacherHost = teacherAccount().hostKeys().stream().map(NodeKey::nodeId)
+                .map(directory::addressOf).flatMap(Optional::stream).findFirst();
+        if (teacherHost.isEmpty()) {
+            return;
+        }
+        config.transport.send(address.get(), new Message.GetStatus()).thenAccept(reply -> {
+            if (reply instanceof Message.StatusReply st && st.status().publicKey().nodeId().equals(peerNodeId)) {
+                NodeKey key = st.status().publicKey();
+                config.transport.send(teacherHost.get(), new Message.RegisterAccount(username, key,
+                        identity.sign(registrationBytes(chain.chainId(), username, key))));
+                LOG.info("peer {}: proposing {} as a backup host of '{}' (signed in there)", name, peerNodeId, username);
+            }
+        });
     }
 
     private void considerBackup(String username, String peerNodeId) {
@@ -501,11 +543,13 @@ public final class Peer implements AutoCloseable {
             if (!account.isHostedBy(identity.nodeId()) || credentials.find(account.username()).isPresent()) {
                 continue;
             }
+            boolean asked = false;
             for (NodeKey host : account.hostKeys()) {
                 Optional<String> address = directory.addressOf(host.nodeId());
                 if (host.nodeId().equals(identity.nodeId()) || address.isEmpty()) {
                     continue;
                 }
+                asked = true;
                 CredentialTransfers.Pending pending = CredentialTransfers.request(chain.chainId(), account.username(),
                         identity, config.random);
                 config.transport.send(address.get(), pending.request()).whenComplete((reply, err) -> {
@@ -522,7 +566,15 @@ public final class Peer implements AutoCloseable {
                 });
                 break;
             }
+            if (!asked) {
+                directory.unidentified().stream().limit(3).forEach(a -> hello(a).exceptionally(e -> null));
+            }
         }
+    }
+
+    /** Whether this peer holds the credential of {@code username} (it can host sign-ins for it). */
+    boolean holdsCredential(String username) {
+        return credentials.find(username).isPresent();
     }
 
     private Message onCredentialRequest(Message.CredentialRequest r) {

@@ -228,6 +228,31 @@ class DelegatedAuthTest {
     }
 
     @Test
+    @Timeout(60)
+    void aStudentsAccountGetsABackupWhereSheSignsInAndSurvivesHerPeerGoingDown() throws Exception {
+        Peer teacher = peer(null, "teacher", PW);
+        Peer alicesPeer = peer(teacher.address(), "bob", "bob's password");
+        Peer lab = peer(teacher.address(), null, null);
+        Peer other = peer(teacher.address(), null, null);
+        await("bob is on the chain", () -> lab.chain().accounts().containsKey("bob"));
+        TeacherClient bob = client();
+        assertThat(bob.signIn(lab.address(), "bob", "bob's password")).isInstanceOf(Message.AuthConfirmed.class);
+        assertThat(bob.login(lab.address(), lab.nodeId())).isInstanceOf(Message.Ack.class);
+        await("the lab computer is a backup host of bob on every chain", () -> List.of(teacher, lab, other).stream()
+                .allMatch(p -> p.chain().accounts().get("bob").isHostedBy(lab.nodeId())));
+        assertThat(teacher.chain().accounts().get("bob").role()).isEqualTo(Role.STUDENT);
+        await("the lab computer holds bob's credential", () -> lab.holdsCredential("bob"));
+        alicesPeer.close();
+        await("bob signs in through another peer while his own is off", () -> {
+            try {
+                return client().signIn(other.address(), "bob", "bob's password") instanceof Message.AuthConfirmed;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
     @Timeout(120)
     void aThousandWrongPasswordsAreLimitedAndTheOwnerStillGetsIn() throws Exception {
         MutableClock clock = new MutableClock();
