@@ -60,7 +60,7 @@ public interface CommandModule {
         if (given != null) {
             return given;
         }
-        return arguments().stream().filter(a -> a.name().equals(name)).map(ArgumentSpec::defaultValue)
-                .findFirst().orElse(null);
+        return arguments().stream().filter(a -> a.name().equals(name)).findFirst()
+                .map(ArgumentSpec::defaultValue).orElse(null);
     }
 }

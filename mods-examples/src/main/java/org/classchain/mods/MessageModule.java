@@ -1,21 +1,24 @@
 package org.classchain.mods;
 
-import java.awt.GraphicsEnvironment;
+import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.classchain.Command;
+import org.classchain.mods.host.AwtDesktop;
 import org.classchain.spi.ArgumentSpec;
 import org.classchain.spi.ArgumentType;
 import org.classchain.spi.CommandModule;
 import org.classchain.spi.ModuleContext;
 import org.classchain.spi.Outcome;
+import org.classchain.spi.host.DesktopService;
 
 /**
- * {@code message}: shows the teacher's text to the student. With a display, in a window on top
- * that closes by itself after {@code seconds}; headless, as a notice in the peer's log and
- * notices file.
+ * {@code message}: shows the teacher's text to the student, in a window on top that closes by
+ * itself after {@code seconds}. Uses the peer's {@link DesktopService}, else an {@link AwtDesktop};
+ * headless, the text becomes a notice (the peer's log and notices file) and the receipt says so.
  */
 public final class MessageModule implements CommandModule {
+    static final int MAX_TEXT = 2000;
+    static final int MAX_TITLE = 200;
 
     @Override
     public String name() {
@@ -30,9 +33,9 @@ public final class MessageModule implements CommandModule {
     @Override
     public List<ArgumentSpec> arguments() {
         return List.of(
-                ArgumentSpec.required("text", ArgumentType.STRING, "the message"),
+                ArgumentSpec.required("text", ArgumentType.STRING, "the message, at most " + MAX_TEXT + " characters"),
                 ArgumentSpec.optional("title", ArgumentType.STRING, "Message from your teacher", "window title"),
-                ArgumentSpec.optional("seconds", ArgumentType.INTEGER, "30", "how long the window stays up"));
+                ArgumentSpec.optional("seconds", ArgumentType.INTEGER, "30", "how long the window stays up, 1 to 3600"));
     }
 
     @Override
@@ -42,29 +45,25 @@ public final class MessageModule implements CommandModule {
 
     @Override
     public Outcome execute(ModuleContext context, Command command) {
-        String text = argument(command, "text");
-        String title = argument(command, "title");
-        long seconds = Long.parseLong(argument(command, "seconds").trim());
-        if (text.length() > 2000) {
-            return Outcome.failed("the text is longer than 2000 characters");
+        String text;
+        String title;
+        long seconds;
+        try {
+            text = Arguments.text("text", argument(command, "text"), MAX_TEXT);
+            title = Arguments.text("title", argument(command, "title"), MAX_TITLE);
+            seconds = Arguments.integer("seconds", argument(command, "seconds"), 1, 3600);
+        } catch (Arguments.Invalid e) {
+            return Outcome.failed(e.getMessage());
         }
-        Optional<MessageWindow> window = context.service(MessageWindow.class);
-        if (window.isPresent() && !GraphicsEnvironment.isHeadless()) {
-            window.get().show(title, text, seconds);
-            return Outcome.executed("shown for " + seconds + " s");
+        if (text.isBlank()) {
+            return Outcome.failed("the text is empty");
         }
-        Optional<NoticeService> notices = context.service(NoticeService.class);
-        if (notices.isPresent()) {
-            notices.get().notice(title, text);
-        } else {
-            System.err.println("[classchain message] " + title + ": " + text);
+        DesktopService desktop = context.service(DesktopService.class).orElseGet(AwtDesktop::new);
+        if (!desktop.hasDisplay()) {
+            HeadlessNotice.post(context, title, text);
+            return Outcome.executed("headless: no display, the message was written as a notice");
         }
-        return Outcome.executed("no display: written as a notice");
-    }
-
-    /** A desktop that can show a message window; absent on a headless machine. */
-    public interface MessageWindow {
-        /** Shows {@code text} on top for {@code seconds}; returns once the window is up. */
-        void show(String title, String text, long seconds);
+        desktop.showMessage(title, text, Duration.ofSeconds(seconds));
+        return Outcome.executed("shown for " + seconds + " s");
     }
 }

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import org.classchain.core.peer.Peer;
-import org.classchain.mods.NoticeService;
+import org.classchain.spi.host.NoticeService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

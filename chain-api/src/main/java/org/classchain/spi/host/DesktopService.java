@@ -1,0 +1,56 @@
+package org.classchain.spi.host;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The screens and the default browser of the computer a peer runs on.
+ *
+ * <p>Every method may be called from any thread; each returns once its effect is visible (a
+ * window up, a browser asked to open) and does not wait for it to end. Arguments are never null
+ * unless said otherwise. On a machine without a display {@link #hasDisplay()} is false and the
+ * other methods throw {@link IllegalStateException}: a module checks first and takes its
+ * headless path.
+ */
+public interface DesktopService {
+
+    /** Whether there is a display to show windows on; fixed for the life of the service. */
+    boolean hasDisplay();
+
+    /**
+     * Shows {@code text} in a window on top of the others, titled {@code title}, that closes by
+     * itself after {@code duration}. The text is shown as plain text, never interpreted.
+     *
+     * @throws IllegalStateException when there is no display
+     */
+    void showMessage(String title, String text, Duration duration);
+
+    /**
+     * Covers every screen (every monitor) with a black window on top that holds the keyboard
+     * focus and ignores close requests, until {@code duration} has passed or
+     * {@link #unblackout()} is called. A blackout already up is replaced by this one.
+     *
+     * @param message a line shown on the black, or null for none
+     * @return the number of screens covered
+     * @throws IllegalStateException when there is no display
+     */
+    int blackout(Duration duration, String message);
+
+    /**
+     * Ends the blackout now.
+     *
+     * @return whether a blackout was up
+     * @throws IllegalStateException when there is no display
+     */
+    boolean unblackout();
+
+    /**
+     * Opens {@code uri} in the default browser.
+     *
+     * @throws IllegalStateException when there is no display
+     * @throws UnsupportedOperationException when this machine has no way to open a browser
+     * @throws IOException when the browser could not be started
+     */
+    void browse(URI uri) throws IOException;
+}

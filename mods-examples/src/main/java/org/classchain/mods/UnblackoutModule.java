@@ -1,0 +1,36 @@
+package org.classchain.mods;
+
+import org.classchain.Command;
+import org.classchain.mods.host.AwtDesktop;
+import org.classchain.spi.CommandModule;
+import org.classchain.spi.ModuleContext;
+import org.classchain.spi.Outcome;
+import org.classchain.spi.host.DesktopService;
+
+/** {@code unblackout}: ends a {@code blackout} now. Takes no arguments. */
+public final class UnblackoutModule implements CommandModule {
+
+    @Override
+    public String name() {
+        return "unblackout";
+    }
+
+    @Override
+    public String description() {
+        return "End a blackout before its time";
+    }
+
+    @Override
+    public String apiVersion() {
+        return API_VERSION;
+    }
+
+    @Override
+    public Outcome execute(ModuleContext context, Command command) {
+        DesktopService desktop = context.service(DesktopService.class).orElseGet(AwtDesktop::new);
+        if (!desktop.hasDisplay()) {
+            return Outcome.executed("headless: no display, nothing to end");
+        }
+        return Outcome.executed(desktop.unblackout() ? "blackout ended" : "no blackout was up");
+    }
+}

@@ -1,0 +1,253 @@
+package org.classchain.mods;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.awt.Color;
+import java.awt.Component;
+import java.awt.Container;
+import java.awt.EventQueue;
+import java.awt.GraphicsDevice;
+import java.awt.GraphicsEnvironment;
+import java.awt.KeyboardFocusManager;
+import java.awt.Rectangle;
+import java.awt.Robot;
+import java.awt.Window;
+import java.awt.event.WindowEvent;
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.swing.JFrame;
+import javax.swing.JTextArea;
+import org.classchain.mods.host.AwtDesktop;
+import org.classchain.spi.Outcome;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The modules against a real display through {@link AwtDesktop}, checked by what is on the
+ * screen ({@link Robot} screenshots). Runs under {@code xvfb-run}; skipped without a display.
+ * A white "student's window" sits in the middle of the default screen, so black means covered.
+ */
+@Timeout(30)
+class RealDesktopTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(5);
+
+    private Robot robot;
+    private JFrame studentApp;
+
+    @BeforeEach
+    void studentAppInTheMiddle() throws Exception {
+        assumeFalse(GraphicsEnvironment.isHeadless(), "no display: run under xvfb-run to test the windows");
+        robot = new Robot();
+        Rectangle screen = defaultScreen();
+        studentApp = onEdt(() -> {
+            JFrame app = new JFrame("student's app");
+            app.setUndecorated(true);
+            app.getContentPane().setBackground(Color.WHITE);
+            app.setBounds(screen.x + screen.width / 2 - 200, screen.y + screen.height / 2 - 150, 400, 300);
+            app.setVisible(true);
+            return app;
+        });
+        await("the student's window is on screen", () -> all(centre(), Color.WHITE));
+    }
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        if (GraphicsEnvironment.isHeadless()) {
+            return;
+        }
+        new AwtDesktop().unblackout();
+        onEdt(() -> {
+            for (Window w : Window.getWindows()) {
+                w.dispose();
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void blackoutCoversEveryScreenIgnoresCloseRequestsAndEndsOnTime() throws Exception {
+        long start = System.nanoTime();
+        Outcome o = new BlackoutModule().execute(new TestContext(), TestContext.command("blackout", Map.of("seconds", "2")));
+
+        int screens = devices().size();
+        assertThat(o.success()).isTrue();
+        assertThat(o.detail()).isEqualTo("black for 2 s on " + screens + (screens == 1 ? " screen" : " screens"));
+        List<Window> black = showing(AwtDesktop.BLACKOUT_WINDOW);
+        assertThat(black).hasSize(screens);
+        assertThat(onEdt(() -> black.stream().map(Window::getBounds).toList()))
+                .containsExactlyInAnyOrderElementsOf(devices().stream().map(d -> d.getDefaultConfiguration().getBounds()).toList());
+        assertThat(black).allMatch(Window::isAlwaysOnTop);
+        await("the middle of the screen turns black", () -> all(centre(), Color.BLACK));
+        for (GraphicsDevice d : devices()) {
+            for (Rectangle corner : corners(d.getDefaultConfiguration().getBounds())) {
+                await("corner " + corner + " is black", () -> all(corner, Color.BLACK));
+            }
+        }
+        await("a blackout window holds the focus", () -> onEdtQuietly(() -> {
+            Window focused = KeyboardFocusManager.getCurrentKeyboardFocusManager().getFocusedWindow();
+            return focused != null && AwtDesktop.BLACKOUT_WINDOW.equals(focused.getName());
+        }));
+
+        onEdt(() -> { // what the window manager sends for Alt+F4 or a click on a close button
+            black.forEach(w -> w.dispatchEvent(new WindowEvent(w, WindowEvent.WINDOW_CLOSING)));
+            return null;
+        });
+        onEdt(() -> null);
+        assertThat(showing(AwtDesktop.BLACKOUT_WINDOW)).hasSize(screens);
+        assertThat(all(centre(), Color.BLACK)).isTrue();
+
+        await("the blackout ends at its deadline", () -> showing(AwtDesktop.BLACKOUT_WINDOW).isEmpty());
+        assertThat(System.nanoTime() - start).as("not before its 2 seconds").isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(1900));
+        await("the student's window is back", () -> all(centre(), Color.WHITE));
+    }
+
+    @Test
+    void aBlackoutWindowDisposedByOtherCodeComesBack() throws Exception {
+        new BlackoutModule().execute(new TestContext(), TestContext.command("blackout", Map.of("seconds", "60")));
+        List<Window> black = showing(AwtDesktop.BLACKOUT_WINDOW);
+        onEdt(() -> {
+            black.forEach(Window::dispose);
+            return null;
+        });
+        await("every blackout window is back", () -> showing(AwtDesktop.BLACKOUT_WINDOW).size() == black.size());
+        await("the middle of the screen is black again", () -> all(centre(), Color.BLACK));
+    }
+
+    @Test
+    void unblackoutEndsItAtOnce() throws Exception {
+        new BlackoutModule().execute(new TestContext(), TestContext.command("blackout", Map.of("seconds", "60")));
+        await("the middle of the screen turns black", () -> all(centre(), Color.BLACK));
+
+        Outcome o = new UnblackoutModule().execute(new TestContext(), TestContext.command("unblackout", Map.of()));
+
+        assertThat(o.detail()).isEqualTo("blackout ended");
+        assertThat(showing(AwtDesktop.BLACKOUT_WINDOW)).isEmpty();
+        await("the student's window is back", () -> all(centre(), Color.WHITE));
+        assertThat(new UnblackoutModule().execute(new TestContext(), TestContext.command("unblackout", Map.of())).detail())
+                .isEqualTo("no blackout was up");
+    }
+
+    @Test
+    void aNewBlackoutReplacesTheOldOneAndKeepsItsOwnDeadline() throws Exception {
+        BlackoutModule blackout = new BlackoutModule();
+        blackout.execute(new TestContext(), TestContext.command("blackout", Map.of("seconds", "1")));
+        blackout.execute(new TestContext(), TestContext.command("blackout", Map.of("seconds", "60", "message", "Eyes front")));
+
+        assertThat(showing(AwtDesktop.BLACKOUT_WINDOW)).hasSize(devices().size());
+        Thread.sleep(1500); // past the first blackout's deadline: it must not end the second
+        assertThat(showing(AwtDesktop.BLACKOUT_WINDOW)).hasSize(devices().size());
+        assertThat(all(corners(defaultScreen()).get(0), Color.BLACK)).isTrue();
+    }
+
+    @Test
+    void messageShowsItsTextInAWindowOnTopAndClosesByItself() throws Exception {
+        String text = "Eyes on the board, please";
+        Outcome o = new MessageModule().execute(new TestContext(),
+                TestContext.command("message", Map.of("text", text, "title", "Teacher", "seconds", "2")));
+
+        assertThat(o.success()).isTrue();
+        assertThat(o.detail()).isEqualTo("shown for 2 s");
+        List<Window> windows = showing(AwtDesktop.MESSAGE_WINDOW);
+        assertThat(windows).hasSize(1);
+        JFrame window = (JFrame) windows.get(0);
+        String title = onEdt(window::getTitle);
+        assertThat(title).isEqualTo("Teacher");
+        assertThat(window.isAlwaysOnTop()).isTrue();
+        JTextArea area = onEdt(() -> textAreas(window).get(0));
+        String shown = onEdt(area::getText);
+        assertThat(shown).isEqualTo(text);
+        await("the text is drawn", () -> {
+            Rectangle r = onEdtQuietly(() -> new Rectangle(area.getLocationOnScreen(), area.getSize()));
+            int[] pixels = pixels(r);
+            return Arrays.stream(pixels).anyMatch(p -> p == 0xFFFFFF) && Arrays.stream(pixels).anyMatch(p -> p != 0xFFFFFF);
+        });
+        Rectangle bounds = onEdt(window::getBounds);
+        assertThat(all(bounds, Color.BLACK)).as("the window is not all black").isFalse();
+
+        await("the message closes after its 2 seconds", () -> !window.isDisplayable());
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    private static List<GraphicsDevice> devices() {
+        return List.of(GraphicsEnvironment.getLocalGraphicsEnvironment().getScreenDevices());
+    }
+
+    private static Rectangle defaultScreen() {
+        return GraphicsEnvironment.getLocalGraphicsEnvironment().getDefaultScreenDevice().getDefaultConfiguration().getBounds();
+    }
+
+    /** A 100 x 100 square in the middle of the default screen, inside the student's window. */
+    private static Rectangle centre() {
+        Rectangle s = defaultScreen();
+        return new Rectangle(s.x + s.width / 2 - 50, s.y + s.height / 2 - 50, 100, 100);
+    }
+
+    private static List<Rectangle> corners(Rectangle s) {
+        int n = 8;
+        return List.of(new Rectangle(s.x, s.y, n, n), new Rectangle(s.x + s.width - n, s.y, n, n),
+                new Rectangle(s.x, s.y + s.height - n, n, n), new Rectangle(s.x + s.width - n, s.y + s.height - n, n, n));
+    }
+
+    private int[] pixels(Rectangle r) {
+        BufferedImage shot = robot.createScreenCapture(r);
+        int[] rgb = shot.getRGB(0, 0, shot.getWidth(), shot.getHeight(), null, 0, shot.getWidth());
+        return Arrays.stream(rgb).map(p -> p & 0xFFFFFF).toArray();
+    }
+
+    private boolean all(Rectangle r, Color colour) {
+        int want = colour.getRGB() & 0xFFFFFF;
+        return Arrays.stream(pixels(r)).allMatch(p -> p == want);
+    }
+
+    private static List<Window> showing(String name) {
+        return onEdtQuietly(() -> Arrays.stream(Window.getWindows()).filter(w -> name.equals(w.getName()) && w.isShowing()).toList());
+    }
+
+    private static List<JTextArea> textAreas(Container c) {
+        List<JTextArea> found = new ArrayList<>();
+        for (Component child : c.getComponents()) {
+            if (child instanceof JTextArea area) {
+                found.add(area);
+            }
+            if (child instanceof Container inner) {
+                found.addAll(textAreas(inner));
+            }
+        }
+        return found;
+    }
+
+    /** Polls what the X server shows: there is no event to wait on for a window being drawn. */
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("waited %s for: %s", PATIENCE, what).isNegative();
+            Thread.sleep(25);
+        }
+    }
+
+    private static <T> T onEdt(Callable<T> task) throws Exception {
+        FutureTask<T> future = new FutureTask<>(task);
+        EventQueue.invokeLater(future);
+        return future.get(10, TimeUnit.SECONDS);
+    }
+
+    private static <T> T onEdtQuietly(Callable<T> task) {
+        try {
+            return onEdt(task);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
