@@ -104,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
     private static Peer start(Path dir, String seed, String password) throws Exception {
         JettyTransport transport = JettyTransport.builder().host("127.0.0.1").port(0).build();
         Peer.Builder b = Peer.builder().dataDir(dir).transport(transport).tick(Duration.ofMillis(500));
-        Launchers.addHostServices(b, dir);
+        Launchers.addHostServices(b, dir, dir.resolve("inbox"));
         if (seed == null) {
             b.account("teacher", password);
         } else {

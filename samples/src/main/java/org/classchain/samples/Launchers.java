@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import org.classchain.core.peer.Peer;
+import org.classchain.mods.host.FolderInbox;
+import org.classchain.spi.host.InboxService;
 import org.classchain.spi.host.NoticeService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,14 @@ final class Launchers {
     private Launchers() {
     }
 
-    static void addHostServices(Peer.Builder b, Path dataDir) {
+    /**
+     * Notices go to the log and {@code notices.txt} in the data dir; received files go to
+     * {@code inbox}, or to the default {@code ~/ClassChain/Inbox} when it is null.
+     */
+    static void addHostServices(Peer.Builder b, Path dataDir, Path inbox) {
+        if (inbox != null) {
+            b.service(InboxService.class, new FolderInbox(inbox));
+        }
         Path notices = dataDir.resolve("notices.txt");
         b.service(NoticeService.class, (title, text) -> {
             LOG.info("NOTICE {}: {}", title, text);

@@ -45,6 +45,9 @@ final class PeerCommand implements Callable<Integer> {
     @Option(names = "--mods-dir", description = "folder of command module jars (default DATA-DIR/mods)")
     Path modsDir;
 
+    @Option(names = "--inbox", description = "where received files go (default ~/ClassChain/Inbox)")
+    Path inbox;
+
     @Option(names = "--deny", split = ",", description = "modules this computer refuses to run")
     List<String> deny;
 
@@ -93,7 +96,7 @@ final class PeerCommand implements Callable<Integer> {
                 .modsDir(modsDir != null ? modsDir : dir.resolve("mods"))
                 .policy(Policy.parse(deny == null ? null : String.join(",", deny),
                         allow == null ? null : String.join(",", allow)));
-        Launchers.addHostServices(b, dir);
+        Launchers.addHostServices(b, dir, inbox);
         seeds.forEach(b::seed);
         if (user != null) {
             b.account(user, password);
