@@ -48,10 +48,12 @@ final class PeerCommand implements Callable<Integer> {
     @Option(names = "--inbox", description = "where received files go (default ~/ClassChain/Inbox)")
     Path inbox;
 
-    @Option(names = "--deny", split = ",", description = "modules this computer refuses to run")
+    @Option(names = "--deny", split = ",", description = "modules this computer refuses to run "
+            + "(also 'deny=' in DATA-DIR/peer.properties)")
     List<String> deny;
 
-    @Option(names = "--allow", split = ",", description = "the only modules this computer runs")
+    @Option(names = "--allow", split = ",", description = "the only modules this computer runs "
+            + "(also 'allow=' in DATA-DIR/peer.properties)")
     List<String> allow;
 
     @Option(names = "--genesis-if-unreachable", description = "create a new chain when no seed answers at all")
@@ -90,13 +92,14 @@ final class PeerCommand implements Callable<Integer> {
             }
             tb.advertisedAddress("http://" + lanAddress() + ":" + port);
         }
+        PeerSettings settings = PeerSettings.read(dir);
+        Policy policy = settings.policy(deny, allow);
         JettyTransport transport = tb.build();
         Peer.Builder b = Peer.builder().dataDir(dir).transport(transport).joinTimeout(joinTimeout)
                 .genesisIfUnreachable(genesisIfUnreachable).difficultyBits(difficulty)
-                .modsDir(modsDir != null ? modsDir : dir.resolve("mods"))
-                .policy(Policy.parse(deny == null ? null : String.join(",", deny),
-                        allow == null ? null : String.join(",", allow)));
-        Launchers.addHostServices(b, dir, inbox);
+                .modsDir(settings.path("mods-dir", modsDir, dir.resolve("mods")))
+                .policy(policy);
+        Launchers.addHostServices(b, dir, settings.path("inbox", inbox, null));
         seeds.forEach(b::seed);
         if (user != null) {
             b.account(user, password);

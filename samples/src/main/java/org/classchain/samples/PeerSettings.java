@@ -1,0 +1,68 @@
+package org.classchain.samples;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import org.classchain.core.dispatch.Policy;
+
+/**
+ * A peer's settings file, {@code DATA-DIR/peer.properties}, where an IT admin fixes a student
+ * computer's local policy once: {@code deny=close-apps,open-url} or {@code allow=message,blackout},
+ * and optionally {@code mods-dir} and {@code inbox}. Command-line options win over the file.
+ */
+final class PeerSettings {
+
+    static final String FILE_NAME = "peer.properties";
+    private static final Set<String> KEYS = Set.of("deny", "allow", "mods-dir", "inbox");
+
+    private final Properties props = new Properties();
+    private final Path file;
+
+    private PeerSettings(Path file) {
+        this.file = file;
+    }
+
+    /** The settings in {@code dataDir}, empty when there is no file. */
+    static PeerSettings read(Path dataDir) throws IOException {
+        PeerSettings s = new PeerSettings(dataDir.resolve(FILE_NAME));
+        if (Files.exists(s.file)) {
+            try (Reader r = Files.newBufferedReader(s.file, StandardCharsets.UTF_8)) {
+                s.props.load(r);
+            }
+            for (String key : s.props.stringPropertyNames()) {
+                if (!KEYS.contains(key)) {
+                    throw new IOException(s.file + ": unknown setting '" + key + "' (known: " + String.join(", ",
+                            KEYS.stream().sorted().toList()) + ")");
+                }
+            }
+        }
+        return s;
+    }
+
+    /** The policy: the command line's deny/allow when given, else the file's. */
+    Policy policy(List<String> denyFlag, List<String> allowFlag) {
+        if (denyFlag != null || allowFlag != null) {
+            return Policy.parse(denyFlag == null ? null : String.join(",", denyFlag),
+                    allowFlag == null ? null : String.join(",", allowFlag));
+        }
+        try {
+            return Policy.parse(props.getProperty("deny"), props.getProperty("allow"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A path setting, or {@code fallback}. */
+    Path path(String key, Path flag, Path fallback) {
+        if (flag != null) {
+            return flag;
+        }
+        String v = props.getProperty(key);
+        return v == null || v.isBlank() ? fallback : Path.of(v.trim());
+    }
+}
