@@ -56,12 +56,20 @@ final class ReceiptWaiter {
             expected.addAll(command.target().values());
         }
         CommandReport report = client.report(hostAddress, command.id());
+        int lastCount = -1;
+        Instant quietSince = Instant.now();
         while (Instant.now().isBefore(deadline)) {
             report = client.report(hostAddress, command.id());
             Set<String> reported = new TreeSet<>();
             report.receipts().forEach(r -> reported.add(r.peerId()));
             if (!expected.isEmpty() && reported.containsAll(expected)) {
                 break;
+            }
+            if (reported.size() != lastCount) {
+                lastCount = reported.size();
+                quietSince = Instant.now();
+            } else if (expected.isEmpty() && lastCount > 0 && Instant.now().isAfter(quietSince.plusSeconds(3))) {
+                break; // targets unknown to the roster: stop once receipts have come and gone quiet
             }
             Thread.sleep(200);
         }

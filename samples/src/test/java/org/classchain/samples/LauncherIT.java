@@ -88,7 +88,9 @@ class LauncherIT {
         Files.writeString(pw, "a teacher's secret\n");
         Running teacher = peer("teacher", "--user", "teacher", "--password-file", pw.toString());
         assertThat(teacher.role()).isEqualTo(Role.TEACHER);
-        Running alice = peer("alice", "--seed", teacher.url());
+        Path alicePw = tmp.resolve("alice-pw.txt");
+        Files.writeString(alicePw, "alice's own password\n");
+        Running alice = peer("alice", "--seed", teacher.url(), "--user", "alice", "--password-file", alicePw.toString());
         Running bob = peer("bob", "--seed", teacher.url());
         assertThat(alice.role()).isEqualTo(Role.STUDENT);
 
@@ -97,6 +99,20 @@ class LauncherIT {
         assertThat(sent).contains("accepted: message");
         assertThat(sent).containsPattern(alice.nodeId() + "\\s+EXECUTED").containsPattern(bob.nodeId() + "\\s+EXECUTED");
         assertThat(Files.readString(tmp.resolve("alice").resolve("notices.txt"))).contains("Hello class");
+
+        // through a student's peer, exactly as through the teacher's; and to a person, wherever she is
+        try (JettyTransport t = JettyTransport.builder().build()) {
+            TeacherClient c = new TeacherClient(t, new SecureRandom(), Duration.ofSeconds(10));
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (c.peers(teacher.url()).stream().noneMatch(p -> p.users().contains("alice"))) {
+                assertThat(System.nanoTime()).as("alice on the teacher's roster").isLessThan(end);
+                Thread.sleep(200);
+            }
+        }
+        String viaBob = run(0, "send", "--peer", bob.url(), "--user", "teacher", "--password-file", pw.toString(),
+                "message", "--arg", "text=For alice", "--target", "user:alice", "--wait");
+        assertThat(viaBob).containsPattern(alice.nodeId() + "\\s+EXECUTED").doesNotContain(bob.nodeId());
+        assertThat(Files.readString(tmp.resolve("alice").resolve("notices.txt"))).contains("For alice");
 
         // through a student's peer, with a wrong password: refused, and says so
         Path wrong = tmp.resolve("wrong.txt");
