@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code classchain}: run a classroom peer, send a command, show a peer's status, or run a demo classroom. */
 @Command(name = "classchain", mixinStandardHelpOptions = true, version = "classchain 0.1.0",
         description = "A teacher controls a classroom's computers through a small permissioned blockchain.",
-        subcommands = {PeerCommand.class, SendCommand.class, StatusCommand.class, DemoCommand.class})
+        subcommands = {PeerCommand.class, SendCommand.class, StatusCommand.class, DemoCommand.class,
+                VerifyCommand.class})
 public final class ClassChainCli implements Runnable {
 
     @Override

@@ -63,6 +63,10 @@ final class PeerCommand implements Callable<Integer> {
             description = "how long to retry a seed that does not answer (default ${DEFAULT-VALUE})")
     Duration joinTimeout;
 
+    @Option(names = "--pin-fingerprint", description = "when this peer creates the chain: accept only peers that run "
+            + "exactly this build and these mods (a consistency check, not a defence against a lying peer)")
+    boolean pinFingerprint;
+
     @Option(names = "--difficulty", hidden = true, defaultValue = "17")
     int difficulty;
 
@@ -95,11 +99,20 @@ final class PeerCommand implements Callable<Integer> {
         PeerSettings settings = PeerSettings.read(dir);
         Policy policy = settings.policy(deny, allow);
         JettyTransport transport = tb.build();
+        Path mods = settings.path("mods-dir", modsDir, dir.resolve("mods"));
+        String fingerprint = Fingerprints.ofRunningCode(mods);
         Peer.Builder b = Peer.builder().dataDir(dir).transport(transport).joinTimeout(joinTimeout)
+                .fingerprint(fingerprint)
                 .genesisIfUnreachable(genesisIfUnreachable).difficultyBits(difficulty)
-                .modsDir(settings.path("mods-dir", modsDir, dir.resolve("mods")))
+                .modsDir(mods)
                 .policy(policy);
         Launchers.addHostServices(b, dir, settings.path("inbox", inbox, null));
+        if (pinFingerprint) {
+            if (fingerprint.isEmpty()) {
+                throw new IllegalArgumentException("--pin-fingerprint needs the launcher to run from its jar");
+            }
+            b.pinFingerprints(List.of(fingerprint));
+        }
         seeds.forEach(b::seed);
         if (user != null) {
             b.account(user, password);

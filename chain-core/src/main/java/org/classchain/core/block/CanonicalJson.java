@@ -128,6 +128,47 @@ public final class CanonicalJson {
         }));
     }
 
+    /** A whole receipt (signature and attachment included), for a host's receipt store. */
+    public byte[] encodeReceipt(Receipt r) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeNumberField("at", r.at().toEpochMilli());
+            if (r.attachment() != null) {
+                g.writeObjectFieldStart("attachment");
+                g.writeStringField("base64", java.util.Base64.getEncoder().encodeToString(r.attachment().content()));
+                g.writeStringField("contentType", r.attachment().contentType());
+                g.writeEndObject();
+            }
+            g.writeStringField("commandId", r.commandId().toString());
+            g.writeStringField("detail", r.detail());
+            g.writeStringField("peerId", r.peerId());
+            g.writeStringField("peerKey", r.peerKey().hex());
+            g.writeStringField("signature", HEX.formatHex(r.signature()));
+            g.writeStringField("status", r.status().name());
+            g.writeEndObject();
+        });
+    }
+
+    /** Reads what {@link #encodeReceipt} wrote. */
+    public Receipt decodeReceipt(byte[] bytes) throws CodecException {
+        ObjectNode o = object(parse(bytes), "receipt");
+        try {
+            org.classchain.Attachment attachment = null;
+            if (o.has("attachment")) {
+                ObjectNode a = object(o.get("attachment"), "attachment");
+                attachment = new org.classchain.Attachment(text(field(a, "contentType"), "contentType"),
+                        java.util.Base64.getDecoder().decode(text(field(a, "base64"), "base64")));
+            }
+            return new Receipt(uuid(field(o, "commandId"), "commandId"), text(field(o, "peerId"), "peerId"),
+                    NodeKey.fromHex(text(field(o, "peerKey"), "peerKey")),
+                    org.classchain.ReceiptStatus.valueOf(text(field(o, "status"), "status")),
+                    text(field(o, "detail"), "detail"), Instant.ofEpochMilli(number(field(o, "at"), "at")), attachment,
+                    HEX.parseHex(text(field(o, "signature"), "signature")));
+        } catch (IllegalArgumentException e) {
+            throw new CodecException("bad receipt: " + e.getMessage(), e);
+        }
+    }
+
     /** The canonical bytes of one command list, e.g. for a client request body. */
     public byte[] encodeCommands(List<Command> commands) {
         return write(g -> writeCommands(g, commands));

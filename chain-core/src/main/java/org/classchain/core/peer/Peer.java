@@ -115,6 +115,7 @@ public final class Peer implements AutoCloseable {
     private BlockValidator validator;
     private volatile ChainState chain;
     private Journal journal;
+    private org.classchain.core.store.ReceiptStore receiptStore;
     private CredentialStore credentials;
     private AccountHost accountHost;
     private Dispatcher dispatcher;
@@ -155,6 +156,8 @@ public final class Peer implements AutoCloseable {
             identity = NodeIdentity.loadOrCreate(dir, config.random);
             store = config.blockStore != null ? config.blockStore : FileBlockStore.open(dir, codec);
             journal = Journal.open(dir);
+            receiptStore = org.classchain.core.store.ReceiptStore.open(dir, json);
+            receiptStore.load(receipts::add);
             PasswordPolicy policy = config.passwordPolicy != null ? config.passwordPolicy : PasswordPolicy.DEFAULT;
             credentials = CredentialStore.open(dir, policy, config.random);
         } else {
@@ -254,6 +257,9 @@ public final class Peer implements AutoCloseable {
             }
             if (journal != null) {
                 journal.close();
+            }
+            if (receiptStore != null) {
+                receiptStore.close();
             }
             if (lock != null) {
                 lock.close();
@@ -786,7 +792,10 @@ public final class Peer implements AutoCloseable {
             }
             List<String> neighbours = directory.neighbours();
             if (neighbours.isEmpty()) {
-                return;
+                neighbours = directory.all(); // no neighbour left: compare heads with anyone we know
+                if (neighbours.isEmpty()) {
+                    return;
+                }
             }
             String n = neighbours.get(random.nextInt(neighbours.size()));
             config.transport.send(n, new Message.GetHead()).whenComplete((reply, err) -> {
@@ -969,18 +978,27 @@ public final class Peer implements AutoCloseable {
             forwardReceipts(msg.receipts().stream().filter(r -> ReceiptSigner.verify(r, json)).toList());
             return new Message.Ack("forwarded");
         }
-        int kept = 0;
+        List<Receipt> kept = new ArrayList<>();
         for (Receipt r : msg.receipts()) {
-            if (!ReceiptSigner.verify(r, json)) {
-                continue;
-            }
-            if (receipts.add(r)) {
-                kept++;
-                listeners.forEach(l -> safely(() -> l.receiptReceived(r)));
+            if (ReceiptSigner.verify(r, json) && receipts.add(r)) {
+                kept.add(r);
             }
         }
-        return kept == 0 && !msg.receipts().isEmpty()
-                ? Message.Rejected.of(409, "no new valid receipt") : new Message.Ack(kept + " receipt(s) kept");
+        if (receiptStore != null && !kept.isEmpty()) {
+            try {
+                synchronized (receipts) {
+                    receiptStore.append(kept);
+                }
+            } catch (IOException e) {
+                LOG.warn("peer {}: could not store {} receipt(s): {}", name, kept.size(), e.toString());
+                return Message.Rejected.of(503, "could not store the receipts");
+            }
+        }
+        for (Receipt r : kept) {
+            listeners.forEach(l -> safely(() -> l.receiptReceived(r)));
+        }
+        return kept.isEmpty() && !msg.receipts().isEmpty()
+                ? Message.Rejected.of(409, "no new valid receipt") : new Message.Ack(kept.size() + " receipt(s) kept");
     }
 
     private void onReceipt(Command command, Receipt receipt) {

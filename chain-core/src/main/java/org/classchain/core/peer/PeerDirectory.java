@@ -104,12 +104,24 @@ final class PeerDirectory {
         return known.values().stream().filter(x -> x.neighbour).map(x -> x.address).sorted().toList();
     }
 
-    /** Known peers that are not neighbours and have not been failing, in random order. */
+    /**
+     * Known peers that are not neighbours, in random order: those that have not been failing, or,
+     * when there are none, any of them (a peer that timed out under load is tried again rather than
+     * leaving this one isolated for good).
+     */
     List<String> candidates(Random random) {
         List<String> out = new ArrayList<>(known.values().stream()
                 .filter(x -> !x.neighbour && x.failures < MAX_FAILURES).map(x -> x.address).toList());
+        if (out.isEmpty()) {
+            out.addAll(known.values().stream().filter(x -> !x.neighbour).map(x -> x.address).toList());
+        }
         Collections.shuffle(out, random);
         return out;
+    }
+
+    /** Every known address. */
+    List<String> all() {
+        return List.copyOf(known.keySet());
     }
 
     /** Up to {@code n} known addresses, neighbours first, for a handshake reply. */

@@ -47,6 +47,19 @@ public final class FileBlockStore implements BlockStore {
     }
 
     /**
+     * The store in {@code dataDir} opened only to read it, for an audit: a damaged tail is
+     * reported by {@link #damage()} after {@link #load}, never truncated.
+     */
+    public static FileBlockStore openReadOnly(Path dataDir, BlockCodec codec) throws IOException {
+        return new FileBlockStore(RecordLog.openReadOnly(dataDir.resolve(FILE_NAME)), codec);
+    }
+
+    /** After a read-only load: what was wrong at the end of the file, if anything. */
+    public java.util.Optional<String> damage() {
+        return java.util.Optional.ofNullable(log.tornTail());
+    }
+
+    /**
      * Appends the blocks in order and fsyncs once.
      *
      * @throws IllegalArgumentException if a block encodes to more than

@@ -51,9 +51,20 @@ final class RecordLog implements Closeable {
     private long goodEnd = -1;
     private boolean failed;
 
-    private RecordLog(Path file, FileChannel channel) {
+    private final boolean readOnly;
+
+    private RecordLog(Path file, FileChannel channel, boolean readOnly) {
         this.file = file;
         this.channel = channel;
+        this.readOnly = readOnly;
+    }
+
+    /**
+     * Opens {@code file} only to read it (an audit of a data dir): a torn tail is reported to
+     * {@code onTorn} and left as it is, and appends are refused.
+     */
+    static RecordLog openReadOnly(Path file) throws IOException {
+        return new RecordLog(file, FileChannel.open(file, StandardOpenOption.READ), true);
     }
 
     /**
@@ -73,7 +84,14 @@ final class RecordLog implements Closeable {
                 throw e;
             }
         }
-        return new RecordLog(file, channel);
+        return new RecordLog(file, channel, false);
+    }
+
+    private String tornTail;
+
+    /** After a read-only {@link #read}: what was wrong at the end of the file, or null when nothing. */
+    String tornTail() {
+        return tornTail;
     }
 
     /** The file this log writes. */
@@ -133,7 +151,10 @@ final class RecordLog implements Closeable {
             offset += HEADER_BYTES + length;
             index++;
         }
-        if (torn != null) {
+        if (torn != null && readOnly) {
+            tornTail = "record " + index + " at offset " + offset + " is damaged (" + torn + "); the "
+                    + (size - offset) + " bytes from there on are not read";
+        } else if (torn != null) {
             LOG.warn("{}: dropping {} bytes from offset {} ({} in record {}); keeping the {} complete records before it",
                     file, size - offset, offset, torn, index, index);
             channel.truncate(offset);
@@ -151,6 +172,9 @@ final class RecordLog implements Closeable {
      *     nothing is written then
      */
     void append(List<byte[]> payloads) throws IOException {
+        if (readOnly) {
+            throw new IOException(file + " is open read-only");
+        }
         if (failed) {
             throw new IOException(file + ": an earlier write failed; reopen the log to recover");
         }
