@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 class RealDesktopTest {
-    private static final Duration PATIENCE = Duration.ofSeconds(5);
+    private static final Duration PATIENCE = Duration.ofSeconds(15);
 
     private Robot robot;
     private JFrame studentApp;
@@ -154,10 +154,10 @@ class RealDesktopTest {
     void messageShowsItsTextInAWindowOnTopAndClosesByItself() throws Exception {
         String text = "Eyes on the board, please";
         Outcome o = new MessageModule().execute(new TestContext(),
-                TestContext.command("message", Map.of("text", text, "title", "Teacher", "seconds", "2")));
+                TestContext.command("message", Map.of("text", text, "title", "Teacher", "seconds", "6")));
 
         assertThat(o.success()).isTrue();
-        assertThat(o.detail()).isEqualTo("shown for 2 s");
+        assertThat(o.detail()).isEqualTo("shown for 6 s");
         List<Window> windows = showing(AwtDesktop.MESSAGE_WINDOW);
         assertThat(windows).hasSize(1);
         JFrame window = (JFrame) windows.get(0);
@@ -175,7 +175,7 @@ class RealDesktopTest {
         Rectangle bounds = onEdt(window::getBounds);
         assertThat(all(bounds, Color.BLACK)).as("the window is not all black").isFalse();
 
-        await("the message closes after its 2 seconds", () -> !window.isDisplayable());
+        await("the message closes after its 6 seconds", () -> !window.isDisplayable());
     }
 
     // --- helpers ------------------------------------------------------------------------------

@@ -107,6 +107,7 @@ public final class Peer implements AutoCloseable {
     private final Cache<UUID, Boolean> relaysSeen = CacheBuilder.newBuilder().maximumSize(50_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();
     private final Object acceptLock = new Object();
+    private final Penalties penalties;
     private final AtomicBoolean syncing = new AtomicBoolean();
 
     private DataDirLock lock;
@@ -133,6 +134,7 @@ public final class Peer implements AutoCloseable {
         this.clock = config.clock;
         this.random = new Random(config.random.nextLong());
         this.listeners = List.copyOf(config.listeners);
+        this.penalties = new Penalties(config.clock);
     }
 
     /** A builder with classroom defaults. */
@@ -867,10 +869,17 @@ public final class Peer implements AutoCloseable {
             if (chain == null && !(request instanceof Message.Hello)) {
                 return done(Message.Rejected.of(503, "this peer has not joined a chain yet"));
             }
+            if (request instanceof Message.BlockAnnouncement a
+                    && penalties.banned(Penalties.key(from, a.senderAddress()))) {
+                return done(Message.Rejected.of(403, "disconnected for a while: this peer sent invalid blocks"));
+            }
+            if (request instanceof Message.AuthRelay && !penalties.relayAllowed(Penalties.key(from, null))) {
+                return done(new Message.Rejected(429, "too many relays from this peer", 1));
+            }
             if (request instanceof Message.Hello h) {
                 return done(onHello(h));
             } else if (request instanceof Message.BlockAnnouncement a) {
-                return done(onBlock(a));
+                return done(onBlock(a, from));
             } else if (request instanceof Message.GetBlocks g) {
                 return done(g.from() < 0 || g.limit() < 1
                         ? Message.Rejected.of(400, "from must be >= 0 and limit >= 1")
@@ -940,7 +949,7 @@ public final class Peer implements AutoCloseable {
                 directory.sample(16, random));
     }
 
-    private Message onBlock(Message.BlockAnnouncement a) {
+    private Message onBlock(Message.BlockAnnouncement a, String from) {
         Block b = a.block();
         if (a.senderAddress() != null) {
             directory.seen(a.senderAddress(), null);
@@ -953,6 +962,11 @@ public final class Peer implements AutoCloseable {
             case INVALID:
                 LOG.info("peer {}: rejected block #{} {} from {}: {}", name, b.height(), b.hash().shortHex(),
                         a.senderAddress(), r.reason());
+                if (penalties.invalidBlock(Penalties.key(from, a.senderAddress()))) {
+                    LOG.warn("peer {}: {} keeps sending invalid blocks; disconnected for {}", name, a.senderAddress(),
+                            Penalties.BAN);
+                    directory.ban(a.senderAddress());
+                }
                 return Message.Rejected.of(422, r.reason());
             case ORPHAN:
                 if (a.senderAddress() != null) {
@@ -1110,7 +1124,7 @@ public final class Peer implements AutoCloseable {
         }
         Message.AuthRelay relay = new Message.AuthRelay(UUID.randomUUID(), host.get(), RELAY_HOPS, req);
         relaysSeen.put(relay.relayId(), Boolean.TRUE);
-        return forward(relay, from).thenApply(reply -> reply instanceof Message.Rejected r && r.code() == 409
+        return forward(relay, from, true).thenApply(reply -> reply instanceof Message.Rejected r && r.code() == 409
                 ? Message.Rejected.of(503, "the host of account '" + req.username() + "' is not reachable") : reply);
     }
 
@@ -1123,7 +1137,7 @@ public final class Peer implements AutoCloseable {
         } else {
             Message.AuthRelay relay = new Message.AuthRelay(UUID.randomUUID(), host, RELAY_HOPS, req);
             relaysSeen.put(relay.relayId(), Boolean.TRUE);
-            attempt = forward(relay, from);
+            attempt = forward(relay, from, true);
         }
         return attempt.thenCompose(reply -> i + 1 < hosts.size() && reply instanceof Message.Rejected r
                 && (r.code() == 503 || r.code() == 409) ? startAt(hosts, i + 1, req, from) : done(reply));
@@ -1134,7 +1148,14 @@ public final class Peer implements AutoCloseable {
             return done(Message.Rejected.of(409, "relay " + r.relayId() + " already seen"));
         }
         if (r.hostNodeId().equals(identity.nodeId())) {
-            return done(hostAuth(r.request(), from));
+            Message reply = hostAuth(r.request(), from);
+            if (reply instanceof Message.Rejected rej && rej.code() == 429) {
+                relaysSeen.invalidate(r.relayId()); // turned away unprocessed: the same relay may come by another route
+            }
+            return done(reply);
+        }
+        if (chain.accounts().values().stream().noneMatch(a -> a.isHostedBy(r.hostNodeId()))) {
+            return done(Message.Rejected.of(400, "node " + r.hostNodeId() + " hosts no account on this chain"));
         }
         if (r.hopsLeft() <= 1) {
             return done(Message.Rejected.of(503, "relay hop limit reached"));
@@ -1149,17 +1170,32 @@ public final class Peer implements AutoCloseable {
      * peer that saw it first, and the next neighbour is tried.
      */
     private CompletableFuture<Message> forward(Message.AuthRelay relay, String cameFrom) {
+        return forward(relay, cameFrom, false);
+    }
+
+    /**
+     * As {@link #forward(Message.AuthRelay, String)}; {@code ownRequest} (a client's request that
+     * entered here) also moves on after a busy hop (429). A relay received from another peer does
+     * not, so a flood entering through one peer cannot spread to the others' allowances.
+     */
+    private CompletableFuture<Message> forward(Message.AuthRelay relay, String cameFrom, boolean ownRequest) {
         List<String> route = new ArrayList<>();
         directory.addressOf(relay.hostNodeId()).ifPresent(route::add);
         List<String> neighbours = new ArrayList<>(directory.neighbours());
         java.util.Collections.shuffle(neighbours, random);
         neighbours.stream().filter(n -> !n.equals(cameFrom) && !route.contains(n)).limit(3).forEach(route::add);
-        return tryRoute(route, 0, relay);
+        return tryRoute(route, 0, relay, ownRequest);
     }
 
-    private CompletableFuture<Message> tryRoute(List<String> route, int i, Message.AuthRelay relay) {
+    private CompletableFuture<Message> tryRoute(List<String> route, int i, Message.AuthRelay relay, boolean retryBusy) {
+        return tryRoute(route, i, relay, retryBusy, null);
+    }
+
+    private CompletableFuture<Message> tryRoute(List<String> route, int i, Message.AuthRelay relay, boolean retryBusy,
+                                                Message.Rejected busy) {
         if (i >= route.size()) {
-            return done(Message.Rejected.of(503, "host " + relay.hostNodeId() + " is not reachable from this peer"));
+            return done(busy != null ? busy
+                    : Message.Rejected.of(503, "host " + relay.hostNodeId() + " is not reachable from this peer"));
         }
         String next = route.get(i);
         return config.transport.send(next, relay).handle((reply, err) -> {
@@ -1167,11 +1203,16 @@ public final class Peer implements AutoCloseable {
                 directory.failed(next);
                 return null;
             }
-            if (reply instanceof Message.Rejected r && (r.code() == 409 || r.code() == 503)) {
-                return null;
-            }
             return reply;
-        }).thenCompose(reply -> reply != null ? done(reply) : tryRoute(route, i + 1, relay));
+        }).thenCompose(reply -> {
+            if (reply instanceof Message.Rejected r && r.code() == 429 && retryBusy) {
+                return tryRoute(route, i + 1, relay, true, r); // our own client: that hop is busy, try another
+            }
+            if (reply == null || reply instanceof Message.Rejected r && (r.code() == 409 || r.code() == 503)) {
+                return tryRoute(route, i + 1, relay, retryBusy, busy); // looped or unreachable
+            }
+            return done(reply);
+        });
     }
 
     /** Handles an auth request for an account hosted here; sessions are prefixed with our node id. */

@@ -76,6 +76,15 @@ final class PeerDirectory {
         }
     }
 
+    /** Drops a misbehaving peer as a neighbour and marks it failing, so it is not taken back soon. */
+    void ban(String address) {
+        Entry e = address == null ? null : known.get(address);
+        if (e != null) {
+            e.neighbour = false;
+            e.failures = Math.max(e.failures, MAX_FAILURES);
+        }
+    }
+
     /** Makes {@code address} a neighbour if there is room; true if it is one now. */
     synchronized boolean offerNeighbour(String address) {
         Optional<Entry> e = learn(address);
