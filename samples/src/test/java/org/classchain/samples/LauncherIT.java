@@ -49,9 +49,12 @@ class LauncherIT {
 
     private ProcessBuilder java(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-jar", JAR.toString()));
+                "-Xmx128m", "-Djava.awt.headless=true", "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        // headless on purpose, even under Xvfb: 'message' then writes notices.txt, which this test reads
+        pb.environment().remove("DISPLAY");
+        return pb;
     }
 
     private Running peer(String name, String... args) throws IOException {
