@@ -90,6 +90,7 @@ final class PeerCommand implements Callable<Integer> {
                 .policy(Policy.parse(deny == null ? null : String.join(",", deny),
                         allow == null ? null : String.join(",", allow)));
         Launchers.addHostServices(b, dir);
+        Launchers.addConsoleFeed(b, transport);
         seeds.forEach(b::seed);
         if (user != null) {
             b.teacher(user, password);
