@@ -28,6 +28,7 @@
     commands: new Map(),
     thumbs: new Map(),
     lastThumbRequest: 0,
+    roomTimer: null,
     thumbInFlight: false,
     orphans: new Map(),
     lowestLoaded: null,
@@ -125,18 +126,23 @@
 
   // ------------------------------------------------------------------ the serving peer
 
+  function renderServedBy() {
+    var s = state.self;
+    var served = $('served-by');
+    served.textContent = '';
+    served.appendChild(document.createTextNode('Served by peer '));
+    served.appendChild(el('strong', { text: short(s.nodeId), title: s.nodeId }));
+    served.appendChild(document.createTextNode(' '));
+    served.appendChild(el('span', { className: 'badge ' + s.role, text: s.role }));
+    served.appendChild(document.createTextNode(' at ' + (s.address || location.host) + ' · chain '
+      + short(s.chainId) + ' · height ' + s.height));
+    show($('student-warning'), s.role === 'STUDENT');
+  }
+
   function refreshStatus() {
     return api('GET', '/status').then(function (s) {
       state.self = s;
-      var served = $('served-by');
-      served.textContent = '';
-      served.appendChild(document.createTextNode('Served by peer '));
-      served.appendChild(el('strong', { text: short(s.nodeId), title: s.nodeId }));
-      served.appendChild(document.createTextNode(' '));
-      served.appendChild(el('span', { className: 'badge ' + s.role, text: s.role }));
-      served.appendChild(document.createTextNode(' at ' + (s.address || location.host) + ' · chain '
-        + short(s.chainId) + ' · height ' + s.height));
-      show($('student-warning'), s.role === 'STUDENT');
+      renderServedBy();
       if (state.lowestLoaded === null) {
         loadBlocks(Math.max(0, s.height - BLOCK_PAGE + 1));
       }
@@ -144,6 +150,17 @@
     }, function (e) {
       $('served-by').textContent = 'This peer does not answer: ' + e.message;
     });
+  }
+
+  /** A room refresh soon, once: after a block or a sign-in, heights and users have changed. */
+  function refreshRoomSoon() {
+    if (state.roomTimer) {
+      return;
+    }
+    state.roomTimer = setTimeout(function () {
+      state.roomTimer = null;
+      refreshRoom();
+    }, 2500);
   }
 
   // ------------------------------------------------------------------ sign-in
@@ -211,7 +228,7 @@
           return client.login(state.self.nodeId).then(function (body) {
             return api('POST', '/auth/login', body);
           });
-        }).catch(function () { /* the roster is a convenience */ });
+        }).then(refreshRoomSoon, function () { /* the roster is a convenience */ });
       }
       state.lastThumbRequest = 0;
     }).catch(function (e) {
@@ -922,7 +939,9 @@
       addBlockRow(b, true);
       if (state.self && b.height > state.self.height) {
         state.self.height = b.height;
+        renderServedBy();
       }
+      refreshRoomSoon();
     });
     es.addEventListener('detached', function (e) {
       var d = JSON.parse(e.data);
