@@ -83,7 +83,6 @@ public final class JettyTransport implements Transport {
     private final Duration eventKeepAlive;
     private final WireJson wire;
     private final ClientCalls calls;
-    private final ConsoleAssets assets = ConsoleAssets.load();
     private final EventStreams events = new EventStreams();
 
     private final Object lock = new Object();
@@ -171,7 +170,7 @@ public final class JettyTransport implements Transport {
         RateLimiter limiter = Double.isInfinite(ratePerSecond) ? null : new RateLimiter(ratePerSecond, rateBurst);
         RoomView room = new RoomView(handler, this::send, scheduler);
         s.setHandler(new ApiHandler(Routes.api(handler, wire, maxBodyBytes, room), wire, limiter, scheduler,
-                requestTimeout, maxBodyBytes, assets, events));
+                requestTimeout, maxBodyBytes, ConsoleAssets.load(), events));
         s.setErrorHandler(new JsonErrorHandler());
         return s;
     }
