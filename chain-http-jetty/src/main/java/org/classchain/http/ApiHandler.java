@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * limit on the answer, and exactly one JSON response whatever happens. Nothing a client sends
  * makes it throw to Jetty; a failing route is a 500 with a JSON body and a log line.
  *
+ * <p>Outside {@code /api/v1} it serves the console's static files ({@link ConsoleAssets}), and
+ * {@code GET /api/v1/events} hands the exchange to the {@link EventStreams}.
+ *
  * <p>Thread-safe; Jetty calls it from its pool, routes may complete on any thread.
  */
 final class ApiHandler extends Handler.Abstract {
@@ -38,21 +41,27 @@ final class ApiHandler extends Handler.Abstract {
     private final Scheduler scheduler;
     private final long answerTimeoutMillis;
     private final int drainLimit;
+    private final ConsoleAssets assets;
+    private final EventStreams events;
 
     /**
      * @param limiter null for no rate limit
      * @param scheduler the server's scheduler, for the answer time limit
      * @param drainLimit how much of an unwanted body is read and dropped before an early error, so
      *                   the connection stays usable; past it the connection is closed instead
+     * @param assets the console's files, or null to serve none
+     * @param events the event streams, or null for none
      */
     ApiHandler(Routes routes, WireJson wire, RateLimiter limiter, Scheduler scheduler, Duration answerTimeout,
-               int drainLimit) {
+               int drainLimit, ConsoleAssets assets, EventStreams events) {
         this.routes = routes;
         this.wire = wire;
         this.limiter = limiter;
         this.scheduler = scheduler;
         this.answerTimeoutMillis = answerTimeout.toMillis();
         this.drainLimit = drainLimit;
+        this.assets = assets;
+        this.events = events;
     }
 
     @Override
@@ -79,8 +88,12 @@ final class ApiHandler extends Handler.Abstract {
         }
         String path = Request.getPathInContext(request);
         if (!path.equals(Routes.PREFIX) && !path.startsWith(Routes.PREFIX + "/")) {
-            // The console's static page (GET /) is served here by a later issue.
-            throw new HttpProblem(404, "no route " + path + "; the API is under " + Routes.PREFIX);
+            serveAsset(ex, path);
+            return;
+        }
+        if (events != null && path.equals(Routes.PREFIX + EVENTS)) {
+            openEvents(ex);
+            return;
         }
         Match match = routes.find(request.getMethod(), path.substring(Routes.PREFIX.length()));
         Fields query;
@@ -114,6 +127,42 @@ final class ApiHandler extends Handler.Abstract {
                 ex.failed(e);
             }
         });
+    }
+
+    /** The path of the event stream below {@link Routes#PREFIX}. */
+    static final String EVENTS = "/events";
+
+    private void serveAsset(Exchange ex, String path) throws HttpProblem {
+        ConsoleAssets.Asset asset = assets == null ? null : assets.find(path);
+        if (asset == null) {
+            throw new HttpProblem(404, "no route " + path + "; the console is at / and the API under " + Routes.PREFIX);
+        }
+        String method = ex.request.getMethod();
+        boolean head = method.equals("HEAD");
+        if (!head && !method.equals("GET")) {
+            throw HttpProblem.methodNotAllowed(method + " is not allowed on " + path + "; use GET", "GET, HEAD");
+        }
+        if (hasBody(ex.request)) {
+            throw HttpProblem.badRequest("a GET takes no body");
+        }
+        ex.asset(asset, head, ConsoleAssets.matches(ex.request.getHeaders().get(HttpHeader.IF_NONE_MATCH), asset));
+    }
+
+    private void openEvents(Exchange ex) throws HttpProblem {
+        if (!ex.request.getMethod().equals("GET")) {
+            throw HttpProblem.methodNotAllowed(ex.request.getMethod() + " is not allowed on " + Routes.PREFIX + EVENTS
+                    + "; use GET", "GET");
+        }
+        if (hasBody(ex.request)) {
+            throw HttpProblem.badRequest("a GET takes no body");
+        }
+        if (!ex.answered.compareAndSet(false, true)) {
+            return;
+        }
+        if (!events.open(ex.request, ex.response, ex.callback)) {
+            ex.answered.set(false);
+            ex.problem(new HttpProblem(503, "too many event streams, or the peer is closing; retry later", 5));
+        }
     }
 
     private void serve(Exchange ex, Match match, Call call) throws HttpProblem {
@@ -232,7 +281,8 @@ final class ApiHandler extends Handler.Abstract {
             try {
                 response.setStatus(reply.status());
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
-                response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+                response.getHeaders().put(HttpHeader.CACHE_CONTROL, reply.cacheControl());
+                response.getHeaders().put("X-Content-Type-Options", "nosniff");
                 if (reply.retryAfterSeconds() > 0) {
                     response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(reply.retryAfterSeconds()));
                 }
@@ -243,6 +293,31 @@ final class ApiHandler extends Handler.Abstract {
                     response.getHeaders().put(HttpHeader.CONNECTION, "close");
                 }
                 response.write(true, ByteBuffer.wrap(reply.body()), callback);
+            } catch (RuntimeException e) {
+                LOG.debug("could not write the response", e);
+                callback.failed(e);
+            }
+        }
+
+        /** Answers with a console file, or 304 when the client's copy is current. */
+        void asset(ConsoleAssets.Asset asset, boolean head, boolean notModified) {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                response.setStatus(notModified ? 304 : 200);
+                response.getHeaders().put(HttpHeader.ETAG, asset.etag());
+                response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+                response.getHeaders().put("X-Content-Type-Options", "nosniff");
+                response.getHeaders().put("Content-Security-Policy", ConsoleAssets.CONTENT_SECURITY_POLICY);
+                response.getHeaders().put("Referrer-Policy", "no-referrer");
+                if (notModified) {
+                    response.write(true, ByteBuffer.allocate(0), callback);
+                    return;
+                }
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, asset.contentType());
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, asset.body().length);
+                response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(asset.body()), callback);
             } catch (RuntimeException e) {
                 LOG.debug("could not write the response", e);
                 callback.failed(e);

@@ -53,6 +53,10 @@ import org.slf4j.LoggerFactory;
  * request timeout or answers with a body that does not read completes it exceptionally. A
  * 404 to {@link Message.GetBlock} is the empty {@link Message.Blocks}.
  *
+ * <p>The server also serves the teacher console: its static page at {@code GET /}, the room view
+ * at {@code GET /api/v1/room}, and server-sent events at {@code GET /api/v1/events}, fed by
+ * {@link #publish} (see {@link ConsoleFeed} for the peer events the console expects).
+ *
  * <p>Threads: the server runs on a bounded pool named {@code classchain-http-<port>}, the client
  * on one named {@code classchain-http-client-<port>} (daemon); {@link #close} stops both.
  * {@link #send} may be called from any thread, also before {@link #start} (a client-only use,
@@ -76,8 +80,10 @@ public final class JettyTransport implements Transport {
     private final int rateBurst;
     private final int maxThreads;
     private final int clientMaxThreads;
+    private final Duration eventKeepAlive;
     private final WireJson wire;
     private final ClientCalls calls;
+    private final EventStreams events = new EventStreams();
 
     private final Object lock = new Object();
     private Server server;
@@ -98,6 +104,7 @@ public final class JettyTransport implements Transport {
         this.rateBurst = b.rateBurst;
         this.maxThreads = b.maxThreads;
         this.clientMaxThreads = b.clientMaxThreads;
+        this.eventKeepAlive = b.eventKeepAlive;
         CanonicalJson canonical = new CanonicalJson();
         this.wire = new WireJson(canonical, new BlockWire(new BlockCodec(canonical)));
         this.calls = new ClientCalls(wire);
@@ -137,6 +144,8 @@ public final class JettyTransport implements Transport {
                 throw new IOException("could not start the HTTP server on " + host + ":" + port + ": " + e.getMessage(), e);
             }
             server = s;
+            // keep-alives inside the idle timeout, so an open stream is never idle long enough to be cut
+            events.start(s.getScheduler(), Math.max(100, Math.min(eventKeepAlive.toMillis(), idleTimeout.toMillis() / 2)));
             localAddress = advertisedAddress != null ? advertisedAddress : "http://" + urlHost(host) + ":" + boundPort;
             LOG.info("serving {} on {}:{}", Routes.PREFIX, host, boundPort);
         }
@@ -159,8 +168,9 @@ public final class JettyTransport implements Transport {
         connector.open(channel);
         s.addConnector(connector);
         RateLimiter limiter = Double.isInfinite(ratePerSecond) ? null : new RateLimiter(ratePerSecond, rateBurst);
-        s.setHandler(new ApiHandler(Routes.api(handler, wire, maxBodyBytes), wire, limiter, scheduler, requestTimeout,
-                maxBodyBytes));
+        RoomView room = new RoomView(handler, this::send, scheduler);
+        s.setHandler(new ApiHandler(Routes.api(handler, wire, maxBodyBytes, room), wire, limiter, scheduler,
+                requestTimeout, maxBodyBytes, ConsoleAssets.load(), events));
         s.setErrorHandler(new JsonErrorHandler());
         return s;
     }
@@ -183,6 +193,25 @@ public final class JettyTransport implements Transport {
             }
             return boundPort;
         }
+    }
+
+    /**
+     * Sends a server-sent event to every console connected to {@code GET /api/v1/events}. Never
+     * blocks: each client has a bounded queue, and one that falls too far behind is dropped (its
+     * browser reconnects). Does nothing when no console is connected, before {@link #start} and
+     * after {@link #close}.
+     *
+     * @param eventType the event name, e.g. {@code block}: a letter, then up to 63 letters, digits, '_' or '-'
+     * @param jsonData the event's data, one JSON document
+     * @throws IllegalArgumentException for a malformed event type or null data
+     */
+    public void publish(String eventType, String jsonData) {
+        events.publish(eventType, jsonData);
+    }
+
+    /** How many consoles are connected to the event stream now. */
+    public int eventClients() {
+        return events.clientCount();
     }
 
     @Override
@@ -290,6 +319,7 @@ public final class JettyTransport implements Transport {
             server = null;
             client = null;
         }
+        events.close();
         if (c != null) {
             stopQuietly(c);
         }
@@ -330,6 +360,7 @@ public final class JettyTransport implements Transport {
         private int rateBurst = 400;
         private int maxThreads = 32;
         private int clientMaxThreads = 16;
+        private Duration eventKeepAlive = Duration.ofSeconds(15);
 
         private Builder() {
         }
@@ -417,6 +448,15 @@ public final class JettyTransport implements Transport {
                 throw new IllegalArgumentException("the server needs at least 4 threads");
             }
             this.maxThreads = threads;
+            return this;
+        }
+
+        /**
+         * How often an open event stream gets a keep-alive comment (default 15 s; never more than
+         * half the idle timeout).
+         */
+        public Builder eventKeepAlive(Duration period) {
+            this.eventKeepAlive = positive(period, "event keep-alive period");
             return this;
         }
 

@@ -6,13 +6,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.classchain.Block;
+import org.classchain.CommandReport;
 import org.classchain.Hash;
+import org.classchain.Receipt;
 import org.classchain.spi.Message;
 import org.classchain.spi.Message.Ack;
 import org.classchain.spi.Message.AuthChallenge;
@@ -56,8 +60,16 @@ final class Routes {
     static final int DEFAULT_PAGE = 100;
     static final String JSON = "application/json";
 
-    /** What a route answers with. */
-    record Reply(int status, String contentType, byte[] body, long retryAfterSeconds) {
+    /**
+     * What a route answers with.
+     *
+     * @param cacheControl the {@code Cache-Control} header: {@code no-store} unless a route says otherwise
+     */
+    record Reply(int status, String contentType, byte[] body, long retryAfterSeconds, String cacheControl) {
+        Reply(int status, String contentType, byte[] body, long retryAfterSeconds) {
+            this(status, contentType, body, retryAfterSeconds, "no-store");
+        }
+
         static Reply json(int status, byte[] body) {
             return new Reply(status, JSON, body, 0);
         }
@@ -149,6 +161,14 @@ final class Routes {
      *                  maximal block
      */
     static Routes api(MessageHandler handler, WireJson wire, int bodyLimit) {
+        return api(handler, wire, bodyLimit, null);
+    }
+
+    /**
+     * The routes of DESIGN section 7 over {@code handler}, plus the console's {@code GET /room}
+     * when {@code room} is given.
+     */
+    static Routes api(MessageHandler handler, WireJson wire, int bodyLimit, RoomView room) {
         Builder b = new Builder(handler, bodyLimit);
         BlockWire blocks = wire.blocks();
 
@@ -187,12 +207,17 @@ final class Routes {
                 reply -> new Encoded(202, WireJson.submitted(as(Submitted.class, reply))));
         b.get("/commands/{id}", call -> new GetCommand(uuidParam(call.params().get("id"))),
                 reply -> ok(WireJson.commandReport(as(CommandReply.class, reply).report())));
+        b.get("/commands/{id}/attachments/{peerId}", call -> new GetCommand(uuidParam(call.params().get("id"))),
+                (reply, call) -> attachment(as(CommandReply.class, reply).report(), call.params().get("peerId")));
         b.get("/status", call -> new GetStatus(), reply -> ok(WireJson.status(as(StatusReply.class, reply).status())));
         b.get("/modules", call -> new GetModules(), reply -> ok(WireJson.modules(as(ModulesReply.class, reply))));
         b.get("/peers", call -> new GetPeers(), reply -> ok(WireJson.peers(as(PeersReply.class, reply))));
         b.route(new Route("GET", "/chain/summary", false, 0, call -> summary(handler, wire, call.from())));
-        // A later issue adds GET /events (server-sent events for the console) here: a streaming route
-        // needs the Jetty Response itself, so ApiHandler would dispatch it before the message routes.
+        if (room != null) {
+            b.route(new Route("GET", "/room", false, 0, call -> room.serve(call.from())));
+        }
+        // GET /events (server-sent events) needs the Jetty Response itself: ApiHandler serves it
+        // before these routes.
         return new Routes(b.routes);
     }
 
@@ -217,6 +242,26 @@ final class Routes {
             o.set("cumulativeWork", wire.head(as(HeadReply.class, h).head()).get("cumulativeWork"));
             return Reply.json(200, WireJson.bytes(o));
         });
+    }
+
+    /** Content types an attachment is served as; anything else is a download of octets. */
+    private static final Set<String> IMAGE_TYPES = Set.of("image/jpeg", "image/png", "image/gif",
+            "image/webp");
+
+    /**
+     * The attachment of {@code peerId}'s receipt as its own bytes, for an {@code <img>}. A receipt
+     * is never replaced, so its attachment may be cached; a type that is not a plain image is sent
+     * as {@code application/octet-stream} so that no peer can make the console render its HTML.
+     */
+    private static Encoded attachment(CommandReport report, String peerId) {
+        for (Receipt r : report.receipts()) {
+            if (r.peerId().equals(peerId) && r.attachment() != null) {
+                String type = r.attachment().contentType().toLowerCase(Locale.ROOT).trim();
+                String served = IMAGE_TYPES.contains(type) ? type : BlockWire.OCTETS;
+                return new Encoded(new Reply(200, served, r.attachment().content(), 0, "private, max-age=86400"));
+            }
+        }
+        return error(404, "no attachment from " + peerId + " for command " + report.id());
     }
 
     private static GetBlocks readGetBlocks(Call call) throws HttpProblem {

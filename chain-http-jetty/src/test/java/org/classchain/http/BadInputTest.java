@@ -278,7 +278,7 @@ class BadInputTest {
     // ------------------------------------------------------------------ routes and methods
 
     @ParameterizedTest(name = "GET {0} -> 404")
-    @ValueSource(strings = {"/api/v1/nope", "/api/v1/blocks/" + "ab/cd", "/nope", "/", "/api/v2/status", "/api/v1"})
+    @ValueSource(strings = {"/api/v1/nope", "/api/v1/blocks/" + "ab/cd", "/nope", "/index.htm", "/api/v2/status", "/api/v1"})
     void unknown_routes_are_404(String path) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.localAddress() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());

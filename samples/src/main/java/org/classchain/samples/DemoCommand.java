@@ -64,6 +64,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("  %-8s %s  node %s%n", p.role(), p.address(), p.nodeId());
         }
         System.out.println("Teacher: user 'teacher', password in " + passwordFile);
+        System.out.println("Console: " + teacher.address() + "/ (sign in there as 'teacher')");
         System.out.println("Try:  java -jar samples/target/classchain.jar send --peer " + peers.get(peers.size() - 1).address()
                 + " --user teacher --password-file " + passwordFile + " message --arg text=Hello --wait");
         System.out.println();
@@ -105,6 +106,7 @@ final class DemoCommand implements Callable<Integer> {
         JettyTransport transport = JettyTransport.builder().host("127.0.0.1").port(0).build();
         Peer.Builder b = Peer.builder().dataDir(dir).transport(transport).tick(Duration.ofMillis(500));
         Launchers.addHostServices(b, dir, dir.resolve("inbox"));
+        Launchers.addConsoleFeed(b, transport);
         if (seed == null) {
             b.account("teacher", password);
         } else {

@@ -7,17 +7,27 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import org.classchain.core.peer.Peer;
+import org.classchain.http.ConsoleFeed;
+import org.classchain.http.JettyTransport;
 import org.classchain.mods.host.FolderInbox;
 import org.classchain.spi.host.InboxService;
 import org.classchain.spi.host.NoticeService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What every launched peer gets: host services backed by its data dir. */
+/** What every launched peer gets: host services backed by its data dir, and the console's live feed. */
 final class Launchers {
     private static final Logger LOG = LoggerFactory.getLogger("classchain.notice");
 
     private Launchers() {
+    }
+
+    /**
+     * Feeds the peer's blocks and receipts to the consoles open on its transport (server-sent
+     * events). The transport exists before the peer, so the feed is built on the transport.
+     */
+    static void addConsoleFeed(Peer.Builder b, JettyTransport transport) {
+        b.listener(new ConsoleFeed(transport));
     }
 
     /**

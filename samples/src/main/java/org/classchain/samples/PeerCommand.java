@@ -107,6 +107,7 @@ final class PeerCommand implements Callable<Integer> {
                 .modsDir(mods)
                 .policy(policy);
         Launchers.addHostServices(b, dir, settings.path("inbox", inbox, null));
+        Launchers.addConsoleFeed(b, transport);
         if (pinFingerprint) {
             if (fingerprint.isEmpty()) {
                 throw new IllegalArgumentException("--pin-fingerprint needs the launcher to run from its jar");

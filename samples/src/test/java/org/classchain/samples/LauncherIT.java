@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,5 +138,13 @@ class LauncherIT {
             assertThat(after.chainId()).isEqualTo(before.chainId());
         }
         assertThat(run(0, "status", "--peer", bob.url())).contains("role:       STUDENT").contains(teacher.url());
+
+        // the packaged jar serves the console, with its scripts
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : List.of("/", "/srp.js", "/crypto.js", "/console.js")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(bob.url() + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+        }
     }
 }

@@ -1,0 +1,123 @@
+package org.classchain.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+import org.classchain.Block;
+import org.classchain.Command;
+import org.classchain.Grant;
+import org.classchain.PeerListener;
+import org.classchain.Receipt;
+
+/**
+ * Feeds a peer's events to the consoles connected to a {@link JettyTransport}: add it to the peer
+ * with {@code Peer.builder().listener(new ConsoleFeed(transport))}. The transport is created
+ * before the peer, so the feed holds the transport, not the peer.
+ *
+ * <p>Events ({@code data} is one JSON object, instants in epoch milliseconds):
+ * <ul>
+ * <li>{@code block}: a block joined the best chain: {@code {"height", "hash", "time", "commands":
+ * [{"id", "module", "target": {"kind", "values"}, "args", "notAfter"}], "grant": {"username",
+ * "role", "hostNodeId", "grantId", "issuedAt"} or null, "genesis"}};</li>
+ * <li>{@code detached}: a block left the best chain in a reorg: {@code {"height", "hash"}};</li>
+ * <li>{@code receipt}: a receipt reached this peer (only the teacher's hosts collect them):
+ * {@code {"commandId", "peerId", "status", "detail", "at", "hasAttachment", "contentType"}}; the
+ * attachment itself is at {@code GET /api/v1/commands/{commandId}/attachments/{peerId}}.</li>
+ * </ul>
+ *
+ * <p>Thread-safe and quick: each callback encodes one small JSON object and queues it.
+ */
+public final class ConsoleFeed implements PeerListener {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final JettyTransport transport;
+
+    /** A feed publishing on {@code transport}. */
+    public ConsoleFeed(JettyTransport transport) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+    }
+
+    @Override
+    public void blockAppended(Block block) {
+        if (transport.eventClients() == 0) {
+            return;
+        }
+        transport.publish("block", text(block(block)));
+    }
+
+    @Override
+    public void blockDetached(Block block) {
+        if (transport.eventClients() == 0) {
+            return;
+        }
+        ObjectNode o = NODES.objectNode();
+        o.put("height", block.height());
+        o.put("hash", block.hash().hex());
+        transport.publish("detached", text(o));
+    }
+
+    @Override
+    public void receiptReceived(Receipt receipt) {
+        if (transport.eventClients() == 0) {
+            return;
+        }
+        transport.publish("receipt", text(receipt(receipt)));
+    }
+
+    /** The {@code block} event's data. */
+    static ObjectNode block(Block block) {
+        ObjectNode o = NODES.objectNode();
+        o.put("height", block.height());
+        o.put("hash", block.hash().hex());
+        o.put("time", block.header().timestampMillis());
+        o.put("genesis", block.payload().isGenesis());
+        ArrayNode commands = o.putArray("commands");
+        for (Command c : block.payload().commands()) {
+            ObjectNode co = commands.addObject();
+            co.put("id", c.id().toString());
+            co.put("module", c.module());
+            ObjectNode t = co.putObject("target");
+            t.put("kind", c.target().kind().name());
+            ArrayNode values = t.putArray("values");
+            c.target().values().forEach(values::add);
+            ObjectNode args = co.putObject("args");
+            for (Map.Entry<String, String> e : c.args().entrySet()) {
+                args.put(e.getKey(), e.getValue());
+            }
+            co.put("notAfter", c.notAfter().toEpochMilli());
+        }
+        Grant g = block.payload().grant();
+        if (g == null) {
+            o.putNull("grant");
+        } else {
+            ObjectNode go = o.putObject("grant");
+            go.put("username", g.username());
+            go.put("role", g.role().name());
+            go.put("hostNodeId", g.hostNodeId());
+            go.put("grantId", g.grantId().toString());
+            go.put("issuedAt", g.issuedAt().toEpochMilli());
+        }
+        return o;
+    }
+
+    /** The {@code receipt} event's data. */
+    static ObjectNode receipt(Receipt r) {
+        ObjectNode o = NODES.objectNode();
+        o.put("commandId", r.commandId().toString());
+        o.put("peerId", r.peerId());
+        o.put("status", r.status().name());
+        o.put("detail", r.detail());
+        o.put("at", r.at().toEpochMilli());
+        o.put("hasAttachment", r.attachment() != null);
+        o.put("contentType", r.attachment() == null ? null : r.attachment().contentType());
+        return o;
+    }
+
+    private static String text(ObjectNode o) {
+        return new String(WireJson.bytes(o), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,169 @@
+package org.classchain.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import org.classchain.PeerInfo;
+import org.classchain.PeerStatus;
+import org.classchain.spi.Message;
+import org.classchain.spi.Message.GetPeers;
+import org.classchain.spi.Message.GetStatus;
+import org.classchain.spi.Message.PeersReply;
+import org.classchain.spi.Message.Rejected;
+import org.classchain.spi.Message.StatusReply;
+import org.classchain.spi.MessageHandler;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * {@code GET /api/v1/room}: the console's room view, which no single peer message gives. This
+ * peer's known peers ({@code GET /peers}) each joined with that peer's own status, asked over the
+ * network with a short deadline: role, height, users signed in there, and whether it answered.
+ *
+ * <p>Shape: {@code {"self": nodeId, "at": epoch ms, "peers": [{"nodeId", "address", "neighbour",
+ * "lastSeen", "online", "role", "height", "headHash", "users"}]}}; {@code role}, {@code height} and
+ * {@code headHash} are null for a peer that did not answer, and {@code users} is then what this
+ * peer last heard. The answer is cached for {@link #CACHE_MILLIS}, so any number of open consoles
+ * (or a student hammering the route) cost the room one status round per period.
+ *
+ * <p>Thread-safe.
+ */
+final class RoomView {
+
+    /** How long one room answer is reused. */
+    static final long CACHE_MILLIS = 2_000;
+    /** How long a peer has to answer its status. */
+    static final long STATUS_DEADLINE_MILLIS = 2_000;
+    /** The most peers asked per round. */
+    static final int MAX_PEERS = 300;
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final MessageHandler handler;
+    private final BiFunction<String, Message, CompletableFuture<Message>> sender;
+    private final Scheduler scheduler;
+    private final Object lock = new Object();
+    private CompletableFuture<Routes.Reply> current;
+    private long currentAt;
+
+    /**
+     * @param handler this peer
+     * @param sender sends a message to another peer's address (the transport's client side)
+     * @param scheduler for the status deadline
+     */
+    RoomView(MessageHandler handler, BiFunction<String, Message, CompletableFuture<Message>> sender,
+             Scheduler scheduler) {
+        this.handler = handler;
+        this.sender = sender;
+        this.scheduler = scheduler;
+    }
+
+    /** The room, from the cache when it is fresh. */
+    CompletableFuture<Routes.Reply> serve(String from) {
+        synchronized (lock) {
+            long now = System.currentTimeMillis();
+            boolean fresh = current != null && now - currentAt < CACHE_MILLIS
+                    && !current.isCompletedExceptionally();
+            if (fresh) {
+                return current;
+            }
+            currentAt = now;
+            current = build(from);
+            return current;
+        }
+    }
+
+    private CompletableFuture<Routes.Reply> build(String from) {
+        CompletableFuture<Message> self = Routes.ask(handler, from, new GetStatus());
+        CompletableFuture<Message> known = Routes.ask(handler, from, new GetPeers());
+        return self.thenCombine(known, Pair::new).thenCompose(p -> {
+            if (p.self() instanceof Rejected r) {
+                return CompletableFuture.completedFuture(Routes.rejected(r));
+            }
+            if (p.peers() instanceof Rejected r) {
+                return CompletableFuture.completedFuture(Routes.rejected(r));
+            }
+            PeerStatus me = ((StatusReply) p.self()).status();
+            List<PeerInfo> peers = ((PeersReply) p.peers()).peers();
+            return gather(me, peers.subList(0, Math.min(peers.size(), MAX_PEERS)));
+        });
+    }
+
+    private record Pair(Message self, Message peers) {
+    }
+
+    private CompletableFuture<Routes.Reply> gather(PeerStatus me, List<PeerInfo> peers) {
+        Map<String, PeerInfo> byAddress = new LinkedHashMap<>();
+        for (PeerInfo p : peers) {
+            byAddress.putIfAbsent(p.address(), p);
+        }
+        List<CompletableFuture<PeerStatus>> asked = new ArrayList<>();
+        List<PeerInfo> rows = new ArrayList<>(byAddress.values());
+        for (PeerInfo p : rows) {
+            if (me.nodeId().equals(p.nodeId()) || Objects.equals(me.address(), p.address())) {
+                asked.add(CompletableFuture.completedFuture(me));
+            } else {
+                asked.add(statusOf(p.address()));
+            }
+        }
+        return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            ObjectNode o = NODES.objectNode();
+            o.put("self", me.nodeId());
+            o.put("at", System.currentTimeMillis());
+            ArrayNode arr = o.putArray("peers");
+            for (int i = 0; i < rows.size(); i++) {
+                arr.add(row(rows.get(i), asked.get(i).join()));
+            }
+            return Routes.Reply.json(200, WireJson.bytes(o));
+        });
+    }
+
+    private CompletableFuture<PeerStatus> statusOf(String address) {
+        CompletableFuture<PeerStatus> out = new CompletableFuture<>();
+        CompletableFuture<Message> call;
+        try {
+            call = sender.apply(address, new GetStatus());
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Scheduler.Task deadline = scheduler.schedule(() -> {
+            out.complete(null);
+            call.cancel(true);
+        }, STATUS_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
+        call.whenComplete((m, t) -> {
+            deadline.cancel();
+            out.complete(m instanceof StatusReply s ? s.status() : null);
+        });
+        return out;
+    }
+
+    private static ObjectNode row(PeerInfo info, PeerStatus status) {
+        ObjectNode r = NODES.objectNode();
+        r.put("nodeId", status != null ? status.nodeId() : info.nodeId());
+        r.put("address", info.address());
+        r.put("neighbour", info.neighbour());
+        if (info.lastSeen() == null) {
+            r.putNull("lastSeen");
+        } else {
+            r.put("lastSeen", info.lastSeen().toEpochMilli());
+        }
+        r.put("online", status != null);
+        r.put("role", status == null ? null : status.role().name());
+        if (status == null) {
+            r.putNull("height");
+        } else {
+            r.put("height", status.height());
+        }
+        r.put("headHash", status == null || status.headHash() == null ? null : status.headHash().hex());
+        ArrayNode users = r.putArray("users");
+        (status != null ? status.users() : info.users()).forEach(users::add);
+        return r;
+    }
+}

@@ -1,0 +1,1020 @@
+/*
+ * ClassChain console: the page's behaviour. Talks only to the peer that served it (/api/v1),
+ * signs in with ClassChainSrp, sends MAC'd batches one at a time, and follows the peer's
+ * server-sent events (/api/v1/events) for blocks and receipts.
+ */
+(function () {
+  'use strict';
+
+  var Srp = window.ClassChainSrp;
+  var Crypto = window.ClassChainCrypto;
+  var API = '/api/v1';
+  var ROOM_PERIOD = 10000;
+  var POLL_PERIOD = 5000;
+  var BLOCK_PAGE = 20;
+  var STATUS_TEXT = {
+    EXECUTED: 'executed', REFUSED: 'refused', FAILED: 'failed', EXPIRED: 'expired',
+    UNKNOWN_MODULE: 'unknown module', PENDING: 'waiting', NO_RECEIPT: 'no receipt'
+  };
+
+  var state = {
+    self: null,
+    room: [],
+    selected: new Set(),
+    modules: [],
+    client: null,
+    role: null,
+    sendChain: Promise.resolve(),
+    commands: new Map(),
+    thumbs: new Map(),
+    lastThumbRequest: 0,
+    roomTimer: null,
+    thumbInFlight: false,
+    orphans: new Map(),
+    lowestLoaded: null,
+    liveWasDown: false
+  };
+
+  // ------------------------------------------------------------------ helpers
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  function el(tag, attrs, children) {
+    var e = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        if (k === 'text') {
+          e.textContent = attrs[k];
+        } else if (k === 'className') {
+          e.className = attrs[k];
+        } else if (attrs[k] !== null && attrs[k] !== undefined && attrs[k] !== false) {
+          e.setAttribute(k, attrs[k] === true ? '' : attrs[k]);
+        }
+      });
+    }
+    (children || []).forEach(function (c) {
+      if (c !== null && c !== undefined) {
+        e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+      }
+    });
+    return e;
+  }
+
+  function short(id) {
+    return id ? String(id).slice(0, 8) : '?';
+  }
+
+  function time(ms) {
+    return ms ? new Date(ms).toLocaleTimeString() : '';
+  }
+
+  function dateTime(ms) {
+    return ms ? new Date(ms).toLocaleString() : '';
+  }
+
+  function ago(ms) {
+    if (!ms) {
+      return 'never';
+    }
+    var s = Math.max(0, Math.round((Date.now() - ms) / 1000));
+    if (s < 60) {
+      return s + ' s ago';
+    }
+    if (s < 3600) {
+      return Math.round(s / 60) + ' min ago';
+    }
+    return time(ms);
+  }
+
+  function show(node, visible) {
+    node.hidden = !visible;
+  }
+
+  /** An answer other than 2xx: the HTTP status, the peer's message and when to retry. */
+  function ApiError(status, message, retryAfter) {
+    this.status = status;
+    this.message = message;
+    this.retryAfter = retryAfter;
+  }
+
+  function api(method, path, body) {
+    var init = { method: method, cache: 'no-store', headers: {} };
+    if (body !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    return fetch(API + path, init).then(function (r) {
+      return r.text().then(function (text) {
+        var data = null;
+        try {
+          data = text ? JSON.parse(text) : null;
+        } catch (e) {
+          data = null;
+        }
+        if (!r.ok) {
+          var retry = Number(r.headers.get('Retry-After')) || (data && data.retryAfterSeconds) || 0;
+          throw new ApiError(r.status, (data && data.error) || r.statusText || 'request failed', retry);
+        }
+        return data;
+      });
+    }, function () {
+      throw new ApiError(0, 'this peer cannot be reached', 0);
+    });
+  }
+
+  // ------------------------------------------------------------------ the serving peer
+
+  function renderServedBy() {
+    var s = state.self;
+    var served = $('served-by');
+    served.textContent = '';
+    served.appendChild(document.createTextNode('Served by peer '));
+    served.appendChild(el('strong', { text: short(s.nodeId), title: s.nodeId }));
+    served.appendChild(document.createTextNode(' '));
+    served.appendChild(el('span', { className: 'badge ' + s.role, text: s.role }));
+    served.appendChild(document.createTextNode(' at ' + (s.address || location.host) + ' · chain '
+      + short(s.chainId) + ' · height ' + s.height));
+    show($('student-warning'), s.role === 'STUDENT');
+  }
+
+  function refreshStatus() {
+    return api('GET', '/status').then(function (s) {
+      state.self = s;
+      renderServedBy();
+      if (state.lowestLoaded === null) {
+        loadBlocks(Math.max(0, s.height - BLOCK_PAGE + 1));
+      }
+      return s;
+    }, function (e) {
+      $('served-by').textContent = 'This peer does not answer: ' + e.message;
+    });
+  }
+
+  /** A room refresh soon, once: after a block or a sign-in, heights and users have changed. */
+  function refreshRoomSoon() {
+    if (state.roomTimer) {
+      return;
+    }
+    state.roomTimer = setTimeout(function () {
+      state.roomTimer = null;
+      refreshRoom();
+    }, 2500);
+  }
+
+  // ------------------------------------------------------------------ sign-in
+
+  function signInMessage(e) {
+    if (e.status === 401) {
+      return 'Wrong username or password.';
+    }
+    if (e.status === 429) {
+      var wait = e.retryAfter || 60;
+      var when = new Date(Date.now() + wait * 1000).toLocaleTimeString();
+      return 'Too many failed attempts for this account or this computer. Try again in ' + wait
+        + ' s (at ' + when + ').';
+    }
+    if (e.status === 503) {
+      return 'The teacher\'s peer cannot be reached from this peer right now: ' + e.message;
+    }
+    if (e.status === 0) {
+      return 'This peer cannot be reached.';
+    }
+    return 'Sign-in failed: ' + e.message + (e.status ? ' (' + e.status + ')' : '');
+  }
+
+  function signIn(ev) {
+    ev.preventDefault();
+    var username = $('username').value.trim();
+    var password = $('password').value;
+    $('password').value = '';
+    var error = $('signin-error');
+    show(error, false);
+    var button = $('signin-button');
+    button.disabled = true;
+    var status = $('signin-status');
+    status.textContent = 'Signing in…';
+    var client;
+    var challenge;
+    Promise.resolve().then(function () {
+      client = new Srp.Client(username);
+      return api('POST', '/auth/start', { username: username, A: client.A });
+    }).then(function (c) {
+      challenge = c;
+      status.textContent = 'Checking the password on this device (' + c.iterations.toLocaleString()
+        + ' rounds)…';
+      return client.respond(c, password);
+    }).then(function (m1) {
+      password = null;
+      return api('POST', '/auth/finish', { username: username, session: challenge.session, M1: m1 });
+    }).then(function (c) {
+      if (!client.confirm(c.M2)) {
+        throw new ApiError(-1, 'The peer could not prove that it holds this account: it may be an impostor. '
+          + 'Do not use this page; sign in at your own peer.', 0);
+      }
+      state.client = client;
+      state.role = c.role;
+      state.sendChain = Promise.resolve();
+      status.textContent = '';
+      $('session-state').textContent = 'Signed in as ' + username + (c.role ? ' (' + c.role + ')' : '')
+        + (c.role === 'TEACHER' ? '' : ': only the teacher\'s account can send commands');
+      show($('session'), true);
+      show($('signin-form'), false);
+      updateControls();
+      // the roster: this person is at the peer that served the page
+      if (state.self) {
+        enqueue(function () {
+          return client.login(state.self.nodeId).then(function (body) {
+            return api('POST', '/auth/login', body);
+          });
+        }).then(refreshRoomSoon, function () { /* the roster is a convenience */ });
+      }
+      state.lastThumbRequest = 0;
+    }).catch(function (e) {
+      password = null;
+      status.textContent = '';
+      error.textContent = e instanceof ApiError ? (e.status === -1 ? e.message : signInMessage(e))
+        : 'Sign-in failed: ' + (e && e.message ? e.message : e);
+      show(error, true);
+    }).then(function () {
+      button.disabled = false;
+    });
+  }
+
+  function signOut(reason) {
+    if (state.client) {
+      state.client.forget();
+    }
+    state.client = null;
+    state.role = null;
+    show($('session'), false);
+    show($('signin-form'), true);
+    if (reason) {
+      var error = $('signin-error');
+      error.textContent = reason;
+      show(error, true);
+    }
+    updateControls();
+  }
+
+  function canSend() {
+    return state.client !== null && state.role === 'TEACHER';
+  }
+
+  /** Runs one MAC'd request after the previous one: one batch at a time per session. */
+  function enqueue(task) {
+    var p = state.sendChain.then(task);
+    state.sendChain = p.catch(function () {});
+    return p;
+  }
+
+  // ------------------------------------------------------------------ the room
+
+  function refreshRoom() {
+    return api('GET', '/room').then(function (r) {
+      state.room = r.peers.filter(function (p) {
+        return p.nodeId;
+      });
+      renderRoom();
+      $('room-status').textContent = state.room.length + ' computer(s) known to this peer, '
+        + state.room.filter(function (p) { return p.online; }).length + ' answering; updated ' + time(r.at) + '.';
+    }, function (e) {
+      $('room-status').textContent = 'The room could not be read: ' + e.message;
+    });
+  }
+
+  function peerName(p) {
+    return p.users && p.users.length ? p.users.join(', ') : 'computer ' + short(p.nodeId);
+  }
+
+  function matchesFilter(p) {
+    var f = $('room-filter').value.trim().toLowerCase();
+    if (!f) {
+      return true;
+    }
+    var text = [p.nodeId, p.address, p.role || '', (p.users || []).join(' '), peerName(p)].join(' ').toLowerCase();
+    return text.indexOf(f) >= 0;
+  }
+
+  function renderRoom() {
+    var list = $('room');
+    var seen = new Set();
+    state.room.forEach(function (p) {
+      seen.add(p.nodeId);
+      var card = list.querySelector('li[data-node-id="' + CSS.escape(p.nodeId) + '"]');
+      if (!card) {
+        card = buildCard(p);
+        list.appendChild(card);
+      }
+      updateCard(card, p);
+    });
+    Array.prototype.slice.call(list.children).forEach(function (card) {
+      if (!seen.has(card.getAttribute('data-node-id'))) {
+        state.selected.delete(card.getAttribute('data-node-id'));
+        card.remove();
+      }
+    });
+    updateTargetSummary();
+  }
+
+  function buildCard(p) {
+    var id = 'sel-' + p.nodeId;
+    var box = el('input', { type: 'checkbox', id: id, className: 'select' });
+    box.addEventListener('change', function () {
+      if (box.checked) {
+        state.selected.add(p.nodeId);
+      } else {
+        state.selected.delete(p.nodeId);
+      }
+      card.classList.toggle('selected', box.checked);
+      updateTargetSummary();
+    });
+    var card = el('li', { className: 'peer', 'data-node-id': p.nodeId }, [
+      el('div', { className: 'head' }, [box, el('label', { for: id, className: 'name' })]),
+      el('p', { className: 'meta badges' }),
+      el('p', { className: 'meta info' }),
+      el('div', { className: 'screen' }, [el('span', { className: 'screen-note', text: 'no screen yet' })])
+    ]);
+    return card;
+  }
+
+  function updateCard(card, p) {
+    var name = peerName(p);
+    card.querySelector('.name').textContent = name;
+    card.querySelector('.name').title = p.nodeId + ' at ' + p.address;
+    var badges = card.querySelector('.badges');
+    badges.textContent = '';
+    if (p.role) {
+      badges.appendChild(el('span', { className: 'badge ' + p.role, text: p.role }));
+      badges.appendChild(document.createTextNode(' '));
+    }
+    badges.appendChild(el('span', { className: 'badge ' + (p.online ? 'online' : 'offline'),
+      text: p.online ? 'online' : 'offline' }));
+    if (state.self && p.nodeId === state.self.nodeId) {
+      badges.appendChild(document.createTextNode(' this peer'));
+    }
+    card.querySelector('.info').textContent = (p.height !== null && p.height !== undefined ? 'height ' + p.height
+      + ' · ' : '') + (p.online ? 'answering now' : 'last seen ' + ago(p.lastSeen)) + ' · ' + short(p.nodeId);
+    card.classList.toggle('offline', !p.online);
+    card.hidden = !matchesFilter(p);
+    var box = card.querySelector('input.select');
+    box.checked = state.selected.has(p.nodeId);
+    card.classList.toggle('selected', box.checked);
+    renderThumb(card, p);
+  }
+
+  function renderThumb(card, p) {
+    var t = state.thumbs.get(p.nodeId);
+    var screen = card.querySelector('.screen');
+    var img = screen.querySelector('img');
+    var note = screen.querySelector('.screen-note');
+    if (t && t.src) {
+      if (!img) {
+        img = el('img', { className: 'thumb' });
+        screen.appendChild(img);
+      }
+      if (img.getAttribute('src') !== t.src) {
+        img.setAttribute('src', t.src);
+      }
+      img.alt = 'Screen of ' + peerName(p) + ' at ' + time(t.at);
+      img.title = 'at ' + time(t.at);
+      if (note) {
+        note.remove();
+      }
+    } else {
+      if (img) {
+        img.remove();
+      }
+      if (!note) {
+        note = el('span', { className: 'screen-note' });
+        screen.appendChild(note);
+      }
+      note.textContent = t && t.note ? t.note : 'no screen yet';
+    }
+  }
+
+  function refreshCard(nodeId) {
+    var card = $('room').querySelector('li[data-node-id="' + CSS.escape(nodeId) + '"]');
+    var p = state.room.find(function (x) { return x.nodeId === nodeId; });
+    if (card && p) {
+      renderThumb(card, p);
+    }
+  }
+
+  function selectAll(on) {
+    state.room.forEach(function (p) {
+      if (!on) {
+        state.selected.delete(p.nodeId);
+      } else if (matchesFilter(p)) {
+        state.selected.add(p.nodeId);
+      }
+    });
+    renderRoom();
+  }
+
+  // ------------------------------------------------------------------ targets
+
+  function targetMode() {
+    var checked = document.querySelector('input[name="target"]:checked');
+    return checked ? checked.value : 'all';
+  }
+
+  function selectedPeers() {
+    return state.room.filter(function (p) {
+      return state.selected.has(p.nodeId);
+    });
+  }
+
+  /** The target of the next command: {target, expected: [nodeId], text}, or {error}. */
+  function currentTarget() {
+    var mode = targetMode();
+    if (mode === 'all') {
+      var students = state.room.filter(function (p) { return p.role === 'STUDENT'; });
+      return { target: { kind: 'ALL', values: [] }, expected: students.map(function (p) { return p.nodeId; }),
+        text: 'every student (' + students.length + ' known)' };
+    }
+    var peers = selectedPeers();
+    if (peers.length === 0) {
+      return { error: 'Select computers in the room first.' };
+    }
+    if (mode === 'peers') {
+      return { target: { kind: 'PEERS', values: peers.map(function (p) { return p.nodeId; }) },
+        expected: peers.map(function (p) { return p.nodeId; }),
+        text: peers.length + ' selected computer(s): ' + peers.map(peerName).join('; ') };
+    }
+    var users = new Set();
+    peers.forEach(function (p) {
+      (p.users || []).forEach(function (u) { users.add(u); });
+    });
+    if (users.size === 0) {
+      return { error: 'Nobody is signed in at the selected computers.' };
+    }
+    var names = Array.from(users);
+    var at = state.room.filter(function (p) {
+      return (p.users || []).some(function (u) { return users.has(u); });
+    });
+    return { target: { kind: 'USERS', values: names }, expected: at.map(function (p) { return p.nodeId; }),
+      text: 'the people ' + names.join(', ') + ', wherever they are signed in' };
+  }
+
+  function updateTargetSummary() {
+    var t = currentTarget();
+    $('target-summary').textContent = t.error ? t.error : 'Commands go to ' + t.text + '.';
+  }
+
+  // ------------------------------------------------------------------ modules and sending
+
+  function loadModules() {
+    return api('GET', '/modules').then(function (r) {
+      state.modules = r.modules;
+      var bar = $('modules');
+      var forms = $('module-forms');
+      bar.textContent = '';
+      forms.textContent = '';
+      r.modules.forEach(function (m) {
+        var form = buildModuleForm(m);
+        var button = el('button', { type: 'button', id: 'module-' + m.name, 'aria-expanded': 'false',
+          'aria-controls': form.id, title: m.description || m.name, className: 'secondary', text: m.name });
+        button.addEventListener('click', function () {
+          var open = button.getAttribute('aria-expanded') !== 'true';
+          Array.prototype.forEach.call(bar.children, function (b) { b.setAttribute('aria-expanded', 'false'); });
+          Array.prototype.forEach.call(forms.children, function (f) { f.hidden = true; });
+          button.setAttribute('aria-expanded', open ? 'true' : 'false');
+          form.hidden = !open;
+          if (open) {
+            var first = form.querySelector('input, textarea, select, button');
+            if (first) {
+              first.focus();
+            }
+          }
+        });
+        bar.appendChild(button);
+        forms.appendChild(form);
+      });
+      updateControls();
+    }, function (e) {
+      $('modules').textContent = 'The modules could not be read: ' + e.message;
+    });
+  }
+
+  function buildModuleForm(m) {
+    var form = el('form', { id: 'form-' + m.name, className: 'module-form', hidden: true, novalidate: true });
+    form.appendChild(el('h3', { text: m.name }));
+    if (m.description) {
+      form.appendChild(el('p', { className: 'desc', text: m.description }));
+    }
+    if (!m.allowed) {
+      form.appendChild(el('p', { className: 'desc', text: 'This peer\'s own policy refuses this module; '
+        + 'other computers decide for themselves.' }));
+    }
+    m.arguments.forEach(function (a) {
+      var id = 'arg-' + m.name + '-' + a.name;
+      var input;
+      var placeholder = a.default !== null && a.default !== undefined ? 'default: ' + a.default : '';
+      if (a.type === 'BOOLEAN') {
+        input = el('select', { id: id, name: a.name }, [
+          el('option', { value: '', text: placeholder ? '(' + placeholder + ')' : '(not given)' }),
+          el('option', { value: 'true', text: 'true' }),
+          el('option', { value: 'false', text: 'false' })]);
+      } else if (a.type === 'BASE64' || (a.type === 'STRING' && /text|message|body/.test(a.name))) {
+        input = el('textarea', { id: id, name: a.name, placeholder: placeholder, rows: 2 });
+      } else {
+        input = el('input', { id: id, name: a.name, placeholder: placeholder,
+          type: a.type === 'INTEGER' ? 'number' : a.type === 'URL' ? 'url' : 'text',
+          inputmode: a.type === 'INTEGER' ? 'numeric' : null, spellcheck: 'false' });
+      }
+      if (a.required) {
+        input.required = true;
+      }
+      var descId = id + '-desc';
+      input.setAttribute('aria-describedby', descId);
+      form.appendChild(el('div', { className: 'field' }, [
+        el('label', { for: id, text: a.name + (a.required ? ' (required)' : '') }),
+        input,
+        el('span', { id: descId, className: 'desc', text: a.type.toLowerCase() + (a.description ? ': '
+          + a.description : '') })]));
+    });
+    var send = el('button', { type: 'submit', id: 'send-' + m.name, text: 'Send ' + m.name, className: 'send' });
+    form.appendChild(el('div', { className: 'actions' }, [send]));
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      submitModule(m, form);
+    });
+    return form;
+  }
+
+  function argumentProblem(a, v) {
+    if (a.type === 'INTEGER' && !/^\s*[-+]?\d+\s*$/.test(v)) {
+      return a.name + ' must be a whole number';
+    }
+    if (a.type === 'BOOLEAN' && v !== 'true' && v !== 'false') {
+      return a.name + ' must be true or false';
+    }
+    if (a.type === 'URL' && !/^https?:\/\/[^\s/]+/i.test(v)) {
+      return a.name + ' must be an http or https URL';
+    }
+    if (a.type === 'SHA256' && !/^[0-9a-fA-F]{64}$/.test(v)) {
+      return a.name + ' must be 64 hex digits';
+    }
+    return null;
+  }
+
+  function submitModule(m, form) {
+    var errorBox = $('send-error');
+    show(errorBox, false);
+    var args = {};
+    var problems = [];
+    m.arguments.forEach(function (a) {
+      var input = form.querySelector('[name="' + CSS.escape(a.name) + '"]');
+      var v = input ? input.value : '';
+      if (v === '') {
+        if (a.required) {
+          problems.push(a.name + ' is required');
+        }
+        return;
+      }
+      var p = argumentProblem(a, v);
+      if (p) {
+        problems.push(p);
+      }
+      args[a.name] = v;
+    });
+    var t = currentTarget();
+    if (t.error) {
+      problems.push(t.error);
+    }
+    if (problems.length) {
+      errorBox.textContent = problems.join('; ') + '.';
+      show(errorBox, true);
+      return;
+    }
+    var button = form.querySelector('button.send');
+    button.disabled = true;
+    send(m.name, args, t, true).catch(function (e) {
+      errorBox.textContent = sendMessage(e);
+      show(errorBox, true);
+    }).then(function () {
+      button.disabled = !canSend();
+    });
+  }
+
+  function sendMessage(e) {
+    if (e instanceof ApiError) {
+      if (e.status === 401) {
+        signOut('Your session has ended (idle for 30 minutes, or the teacher\'s peer restarted): sign in again.');
+        return 'Not sent: sign in again.';
+      }
+      if (e.status === 403) {
+        return 'Not sent: this account may not send commands (' + e.message + ').';
+      }
+      if (e.status === 429) {
+        return 'Not sent: too many requests; try again in ' + (e.retryAfter || 1) + ' s.';
+      }
+      return 'Not sent: ' + e.message + (e.status ? ' (' + e.status + ')' : '');
+    }
+    return 'Not sent: ' + (e && e.message ? e.message : e);
+  }
+
+  /** Sends one command; resolves with its id once the peer accepted the batch (202). */
+  function send(module, args, t, visible) {
+    if (!canSend()) {
+      return Promise.reject(new Error('sign in with the teacher\'s account first'));
+    }
+    var command = {
+      args: args, id: Srp.uuid(), module: module,
+      notAfter: Date.now() + Number($('ttl').value), target: t.target
+    };
+    var client = state.client;
+    return enqueue(function () {
+      return client.batch([command], []).then(function (body) {
+        return api('POST', '/commands', body);
+      });
+    }).then(function () {
+      track(command, t, visible);
+      return command.id;
+    });
+  }
+
+  // ------------------------------------------------------------------ results
+
+  function track(command, t, visible) {
+    var entry = { command: command, visible: visible, rows: new Map(), pending: new Set(), box: null, body: null };
+    state.commands.set(command.id, entry);
+    if (visible) {
+      var args = Object.keys(command.args).map(function (k) {
+        var v = command.args[k];
+        return k + '=' + (v.length > 40 ? v.slice(0, 40) + '…' : v);
+      }).join(', ');
+      entry.body = el('tbody');
+      entry.box = el('article', { className: 'result', 'data-command-id': command.id }, [
+        el('h3', { text: command.module + (args ? ' (' + args + ')' : '') }),
+        el('p', { className: 'sub', text: 'to ' + t.text + ' · sent ' + time(Date.now()) + ' · expires '
+          + time(command.notAfter) + ' · ' + command.id }),
+        el('div', { className: 'table-wrap' }, [el('table', {}, [
+          el('thead', {}, [el('tr', {}, [el('th', { scope: 'col', text: 'Computer' }),
+            el('th', { scope: 'col', text: 'Status' }), el('th', { scope: 'col', text: 'Detail' }),
+            el('th', { scope: 'col', text: 'At' })])]),
+          entry.body])])]);
+      var results = $('results');
+      results.insertBefore(entry.box, results.firstChild);
+    }
+    t.expected.forEach(function (id) {
+      setRow(entry, id, { status: 'PENDING', detail: '', at: null });
+      entry.pending.add(id);
+    });
+    // receipts that came in before the peer's 202 did
+    (state.orphans.get(command.id) || []).forEach(onReceipt);
+    state.orphans.delete(command.id);
+  }
+
+  function setRow(entry, peerId, r) {
+    if (!entry.visible) {
+      return;
+    }
+    var row = entry.rows.get(peerId);
+    if (!row) {
+      row = el('tr', { className: 'result-row', 'data-peer-id': peerId }, [el('td'), el('td'),
+        el('td'), el('td')]);
+      entry.rows.set(peerId, row);
+      entry.body.appendChild(row);
+    }
+    var p = state.room.find(function (x) { return x.nodeId === peerId; });
+    row.setAttribute('data-status', r.status);
+    row.children[0].textContent = p ? peerName(p) : 'computer ' + short(peerId);
+    row.children[0].title = peerId;
+    row.children[1].textContent = '';
+    row.children[1].appendChild(el('span', { className: 'st ' + r.status, text: STATUS_TEXT[r.status] || r.status }));
+    row.children[2].textContent = r.detail || '';
+    row.children[3].textContent = r.at ? time(r.at) : '';
+  }
+
+  function onReceipt(r) {
+    var entry = state.commands.get(r.commandId);
+    if (entry) {
+      entry.pending.delete(r.peerId);
+      setRow(entry, r.peerId, r);
+    } else if (state.client) {
+      var early = state.orphans.get(r.commandId) || [];
+      early.push(r);
+      state.orphans.set(r.commandId, early);
+      if (state.orphans.size > 200) {
+        state.orphans.delete(state.orphans.keys().next().value);
+      }
+    }
+    if (r.hasAttachment && /^image\//.test(r.contentType || '')) {
+      var t = state.thumbs.get(r.peerId);
+      if (!t || !t.at || t.at <= r.at) {
+        state.thumbs.set(r.peerId, {
+          src: API + '/commands/' + encodeURIComponent(r.commandId) + '/attachments/'
+            + encodeURIComponent(r.peerId), at: r.at
+        });
+        refreshCard(r.peerId);
+      }
+    } else if (entry && entry.command.module === 'screenshot') {
+      var old = state.thumbs.get(r.peerId);
+      if (!old || !old.src) {
+        state.thumbs.set(r.peerId, { note: 'no screen: ' + (STATUS_TEXT[r.status] || r.status)
+          + (r.detail ? ' (' + r.detail + ')' : ''), at: r.at });
+        refreshCard(r.peerId);
+      }
+    }
+  }
+
+  /** The fallback for lost events: asks the peer for each command still waiting on receipts. */
+  function pollPending() {
+    var now = Date.now();
+    var waiting = [];
+    state.commands.forEach(function (entry) {
+      if (entry.pending.size > 0 && now < entry.command.notAfter + 60000) {
+        waiting.push(entry);
+      } else if (entry.pending.size > 0 && !entry.closed) {
+        entry.closed = true;
+        entry.pending.forEach(function (id) {
+          setRow(entry, id, { status: 'NO_RECEIPT', detail: 'none arrived before the command expired '
+            + '(computer off, or not targeted after all)', at: null });
+        });
+      }
+    });
+    waiting.slice(-10).forEach(function (entry) {
+      api('GET', '/commands/' + entry.command.id).then(function (report) {
+        (report.receipts || []).forEach(function (r) {
+          if (entry.pending.has(r.peerId) || !entry.rows.has(r.peerId)) {
+            onReceipt({
+              commandId: r.commandId, peerId: r.peerId, status: r.status, detail: r.detail, at: r.at,
+              hasAttachment: !!r.attachment, contentType: r.attachment ? r.attachment.contentType : null
+            });
+          }
+        });
+      }, function () {});
+    });
+  }
+
+  // ------------------------------------------------------------------ thumbnails
+
+  function hasModule(name) {
+    return state.modules.some(function (m) { return m.name === name; });
+  }
+
+  function requestThumbs() {
+    if (!canSend() || !hasModule('screenshot') || state.thumbInFlight) {
+      return;
+    }
+    state.thumbInFlight = true;
+    state.lastThumbRequest = Date.now();
+    var students = state.room.filter(function (p) { return p.role === 'STUDENT'; });
+    send('screenshot', {}, { target: { kind: 'ALL', values: [] },
+      expected: students.map(function (p) { return p.nodeId; }), text: 'every student' }, false)
+      .catch(function (e) {
+        $('room-status').textContent = 'Screens not refreshed: ' + sendMessage(e);
+      }).then(function () {
+        state.thumbInFlight = false;
+      });
+  }
+
+  function thumbTick() {
+    var seconds = Number($('thumb-interval').value);
+    if (!(seconds > 0) || document.visibilityState !== 'visible') {
+      return;
+    }
+    if (Date.now() - state.lastThumbRequest >= Math.max(5, seconds) * 1000) {
+      requestThumbs();
+    }
+  }
+
+  // ------------------------------------------------------------------ the chain
+
+  function base64Bytes(b64) {
+    var bin = atob(b64);
+    var out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) {
+      out[i] = bin.charCodeAt(i);
+    }
+    return out;
+  }
+
+  /** A block's bytes as BlockCodec writes them: the 96-byte header, then the canonical payload. */
+  function decodeBlock(wire) {
+    var bytes = base64Bytes(wire.data);
+    var v = new DataView(bytes.buffer, bytes.byteOffset, 96);
+    var header = {
+      version: v.getUint32(0),
+      height: Number(v.getBigUint64(4)),
+      previousHash: Crypto.hex(bytes.subarray(12, 44)),
+      timestampMillis: Number(v.getBigUint64(44)),
+      payloadHash: Crypto.hex(bytes.subarray(52, 84)),
+      difficultyBits: v.getUint32(84),
+      nonce: v.getBigUint64(88).toString()
+    };
+    var payloadBytes = bytes.subarray(96);
+    var payload = JSON.parse(new TextDecoder().decode(payloadBytes));
+    return { hash: wire.hash, header: header, headerBytes: bytes.subarray(0, 96), payloadBytes: payloadBytes,
+      payload: payload };
+  }
+
+  function blockSummary(b) {
+    return {
+      height: b.header.height, hash: b.hash, time: b.header.timestampMillis, commands: b.payload.commands,
+      grant: b.payload.grant || null, genesis: !!b.payload.genesis, teacher: b.payload.genesis
+        ? b.payload.genesis.teacher.username : null
+    };
+  }
+
+  function loadBlocks(from) {
+    return api('GET', '/blocks?from=' + from + '&limit=' + BLOCK_PAGE).then(function (r) {
+      r.blocks.forEach(function (w) {
+        try {
+          addBlockRow(blockSummary(decodeBlock(w)), false);
+        } catch (e) {
+          addBlockRow({ height: w.height, hash: w.hash, time: w.timestamp, commands: [], grant: null,
+            unreadable: true }, false);
+        }
+      });
+      state.lowestLoaded = state.lowestLoaded === null ? from : Math.min(state.lowestLoaded, from);
+      show($('older-blocks'), state.lowestLoaded > 0);
+    }, function () {});
+  }
+
+  function describeTarget(t) {
+    if (!t || t.kind === 'ALL') {
+      return 'every student';
+    }
+    var values = t.values.map(function (v) { return t.kind === 'PEERS' ? short(v) : v; });
+    return (t.kind === 'PEERS' ? 'computers ' : t.kind === 'USERS' ? 'people ' : 'role ') + values.join(', ');
+  }
+
+  function addBlockRow(b, fresh) {
+    var body = $('blocks');
+    var existing = body.querySelector('tr[data-height="' + b.height + '"]');
+    if (existing && existing.getAttribute('data-hash') === b.hash) {
+      return;
+    }
+    var open = el('button', { type: 'button', className: 'link', text: '#' + b.height,
+      'aria-label': 'Show block ' + b.height + ' raw' });
+    open.addEventListener('click', function () {
+      showBlock(b.hash, open);
+    });
+    var commands = b.unreadable ? 'could not be decoded' : b.genesis
+      ? 'genesis: the chain was created; teacher ' + (b.teacher || '?')
+      : b.commands.map(function (c) {
+        return c.module + ' → ' + describeTarget(c.target);
+      }).join('; ') || '(none)';
+    var granted = b.grant ? b.grant.username + ' (' + b.grant.role + '), signed by peer ' + short(b.grant.hostNodeId)
+      : b.genesis ? 'the teacher\'s peer' : '';
+    var row = el('tr', { 'data-height': String(b.height), 'data-hash': b.hash, className: fresh ? 'fresh' : null }, [
+      el('td', {}, [open]),
+      el('td', { text: dateTime(b.time) }),
+      el('td', { className: 'cmds', text: commands }),
+      el('td', { text: granted })]);
+    if (existing) {
+      existing.replaceWith(row);
+      return;
+    }
+    var after = null;
+    Array.prototype.some.call(body.children, function (r) {
+      if (Number(r.getAttribute('data-height')) < b.height) {
+        after = r;
+        return true;
+      }
+      return false;
+    });
+    body.insertBefore(row, after);
+  }
+
+  function showBlock(hash, opener) {
+    var dialog = $('block-dialog');
+    $('block-dialog-title').textContent = 'Block ' + short(hash);
+    $('block-raw').textContent = 'Loading…';
+    $('block-check').textContent = '';
+    dialog.returnFocusTo = opener;
+    if (!dialog.open) {
+      dialog.showModal();
+    }
+    api('GET', '/blocks/' + hash).then(function (w) {
+      var b = decodeBlock(w);
+      $('block-dialog-title').textContent = 'Block ' + b.header.height;
+      $('block-raw').textContent = JSON.stringify({ hash: w.hash, header: b.header, payload: b.payload }, null, 2);
+      return Promise.all([Crypto.sha256(b.headerBytes), Crypto.sha256(b.payloadBytes)]).then(function (h) {
+        var hashOk = Crypto.hex(h[0]) === w.hash;
+        var payloadOk = Crypto.hex(h[1]) === b.header.payloadHash;
+        $('block-check').textContent = hashOk && payloadOk
+          ? '✓ Checked in this browser: the header hashes to this block\'s hash, and the payload to the header\'s payload hash.'
+          : '✗ This block does not hash as it should: ' + (hashOk ? '' : 'block hash mismatch. ')
+            + (payloadOk ? '' : 'payload hash mismatch.');
+      });
+    }).catch(function (e) {
+      $('block-raw').textContent = 'The block could not be read: ' + (e.message || e);
+    });
+  }
+
+  // ------------------------------------------------------------------ live events
+
+  function setLive(on, text) {
+    var live = $('live');
+    live.classList.toggle('on', on);
+    live.classList.toggle('off', !on);
+    $('live-text').textContent = text;
+  }
+
+  function connectEvents() {
+    if (!window.EventSource) {
+      setLive(false, 'live updates: not supported by this browser, polling');
+      return;
+    }
+    var es = new EventSource(API + '/events');
+    es.onopen = function () {
+      setLive(true, 'live updates: on');
+      if (state.liveWasDown) {
+        state.liveWasDown = false;
+        pollPending();
+        refreshStatus();
+      }
+    };
+    es.onerror = function () {
+      state.liveWasDown = true;
+      setLive(false, 'live updates: reconnecting…');
+    };
+    es.addEventListener('block', function (e) {
+      var b = JSON.parse(e.data);
+      addBlockRow(b, true);
+      if (state.self && b.height > state.self.height) {
+        state.self.height = b.height;
+        renderServedBy();
+      }
+      refreshRoomSoon();
+    });
+    es.addEventListener('detached', function (e) {
+      var d = JSON.parse(e.data);
+      var row = $('blocks').querySelector('tr[data-hash="' + d.hash + '"]');
+      if (row) {
+        row.remove();
+      }
+    });
+    es.addEventListener('receipt', function (e) {
+      onReceipt(JSON.parse(e.data));
+    });
+  }
+
+  // ------------------------------------------------------------------ wiring
+
+  function updateControls() {
+    var ok = canSend();
+    $('refresh-thumbs').disabled = !ok || !hasModule('screenshot');
+    Array.prototype.forEach.call(document.querySelectorAll('#module-forms button.send'), function (b) {
+      b.disabled = !ok;
+      b.title = ok ? '' : 'Sign in with the teacher\'s account to send';
+    });
+  }
+
+  function start() {
+    $('crypto-mode').textContent = Crypto.mode === 'webcrypto'
+      ? 'Hashing: this browser\'s WebCrypto.'
+      : 'Hashing: the page\'s own SHA-256 (this browser offers no WebCrypto on a plain http address).';
+    $('signin-form').addEventListener('submit', signIn);
+    $('signout-button').addEventListener('click', function () {
+      signOut(null);
+    });
+    $('room-filter').addEventListener('input', renderRoom);
+    $('select-all').addEventListener('click', function () {
+      selectAll(true);
+    });
+    $('select-none').addEventListener('click', function () {
+      selectAll(false);
+    });
+    $('refresh-thumbs').addEventListener('click', requestThumbs);
+    Array.prototype.forEach.call(document.querySelectorAll('input[name="target"]'), function (r) {
+      r.addEventListener('change', updateTargetSummary);
+    });
+    $('older-blocks').addEventListener('click', function () {
+      if (state.lowestLoaded > 0) {
+        loadBlocks(Math.max(0, state.lowestLoaded - BLOCK_PAGE));
+      }
+    });
+    var dialog = $('block-dialog');
+    $('block-close').addEventListener('click', function () {
+      dialog.close();
+    });
+    dialog.addEventListener('close', function () {
+      if (dialog.returnFocusTo) {
+        dialog.returnFocusTo.focus();
+      }
+    });
+    updateControls();
+    refreshStatus().then(function () {
+      return Promise.all([refreshRoom(), loadModules()]);
+    });
+    connectEvents();
+    setInterval(function () {
+      refreshStatus();
+      refreshRoom();
+    }, ROOM_PERIOD);
+    setInterval(pollPending, POLL_PERIOD);
+    setInterval(thumbTick, 1000);
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
+  }
+}());

@@ -1,0 +1,99 @@
+package org.classchain.samples;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.classchain.core.dispatch.Policy;
+import org.classchain.core.peer.Peer;
+import org.classchain.http.JettyTransport;
+import org.classchain.mods.ScreenshotModule;
+
+/**
+ * A teacher and some students, each a real peer on its own 127.0.0.1 port, wired as the launcher
+ * wires them (host services, the console feed), with a fake screen per student so that the
+ * screenshot module has something to capture on a headless machine. Closes every peer.
+ */
+final class ConsoleClassroom implements AutoCloseable {
+
+    static final String TEACHER = "teacher";
+
+    final Peer teacher;
+    final List<Peer> students = new ArrayList<>();
+    private final List<Peer> all = new ArrayList<>();
+    private final Map<Peer, JettyTransport> transports = new HashMap<>();
+
+    /**
+     * @param deny for each student, the modules its policy refuses (null or "" for none)
+     */
+    ConsoleClassroom(Path dir, String password, String... deny) throws Exception {
+        try {
+            teacher = start(dir.resolve("teacher"), null, password, null, -1);
+            for (int i = 0; i < deny.length; i++) {
+                students.add(start(dir.resolve("student-" + (i + 1)), teacher.address(), null, deny[i], i));
+            }
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private Peer start(Path dir, String seed, String password, String deny, int screen) throws Exception {
+        JettyTransport transport = JettyTransport.builder().host("127.0.0.1").port(0).build();
+        Peer.Builder b = Peer.builder().dataDir(dir).transport(transport).difficultyBits(8)
+                .tick(Duration.ofMillis(200)).policy(Policy.parse(deny == null || deny.isEmpty() ? null : deny, null));
+        Launchers.addHostServices(b, dir);
+        Launchers.addConsoleFeed(b, transport);
+        if (screen >= 0) {
+            b.service(ScreenshotModule.ScreenSource.class, () -> fakeScreen(screen));
+        }
+        if (seed == null) {
+            b.teacher(TEACHER, password);
+        } else {
+            b.seed(seed);
+        }
+        Peer p = b.build();
+        all.add(p);
+        transports.put(p, transport);
+        p.start();
+        return p;
+    }
+
+    /** The transport a peer serves on (for its event stream). */
+    JettyTransport transportOf(Peer p) {
+        return transports.get(p);
+    }
+
+    /** A desktop-like picture that says which student it is. */
+    static BufferedImage fakeScreen(int n) {
+        Color[] colours = {new Color(0x1a73e8), new Color(0x188038), new Color(0xd93025), new Color(0xf9ab00)};
+        BufferedImage img = new BufferedImage(1280, 800, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setColor(colours[n % colours.length]);
+            g.fillRect(0, 0, 1280, 800);
+            g.setColor(Color.WHITE);
+            g.fillRect(80, 80, 1120, 560);
+            g.setColor(Color.DARK_GRAY);
+            g.fillRect(80, 80, 1120, 40);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 96));
+            g.drawString("Student " + (n + 1), 380, 400);
+        } finally {
+            g.dispose();
+        }
+        return img;
+    }
+
+    @Override
+    public void close() {
+        for (int i = all.size() - 1; i >= 0; i--) {
+            all.get(i).close();
+        }
+    }
+}
