@@ -270,12 +270,12 @@ class ConsoleServingTest {
     void the_room_joins_each_known_peer_with_its_own_status() throws Exception {
         StubHandler studentStub = new StubHandler();
         JettyTransport student = started(JettyTransport.builder().noRateLimit(), studentStub);
-        studentStub.replyWith(new Message.StatusReply(new PeerStatus(Role.STUDENT, "student-1", student.localAddress(),
+        studentStub.replyWith(new Message.StatusReply(new PeerStatus(Role.STUDENT, "student-1", new org.classchain.NodeKey(new byte[32]), student.localAddress(),
                 "chain-1", 9, null, List.of(), List.of("zoe"), 0)));
         String dead = "http://127.0.0.1:1";
         StubHandler teacherStub = new StubHandler();
         JettyTransport teacher = started(JettyTransport.builder().noRateLimit(), teacherStub);
-        Message teacherStatus = new Message.StatusReply(new PeerStatus(Role.TEACHER, "teacher-1", teacher.localAddress(),
+        Message teacherStatus = new Message.StatusReply(new PeerStatus(Role.TEACHER, "teacher-1", new org.classchain.NodeKey(new byte[32]), teacher.localAddress(),
                 "chain-1", 9, null, List.of(), List.of("teacher"), 0));
         Message known = new Message.PeersReply(List.of(
                 new PeerInfo("teacher-1", teacher.localAddress(), false, List.of("teacher"), Instant.now()),
@@ -304,7 +304,7 @@ class ConsoleServingTest {
     @Test
     void the_room_is_cached_briefly() throws Exception {
         stub.answerWith(m -> CompletableFuture.completedFuture(m instanceof Message.GetStatus
-                ? new Message.StatusReply(new PeerStatus(Role.TEACHER, "t", server.localAddress(), "c", 1, null,
+                ? new Message.StatusReply(new PeerStatus(Role.TEACHER, "t", new org.classchain.NodeKey(new byte[32]), server.localAddress(), "c", 1, null,
                 List.of(), List.of(), 0))
                 : new Message.PeersReply(List.of())));
         get("/api/v1/room");

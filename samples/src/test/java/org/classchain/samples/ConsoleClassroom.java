@@ -48,13 +48,13 @@ final class ConsoleClassroom implements AutoCloseable {
         JettyTransport transport = JettyTransport.builder().host("127.0.0.1").port(0).build();
         Peer.Builder b = Peer.builder().dataDir(dir).transport(transport).difficultyBits(8)
                 .tick(Duration.ofMillis(200)).policy(Policy.parse(deny == null || deny.isEmpty() ? null : deny, null));
-        Launchers.addHostServices(b, dir);
+        Launchers.addHostServices(b, dir, dir.resolve("inbox"));
         Launchers.addConsoleFeed(b, transport);
         if (screen >= 0) {
             b.service(ScreenshotModule.ScreenSource.class, () -> fakeScreen(screen));
         }
         if (seed == null) {
-            b.teacher(TEACHER, password);
+            b.account(TEACHER, password);
         } else {
             b.seed(seed);
         }
