@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.UUID;
 import javax.imageio.ImageIO;
 import org.classchain.Command;
@@ -35,28 +32,8 @@ class ScreenshotModuleTest {
     }
 
     private static ModuleContext context(ScreenshotModule.ScreenSource source) {
-        return new ModuleContext() {
-            @Override
-            public String nodeId() {
-                return "n1";
-            }
-
-            @Override
-            public Set<String> signedInUsers() {
-                return Set.of();
-            }
-
-            @Override
-            public Clock clock() {
-                return Clock.systemUTC();
-            }
-
-            @Override
-            public <T> Optional<T> service(Class<T> type) {
-                return type == ScreenshotModule.ScreenSource.class && source != null
-                        ? Optional.of(type.cast(source)) : Optional.empty();
-            }
-        };
+        TestContext c = new TestContext();
+        return source == null ? c : c.with(ScreenshotModule.ScreenSource.class, source);
     }
 
     /** Random pixels: the worst case for JPEG. */
