@@ -59,7 +59,8 @@ class ScreenshotModuleTest {
 
     @Test
     void headlessWithoutAScreenServiceFailsWithNoDisplay() throws Exception {
-        assertThat(java.awt.GraphicsEnvironment.isHeadless()).isTrue();
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.awt.GraphicsEnvironment.isHeadless(),
+                "this machine has a display (the headless-path execution covers it)");
         Outcome o = module.execute(context(null), command(Map.of()));
         assertThat(o.success()).isFalse();
         assertThat(o.detail()).isEqualTo("no display");
