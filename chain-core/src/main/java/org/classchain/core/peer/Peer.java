@@ -188,7 +188,7 @@ public final class Peer implements AutoCloseable {
         }
         ensureTeacherCredential();
         ensureOwnAccount();
-        producer = new BlockProducer(chain, codec, clock, random, this::acceptMined, name);
+        producer = new BlockProducer(chain, codec, new ChainTime(), random, this::acceptMined, name);
         producer.start();
         dispatcher = buildDispatcher();
         dispatcher.submit(chain.range(1, Integer.MAX_VALUE).stream().flatMap(b -> b.payload().commands().stream()).toList());
@@ -638,9 +638,43 @@ public final class Peer implements AutoCloseable {
     private boolean acceptMined(Block block) {
         ChainState.Result r = accept(List.of(block), null, true);
         if (r.status() == ChainState.Status.INVALID) {
-            LOG.warn("peer {} mined an invalid block, dropping its batch: {}", name, r.reason());
+            if (r.rule() == org.classchain.core.validation.Rule.COMMAND
+                    || r.rule() == org.classchain.core.validation.Rule.GRANT_REPLAYED) {
+                LOG.info("peer {}: batch {} repeats what the chain already has (a client retried); dropped: {}", name,
+                        block.payload().grant().grantId(), r.reason());
+            } else {
+                LOG.warn("peer {} mined an invalid block, dropping its batch: {}", name, r.reason());
+            }
         }
         return r.status() == ChainState.Status.ADDED;
+    }
+
+    /**
+     * The time this peer stamps its blocks with: its own clock, unless that runs more than a
+     * minute ahead of the chain's recent blocks, in which case the chain's time, so that peers
+     * with right clocks do not refuse its blocks as coming from the future.
+     */
+    private final class ChainTime extends Clock {
+        @Override
+        public java.time.ZoneId getZone() {
+            return clock.getZone();
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public long millis() {
+            long skew = clockSkewMillis;
+            return clock.millis() - (skew > 60_000 ? skew : 0);
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
     }
 
     private void afterAccept(ChainState.Result r, String from, boolean relay) {
@@ -962,7 +996,8 @@ public final class Peer implements AutoCloseable {
             case INVALID:
                 LOG.info("peer {}: rejected block #{} {} from {}: {}", name, b.height(), b.hash().shortHex(),
                         a.senderAddress(), r.reason());
-                if (penalties.invalidBlock(Penalties.key(from, a.senderAddress()))) {
+                if (r.rule() != org.classchain.core.validation.Rule.TIMESTAMP
+                        && penalties.invalidBlock(Penalties.key(from, a.senderAddress()))) {
                     LOG.warn("peer {}: {} keeps sending invalid blocks; disconnected for {}", name, a.senderAddress(),
                             Penalties.BAN);
                     directory.ban(a.senderAddress());

@@ -105,6 +105,13 @@ public final class Classroom implements AutoCloseable {
             }
             Thread.sleep(50);
         }
+        StringBuilder why = new StringBuilder("no single head; teacher at #" + teacher.chain().headInfo().height() + " "
+                + teacher.chain().head().hash().shortHex() + ":");
+        for (Peer p : all()) {
+            why.append("\n  ").append(p.address()).append(" #").append(p.chain().headInfo().height()).append(' ')
+                    .append(p.chain().head().hash().shortHex()).append(" neighbours ").append(p.status().neighbours());
+        }
+        org.slf4j.LoggerFactory.getLogger(Classroom.class).warn(why.toString());
         return false;
     }
 
