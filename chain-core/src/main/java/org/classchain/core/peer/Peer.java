@@ -764,7 +764,9 @@ public final class Peer implements AutoCloseable {
             if (theirs != null && !theirs.isBetterThan(mine)) {
                 return;
             }
-            long from = Math.min(mine.height(), theirs == null ? mine.height() : theirs.height()) + 1;
+            // from the shared height, not above it: a better head at the same height (a tie won on the
+            // lower hash) must be fetched too; a deeper fork is found by stepping back below
+            long from = Math.min(mine.height(), theirs == null ? mine.height() : theirs.height());
             long step = 1;
             long started = System.nanoTime();
             long total = 0;
