@@ -144,8 +144,14 @@ class FaultScheduleTest {
                     accepted.stream().filter(FaultScheduleTest::shortLived).count());
             assertThat(accepted).as("seed %d: commands accepted", seed).isNotEmpty();
 
-            // one head everywhere, within a bounded number of ticks
-            assertThat(cluster.awaitOneHead(CONVERGE)).as("seed %d: one head everywhere within %s: %s", seed,
+            // within a bounded number of ticks: one head everywhere, with every accepted command on it
+            // (the last batches may still be mining when the last submission returns)
+            long converge = System.nanoTime() + CONVERGE.toNanos();
+            while (System.nanoTime() < converge && !(cluster.awaitOneHead(Duration.ZERO)
+                    && accepted.stream().allMatch(c -> cluster.peer(0).chain().heightOfCommand(c.id()).isPresent()))) {
+                Thread.sleep(50);
+            }
+            assertThat(cluster.awaitOneHead(Duration.ZERO)).as("seed %d: one head everywhere within %s: %s", seed,
                     CONVERGE, cluster.heads()).isTrue();
 
             // every accepted command on the chain exactly once; no command on it twice at all
@@ -465,18 +471,21 @@ class FaultScheduleTest {
             return out;
         }
 
+        /** Whether every peer has the same head, waiting up to {@code timeout} (at least one look). */
         boolean awaitOneHead(Duration timeout) throws InterruptedException {
             long end = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < end) {
+            while (true) {
                 synchronized (this) {
                     Hash h = peers[0].chain().head().hash();
                     if (Stream.of(peers).allMatch(p -> p.chain().head().hash().equals(h))) {
                         return true;
                     }
                 }
+                if (System.nanoTime() >= end) {
+                    return false;
+                }
                 Thread.sleep(50);
             }
-            return false;
         }
 
         @Override
