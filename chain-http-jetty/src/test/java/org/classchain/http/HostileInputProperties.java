@@ -52,6 +52,9 @@ import org.classchain.spi.Message;
  * marks, invalid UTF-8), oversize bodies, odd content types, odd methods and raw request lines.
  *
  * <p>For every request: no 5xx, and no change to the chain (head and block count of both peers).
+ * Two 5xx are HTTP's or the protocol's own answers, counted and allowed: 505 to a request line
+ * that is not HTTP/1.x, and 503 from {@code POST /auth/relay} naming a host this peer cannot reach
+ * (a relay answers so, and the relaying peer tries another route: docs/auth.md).
  * Afterwards the peer still serves: a teacher signs in through it and a command is executed.
  * Requests go over bare sockets, each from its own loopback source address (127.0.0.2 to
  * 127.0.0.251), so that the per-address limits of sign-in failures do not stop the fuzzing at the
@@ -63,6 +66,11 @@ class HostileInputProperties {
 
     private static final AtomicLong SENT = new AtomicLong();
     private static final AtomicLong SERVER_ERRORS = new AtomicLong();
+    private static final AtomicLong RELAY_503 = new AtomicLong();
+    private static final java.util.regex.Pattern ERROR_FIELD = java.util.regex.Pattern.compile("\"error\":\"([^\"]*)\"");
+    /** What a relay answers when it cannot reach the host it names (a 503 the relay protocol uses to try another way). */
+    private static final java.util.regex.Pattern RELAY_UNREACHABLE = java.util.regex.Pattern.compile(
+            "relay hop limit reached|host \\S+ is not reachable from this peer|the host of account .* is not reachable");
     private static final Map<String, AtomicLong> OUTCOMES = new ConcurrentHashMap<>();
     private static final HexFormat HEX = HexFormat.of();
 
@@ -116,8 +124,9 @@ class HostileInputProperties {
                 Thread.sleep(20);
             }
             String summary = "fuzz: " + SENT.get() + " requests to " + ROUTES.size() + " routes, outcomes "
-                    + new TreeMap<>(OUTCOMES) + " (505 only to request lines not in HTTP/1.x); " + SERVER_ERRORS.get()
-                    + " other 5xx; chain unchanged; the peer still serves";
+                    + new TreeMap<>(OUTCOMES) + " (505 only to request lines not in HTTP/1.x; " + RELAY_503.get()
+                    + " relays to a host this peer cannot reach answered 503 as the relay protocol says); "
+                    + SERVER_ERRORS.get() + " other 5xx; chain unchanged; the peer still serves";
             System.out.println(summary);
             org.slf4j.LoggerFactory.getLogger(HostileInputProperties.class).info(summary);
         } finally {
@@ -185,12 +194,19 @@ class HostileInputProperties {
         }
         req.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
         req.writeBytes(body);
-        int status = exchange(n, req.toByteArray());
+        Answer answer = exchange(n, req.toByteArray());
+        int status = answer.status();
         OUTCOMES.computeIfAbsent(status < 0 ? "closed" : Integer.toString(status), k -> new AtomicLong())
                 .incrementAndGet();
         String shown = requestLine.length() > 200 ? requestLine.substring(0, 200) + "..." : requestLine;
         if (status == 505 && !requestLine.endsWith(" HTTP/1.1") && !requestLine.endsWith(" HTTP/1.0")) {
             return; // HTTP's answer to a version it does not speak (0.9, 2.0 as text, 9.9): nothing was served
+        }
+        if (status == 503 && requestLine.startsWith("POST /api/v1/auth/relay ")
+                && RELAY_UNREACHABLE.matcher(answer.error()).matches()) {
+            RELAY_503.incrementAndGet();
+            assertUnchanged();
+            return; // the relay protocol's own answer (docs/auth.md): this peer cannot reach that host
         }
         if (status >= 500) {
             SERVER_ERRORS.incrementAndGet();
@@ -200,12 +216,16 @@ class HostileInputProperties {
         assertUnchanged();
         if (n % 50 == 0 || status < 0) {
             assertThat(exchange(n, ("GET /api/v1/head HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1))).as("GET /head after %s", shown).isEqualTo(200);
+                    .getBytes(StandardCharsets.ISO_8859_1)).status()).as("GET /head after %s", shown).isEqualTo(200);
         }
     }
 
-    /** The status of the answer; -1 when the server closed the connection without one. Fails on a hang. */
-    private static int exchange(long n, byte[] request) throws IOException {
+    /** A status (-1: the connection closed without an answer) and the body's {@code error}, if any. */
+    record Answer(int status, String error) {
+    }
+
+    /** Sends one request on its own connection and reads the answer. Fails on a hang. */
+    private static Answer exchange(long n, byte[] request) throws IOException {
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress("127.0.0." + (2 + n % 250), 0));
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
@@ -218,34 +238,48 @@ class HostileInputProperties {
             } catch (IOException e) {
                 // the server answered and stopped reading (413, a bad request line): read what it said
             }
-            InputStream in = s.getInputStream();
-            byte[] head = new byte[64];
-            int got = 0;
+            InputStream in = new java.io.BufferedInputStream(s.getInputStream());
             try {
-                while (got < head.length) {
-                    int r = in.read(head, got, head.length - got);
-                    if (r < 0) {
-                        break;
+                while (true) {
+                    String status = line(in);
+                    if (status == null || !status.startsWith("HTTP/1.") || status.length() < 12) {
+                        return new Answer(-1, ""); // closed (or reset) without an answer
                     }
-                    got += r;
-                    String sofar = new String(head, 0, got, StandardCharsets.ISO_8859_1);
-                    if (sofar.indexOf('\n') >= 0) {
-                        break;
+                    int code = Integer.parseInt(status.substring(9, 12));
+                    long length = 0;
+                    for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
+                        if (h.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                            length = Long.parseLong(h.substring(15).trim());
+                        }
                     }
+                    if (code >= 100 && code < 200) {
+                        continue; // 100 Continue: the final answer follows
+                    }
+                    String body = new String(in.readNBytes((int) Math.min(length, 65_536)), StandardCharsets.UTF_8);
+                    java.util.regex.Matcher m = ERROR_FIELD.matcher(body);
+                    return new Answer(code, m.find() ? m.group(1) : "");
                 }
             } catch (SocketTimeoutException e) {
                 throw new AssertionError("the peer did not answer within 15 s", e);
             } catch (IOException e) {
-                if (got == 0) {
-                    return -1; // reset without an answer
-                }
+                return new Answer(-1, ""); // reset
             }
-            String line = new String(head, 0, got, StandardCharsets.ISO_8859_1);
-            if (!line.startsWith("HTTP/1.")) {
-                return -1;
-            }
-            return Integer.parseInt(line.substring(9, 12));
         }
+    }
+
+    /** One CRLF-terminated line, or null at the end of the stream. */
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (c != '\r') {
+                b.write(c);
+            }
+            if (b.size() > 65_536) {
+                throw new IOException("a header line over 64 KiB");
+            }
+        }
+        return c == -1 && b.size() == 0 ? null : b.toString(StandardCharsets.ISO_8859_1);
     }
 
     private static void assertUnchanged() {
