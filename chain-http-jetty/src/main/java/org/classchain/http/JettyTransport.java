@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -27,9 +29,12 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.slf4j.Logger;
@@ -61,6 +66,11 @@ import org.slf4j.LoggerFactory;
  * on one named {@code classchain-http-client-<port>} (daemon); {@link #close} stops both.
  * {@link #send} may be called from any thread, also before {@link #start} (a client-only use,
  * such as the command-line tool); it never blocks.
+ *
+ * <p>TLS is optional ({@link Builder#tls}): with a classroom keystore the server speaks only
+ * HTTPS and advertises an {@code https://} address, and the client trusts exactly the
+ * certificates of that keystore (a self-signed certificate, or a classroom CA, shared by the
+ * peers). Whether a request uses TLS follows the scheme of the address it goes to.
  */
 public final class JettyTransport implements Transport {
 
@@ -81,6 +91,8 @@ public final class JettyTransport implements Transport {
     private final int maxThreads;
     private final int clientMaxThreads;
     private final Duration eventKeepAlive;
+    private final Path tlsKeystore;
+    private final String tlsPassword;
     private final WireJson wire;
     private final ClientCalls calls;
     private final EventStreams events = new EventStreams();
@@ -105,6 +117,8 @@ public final class JettyTransport implements Transport {
         this.maxThreads = b.maxThreads;
         this.clientMaxThreads = b.clientMaxThreads;
         this.eventKeepAlive = b.eventKeepAlive;
+        this.tlsKeystore = b.tlsKeystore;
+        this.tlsPassword = b.tlsPassword;
         CanonicalJson canonical = new CanonicalJson();
         this.wire = new WireJson(canonical, new BlockWire(new BlockCodec(canonical)));
         this.calls = new ClientCalls(wire);
@@ -146,8 +160,9 @@ public final class JettyTransport implements Transport {
             server = s;
             // keep-alives inside the idle timeout, so an open stream is never idle long enough to be cut
             events.start(s.getScheduler(), Math.max(100, Math.min(eventKeepAlive.toMillis(), idleTimeout.toMillis() / 2)));
-            localAddress = advertisedAddress != null ? advertisedAddress : "http://" + urlHost(host) + ":" + boundPort;
-            LOG.info("serving {} on {}:{}", Routes.PREFIX, host, boundPort);
+            localAddress = advertisedAddress != null ? advertisedAddress
+                    : (tlsKeystore != null ? "https://" : "http://") + urlHost(host) + ":" + boundPort;
+            LOG.info("serving {} on {}:{}{}", Routes.PREFIX, host, boundPort, tlsKeystore != null ? " (TLS)" : "");
         }
     }
 
@@ -161,7 +176,20 @@ public final class JettyTransport implements Transport {
         HttpConfiguration config = new HttpConfiguration();
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(s, 1, 1, new HttpConnectionFactory(config));
+        ServerConnector connector;
+        if (tlsKeystore != null) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(tlsKeystore.toString());
+            ssl.setKeyStorePassword(tlsPassword);
+            ssl.setKeyStoreType("PKCS12");
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false); // peers are reached by LAN address, not by the certificate's name
+            config.addCustomizer(secure);
+            connector = new ServerConnector(s, 1, 1, new SslConnectionFactory(ssl, "http/1.1"),
+                    new HttpConnectionFactory(config));
+        } else {
+            connector = new ServerConnector(s, 1, 1, new HttpConnectionFactory(config));
+        }
         connector.setHost(host);
         connector.setPort(actualPort);
         connector.setIdleTimeout(idleTimeout.toMillis());
@@ -290,6 +318,16 @@ public final class JettyTransport implements Transport {
             c.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "classchain"));
             c.setMaxConnectionsPerDestination(16);
             c.setMaxRequestsQueuedPerDestination(4096);
+            if (tlsKeystore != null) {
+                SslContextFactory.Client ssl = new SslContextFactory.Client();
+                ssl.setTrustStorePath(tlsKeystore.toString());
+                ssl.setTrustStorePassword(tlsPassword);
+                ssl.setTrustStoreType("PKCS12");
+                // trust is the classroom keystore's certificate, shared by every peer; its name
+                // cannot list every LAN address, so it is not checked against the host
+                ssl.setEndpointIdentificationAlgorithm(null);
+                c.setSslContextFactory(ssl);
+            }
             try {
                 c.start();
             } catch (Exception e) {
@@ -361,8 +399,29 @@ public final class JettyTransport implements Transport {
         private int maxThreads = 32;
         private int clientMaxThreads = 16;
         private Duration eventKeepAlive = Duration.ofSeconds(15);
+        private Path tlsKeystore;
+        private String tlsPassword;
 
         private Builder() {
+        }
+
+        /**
+         * Speaks HTTPS with the PKCS12 {@code keystore} (a classroom certificate shared by the
+         * peers): the server presents its key and certificate, and the client trusts the
+         * certificates it holds (a keystore holding only the certificate will do for a client).
+         * Addresses are {@code https://}. The password is kept in memory only, never logged.
+         *
+         * @throws IllegalArgumentException if the file does not exist
+         */
+        public Builder tls(Path keystore, String password) {
+            Objects.requireNonNull(keystore, "keystore");
+            Objects.requireNonNull(password, "password");
+            if (!Files.isRegularFile(keystore)) {
+                throw new IllegalArgumentException("no TLS keystore at " + keystore);
+            }
+            this.tlsKeystore = keystore.toAbsolutePath();
+            this.tlsPassword = password;
+            return this;
         }
 
         /** The interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface). */

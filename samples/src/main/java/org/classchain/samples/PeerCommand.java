@@ -14,6 +14,7 @@ import org.classchain.core.dispatch.Policy;
 import org.classchain.core.peer.Peer;
 import org.classchain.http.JettyTransport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code classchain peer}: runs one classroom peer until it is stopped. */
@@ -70,6 +71,9 @@ final class PeerCommand implements Callable<Integer> {
     @Option(names = "--difficulty", hidden = true, defaultValue = "17")
     int difficulty;
 
+    @Mixin
+    TlsOptions tls = new TlsOptions();
+
     @Override
     public Integer call() throws Exception {
         if (deny != null && allow != null) {
@@ -89,12 +93,12 @@ final class PeerCommand implements Callable<Integer> {
             password = Passwords.read(passwordFile, "Password for " + user + ": ");
         }
         String bind = host == null ? "0.0.0.0" : host;
-        JettyTransport.Builder tb = JettyTransport.builder().host(bind).port(port);
+        JettyTransport.Builder tb = tls.apply(JettyTransport.builder().host(bind).port(port));
         if (host == null) {
             if (port == 0) {
                 throw new IllegalArgumentException("with --port 0 give --host too, so that others can be told the port");
             }
-            tb.advertisedAddress("http://" + lanAddress() + ":" + port);
+            tb.advertisedAddress(tls.scheme() + "://" + lanAddress() + ":" + port);
         }
         PeerSettings settings = PeerSettings.read(dir);
         Policy policy = settings.policy(deny, allow);

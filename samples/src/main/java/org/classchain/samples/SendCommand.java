@@ -44,6 +44,9 @@ final class SendCommand implements Callable<Integer> {
             description = "how long the command stays valid (default ${DEFAULT-VALUE}, at most 7d)")
     Duration ttl;
 
+    @picocli.CommandLine.Mixin
+    TlsOptions tls = new TlsOptions();
+
     @Option(names = "--wait", description = "wait for every target's receipt (or the TTL), print them, "
             + "exit non-zero unless all executed")
     boolean wait;
@@ -60,7 +63,7 @@ final class SendCommand implements Callable<Integer> {
         }
         Command command = Command.create(module, Target.parse(target), arguments, Instant.now(), ttl);
         String password = Passwords.read(passwordFile, "Password for " + user + ": ");
-        try (JettyTransport transport = JettyTransport.builder().build()) {
+        try (JettyTransport transport = tls.apply(JettyTransport.builder()).build()) {
             TeacherClient client = new TeacherClient(transport, new SecureRandom(), Duration.ofSeconds(15));
             Message signedIn = client.signIn(peer, user, password);
             if (!(signedIn instanceof Message.AuthConfirmed)) {

@@ -16,9 +16,12 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--peer", required = true, description = "the peer's URL")
     String peer;
 
+    @picocli.CommandLine.Mixin
+    TlsOptions tls = new TlsOptions();
+
     @Override
     public Integer call() throws Exception {
-        try (JettyTransport transport = JettyTransport.builder().build()) {
+        try (JettyTransport transport = tls.apply(JettyTransport.builder()).build()) {
             PeerStatus s = new TeacherClient(transport, new SecureRandom(), Duration.ofSeconds(10)).status(peer);
             System.out.println("role:       " + s.role());
             System.out.println("node id:    " + s.nodeId());

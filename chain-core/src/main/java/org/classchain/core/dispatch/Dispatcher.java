@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>For each command: a target that does not match this peer means nothing at all; a command
  * the {@link ExecutionLog} has begun before means nothing at all (it ran, or was decided, before
- * a restart or a reorg); otherwise, in this order, expired by the peer's clock → EXPIRED, no
+ * a restart or a reorg); otherwise, in this order, expired by the peer's clock → EXPIRED (judged
+ * again just before the module runs, so a command that waited for its module is never run late), no
  * such module → UNKNOWN_MODULE, the local {@link Policy} refuses it → REFUSED, invalid arguments
  * → FAILED, else the module runs on a pool thread ({@code classchain-module-<nodeId>-<n>}, daemon)
  * within its {@link CommandModule#timeout()}: EXECUTED or FAILED from its outcome, FAILED with
@@ -66,6 +67,8 @@ public final class Dispatcher implements AutoCloseable {
     /** Module pool threads at most; more are only needed while modules hang past their timeout. */
     private static final int MAX_MODULE_THREADS = 16;
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    /** What the module task returns, without running the module, for a command that expired while it waited. */
+    private static final Outcome EXPIRED_WHILE_WAITING = Outcome.failed("expired while waiting");
     private static final Command STOP = new Command(new UUID(0, 0), "stop", Target.all(),
             Map.of(), Instant.EPOCH);
 
@@ -291,6 +294,10 @@ public final class Dispatcher implements AutoCloseable {
             future = pool.submit(() -> {
                 lock.acquire(); // one command at a time per module, even past a timeout
                 try {
+                    if (command.isExpiredAt(clock.instant())) {
+                        // it expired while it waited for the module (an earlier command of it still running)
+                        return EXPIRED_WHILE_WAITING;
+                    }
                     started.set(true);
                     return entry.module().execute(context, command);
                 } finally {
@@ -302,7 +309,12 @@ public final class Dispatcher implements AutoCloseable {
         }
         Duration timeout = entry.timeout();
         try {
-            return result(future.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+            Outcome outcome = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (outcome == EXPIRED_WHILE_WAITING) {
+                return new Result(ReceiptStatus.EXPIRED, "expired at " + command.notAfter() + " while it waited for "
+                        + "an earlier command of '" + entry.name() + "' to finish; not run", null);
+            }
+            return result(outcome);
         } catch (TimeoutException e) {
             if (!future.cancel(true) && future.isDone() && !future.isCancelled()) {
                 return finished(future); // it finished just now
@@ -325,7 +337,11 @@ public final class Dispatcher implements AutoCloseable {
 
     private static Result finished(Future<Outcome> done) {
         try {
-            return result(done.get());
+            Outcome outcome = done.get();
+            if (outcome == EXPIRED_WHILE_WAITING) {
+                return new Result(ReceiptStatus.EXPIRED, "expired while it waited for its module; not run", null);
+            }
+            return result(outcome);
         } catch (ExecutionException e) {
             return thrown(e.getCause());
         } catch (InterruptedException | CancellationException e) {
