@@ -24,7 +24,7 @@ import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.dispatch.ReceiptSigner;
 import org.classchain.core.store.FileBlockStore;
-import org.classchain.core.store.ReceiptStore;
+import org.classchain.core.store.RecordStore;
 import org.classchain.core.validation.BlockValidator;
 import picocli.CommandLine.Option;
 
@@ -65,9 +65,10 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Map<UUID, List<Receipt>> receipts = new HashMap<>();
         int forged = 0;
-        Optional<ReceiptStore> rs = ReceiptStore.openReadOnly(dataDir, json);
+        Optional<RecordStore<Receipt>> rs = RecordStore.openReadOnly(dataDir, RecordStore.RECEIPTS,
+                RecordStore.receipts(json));
         if (rs.isPresent()) {
-            try (ReceiptStore r = rs.get()) {
+            try (RecordStore<Receipt> r = rs.get()) {
                 List<Receipt> all = new ArrayList<>();
                 r.load(all::add);
                 for (Receipt x : all) {

@@ -60,6 +60,7 @@ import org.classchain.core.store.DataDirLock;
 import org.classchain.core.store.FileBlockStore;
 import org.classchain.core.store.Journal;
 import org.classchain.core.store.MemoryBlockStore;
+import org.classchain.core.store.RecordStore;
 import org.classchain.core.validation.BlockValidator;
 import org.classchain.spi.BlockStore;
 import org.classchain.spi.Message;
@@ -116,7 +117,8 @@ public final class Peer implements AutoCloseable {
     private BlockValidator validator;
     private volatile ChainState chain;
     private Journal journal;
-    private org.classchain.core.store.ReceiptStore receiptStore;
+    private RecordStore<Receipt> receiptStore;
+    private RecordStore<Payload> grantedStore;
     private CredentialStore credentials;
     private AccountHost accountHost;
     private Dispatcher dispatcher;
@@ -158,8 +160,9 @@ public final class Peer implements AutoCloseable {
             identity = NodeIdentity.loadOrCreate(dir, config.random);
             store = config.blockStore != null ? config.blockStore : FileBlockStore.open(dir, codec);
             journal = Journal.open(dir);
-            receiptStore = org.classchain.core.store.ReceiptStore.open(dir, json);
+            receiptStore = RecordStore.open(dir, RecordStore.RECEIPTS, RecordStore.receipts(json));
             receiptStore.load(receipts::add);
+            grantedStore = RecordStore.open(dir, RecordStore.GRANTED, RecordStore.batches(json));
             PasswordPolicy policy = config.passwordPolicy != null ? config.passwordPolicy : PasswordPolicy.DEFAULT;
             credentials = CredentialStore.open(dir, policy, config.random);
         } else {
@@ -189,6 +192,14 @@ public final class Peer implements AutoCloseable {
         ensureTeacherCredential();
         ensureOwnAccount();
         producer = new BlockProducer(chain, codec, new ChainTime(), random, this::acceptMined, name);
+        if (grantedStore != null) {
+            // batches granted here before a stop: mined again after the grace unless already on the chain
+            grantedStore.load(p -> {
+                if (chain.heightOfGrant(p.grant().grantId()).isEmpty()) {
+                    producer.remember(p);
+                }
+            });
+        }
         producer.start();
         dispatcher = buildDispatcher();
         dispatcher.submit(chain.range(1, Integer.MAX_VALUE).stream().flatMap(b -> b.payload().commands().stream()).toList());
@@ -262,6 +273,9 @@ public final class Peer implements AutoCloseable {
             }
             if (receiptStore != null) {
                 receiptStore.close();
+            }
+            if (grantedStore != null) {
+                grantedStore.close();
             }
             if (lock != null) {
                 lock.close();
@@ -1270,7 +1284,18 @@ public final class Peer implements AutoCloseable {
             return new Message.AuthChallenge(prefix + c.session(), c.salt(), c.iterations(), c.serverPublic());
         }
         if (reply instanceof Message.GrantIssued g && req instanceof Message.GrantRequest gr) {
-            producer.remember(new Payload(gr.commands(), gr.accounts(), g.grant(), null));
+            Payload batch = new Payload(gr.commands(), gr.accounts(), g.grant(), null);
+            if (grantedStore != null) {
+                try {
+                    synchronized (grantedStore) {
+                        grantedStore.append(List.of(batch)); // durable before anyone is told it was accepted
+                    }
+                } catch (IOException e) {
+                    LOG.warn("peer {}: could not store granted batch {}: {}", name, g.grant().grantId(), e.toString());
+                    return Message.Rejected.of(503, "this host cannot store the batch; try again");
+                }
+            }
+            producer.remember(batch);
         }
         return reply;
     }
