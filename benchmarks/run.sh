@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Builds and runs every benchmark of DESIGN section 8, then prints the summary table that
+# BENCHMARKS.md opens with. Takes about 15 minutes on a 2-core machine.
+#
+#   benchmarks/run.sh            everything
+#   benchmarks/run.sh jmh click  only some: jmh, click, gossip, catchup, footprint
+#
+# Environment: CLICK_SIZES (30,100), CLICK_COMMANDS (60), GOSSIP_SIZES (250,500,1000,2000,10000),
+# GOSSIP_BLOCKS (5), CATCHUP_BLOCKS (100000), IDLE_SECONDS (30), BENCH_JFR=1 to record a JFR
+# profile of each harness's measured part into benchmarks/target/*.jfr.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=benchmarks/target
+STEPS=${*:-jmh click gossip catchup footprint}
+
+echo "== building (offline if the local repository has everything)"
+mvn -q -o -Pbench -pl samples,benchmarks -am package -DskipTests 2>/dev/null \
+  || mvn -q -Pbench -pl samples,benchmarks -am package -DskipTests
+JAR=$OUT/benchmarks.jar
+RESULTS=$OUT/results.tsv
+rm -f "$RESULTS"
+case " $STEPS " in *" jmh "*) rm -f "$OUT/jmh.json" ;; esac
+LOG="-Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.org.classchain.core.dispatch.Dispatcher=error"
+jfr() { [ "${BENCH_JFR:-0}" = 1 ] && echo "-Dbench.jfr=$OUT/$1.jfr" || true; }
+run() { java -Dbench.results="$RESULTS" $LOG "$@"; }
+
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1)"
+echo "== load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+for step in $STEPS; do
+  case $step in
+    jmh)
+      echo "== JMH: mining and validation"
+      java -jar "$JAR" 'MiningBenchmark|ValidationBenchmark' -rf json -rff "$OUT/jmh.json" | grep -E '^(Benchmark|Mining|Validation)'
+      ;;
+    click)
+      run -Xmx4g $(jfr click) -cp "$JAR" org.classchain.bench.ClickToExecuted "${CLICK_SIZES:-30,100}" "${CLICK_COMMANDS:-60}" 10
+      ;;
+    gossip)
+      run -Xmx16g -Xss512k $(jfr gossip) -cp "$JAR" org.classchain.bench.GossipSimulation \
+        "${GOSSIP_SIZES:-250,500,1000,2000,10000}" "${GOSSIP_BLOCKS:-5}" "$OUT/gossip.png"
+      ;;
+    catchup)
+      run -Xmx4g $(jfr catch-up) -Dorg.slf4j.simpleLogger.log.org.classchain.core.peer.Peer=error \
+        -cp "$JAR" org.classchain.bench.CatchUp "${CATCHUP_BLOCKS:-100000}" 2> >(grep -v '^\s*at \|NullPointerException' >&2)
+      ;;
+    footprint)
+      run -cp "$JAR" org.classchain.bench.Footprint samples/target/classchain.jar "${IDLE_SECONDS:-30}" 5
+      ;;
+    *) echo "unknown step $step" >&2; exit 2 ;;
+  esac
+  echo "== load average after $step: $(cut -d' ' -f1-3 /proc/loadavg)"
+done
+java -Dbench.results="$RESULTS" -cp "$JAR" org.classchain.bench.Summary "$OUT/jmh.json"
