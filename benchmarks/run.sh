@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs every benchmark of DESIGN section 8, then prints the summary table that
-# BENCHMARKS.md opens with. Takes about 15 minutes on a 2-core machine.
+# BENCHMARKS.md opens with. Takes about 20 minutes on a 2-core machine.
 #
 #   benchmarks/run.sh            everything
 #   benchmarks/run.sh jmh click  only some: jmh, click, gossip, catchup, footprint
@@ -31,6 +31,8 @@ for step in $STEPS; do
     jmh)
       echo "== JMH: mining and validation"
       java -jar "$JAR" 'MiningBenchmark|ValidationBenchmark' -rf json -rff "$OUT/jmh.json" | grep -E '^(Benchmark|Mining|Validation)'
+      echo "== paired cross-check of the two ratios (alternating slices)"
+      run -cp "$JAR" org.classchain.bench.PairedRatio 60
       ;;
     click)
       run -Xmx4g $(jfr click) -cp "$JAR" org.classchain.bench.ClickToExecuted "${CLICK_SIZES:-30,100}" "${CLICK_COMMANDS:-60}" 10
@@ -42,6 +44,8 @@ for step in $STEPS; do
     catchup)
       run -Xmx4g $(jfr catch-up) -Dorg.slf4j.simpleLogger.log.org.classchain.core.peer.Peer=error \
         -cp "$JAR" org.classchain.bench.CatchUp "${CATCHUP_BLOCKS:-100000}" 2> >(grep -v '^\s*at \|NullPointerException' >&2)
+      echo "== the chain layer of catch-up alone"
+      run -Xmx4g -cp "$JAR" org.classchain.bench.ChainAccept 20000 7
       ;;
     footprint)
       run -cp "$JAR" org.classchain.bench.Footprint samples/target/classchain.jar "${IDLE_SECONDS:-30}" 5

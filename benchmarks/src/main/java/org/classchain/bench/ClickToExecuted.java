@@ -165,7 +165,11 @@ public final class ClickToExecuted {
             List<Double> toMined = new ArrayList<>();
             List<Double> toLastBlock = new ArrayList<>();
             int timedOut = 0;
+            Profiling jfr = null;
             for (int i = 0; i < warmup + commands; i++) {
+                if (i == warmup) {
+                    jfr = Profiling.start(figure);
+                }
                 Command c = BenchChain.command(Instant.now(), Duration.ofMinutes(10));
                 tracker.expect(c.id(), students);
                 long sent = System.nanoTime();
@@ -196,6 +200,9 @@ public final class ClickToExecuted {
                 if (everywhere != null) {
                     toLastBlock.add((everywhere - sent) / 1e6);
                 }
+            }
+            if (jfr != null) {
+                jfr.close();
             }
             double[] mining = miningAlone(200);
             double[] http = httpRoundTrips(clientTransport, studentPeers, 200);

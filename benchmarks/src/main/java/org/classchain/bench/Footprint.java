@@ -120,6 +120,10 @@ public final class Footprint {
             long threads = threads(student.pid());
             long rss = rssKb(student.pid());
 
+            stop(student);
+            stop(idleBare);
+            List<Double> cds = startsWithAppCds(processes, java, jar, teacherUrl, root, http, starts);
+
             double startP50 = Results.quantile(startup, 0.5);
             double bareP50 = Results.quantile(bare, 0.5);
             Results.record("idle-heap", Results.f("%.1f MB heap after GC, %.2f%% CPU", studentHeap, studentCpu),
@@ -134,6 +138,11 @@ public final class Footprint {
                     + "RSS %.0f MB", idleSeconds, studentCpu, studentHeap, alive, threads, rss / 1024.0));
             Results.detail("start-up", Results.f("fresh student, new data dir, joining a teacher process: each start "
                     + "%s ms; bare JVM start+exit %s ms", join(startup), join(bare)));
+            if (!cds.isEmpty()) {
+                Results.detail("start-up", Results.f("the same with an AppCDS archive of the launcher's classes "
+                        + "(-XX:SharedArchiveFile, written by one earlier run with -XX:ArchiveClassesAtExit): each "
+                        + "start %s ms, median %.0f ms", join(cds), Results.quantile(cds, 0.5)));
+            }
         } finally {
             for (Process p : processes) {
                 stop(p);
@@ -142,6 +151,35 @@ public final class Footprint {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /**
+     * Start-up with a class-data-sharing archive of the launcher's own classes: a training run
+     * writes it on exit, then fresh students start with it. Empty when the archive was not made.
+     */
+    private static List<Double> startsWithAppCds(List<Process> processes, String java, Path jar, String teacherUrl,
+                                                 Path root, HttpClient http, int starts) throws Exception {
+        Path jsa = root.resolve("classchain.jsa");
+        Process train = launch(processes, java, List.of("-Xmx64m", "-XX:ArchiveClassesAtExit=" + jsa, "-jar",
+                jar.toString(), "peer", "--host", "127.0.0.1", "--port", "0", "--seed", teacherUrl, "--data-dir",
+                root.resolve("student-cds-train").toString()));
+        awaitStatus(http, awaitAddress(train, Duration.ofSeconds(60)).join(), Duration.ofSeconds(30));
+        stop(train);
+        List<Double> ms = new ArrayList<>();
+        if (!Files.isRegularFile(jsa)) {
+            System.out.println("  no AppCDS archive was written; skipping that variant");
+            return ms;
+        }
+        for (int i = 0; i < starts; i++) {
+            long t = System.nanoTime();
+            Process p = launch(processes, java, List.of("-Xmx64m", "-XX:SharedArchiveFile=" + jsa, "-jar",
+                    jar.toString(), "peer", "--host", "127.0.0.1", "--port", "0", "--seed", teacherUrl, "--data-dir",
+                    root.resolve("student-cds-" + i).toString()));
+            awaitStatus(http, awaitAddress(p, Duration.ofSeconds(60)).join(), Duration.ofSeconds(30));
+            ms.add((System.nanoTime() - t) / 1e6);
+            stop(p);
+        }
+        return ms;
     }
 
     private static String join(List<Double> values) {

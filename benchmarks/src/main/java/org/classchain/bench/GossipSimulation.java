@@ -63,7 +63,7 @@ public final class GossipSimulation {
     /** One size's outcome, for the table and the plot. */
     record Row(int n, int blocks, int maxHops, double meanHops, double p50Hops, int target, double meanSent,
                int maxSent, int overNeighbours, double meanNeighbours, int viaCatchUp, double msToAll,
-               double threadsPerPeer, double heapMbPerPeer) {
+               double threadsPerPeer, double heapMbPerPeer, int bfsMax, double bfsMean) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -91,9 +91,9 @@ public final class GossipSimulation {
         }
         for (Row r : rows) {
             Results.detail("gossip", Results.f("| %,d | %d | %d | %.2f | %.0f | %d | %.2f | %d | %d | %.1f | %d | %.0f | "
-                    + "%.1f | %.2f |", r.n(), r.blocks(), r.maxHops(), r.meanHops(), r.p50Hops(), r.target(),
-                    r.meanSent(), r.maxSent(), r.overNeighbours(), r.meanNeighbours(), r.viaCatchUp(), r.msToAll(),
-                    r.threadsPerPeer(), r.heapMbPerPeer()));
+                    + "%.1f | %.2f | %d | %.2f |", r.n(), r.blocks(), r.maxHops(), r.meanHops(), r.p50Hops(),
+                    r.target(), r.meanSent(), r.maxSent(), r.overNeighbours(), r.meanNeighbours(), r.viaCatchUp(),
+                    r.msToAll(), r.threadsPerPeer(), r.heapMbPerPeer(), r.bfsMax(), r.bfsMean()));
         }
         notRun.forEach(w -> Results.detail("gossip", w));
         if (!rows.isEmpty()) {
@@ -265,9 +265,15 @@ public final class GossipSimulation {
                 int viaCatchUp = 0;
                 List<Double> toAll = new ArrayList<>();
                 int[] neighbours = new int[n];
+                int[] bfs = new int[0];
                 for (int b = 0; b < blocks; b++) {
+                    List<List<String>> lists = new ArrayList<>();
                     for (int i = 0; i < n; i++) {
-                        neighbours[i] = peers.get(i).status().neighbours().size();
+                        lists.add(peers.get(i).status().neighbours());
+                        neighbours[i] = lists.get(i).size();
+                    }
+                    if (b == 0) {
+                        bfs = bfs(lists, rec);
                     }
                     Command c = new Command(UUID.randomUUID(), NoopModule.NAME, Target.peers("no-such-peer"), Map.of(),
                             Instant.now().plus(Duration.ofMinutes(10)));
@@ -311,7 +317,8 @@ public final class GossipSimulation {
                 return new Row(n, blocks, Arrays.stream(all).max().orElse(-1), Arrays.stream(all).average().orElse(0),
                         Results.quantile(allD, 0.5), target(n), sentMeans.stream().mapToDouble(d -> d).average()
                         .orElse(0), maxSent, over, meanNeighbours, viaCatchUp, Results.quantile(toAll, 1.0),
-                        (double) threads / n, heap / 1e6 / n);
+                        (double) threads / n, heap / 1e6 / n, Arrays.stream(bfs).max().orElse(-1),
+                        Arrays.stream(bfs).filter(x -> x >= 0).average().orElse(0));
             } finally {
                 clientTransport.close();
                 closeAll(peers);
@@ -395,6 +402,29 @@ public final class GossipSimulation {
         }
         System.out.printf("  only %,d of %,d peers have the block after %s%n", rec.trace(h).appended.get(), n, timeout);
         return rec.trace(h);
+    }
+
+    /**
+     * Shortest hops from the teacher over the "sends announcements to" edges (each peer's
+     * neighbour list): the fewest hops gossip could take on this overlay; -1 if unreachable.
+     */
+    static int[] bfs(List<List<String>> neighbours, Recorder rec) {
+        int n = neighbours.size();
+        int[] d = new int[n];
+        Arrays.fill(d, -1);
+        d[0] = 0;
+        java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>(List.of(0));
+        while (!queue.isEmpty()) {
+            int u = queue.poll();
+            for (String a : neighbours.get(u)) {
+                Integer v = rec.indexOf.get(a);
+                if (v != null && d[v] < 0) {
+                    d[v] = d[u] + 1;
+                    queue.add(v);
+                }
+            }
+        }
+        return d;
     }
 
     /** Hops from the teacher along the first-announcement tree; -1 for a peer that got the block otherwise. */

@@ -26,6 +26,7 @@ final class Plot {
     private static final Color MAX = new Color(0xC0392B);
     private static final Color MEAN = new Color(0x2471A3);
     private static final Color TARGET = new Color(0x7F8C8D);
+    private static final Color SHORTEST = new Color(0x27AE60);
 
     private Plot() {
     }
@@ -59,7 +60,9 @@ final class Plot {
         g.drawLine(prevX, prevY, left.x(maxN), prevY);
         left.series(rows, GossipSimulation.Row::maxHops, MAX);
         left.series(rows, GossipSimulation.Row::meanHops, MEAN);
-        left.legend(new String[] {"max hops", "mean hops", "target ceil(log8 N)+3"}, new Color[] {MAX, MEAN, TARGET});
+        left.series(rows, r -> (double) r.bfsMax(), SHORTEST);
+        left.legend(new String[] {"max hops (first arrivals)", "mean hops (first arrivals)",
+            "max shortest path on the overlay", "target ceil(log8 N)+3"}, new Color[] {MAX, MEAN, SHORTEST, TARGET});
 
         double top = Math.max(10, rows.stream().mapToDouble(r -> Math.max(r.maxSent(), r.meanNeighbours())).max()
                 .orElse(8) + 1);
