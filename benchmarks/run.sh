@@ -17,20 +17,23 @@ echo "== building (offline if the local repository has everything)"
 mvn -q -o -Pbench -pl samples,benchmarks -am package -DskipTests 2>/dev/null \
   || mvn -q -Pbench -pl samples,benchmarks -am package -DskipTests
 JAR=$OUT/benchmarks.jar
-RESULTS=$OUT/results.tsv
-rm -f "$RESULTS"
-case " $STEPS " in *" jmh "*) rm -f "$OUT/jmh.json" ;; esac
+RESULTS_DIR=$OUT/results   # one file per step: rerunning a step replaces only its figures
+mkdir -p "$RESULTS_DIR"
 LOG="-Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.org.classchain.core.dispatch.Dispatcher=error"
 jfr() { [ "${BENCH_JFR:-0}" = 1 ] && echo "-Dbench.jfr=$OUT/$1.jfr" || true; }
-run() { java -Dbench.results="$RESULTS" $LOG "$@"; }
+run() { java -Dbench.results="$RESULTS_DIR/$step.tsv" $LOG "$@"; }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1)"
 echo "== load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for step in $STEPS; do
+  rm -f "$RESULTS_DIR/$step.tsv"
   case $step in
     jmh)
       echo "== JMH: mining and validation"
-      java -jar "$JAR" 'MiningBenchmark|ValidationBenchmark' -rf json -rff "$OUT/jmh.json" | grep -E '^(Benchmark|Mining|Validation)'
+      # two forks of ten 1-second iterations each: on a shared machine the best iteration is the
+      # least disturbed one, and Summary reports it beside the mean
+      java -jar "$JAR" 'MiningBenchmark|ValidationBenchmark' -f 2 -wi 3 -w 1 -i 10 -r 1 \
+        -rf json -rff "$OUT/jmh.json" | grep -E '^(Benchmark|Mining|Validation)'
       echo "== paired cross-check of the two ratios (alternating slices)"
       run -cp "$JAR" org.classchain.bench.PairedRatio 60
       ;;
@@ -53,5 +56,9 @@ for step in $STEPS; do
     *) echo "unknown step $step" >&2; exit 2 ;;
   esac
   echo "== load average after $step: $(cut -d' ' -f1-3 /proc/loadavg)"
+  printf '#load\t%s: load average (1, 5, 15 min) after the step %s\n' "$step" "$(cut -d' ' -f1-3 /proc/loadavg)" \
+    >> "$RESULTS_DIR/$step.tsv"
 done
-java -Dbench.results="$RESULTS" -cp "$JAR" org.classchain.bench.Summary "$OUT/jmh.json"
+rm -f "$RESULTS_DIR/jmh-scores.tsv"
+java -Dbench.results="$RESULTS_DIR/jmh-scores.tsv" -Dbench.results.dir="$RESULTS_DIR" -cp "$JAR" \
+  org.classchain.bench.Summary "$OUT/jmh.json"

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  *   <li>idle: the last student, started with {@code -Xmx64m}, left idle; its CPU time over the
  *       idle window from {@code /proc/PID/stat}, then heap used after a full GC
  *       ({@code jcmd PID GC.run}, {@code jcmd PID GC.heap_info}), and whether it is still
- *       alive; reference: a bare idle JVM measured the same way in the same window.</li>
+ *       alive; reference: a bare idle JVM measured the same way in the same window. The window
+ *       starts 20 s after start-up, once the JIT has compiled the peer's one-second tick.</li>
  * </ul>
  *
  * <p>Usage: {@code Footprint [classchain.jar] [idle seconds] [starts]} (default
@@ -41,6 +42,7 @@ public final class Footprint {
 
     private static final Pattern ADDRESS = Pattern.compile("at (http://\\S+) \\(console");
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
+    private static final Duration SETTLE = Duration.ofSeconds(20);
 
     private Footprint() {
     }
@@ -107,7 +109,7 @@ public final class Footprint {
             }
 
             Process idleBare = launch(processes, java, List.of("-Xmx64m", "-cp", selfJar, Bare.class.getName(), "idle"));
-            Thread.sleep(5000);
+            Thread.sleep(SETTLE.toMillis()); // past start-up: the JIT has compiled the tick's path
             long clk = clockTicks();
             long s0 = cpuTicks(student.pid());
             long b0 = cpuTicks(idleBare.pid());
@@ -133,9 +135,9 @@ public final class Footprint {
             Results.record("start-up", Results.f("%.0f ms (median of %d)", startP50, starts),
                     Results.f("bare JVM start+exit %.0f ms", bareP50), Results.f("%.1f", startP50 / bareP50), "< 1 s",
                     startP50 < 1000);
-            Results.detail("idle-heap", Results.f("student peer started with -Xmx64m, idle %d s after a 5 s settle: "
+            Results.detail("idle-heap", Results.f("student peer started with -Xmx64m, idle %d s after a %d s settle: "
                     + "CPU %.2f%% of one core, heap used after a full GC %.1f MB, still running: %s, %d threads, "
-                    + "RSS %.0f MB", idleSeconds, studentCpu, studentHeap, alive, threads, rss / 1024.0));
+                    + "RSS %.0f MB", idleSeconds, SETTLE.toSeconds(), studentCpu, studentHeap, alive, threads, rss / 1024.0));
             Results.detail("start-up", Results.f("fresh student, new data dir, joining a teacher process: each start "
                     + "%s ms; bare JVM start+exit %s ms", join(startup), join(bare)));
             if (!cds.isEmpty()) {

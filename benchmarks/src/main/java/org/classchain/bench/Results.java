@@ -12,8 +12,8 @@ import java.util.Locale;
 
 /**
  * Where the harnesses leave their figures: one tab-separated line per figure in the file named
- * by the system property {@code bench.results} (default {@code benchmarks/target/results.tsv}),
- * read by {@link Summary}. Also small statistics helpers. Not thread-safe (harness threads call
+ * by the system property {@code bench.results} (default
+ * {@code benchmarks/target/results/results.tsv}); {@link Summary} reads every file of that folder. Also small statistics helpers. Not thread-safe (harness threads call
  * it from main).
  */
 final class Results {
@@ -22,7 +22,7 @@ final class Results {
     }
 
     static Path file() {
-        return Path.of(System.getProperty("bench.results", "benchmarks/target/results.tsv"));
+        return Path.of(System.getProperty("bench.results", "benchmarks/target/results/results.tsv"));
     }
 
     /**
