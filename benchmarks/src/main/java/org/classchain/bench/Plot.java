@@ -31,6 +31,26 @@ final class Plot {
     private Plot() {
     }
 
+    /**
+     * Redraws the plot from the gossip rows a simulation left in a results file.
+     *
+     * <p>Usage: {@code Plot gossip.tsv gossip.png}.
+     */
+    public static void main(String[] args) throws IOException {
+        List<GossipSimulation.Row> rows = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(Path.of(args[0]))) {
+            if (!line.startsWith("#gossip\t| ")) {
+                continue;
+            }
+            String[] c = line.substring(line.indexOf('|') + 1, line.lastIndexOf('|')).split("\\|");
+            double[] v = java.util.Arrays.stream(c).map(x -> x.trim().replace(",", "")).mapToDouble(Double::parseDouble)
+                    .toArray();
+            rows.add(new GossipSimulation.Row((int) v[0], (int) v[1], (int) v[2], v[3], v[4], (int) v[5], v[6],
+                    (int) v[7], (int) v[8], v[9], (int) v[10], v[11], v[12], v[13], (int) v[14], v[15]));
+        }
+        gossip(rows, Path.of(args[1]));
+    }
+
     static void gossip(List<GossipSimulation.Row> rows, Path png) throws IOException {
         System.setProperty("java.awt.headless", "true");
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
@@ -42,7 +62,9 @@ final class Plot {
         double maxN = Math.max(10_000, rows.stream().mapToInt(GossipSimulation.Row::n).max().orElse(10_000));
         double minN = Math.min(100, rows.stream().mapToInt(GossipSimulation.Row::n).min().orElse(100));
 
-        Panel left = new Panel(g, 70, 50, 400, 320, minN, maxN, 0, 10, "peers N (log scale)", "hops to reach every peer");
+        double topHops = Math.max(10, rows.stream().mapToInt(GossipSimulation.Row::maxHops).max().orElse(0) + 1);
+        Panel left = new Panel(g, 70, 50, 400, 320, minN, maxN, 0, topHops, "peers N (log scale)",
+                "hops to reach every peer");
         left.frame("Hops from the teacher (first-announcement tree)");
         // target step line over the whole range
         g.setColor(TARGET);
@@ -163,6 +185,7 @@ final class Plot {
         }
 
         void series(List<GossipSimulation.Row> rows, ToDoubleFunction<GossipSimulation.Row> f, Color c) {
+            g.setClip(left - 5, top - 5, w + 10, h + 10);
             g.setColor(c);
             g.setStroke(new BasicStroke(2.2f));
             int px = -1;
@@ -177,6 +200,7 @@ final class Plot {
                 px = x;
                 py = y;
             }
+            g.setClip(null);
         }
 
         void legend(String[] names, Color[] colors) {
