@@ -133,7 +133,7 @@ public final class ClickToExecuted {
         peers.add(teacher);
         JettyTransport clientTransport = JettyTransport.builder().build();
         try {
-            ExecutorService starter = Executors.newFixedThreadPool(4);
+            ExecutorService starter = Executors.newFixedThreadPool(4, new NamedThreads("starter"));
             try {
                 List<Future<Peer>> started = new ArrayList<>();
                 for (int i = 0; i < students; i++) {
@@ -256,7 +256,7 @@ public final class ClickToExecuted {
                     .mapToInt(p -> inDegree.get(p.address())).min().orElse(0)));
         } finally {
             clientTransport.close();
-            ExecutorService closer = Executors.newFixedThreadPool(8);
+            ExecutorService closer = Executors.newFixedThreadPool(8, new NamedThreads("closer"));
             for (Peer p : peers) {
                 closer.execute(p::close);
             }

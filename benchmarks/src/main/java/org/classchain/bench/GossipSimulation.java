@@ -342,7 +342,7 @@ public final class GossipSimulation {
 
     private static void startStudents(InMemoryNetwork net, Recorder rec, List<Peer> peers, int n, Random random)
             throws Exception {
-        ExecutorService starter = Executors.newFixedThreadPool(4);
+        ExecutorService starter = Executors.newFixedThreadPool(4, new NamedThreads("starter"));
         try {
             int batch = 64;
             for (int from = 1; from < n; from += batch) {
@@ -457,7 +457,7 @@ public final class GossipSimulation {
     }
 
     static void closeAll(List<Peer> peers) throws InterruptedException {
-        ExecutorService closer = Executors.newFixedThreadPool(8);
+        ExecutorService closer = Executors.newFixedThreadPool(8, new NamedThreads("closer"));
         for (Peer p : peers) {
             closer.execute(p::close);
         }
