@@ -1,0 +1,312 @@
+package org.classchain.bench;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.classchain.Block;
+import org.classchain.BlockHeader;
+import org.classchain.Command;
+import org.classchain.Hash;
+import org.classchain.PeerListener;
+import org.classchain.Receipt;
+import org.classchain.ReceiptStatus;
+import org.classchain.core.auth.PasswordPolicy;
+import org.classchain.core.client.TeacherClient;
+import org.classchain.core.dispatch.ModuleRegistry;
+import org.classchain.core.mining.Miner;
+import org.classchain.core.peer.Peer;
+import org.classchain.http.JettyTransport;
+import org.classchain.spi.Message;
+
+/**
+ * Click-to-executed over real HTTP: a teacher and N students, each a {@link Peer} on its own
+ * {@link JettyTransport} (127.0.0.1, port 0) in this JVM, default difficulty (17 bits) and
+ * default tick. A {@link TeacherClient} signs in at the teacher's peer and sends commands for
+ * every student one at a time; for each, the time from {@code submit} returning
+ * {@link Message.Submitted} (and, stricter, from just before the request was sent) to the
+ * moment the teacher holds the last student's EXECUTED receipt.
+ *
+ * <p>References measured in the same run: mining alone (17-bit headers on one thread, the
+ * geometric part of every click), the submit round trip itself, and a bare HTTP round trip
+ * ({@code GET /api/v1/head}) to a student.
+ *
+ * <p>Usage: {@code ClickToExecuted [students,...] [commands] [warmup]} (default 30,100 60 10).
+ */
+public final class ClickToExecuted {
+
+    static final String PASSWORD = "correct horse battery staple";
+
+    private ClickToExecuted() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String sizes = args.length > 0 ? args[0] : "30,100";
+        int commands = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        for (String s : sizes.split(",")) {
+            run(Integer.parseInt(s.trim()), commands, warmup);
+        }
+    }
+
+    /** Receipts per command, and when the last expected one arrived. */
+    private static final class Tracker implements PeerListener {
+        final Map<UUID, CountDownLatch> waiting = new ConcurrentHashMap<>();
+        final Map<UUID, AtomicInteger> remaining = new ConcurrentHashMap<>();
+        final Map<UUID, Long> lastAt = new ConcurrentHashMap<>();
+        final Map<UUID, Long> minedAt = new ConcurrentHashMap<>();
+        final AtomicInteger notExecuted = new AtomicInteger();
+
+        void expect(UUID id, int receipts) {
+            remaining.put(id, new AtomicInteger(receipts));
+            waiting.put(id, new CountDownLatch(1));
+        }
+
+        @Override
+        public void receiptReceived(Receipt r) {
+            long now = System.nanoTime();
+            if (r.status() != ReceiptStatus.EXECUTED) {
+                notExecuted.incrementAndGet();
+                return;
+            }
+            AtomicInteger left = remaining.get(r.commandId());
+            if (left != null && left.decrementAndGet() == 0) {
+                lastAt.put(r.commandId(), now);
+                waiting.get(r.commandId()).countDown();
+            }
+        }
+
+        @Override
+        public void blockAppended(Block block) {
+            long now = System.nanoTime();
+            for (Command c : block.payload().commands()) {
+                minedAt.putIfAbsent(c.id(), now);
+            }
+        }
+    }
+
+    /** When the last student appended the block of each command. */
+    private static final class Arrivals implements PeerListener {
+        final Map<UUID, AtomicInteger> count = new ConcurrentHashMap<>();
+        final Map<UUID, Long> lastAt = new ConcurrentHashMap<>();
+        volatile int students;
+
+        @Override
+        public void blockAppended(Block block) {
+            long now = System.nanoTime();
+            for (Command c : block.payload().commands()) {
+                if (count.computeIfAbsent(c.id(), k -> new AtomicInteger()).incrementAndGet() == students) {
+                    lastAt.put(c.id(), now);
+                }
+            }
+        }
+    }
+
+    static JettyTransport transport() {
+        // every peer shares 127.0.0.1, so the per-address limit is raised far past what they send
+        return JettyTransport.builder().host("127.0.0.1").port(0).rateLimit(1_000_000, 1_000_000).build();
+    }
+
+    static void run(int students, int commands, int warmup) throws Exception {
+        String figure = "click-" + students;
+        System.out.printf("== %s: teacher + %d students over HTTP, %d commands (+%d warm-up)%n", figure, students,
+                commands, warmup);
+        Tracker tracker = new Tracker();
+        Arrivals arrivals = new Arrivals();
+        arrivals.students = students;
+        List<Peer> peers = new ArrayList<>();
+        long t0 = System.nanoTime();
+        Peer teacher = Peer.builder().transport(transport()).teacher("teacher", PASSWORD)
+                .modules(ModuleRegistry.of(new NoopModule())).passwordPolicy(new PasswordPolicy(1000, 1000))
+                .listener(tracker).build();
+        teacher.start();
+        peers.add(teacher);
+        JettyTransport clientTransport = JettyTransport.builder().build();
+        try {
+            ExecutorService starter = Executors.newFixedThreadPool(4, new NamedThreads("starter"));
+            try {
+                List<Future<Peer>> started = new ArrayList<>();
+                for (int i = 0; i < students; i++) {
+                    started.add(starter.submit(() -> {
+                        Peer p = Peer.builder().transport(transport()).seed(teacher.address())
+                                .modules(ModuleRegistry.of(new NoopModule())).listener(arrivals).build();
+                        p.start();
+                        return p;
+                    }));
+                }
+                for (Future<Peer> f : started) {
+                    peers.add(f.get());
+                }
+            } finally {
+                starter.shutdownNow();
+            }
+            System.out.printf("  %d peers started in %.1f s%n", peers.size(), (System.nanoTime() - t0) / 1e9);
+            List<Peer> studentPeers = peers.subList(1, peers.size());
+            awaitNeighbours(studentPeers, Duration.ofSeconds(20));
+
+            TeacherClient client = new TeacherClient(clientTransport, new SecureRandom(), Duration.ofSeconds(10));
+            Message signedIn = client.signIn(teacher.address(), "teacher", PASSWORD);
+            if (!(signedIn instanceof Message.AuthConfirmed)) {
+                throw new IllegalStateException("sign-in failed: " + signedIn);
+            }
+            List<Double> fromReturn = new ArrayList<>();
+            List<Double> fromSend = new ArrayList<>();
+            List<Double> submitRtt = new ArrayList<>();
+            List<Double> toMined = new ArrayList<>();
+            List<Double> toLastBlock = new ArrayList<>();
+            int timedOut = 0;
+            Profiling jfr = null;
+            for (int i = 0; i < warmup + commands; i++) {
+                if (i == warmup) {
+                    jfr = Profiling.start(figure);
+                }
+                Command c = BenchChain.command(Instant.now(), Duration.ofMinutes(10));
+                tracker.expect(c.id(), students);
+                long sent = System.nanoTime();
+                Message reply = client.submit(teacher.address(), List.of(c));
+                long returned = System.nanoTime();
+                if (!(reply instanceof Message.Submitted)) {
+                    throw new IllegalStateException("submit refused: " + reply);
+                }
+                boolean all = tracker.waiting.get(c.id()).await(30, TimeUnit.SECONDS);
+                if (i < warmup) {
+                    continue;
+                }
+                if (!all) {
+                    timedOut++;
+                    System.out.printf("  command %d: only %d of %d receipts within 30 s%n", i - warmup,
+                            students - tracker.remaining.get(c.id()).get(), students);
+                    continue;
+                }
+                long last = tracker.lastAt.get(c.id());
+                fromReturn.add(Math.max(0, last - returned) / 1e6);
+                fromSend.add((last - sent) / 1e6);
+                submitRtt.add((returned - sent) / 1e6);
+                Long mined = tracker.minedAt.get(c.id());
+                if (mined != null) {
+                    toMined.add((mined - sent) / 1e6);
+                }
+                Long everywhere = arrivals.lastAt.get(c.id());
+                if (everywhere != null) {
+                    toLastBlock.add((everywhere - sent) / 1e6);
+                }
+            }
+            if (jfr != null) {
+                jfr.close();
+            }
+            double[] mining = miningAlone(200);
+            double[] http = httpRoundTrips(clientTransport, studentPeers, 200);
+
+            double p50 = Results.quantile(fromReturn, 0.5);
+            double p99 = Results.quantile(fromReturn, 0.99);
+            double miningP99 = Results.quantile(mining, 0.99);
+            double target = students <= 30 ? 300 : 1000;
+            Results.record(figure, Results.f("p99 %.0f ms (p50 %.0f ms, n=%d)", p99, p50, fromReturn.size()),
+                    Results.f("mining alone p99 %.0f ms (p50 %.0f)", miningP99, Results.quantile(mining, 0.5)),
+                    Results.f("%.1f", p99 / miningP99), Results.f("p99 <= %.0f ms", target),
+                    p99 <= target && timedOut == 0);
+            Results.detail(figure, Results.f("%d students, %d commands measured after %d warm-up, %d timed out, "
+                    + "%d non-EXECUTED receipts", students, fromReturn.size(), warmup, timedOut,
+                    tracker.notExecuted.get()));
+            Results.detail(figure, Results.f("submit returned -> last EXECUTED receipt at the teacher: p50 %.0f, "
+                    + "p90 %.0f, p99 %.0f, max %.0f ms", p50, Results.quantile(fromReturn, 0.9), p99,
+                    Results.quantile(fromReturn, 1.0)));
+            Results.detail(figure, Results.f("submit sent -> last EXECUTED receipt (stricter): p50 %.0f, p99 %.0f, "
+                    + "max %.0f ms", Results.quantile(fromSend, 0.5), Results.quantile(fromSend, 0.99),
+                    Results.quantile(fromSend, 1.0)));
+            Results.detail(figure, Results.f("submit round trip (MAC check, grant, reply): p50 %.0f, p99 %.0f ms",
+                    Results.quantile(submitRtt, 0.5), Results.quantile(submitRtt, 0.99)));
+            if (!toMined.isEmpty()) {
+                Results.detail(figure, Results.f("submit sent -> block on the teacher's chain: p50 %.0f, p99 %.0f ms",
+                        Results.quantile(toMined, 0.5), Results.quantile(toMined, 0.99)));
+            }
+            if (!toLastBlock.isEmpty()) {
+                Results.detail(figure, Results.f("submit sent -> block on the last student's chain: p50 %.0f, "
+                        + "p99 %.0f ms", Results.quantile(toLastBlock, 0.5), Results.quantile(toLastBlock, 0.99)));
+            }
+            Results.detail(figure, Results.f("mining alone, 17 bits, one thread, 200 blocks: p50 %.1f, p99 %.1f, "
+                    + "mean %.1f ms", Results.quantile(mining, 0.5), miningP99,
+                    java.util.Arrays.stream(mining).average().orElse(0)));
+            Results.detail(figure, Results.f("bare HTTP round trip (GET /api/v1/head to a student): p50 %.2f, "
+                    + "p99 %.2f ms", Results.quantile(http, 0.5), Results.quantile(http, 0.99)));
+            Results.detail(figure, Results.f("neighbours per student: min %d, mean %.1f, max %d; live threads %d",
+                    studentPeers.stream().mapToInt(p -> p.status().neighbours().size()).min().orElse(0),
+                    studentPeers.stream().mapToInt(p -> p.status().neighbours().size()).average().orElse(0),
+                    studentPeers.stream().mapToInt(p -> p.status().neighbours().size()).max().orElse(0),
+                    Thread.activeCount()));
+            Map<String, Integer> inDegree = new java.util.HashMap<>();
+            for (Peer p : peers) {
+                for (String n : p.status().neighbours()) {
+                    inDegree.merge(n, 1, Integer::sum);
+                }
+            }
+            long unlisted = studentPeers.stream().filter(p -> !inDegree.containsKey(p.address())).count();
+            Results.detail(figure, Results.f("students that no peer lists as a neighbour (gossip cannot reach them): "
+                    + "%d; in-degree min %d", unlisted, unlisted > 0 ? 0 : studentPeers.stream()
+                    .mapToInt(p -> inDegree.get(p.address())).min().orElse(0)));
+        } finally {
+            clientTransport.close();
+            ExecutorService closer = Executors.newFixedThreadPool(8, new NamedThreads("closer"));
+            for (Peer p : peers) {
+                closer.execute(p::close);
+            }
+            closer.shutdown();
+            closer.awaitTermination(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits until every student has at least one neighbour (their overlay is built on ticks). */
+    private static void awaitNeighbours(List<Peer> students, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (students.stream().allMatch(p -> !p.status().neighbours().isEmpty())) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        Thread.sleep(3000); // a few more ticks to fill neighbour sets
+    }
+
+    /** Milliseconds to mine each of {@code n} 17-bit headers with the real Miner. */
+    static double[] miningAlone(int n) {
+        Miner miner = new Miner();
+        SecureRandom r = new SecureRandom();
+        double[] ms = new double[n];
+        for (int i = 0; i < n; i++) {
+            byte[] prev = new byte[32];
+            byte[] payload = new byte[32];
+            r.nextBytes(prev);
+            r.nextBytes(payload);
+            BlockHeader h = new BlockHeader(BlockHeader.CURRENT_VERSION, 1, new Hash(prev), System.currentTimeMillis(),
+                    new Hash(payload), Peer.DEFAULT_DIFFICULTY_BITS, r.nextLong());
+            long t = System.nanoTime();
+            miner.mine(h, () -> false).orElseThrow();
+            ms[i] = (System.nanoTime() - t) / 1e6;
+        }
+        return ms;
+    }
+
+    /** Milliseconds per GET /api/v1/head to students, round robin, over the client's pooled connections. */
+    static double[] httpRoundTrips(JettyTransport client, List<Peer> students, int n) throws Exception {
+        double[] ms = new double[n];
+        for (int i = 0; i < n + 20; i++) {
+            String to = students.get(i % students.size()).address();
+            long t = System.nanoTime();
+            client.send(to, new Message.GetHead()).get(10, TimeUnit.SECONDS);
+            if (i >= 20) {
+                ms[i - 20] = (System.nanoTime() - t) / 1e6;
+            }
+        }
+        return ms;
+    }
+}
