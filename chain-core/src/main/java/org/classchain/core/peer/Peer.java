@@ -121,8 +121,8 @@ public final class Peer implements AutoCloseable {
     private RecordStore<Payload> grantedStore;
     private CredentialStore credentials;
     private AccountHost accountHost;
-    private Dispatcher dispatcher;
-    private BlockProducer producer;
+    private volatile Dispatcher dispatcher;
+    private volatile BlockProducer producer;
     private PeerDirectory directory;
     private ExecutorService events;
     private ExecutorService sync;
@@ -692,9 +692,15 @@ public final class Peer implements AutoCloseable {
     }
 
     private void afterAccept(ChainState.Result r, String from, boolean relay) {
+        // during the first catch-up of start() there is no producer or dispatcher yet: start()
+        // hands the whole chain to the dispatcher once it exists (the journal skips what ran)
+        BlockProducer producer = this.producer;
+        Dispatcher dispatcher = this.dispatcher;
         for (Reorg reorg : r.reorgs()) {
             for (Block b : reorg.detached()) {
-                producer.detached(b);
+                if (producer != null) {
+                    producer.detached(b);
+                }
                 listeners.forEach(l -> safely(() -> l.blockDetached(b)));
             }
             for (Block b : reorg.attached()) {
@@ -702,11 +708,13 @@ public final class Peer implements AutoCloseable {
                     LOG.info("peer {}: block #{} {} with {} command(s){}", name, b.height(), b.hash().shortHex(),
                             b.payload().commands().size(), reorg.detached().isEmpty() ? "" : " (reorg)");
                 }
-                dispatcher.submit(b.payload().commands());
+                if (dispatcher != null) {
+                    dispatcher.submit(b.payload().commands());
+                }
                 listeners.forEach(l -> safely(() -> l.blockAppended(b)));
             }
         }
-        if (!r.reorgs().isEmpty()) {
+        if (!r.reorgs().isEmpty() && producer != null) {
             producer.headChanged();
         }
         if (relay) {
