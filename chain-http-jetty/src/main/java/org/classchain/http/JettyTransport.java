@@ -93,6 +93,7 @@ public final class JettyTransport implements Transport {
     private final Duration eventKeepAlive;
     private final Path tlsKeystore;
     private final String tlsPassword;
+    private final String bindAddress;
     private final WireJson wire;
     private final ClientCalls calls;
     private final EventStreams events = new EventStreams();
@@ -119,6 +120,7 @@ public final class JettyTransport implements Transport {
         this.eventKeepAlive = b.eventKeepAlive;
         this.tlsKeystore = b.tlsKeystore;
         this.tlsPassword = b.tlsPassword;
+        this.bindAddress = b.bindAddress;
         CanonicalJson canonical = new CanonicalJson();
         this.wire = new WireJson(canonical, new BlockWire(new BlockCodec(canonical)));
         this.calls = new ClientCalls(wire);
@@ -318,6 +320,9 @@ public final class JettyTransport implements Transport {
             c.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "classchain"));
             c.setMaxConnectionsPerDestination(16);
             c.setMaxRequestsQueuedPerDestination(4096);
+            if (bindAddress != null) {
+                c.setBindAddress(new java.net.InetSocketAddress(bindAddress, 0));
+            }
             if (tlsKeystore != null) {
                 SslContextFactory.Client ssl = new SslContextFactory.Client();
                 ssl.setTrustStorePath(tlsKeystore.toString());
@@ -401,6 +406,7 @@ public final class JettyTransport implements Transport {
         private Duration eventKeepAlive = Duration.ofSeconds(15);
         private Path tlsKeystore;
         private String tlsPassword;
+        private String bindAddress;
 
         private Builder() {
         }
@@ -421,6 +427,16 @@ public final class JettyTransport implements Transport {
             }
             this.tlsKeystore = keystore.toAbsolutePath();
             this.tlsPassword = password;
+            return this;
+        }
+
+        /**
+         * The local address outgoing calls leave from (default: the system's choice). Lets
+         * several peers on one machine look like different machines to each other, each on its
+         * own 127.0.0.x, as in the tests of per-address defences.
+         */
+        public Builder bindAddress(String address) {
+            this.bindAddress = Objects.requireNonNull(address, "address");
             return this;
         }
 

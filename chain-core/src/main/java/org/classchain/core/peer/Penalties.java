@@ -34,11 +34,13 @@ final class Penalties {
     }
 
     /**
-     * Who sent a request: the transport's address for it, except on loopback, where several peers
-     * of one machine share an address and the address they announce tells them apart.
+     * Who sent a request: the transport's address for it, except on the default loopback address,
+     * where several peers of one machine share 127.0.0.1 and the address they announce tells them
+     * apart (peers given their own 127.0.0.x count as machines of their own).
      */
     static String key(String from, String announced) {
-        boolean loopback = from == null || from.startsWith("127.") || from.equals("::1") || from.startsWith("0:0:0:0:0:0:0:1");
+        boolean loopback = from == null || from.equals("127.0.0.1") || from.equals("::1")
+                || from.equals("0:0:0:0:0:0:0:1");
         return loopback && announced != null ? announced : String.valueOf(from);
     }
 

@@ -24,7 +24,6 @@ import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.mining.Miner;
-import org.classchain.core.net.InMemoryNetwork;
 import org.classchain.core.testing.RecordingModule;
 import org.classchain.spi.Message;
 import org.classchain.spi.Transport;
@@ -33,10 +32,28 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A student's modified peer, on the wire: what it does costs it, not the others, and loses no command. */
-class HostilePeerTest {
+/**
+ * A student's modified peer, on the wire: what it does costs it, not the others, and loses no
+ * command. Written once: {@code HostilePeerWithMemoryTest} runs it in memory and
+ * {@code HostilePeerWithJettyTest} over HTTP, each peer on an address of its own.
+ */
+public abstract class HostilePeerTests {
 
-    private final InMemoryNetwork net = new InMemoryNetwork(17, 4);
+    /** A fresh, unstarted transport of the kind under test, at an address of its own. */
+    protected abstract Transport newTransport();
+
+    /** Releases what the transports share, if anything. */
+    protected void closeNetwork() {
+    }
+
+    private final List<Transport> clients = new ArrayList<>();
+
+    private Transport client() throws java.io.IOException {
+        Transport t = newTransport();
+        t.start((f, m) -> CompletableFuture.completedFuture(Message.Rejected.of(404, "")));
+        clients.add(t);
+        return t;
+    }
     private final RecordingModule module = new RecordingModule();
     private final CanonicalJson json = new CanonicalJson();
     private final BlockCodec codec = new BlockCodec(json);
@@ -52,16 +69,13 @@ class HostilePeerTest {
         teacher = start(Peer.builder().account("teacher", "pw").passwordPolicy(new PasswordPolicy(1000, 1000)));
         a = start(Peer.builder().seed(teacher.address()));
         b = start(Peer.builder().seed(teacher.address()));
-        hostile = net.newTransport();
-        hostile.start((f, m) -> CompletableFuture.completedFuture(Message.Rejected.of(404, "")));
-        Transport ct = net.newTransport();
-        ct.start((f, m) -> CompletableFuture.completedFuture(Message.Rejected.of(404, "")));
-        client = new TeacherClient(ct, new SecureRandom(), Duration.ofSeconds(5));
+        hostile = client();
+        client = new TeacherClient(client(), new SecureRandom(), Duration.ofSeconds(5));
         assertThat(client.signIn(teacher.address(), "teacher", "pw")).isInstanceOf(Message.AuthConfirmed.class);
     }
 
     private Peer start(Peer.Builder b) throws Exception {
-        Peer p = b.transport(net.newTransport()).difficultyBits(6).tick(Duration.ofMillis(100))
+        Peer p = b.transport(newTransport()).difficultyBits(6).tick(Duration.ofMillis(100))
                 .remineAfter(Duration.ofMillis(800)).modules(ModuleRegistry.of(module)).build();
         peers.add(p);
         p.start();
@@ -71,7 +85,8 @@ class HostilePeerTest {
     @AfterEach
     void close() {
         peers.forEach(Peer::close);
-        net.close();
+        clients.forEach(Transport::close);
+        closeNetwork();
     }
 
     private static void await(String what, BooleanSupplier c) throws InterruptedException {
@@ -153,9 +168,7 @@ class HostilePeerTest {
         }
         assertThat(limited).isGreaterThan(200);
         // and an honest sign-in through that same peer still works (by another route if need be)
-        Transport t = net.newTransport();
-        t.start((f, m) -> CompletableFuture.completedFuture(Message.Rejected.of(404, "")));
-        TeacherClient honest = new TeacherClient(t, new SecureRandom(), Duration.ofSeconds(5));
+        TeacherClient honest = new TeacherClient(client(), new SecureRandom(), Duration.ofSeconds(5));
         assertThat(honest.signIn(b.address(), "teacher", "pw")).isInstanceOf(Message.AuthConfirmed.class);
     }
 
