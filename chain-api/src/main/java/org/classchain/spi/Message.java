@@ -26,14 +26,21 @@ import org.classchain.Role;
  */
 public sealed interface Message {
 
-    /** Handshake: who is asking to join or to be a neighbour. Reply: {@link Welcome}. */
-    record Hello(String nodeId, NodeKey publicKey, String address, String fingerprint) implements Message {
+    /**
+     * Handshake: who is asking to join or to be a neighbour. Reply: {@link Welcome}.
+     * {@code signature} (hex) is the node key's signature over
+     * {@code "classchain-hello-v1\n" + address + "\n" + fingerprint}: a peer binds a node id to an
+     * address only on such proof, so nobody can pass for another node (the teacher's host, say).
+     */
+    record Hello(String nodeId, NodeKey publicKey, String address, String fingerprint, String signature)
+            implements Message {
         /** Checks that nothing is missing. */
         public Hello {
             Objects.requireNonNull(nodeId, "nodeId");
             Objects.requireNonNull(publicKey, "publicKey");
             Objects.requireNonNull(address, "address");
             fingerprint = fingerprint == null ? "" : fingerprint;
+            signature = signature == null ? "" : signature;
         }
     }
 
@@ -46,13 +53,18 @@ public sealed interface Message {
      * @param head its head, or null
      * @param neighbour whether it took the caller as a neighbour
      * @param peers a sample of addresses it knows
+     * @param publicKey the answering peer's node key, or null
+     * @param address the address the answering peer serves at, or null
+     * @param signature (hex) its node key's signature over {@code "classchain-welcome-v1\n" + address},
+     *                  or empty: without it the caller learns nothing about who serves where
      */
     record Welcome(String nodeId, String chainId, Hash genesisHash, Head head, boolean neighbour,
-                   List<String> peers) implements Message {
+                   List<String> peers, NodeKey publicKey, String address, String signature) implements Message {
         /** Copies the peer list. */
         public Welcome {
             Objects.requireNonNull(nodeId, "nodeId");
             peers = List.copyOf(peers);
+            signature = signature == null ? "" : signature;
         }
     }
 

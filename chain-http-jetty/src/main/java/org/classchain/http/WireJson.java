@@ -133,15 +133,20 @@ final class WireJson {
         o.put("publicKey", h.publicKey().hex());
         o.put("address", h.address());
         o.put("fingerprint", h.fingerprint());
+        o.put("signature", h.signature());
         return o;
     }
 
     Hello readHello(JsonNode node) throws HttpProblem {
         ObjectNode o = object(node, "body");
-        return new Hello(text(o, "nodeId"), nodeKey(o, "publicKey"), text(o, "address"), optionalText(o, "fingerprint"));
+        return new Hello(text(o, "nodeId"), nodeKey(o, "publicKey"), text(o, "address"), optionalText(o, "fingerprint"),
+                optionalText(o, "signature"));
     }
 
-    /** {@code {"nodeId", "chainId", "genesisHash", "head": HEAD|null, "neighbour", "peers": [address]}}. */
+    /**
+     * {@code {"nodeId", "chainId", "genesisHash", "head": HEAD|null, "neighbour", "peers": [address],
+     * "publicKey", "address", "signature"}}.
+     */
     ObjectNode welcome(Welcome w) {
         ObjectNode o = NODES.objectNode();
         o.put("nodeId", w.nodeId());
@@ -151,14 +156,27 @@ final class WireJson {
         o.put("neighbour", w.neighbour());
         ArrayNode peers = o.putArray("peers");
         w.peers().forEach(peers::add);
+        o.put("publicKey", w.publicKey() == null ? null : w.publicKey().hex());
+        o.put("address", w.address());
+        o.put("signature", w.signature());
         return o;
     }
 
     Welcome readWelcome(JsonNode node) throws HttpProblem {
         ObjectNode o = object(node, "body");
         Head head = has(o, "head") ? readHead(object(o.get("head"), "head")) : null;
+        String key = optionalText(o, "publicKey");
+        org.classchain.NodeKey publicKey = null;
+        if (key != null) {
+            try {
+                publicKey = org.classchain.NodeKey.fromHex(key);
+            } catch (IllegalArgumentException e) {
+                throw new HttpProblem(400, "field 'publicKey' is not " + org.classchain.NodeKey.LENGTH + " bytes of hex");
+            }
+        }
         return new Welcome(text(o, "nodeId"), optionalText(o, "chainId"), optionalHash(o, "genesisHash"), head,
-                bool(o, "neighbour"), texts(o, "peers"));
+                bool(o, "neighbour"), texts(o, "peers"), publicKey, optionalText(o, "address"),
+                optionalText(o, "signature"));
     }
 
     /** {@code {"height", "hash", "cumulativeWork"}}, all null when there is no head. */

@@ -103,11 +103,11 @@ class JettyTransportRoundTripTest {
         PeerInfo peer = new PeerInfo("0011223344556677aabb", "http://127.0.0.1:9002", true, List.of("bob"),
                 TestData.NOW);
         return Stream.of(
-                Arguments.of(new Hello("aabbccddeeff00112233", data.nodeKey(), "http://127.0.0.1:9003", "f00d"),
+                Arguments.of(new Hello("aabbccddeeff00112233", data.nodeKey(), "http://127.0.0.1:9003", "f00d", "ab12"),
                         new Welcome("0011223344556677aabb", "chain-1", data.hash(), head, true,
-                                List.of("http://a:1", "http://b:2"))),
-                Arguments.of(new Hello("aabbccddeeff00112233", data.nodeKey(), "http://127.0.0.1:9003", ""),
-                        new Welcome("0011223344556677aabb", null, null, null, false, List.of())),
+                                List.of("http://a:1", "http://b:2"), data.nodeKey(), "http://127.0.0.1:9002", "cd34")),
+                Arguments.of(new Hello("aabbccddeeff00112233", data.nodeKey(), "http://127.0.0.1:9003", "", ""),
+                        new Welcome("0011223344556677aabb", null, null, null, false, List.of(), null, null, "")),
                 Arguments.of(new BlockAnnouncement(block, "http://127.0.0.1:9004"), new Ack("stored")),
                 Arguments.of(new BlockAnnouncement(block, null), new Ack(null)),
                 Arguments.of(new GetBlocks(5, 3), new Blocks(data.chain(3))),

@@ -879,7 +879,7 @@ public final class Peer implements AutoCloseable {
         for (String address : directory.nextToPoll(8)) {
             config.transport.send(address, new Message.GetStatus()).whenComplete((reply, err) -> {
                 if (reply instanceof Message.StatusReply st) {
-                    directory.seen(address, st.status().nodeId());
+                    directory.seen(address, null); // a status proves nothing about who answers
                     directory.users(address, st.status().users());
                 } else if (err != null) {
                     directory.failed(address);
@@ -889,10 +889,20 @@ public final class Peer implements AutoCloseable {
     }
 
     private CompletableFuture<Message.Welcome> hello(String address) {
-        Message.Hello hello = new Message.Hello(identity.nodeId(), identity.publicKey(), address(), config.fingerprint);
+        Message.Hello hello = new Message.Hello(identity.nodeId(), identity.publicKey(), address(), config.fingerprint,
+                HexFormat.of().formatHex(identity.sign(helloBytes(address(), config.fingerprint))));
         return config.transport.send(address, hello).thenApply(reply -> {
             if (reply instanceof Message.Welcome w) {
-                directory.seen(address, w.nodeId());
+                // bind the node id to an address only on the node key's signature over that address
+                if (w.publicKey() != null && w.address() != null && w.publicKey().nodeId().equals(w.nodeId())
+                        && signedBy(w.publicKey(), welcomeBytes(w.address()), w.signature())) {
+                    directory.seen(w.address(), w.nodeId());
+                    if (!w.address().equals(address)) {
+                        directory.seen(address, null);
+                    }
+                } else {
+                    directory.seen(address, null);
+                }
                 if (w.neighbour()) {
                     directory.offerNeighbour(address);
                 }
@@ -991,6 +1001,9 @@ public final class Peer implements AutoCloseable {
         if (!h.publicKey().nodeId().equals(h.nodeId())) {
             return Message.Rejected.of(400, "node id " + h.nodeId() + " is not derived from the given key");
         }
+        if (!signedBy(h.publicKey(), helloBytes(h.address(), h.fingerprint()), h.signature())) {
+            return Message.Rejected.of(401, "the handshake is not signed by the node key it names");
+        }
         if (chain != null) {
             List<String> pinned = chain.genesisConfig().fingerprints();
             if (!pinned.isEmpty() && !pinned.contains(h.fingerprint())) {
@@ -1000,11 +1013,28 @@ public final class Peer implements AutoCloseable {
                         + "' is not one this chain accepts (same build everywhere, please)");
             }
         }
-        directory.seen(h.address(), h.nodeId());
+        directory.claimed(h.address(), h.nodeId());
         boolean neighbour = directory.offerNeighbour(h.address());
         return new Message.Welcome(identity.nodeId(), chain == null ? null : chain.chainId(),
                 chain == null ? null : chain.genesis().hash(), chain == null ? null : chain.headInfo(), neighbour,
-                directory.sample(16, random));
+                directory.sample(16, random), identity.publicKey(), address(),
+                HexFormat.of().formatHex(identity.sign(welcomeBytes(address()))));
+    }
+
+    static byte[] helloBytes(String address, String fingerprint) {
+        return ("classchain-hello-v1\n" + address + "\n" + fingerprint).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    static byte[] welcomeBytes(String address) {
+        return ("classchain-welcome-v1\n" + address).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static boolean signedBy(NodeKey key, byte[] message, String signatureHex) {
+        try {
+            return org.classchain.core.identity.Ed25519Signatures.verify(key, message, HexFormat.of().parseHex(signatureHex));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private Message onBlock(Message.BlockAnnouncement a, String from) {

@@ -68,6 +68,21 @@ final class PeerDirectory {
         });
     }
 
+    /**
+     * Records a handshake that claims {@code nodeId} serves {@code address}. The claim is signed
+     * but the address is not proven (only calling it proves that), so it never replaces the node
+     * id of an address known already.
+     */
+    void claimed(String address, String nodeId) {
+        learn(address).ifPresent(e -> {
+            if (e.nodeId == null) {
+                e.nodeId = nodeId;
+            }
+            e.failures = 0;
+            e.lastSeen = clock.instant();
+        });
+    }
+
     /** Records a failed call; drops the neighbour after repeated failures. */
     void failed(String address) {
         Entry e = known.get(address);
