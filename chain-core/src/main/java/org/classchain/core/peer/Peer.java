@@ -155,6 +155,7 @@ public final class Peer implements AutoCloseable {
      */
     public synchronized void start() throws IOException {
         Path dir = config.dataDir;
+        PasswordPolicy policy = config.passwordPolicy != null ? config.passwordPolicy : PasswordPolicy.DEFAULT;
         if (dir != null) {
             lock = DataDirLock.acquire(dir);
             identity = NodeIdentity.loadOrCreate(dir, config.random);
@@ -163,12 +164,10 @@ public final class Peer implements AutoCloseable {
             receiptStore = RecordStore.open(dir, RecordStore.RECEIPTS, RecordStore.receipts(json));
             receiptStore.load(receipts::add);
             grantedStore = RecordStore.open(dir, RecordStore.GRANTED, RecordStore.batches(json));
-            PasswordPolicy policy = config.passwordPolicy != null ? config.passwordPolicy : PasswordPolicy.DEFAULT;
             credentials = CredentialStore.open(dir, policy, config.random);
         } else {
             identity = NodeIdentity.generate(config.random);
             store = config.blockStore != null ? config.blockStore : new MemoryBlockStore();
-            PasswordPolicy policy = config.passwordPolicy != null ? config.passwordPolicy : PasswordPolicy.DEFAULT;
             credentials = CredentialStore.inMemory(policy, config.random);
         }
         name = identity.nodeId().substring(0, 8);
@@ -429,8 +428,7 @@ public final class Peer implements AutoCloseable {
         }
         Message.RegisterAccount r = new Message.RegisterAccount(user, identity.publicKey(),
                 identity.sign(registrationBytes(chain.chainId(), user, identity.publicKey())));
-        Optional<String> host = teacherAccount().hostKeys().stream().map(NodeKey::nodeId)
-                .map(directory::addressOf).flatMap(Optional::stream).findFirst();
+        Optional<String> host = teacherHostAddress();
         if (host.isEmpty()) {
             directory.unidentified().stream().limit(3).forEach(a -> hello(a).exceptionally(e -> null));
             return;
@@ -518,8 +516,7 @@ public final class Peer implements AutoCloseable {
                 || address.isEmpty()) {
             return;
         }
-        Optional<String> teacherHost = teacherAccount().hostKeys().stream().map(NodeKey::nodeId)
-                .map(directory::addressOf).flatMap(Optional::stream).findFirst();
+        Optional<String> teacherHost = teacherHostAddress();
         if (teacherHost.isEmpty()) {
             return;
         }
@@ -1121,9 +1118,20 @@ public final class Peer implements AutoCloseable {
 
     static final int MAX_OUTBOX = 20_000;
 
+    /** The address of a host of the teacher's account this peer knows, if any. */
+    private Optional<String> teacherHostAddress() {
+        return teacherAccount().hostKeys().stream().map(NodeKey::nodeId)
+                .map(directory::addressOf).flatMap(Optional::stream).findFirst();
+    }
+
     private Account teacherAccount() {
-        Account genesisTeacher = chain.genesisConfig().teacher();
-        return chain.accounts().getOrDefault(genesisTeacher.username(), genesisTeacher);
+        return teacherAccount(chain);
+    }
+
+    /** The teacher's account as {@code c} records it now (backup hosts included). */
+    private static Account teacherAccount(ChainState c) {
+        Account genesisTeacher = c.genesisConfig().teacher();
+        return c.accounts().getOrDefault(genesisTeacher.username(), genesisTeacher);
     }
 
     /** Hands receipts to the forwarding path for a host; kept in the outbox until a host took them. */
@@ -1140,8 +1148,7 @@ public final class Peer implements AutoCloseable {
         if (outbox.isEmpty() || !flushing.compareAndSet(false, true)) {
             return;
         }
-        Optional<String> host = teacherAccount().hostKeys().stream().map(NodeKey::nodeId)
-                .map(directory::addressOf).flatMap(Optional::stream).findFirst();
+        Optional<String> host = teacherHostAddress();
         if (host.isEmpty()) {
             flushing.set(false);
             directory.unidentified().stream().limit(3).forEach(a -> hello(a).exceptionally(e -> null));
@@ -1390,8 +1397,7 @@ public final class Peer implements AutoCloseable {
         if (c == null) {
             return Role.STUDENT;
         }
-        Account teacher = c.accounts().getOrDefault(c.genesisConfig().teacher().username(), c.genesisConfig().teacher());
-        return teacher.isHostedBy(identity.nodeId()) ? Role.TEACHER : Role.STUDENT;
+        return teacherAccount(c).isHostedBy(identity.nodeId()) ? Role.TEACHER : Role.STUDENT;
     }
 
     /** The chain this peer follows (a read view). */
