@@ -16,15 +16,13 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.classchain.Attachment;
@@ -34,6 +32,8 @@ import org.classchain.ReceiptStatus;
 import org.classchain.Role;
 import org.classchain.Target;
 import org.classchain.core.block.CanonicalJson;
+import org.classchain.core.exec.Lane;
+import org.classchain.core.exec.PeerThreads;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.spi.ArgumentSpec;
 import org.classchain.spi.CommandModule;
@@ -44,19 +44,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the commands of the chain on this peer (DESIGN section 4), one at a time in the order
- * submitted, on its own thread {@code classchain-dispatch-<nodeId>}.
+ * submitted, on its own thread {@code classchain-dispatch-<nodeId>} (or a share of the pools of
+ * {@link Builder#threads(PeerThreads) shared threads}).
  *
  * <p>For each command: a target that does not match this peer means nothing at all; a command
  * the {@link ExecutionLog} has begun before means nothing at all (it ran, or was decided, before
  * a restart or a reorg); otherwise, in this order, expired by the peer's clock → EXPIRED (judged
  * again just before the module runs, so a command that waited for its module is never run late), no
  * such module → UNKNOWN_MODULE, the local {@link Policy} refuses it → REFUSED, invalid arguments
- * → FAILED, else the module runs on a pool thread ({@code classchain-module-<nodeId>-<n>}, daemon)
+ * → FAILED, else the module runs on a pool thread ({@code classchain-module-<nodeId>-<n>}, daemon,
+ * or one of the shared pool)
  * within its {@link CommandModule#timeout()}: EXECUTED or FAILED from its outcome, FAILED with
  * the exception when it throws, FAILED when it times out (it is interrupted and the dispatcher
  * moves on; a module that ignores the interrupt keeps only its own pool thread). Every outcome is
  * recorded with {@link ExecutionLog#complete} and handed as a signed receipt to the receipt
- * callback, on the dispatcher thread.
+ * callback, on the dispatcher's lane.
  *
  * <p>{@link #submit} is thread-safe and never blocks. Commands still queued at {@link #close()}
  * are dropped without being begun, so a restarted peer runs them if it sees them again.
@@ -69,8 +71,6 @@ public final class Dispatcher implements AutoCloseable {
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
     /** What the module task returns, without running the module, for a command that expired while it waited. */
     private static final Outcome EXPIRED_WHILE_WAITING = Outcome.failed("expired while waiting");
-    private static final Command STOP = new Command(new UUID(0, 0), "stop", Target.all(),
-            Map.of(), Instant.EPOCH);
 
     private final NodeIdentity identity;
     private final Supplier<Role> role;
@@ -83,13 +83,15 @@ public final class Dispatcher implements AutoCloseable {
     private final ReceiptSigner signer;
     private final BiConsumer<Command, Receipt> receipts;
 
-    private final LinkedBlockingDeque<Command> queue = new LinkedBlockingDeque<>();
+    private final ConcurrentLinkedQueue<Command> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean kicked = new AtomicBoolean();
     private final Object idleLock = new Object();
     private long pending; // guarded by idleLock: submitted and not yet finished or dropped
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<String, Semaphore> moduleLocks = new ConcurrentHashMap<>();
-    private final ThreadPoolExecutor pool;
-    private final Thread thread;
+    private final ExecutorService pool;
+    private final boolean ownsPool;
+    private final Lane lane;
 
     private Dispatcher(Builder b) {
         identity = Objects.requireNonNull(b.identity, "identity");
@@ -103,14 +105,10 @@ public final class Dispatcher implements AutoCloseable {
         receipts = Objects.requireNonNull(b.receipts, "receipts");
         services = Map.copyOf(b.services);
         String nodeId = identity.nodeId();
-        AtomicInteger threads = new AtomicInteger();
-        pool = new ThreadPoolExecutor(0, MAX_MODULE_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "classchain-module-" + nodeId + "-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        thread = new Thread(this::run, "classchain-dispatch-" + nodeId);
-        thread.setDaemon(true);
+        PeerThreads threads = b.threads != null ? b.threads : PeerThreads.dedicated();
+        pool = threads.modulePool(nodeId, MAX_MODULE_THREADS);
+        ownsPool = !threads.isShared();
+        lane = threads.lane("dispatch", nodeId, true);
     }
 
     /**
@@ -134,6 +132,9 @@ public final class Dispatcher implements AutoCloseable {
             }
             pending += copy.size();
             queue.addAll(copy);
+        }
+        if (!copy.isEmpty() && kicked.compareAndSet(false, true)) {
+            lane.execute(this::run);
         }
     }
 
@@ -166,21 +167,18 @@ public final class Dispatcher implements AutoCloseable {
             if (!closed.compareAndSet(false, true)) {
                 return;
             }
-            queue.addFirst(STOP);
         }
-        try {
-            thread.join(CLOSE_GRACE.toMillis());
-            if (thread.isAlive()) {
-                thread.interrupt();
-                thread.join(CLOSE_GRACE.toMillis());
-            }
-            pool.shutdown();
-            if (!pool.awaitTermination(100, TimeUnit.MILLISECONDS)) {
+        lane.close(); // the command in hand gets its grace, then an interrupt that cancels its module
+        if (ownsPool) {
+            try {
+                pool.shutdown();
+                if (!pool.awaitTermination(100, TimeUnit.MILLISECONDS)) {
+                    pool.shutdownNow();
+                }
+            } catch (InterruptedException e) {
                 pool.shutdownNow();
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            pool.shutdownNow();
-            Thread.currentThread().interrupt();
         }
         synchronized (idleLock) {
             queue.clear();
@@ -199,20 +197,12 @@ public final class Dispatcher implements AutoCloseable {
                 .orElse(List.of());
     }
 
-    private void start() {
-        thread.start();
-    }
-
+    /** Dispatches the queued commands until none is left. */
     private void run() {
-        LOG.debug("dispatcher of {} started", identity.nodeId());
-        while (true) {
-            Command command;
-            try {
-                command = queue.take();
-            } catch (InterruptedException e) {
-                break;
-            }
-            if (command == STOP || closed.get()) {
+        kicked.set(false); // a command submitted from now on queues another run
+        while (!closed.get()) {
+            Command command = queue.poll();
+            if (command == null) {
                 break;
             }
             try {
@@ -226,7 +216,6 @@ public final class Dispatcher implements AutoCloseable {
                 }
             }
         }
-        LOG.debug("dispatcher of {} stopped", identity.nodeId());
     }
 
     private void dispatch(Command command) {
@@ -328,8 +317,8 @@ public final class Dispatcher implements AutoCloseable {
         } catch (CancellationException e) {
             return new Result(ReceiptStatus.FAILED, "cancelled", null);
         } catch (InterruptedException e) {
-            // Only close() interrupts this thread; the loop stops on the closed flag. The flag is
-            // not restored so that the journal's file I/O for this command is not aborted.
+            // Only close() interrupts this lane; the loop stops on the closed flag. The flag is not
+            // restored so that the journal's file I/O for this command is not aborted.
             future.cancel(true);
             return new Result(ReceiptStatus.FAILED, "interrupted: the peer shut down while it ran", null);
         }
@@ -388,7 +377,7 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** Collects a dispatcher's settings; {@link #build()} starts its thread. Not thread-safe. */
+    /** Collects a dispatcher's settings. Not thread-safe. */
     public static final class Builder {
         private NodeIdentity identity;
         private Supplier<Role> role;
@@ -400,6 +389,7 @@ public final class Dispatcher implements AutoCloseable {
         private final Map<Class<?>, Object> services = new LinkedHashMap<>();
         private ReceiptSigner signer;
         private BiConsumer<Command, Receipt> receipts;
+        private PeerThreads threads;
 
         private Builder() {
         }
@@ -467,15 +457,19 @@ public final class Dispatcher implements AutoCloseable {
             return this;
         }
 
+        /** The threads to run on; default: {@link PeerThreads#dedicated() its own}. */
+        public Builder threads(PeerThreads peerThreads) {
+            this.threads = peerThreads;
+            return this;
+        }
+
         /**
          * A started dispatcher.
          *
          * @throws NullPointerException naming a required setting that is missing
          */
         public Dispatcher build() {
-            Dispatcher d = new Dispatcher(this);
-            d.start();
-            return d;
+            return new Dispatcher(this);
         }
     }
 }

@@ -8,12 +8,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.classchain.Block;
 import org.classchain.BlockHeader;
 import org.classchain.Payload;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.chain.ChainState;
+import org.classchain.core.exec.Lane;
+import org.classchain.core.exec.PeerThreads;
 import org.classchain.core.mining.Miner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * cancelled when the head moves and restarted on the new head unless the batch arrived in the
  * meantime (mined by someone else). Batches this peer mined or granted are remembered, so that
  * when their block drops out of the best chain they are mined again: an accepted command is
- * never lost. Runs on its own named thread; thread-safe.
+ * never lost. Mines on its {@link Lane} (a thread of its own, or a share of a pool), only while
+ * there is a batch to mine; thread-safe.
  */
 final class BlockProducer implements AutoCloseable {
 
@@ -35,28 +39,44 @@ final class BlockProducer implements AutoCloseable {
     private final java.time.Clock clock;
     private final Random random;
     private final Predicate<Block> onMined;
-    private final Thread thread;
+    private final Lane lane;
+    private final Miner miner = new Miner();
+    private final AtomicBoolean kicked = new AtomicBoolean();
     private final Deque<Payload> pending = new ArrayDeque<>();
     private final Map<UUID, Owned> owned = new LinkedHashMap<>();
 
     private record Owned(Payload payload, long sinceMillis) {
     }
     private volatile long headVersion;
+    private volatile boolean started;
     private volatile boolean closed;
 
     BlockProducer(ChainState chain, BlockCodec codec, java.time.Clock clock, Random random, Predicate<Block> onMined,
                   String name) {
+        this(chain, codec, clock, random, onMined, PeerThreads.dedicated().lane("miner", name, false));
+    }
+
+    /** Mines on {@code lane}, which it closes on {@link #close()}. */
+    BlockProducer(ChainState chain, BlockCodec codec, java.time.Clock clock, Random random, Predicate<Block> onMined,
+                  Lane lane) {
         this.chain = chain;
         this.codec = codec;
         this.clock = clock;
         this.random = random;
         this.onMined = onMined;
-        this.thread = new Thread(this::run, "classchain-miner-" + name);
-        this.thread.setDaemon(true);
+        this.lane = lane;
     }
 
     void start() {
-        thread.start();
+        started = true;
+        kick();
+    }
+
+    /** Makes sure a run of the mining loop is queued or running. */
+    private void kick() {
+        if (started && !closed && kicked.compareAndSet(false, true)) {
+            lane.execute(this::run);
+        }
     }
 
     /** Queues a granted batch for mining and remembers it as ours. */
@@ -65,7 +85,7 @@ final class BlockProducer implements AutoCloseable {
         if (pending.stream().noneMatch(p -> p.grant().grantId().equals(payload.grant().grantId()))) {
             pending.add(payload);
         }
-        notifyAll();
+        kick();
     }
 
     /** Remembers a batch this peer granted without queueing it (the relaying peer mines it). */
@@ -86,9 +106,6 @@ final class BlockProducer implements AutoCloseable {
     /** The head moved: cancel the running search. */
     void headChanged() {
         headVersion++;
-        synchronized (this) {
-            notifyAll();
-        }
     }
 
     /** Blocks left the best chain: queue again those of their batches that are ours. */
@@ -100,7 +117,7 @@ final class BlockProducer implements AutoCloseable {
             if (!pending.contains(p)) {
                 pending.addFirst(p);
             }
-            notifyAll();
+            kick();
         }
     }
 
@@ -119,7 +136,7 @@ final class BlockProducer implements AutoCloseable {
             }
             LOG.info("batch {} is not on the best chain after {} ms; mining it here", id, now - o.sinceMillis());
             pending.add(o.payload());
-            notifyAll();
+            kick();
         }
     }
 
@@ -127,74 +144,61 @@ final class BlockProducer implements AutoCloseable {
         return pending.size();
     }
 
-    private synchronized Payload next() throws InterruptedException {
-        while (!closed) {
-            for (Iterator<Payload> it = pending.iterator(); it.hasNext(); ) {
-                Payload p = it.next();
-                if (chain.heightOfGrant(p.grant().grantId()).isPresent()) {
-                    it.remove();
-                } else {
-                    return p;
-                }
+    /** The first queued batch that is not on the chain yet, or null. */
+    private synchronized Payload next() {
+        for (Iterator<Payload> it = pending.iterator(); it.hasNext(); ) {
+            Payload p = it.next();
+            if (chain.heightOfGrant(p.grant().grantId()).isPresent()) {
+                it.remove();
+            } else {
+                return p;
             }
-            wait(1000);
         }
         return null;
     }
 
+    /** Mines the queued batches one after the other until none is left. */
     private void run() {
-        Miner miner = new Miner();
-        try {
-            while (!closed) {
-                Payload p = next();
-                if (p == null) {
-                    return;
-                }
-                long version = headVersion;
-                Block head = chain.head();
-                if (chain.heightOfGrant(p.grant().grantId()).isPresent()) {
-                    continue;
-                }
-                BlockHeader template = new BlockHeader(BlockHeader.CURRENT_VERSION, head.height() + 1, head.hash(),
-                        Math.max(clock.millis(), head.header().timestampMillis()), codec.payloadHash(p),
-                        head.header().difficultyBits(), random.nextLong());
-                Optional<BlockHeader> mined = miner.mine(template, () -> closed || headVersion != version);
-                if (mined.isEmpty()) {
-                    continue;
-                }
-                Block block = codec.seal(mined.get(), p);
+        kicked.set(false); // a batch queued from now on queues another run
+        while (!closed) {
+            Payload p = next();
+            if (p == null) {
+                return;
+            }
+            long version = headVersion;
+            Block head = chain.head();
+            if (chain.heightOfGrant(p.grant().grantId()).isPresent()) {
+                continue;
+            }
+            BlockHeader template = new BlockHeader(BlockHeader.CURRENT_VERSION, head.height() + 1, head.hash(),
+                    Math.max(clock.millis(), head.header().timestampMillis()), codec.payloadHash(p),
+                    head.header().difficultyBits(), random.nextLong());
+            Optional<BlockHeader> mined = miner.mine(template, () -> closed || headVersion != version);
+            if (mined.isEmpty()) {
+                continue;
+            }
+            Block block = codec.seal(mined.get(), p);
+            synchronized (this) {
+                pending.remove(p);
+            }
+            boolean accepted;
+            try {
+                accepted = onMined.test(block);
+            } catch (RuntimeException e) {
+                LOG.warn("mined block #{} was not accepted: {}", block.height(), e.toString());
+                accepted = false;
+            }
+            if (!accepted) {
                 synchronized (this) {
-                    pending.remove(p);
-                }
-                boolean accepted;
-                try {
-                    accepted = onMined.test(block);
-                } catch (RuntimeException e) {
-                    LOG.warn("mined block #{} was not accepted: {}", block.height(), e.toString());
-                    accepted = false;
-                }
-                if (!accepted) {
-                    synchronized (this) {
-                        owned.remove(p.grant().grantId());
-                    }
+                    owned.remove(p.grant().grantId());
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
     @Override
     public void close() {
-        closed = true;
-        synchronized (this) {
-            notifyAll();
-        }
-        thread.interrupt();
-        try {
-            thread.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        closed = true; // the search in progress stops at its next check
+        lane.close();
     }
 }

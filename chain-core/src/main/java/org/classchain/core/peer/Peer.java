@@ -19,9 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,6 +51,8 @@ import org.classchain.core.dispatch.ExecutionLog;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.dispatch.Policy;
 import org.classchain.core.dispatch.ReceiptSigner;
+import org.classchain.core.exec.Lane;
+import org.classchain.core.exec.PeerThreads;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.mining.Miner;
 import org.classchain.core.store.DataDirLock;
@@ -124,9 +123,10 @@ public final class Peer implements AutoCloseable {
     private volatile Dispatcher dispatcher;
     private volatile BlockProducer producer;
     private PeerDirectory directory;
-    private ExecutorService events;
-    private ExecutorService sync;
-    private ScheduledExecutorService ticker;
+    private PeerThreads threads;
+    private Lane events;
+    private Lane sync;
+    private Lane ticker;
     private String name;
     private volatile long clockSkewMillis;
     private volatile boolean closed;
@@ -175,8 +175,9 @@ public final class Peer implements AutoCloseable {
         chain = ChainState.load(store, validator).orElse(null);
         accountHost = new AccountHost(credentials, identity, json, clock, config.random,
                 () -> chain == null ? null : chain.chainId(), this::onSignIn);
-        events = Executors.newSingleThreadExecutor(named("events"));
-        sync = Executors.newSingleThreadExecutor(named("sync"));
+        threads = config.threads != null ? config.threads : PeerThreads.dedicated();
+        events = threads.lane("events", name, false);
+        sync = threads.lane("sync", name, true);
         config.transport.start(this::handle);
         directory = new PeerDirectory(config.transport.localAddress(), config.maxNeighbours, clock);
         config.seeds.forEach(directory::learn);
@@ -190,7 +191,8 @@ public final class Peer implements AutoCloseable {
         }
         ensureTeacherCredential();
         ensureOwnAccount();
-        producer = new BlockProducer(chain, codec, new ChainTime(), random, this::acceptMined, name);
+        producer = new BlockProducer(chain, codec, new ChainTime(), random, this::acceptMined,
+                threads.lane("miner", name, false));
         if (grantedStore != null) {
             // batches granted here before a stop: mined again after the grace unless already on the chain
             grantedStore.load(p -> {
@@ -202,9 +204,7 @@ public final class Peer implements AutoCloseable {
         producer.start();
         dispatcher = buildDispatcher();
         dispatcher.submit(chain.range(1, Integer.MAX_VALUE).stream().flatMap(b -> b.payload().commands().stream()).toList());
-        ticker = Executors.newSingleThreadScheduledExecutor(named("tick"));
-        long tick = config.tick.toMillis();
-        ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        ticker = threads.every(config.tick, "tick", name, this::tick);
         LOG.info("peer {} started as {} on chain {} at {} (height {})", name, role(), chain.chainId(), address(),
                 chain.headInfo().height());
     }
@@ -224,7 +224,7 @@ public final class Peer implements AutoCloseable {
         ModuleRegistry modules = modules();
         Dispatcher.Builder b = Dispatcher.builder().identity(identity).role(this::role)
                 .signedInUsers(() -> Set.copyOf(signedInUsers)).registry(modules).policy(config.policy).log(log)
-                .clock(clock).signer(new ReceiptSigner(identity, json)).receipts(this::onReceipt);
+                .clock(clock).signer(new ReceiptSigner(identity, json)).receipts(this::onReceipt).threads(threads);
         for (Map.Entry<Class<?>, Object> e : config.services.entrySet()) {
             addService(b, e.getKey(), e.getValue());
         }
@@ -252,7 +252,7 @@ public final class Peer implements AutoCloseable {
             closed = true;
         }
         if (ticker != null) {
-            ticker.shutdownNow();
+            ticker.close();
         }
         if (producer != null) {
             producer.close();
@@ -261,8 +261,12 @@ public final class Peer implements AutoCloseable {
         if (dispatcher != null) {
             dispatcher.close();
         }
-        shutdown(sync);
-        shutdown(events);
+        if (sync != null) {
+            sync.close();
+        }
+        if (events != null) {
+            events.close();
+        }
         try {
             if (store != null) {
                 store.close();
@@ -283,26 +287,6 @@ public final class Peer implements AutoCloseable {
             LOG.warn("peer {}: closing the data dir failed: {}", name, e.toString());
         }
         LOG.info("peer {} stopped", name);
-    }
-
-    private static void shutdown(ExecutorService e) {
-        if (e == null) {
-            return;
-        }
-        e.shutdownNow();
-        try {
-            e.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private java.util.concurrent.ThreadFactory named(String what) {
-        return r -> {
-            Thread t = new Thread(r, "classchain-" + what + "-" + name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     // ------------------------------------------------------------------ joining
@@ -1593,6 +1577,16 @@ public final class Peer implements AutoCloseable {
         /** A listener for blocks, dispatches and receipts. */
         public Builder listener(PeerListener listener) {
             c.listeners.add(listener);
+            return this;
+        }
+
+        /**
+         * The threads to run on: by default the peer starts threads of its own; peers by the
+         * thousand in one JVM share one {@link PeerThreads#shared(int)}, closed by the caller
+         * after them.
+         */
+        public Builder threads(PeerThreads shared) {
+            c.threads = shared;
             return this;
         }
 

@@ -13,6 +13,7 @@ import org.classchain.PeerListener;
 import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.dispatch.Policy;
+import org.classchain.core.exec.PeerThreads;
 import org.classchain.spi.BlockStore;
 import org.classchain.spi.Transport;
 
@@ -42,6 +43,7 @@ final class PeerConfig {
     String fingerprint = "";
     List<String> pinnedFingerprints = List.of();
     PasswordPolicy passwordPolicy;
+    PeerThreads threads;
     final Map<Class<?>, Object> services = new LinkedHashMap<>();
     final List<PeerListener> listeners = new ArrayList<>();
 

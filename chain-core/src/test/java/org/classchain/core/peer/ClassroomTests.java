@@ -24,6 +24,7 @@ import org.classchain.ReceiptStatus;
 import org.classchain.Role;
 import org.classchain.Target;
 import org.classchain.core.dispatch.ModuleRegistry;
+import org.classchain.core.exec.PeerThreads;
 import org.classchain.core.testing.Classroom;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.testing.Fixtures;
@@ -41,6 +42,18 @@ public abstract class ClassroomTests {
 
     /** Fresh transports of the kind under test. */
     protected abstract Supplier<Transport> transports();
+
+    /** The threads the peers run on; null (the default): each peer its own. */
+    protected PeerThreads threads() {
+        return null;
+    }
+
+    /** The options of a room under test. */
+    protected Classroom.Options options() {
+        Classroom.Options o = new Classroom.Options();
+        o.threads = threads();
+        return o;
+    }
 
     @TempDir
     protected Path tmp;
@@ -140,7 +153,7 @@ public abstract class ClassroomTests {
     @Test
     @Timeout(180)
     void thirtyStudentsRunEveryCommandExactlyOnce() throws Exception {
-        Classroom.Options o = new Classroom.Options();
+        Classroom.Options o = options();
         Clock[] clocks = new Clock[30];
         for (int i = 0; i < clocks.length; i++) {
             // every third student's clock runs 15 minutes fast: 10-minute commands are expired there
@@ -170,7 +183,7 @@ public abstract class ClassroomTests {
     @Test
     @Timeout(120)
     void aLateStudentCatchesUpAndRunsOnlyWhatIsStillValid() throws Exception {
-        Classroom.Options o = new Classroom.Options();
+        Classroom.Options o = options();
         try (Classroom room = Classroom.start(transports(), 2, o)) {
             List<Command> shortLived = sendConcurrently(room, 1, 3, n -> new Command(UUID.randomUUID(), "record",
                     Target.all(), Map.of(), Instant.now().plus(Duration.ofMillis(1500))), 1);
@@ -179,7 +192,8 @@ public abstract class ClassroomTests {
             assertThat(room.awaitOneHead(Duration.ofSeconds(30))).isTrue();
             Thread.sleep(1600); // the short-lived commands have expired by now
             Peer late = Peer.builder().transport(transports().get()).seed(room.students.get(1).address())
-                    .tick(o.tick).modules(ModuleRegistry.of(room.module)).dataDir(tmp.resolve("late")).build();
+                    .tick(o.tick).modules(ModuleRegistry.of(room.module)).dataDir(tmp.resolve("late")).threads(threads())
+                    .build();
             try {
                 late.start();
                 assertThat(late.chain().genesis()).isEqualTo(room.teacher.chain().genesis());
@@ -204,11 +218,11 @@ public abstract class ClassroomTests {
     @Test
     @Timeout(120)
     void aRestartedStudentResumesAndNeverRunsACommandTwice() throws Exception {
-        Classroom.Options o = new Classroom.Options();
+        Classroom.Options o = options();
         try (Classroom room = Classroom.start(transports(), 2, o)) {
             Path dir = tmp.resolve("student");
             Peer s = Peer.builder().transport(transports().get()).seed(room.teacher.address()).tick(o.tick)
-                    .modules(ModuleRegistry.of(room.module)).dataDir(dir).build();
+                    .modules(ModuleRegistry.of(room.module)).dataDir(dir).threads(threads()).build();
             s.start();
             String nodeId = s.nodeId();
             List<Command> before = sendConcurrently(room, 1, 5, n -> Fixtures.command("record", Instant.now(), Map.of()), 3);
@@ -217,7 +231,7 @@ public abstract class ClassroomTests {
             s.close();
             List<Command> during = sendConcurrently(room, 1, 5, n -> Fixtures.command("record", Instant.now(), Map.of()), 4);
             Peer again = Peer.builder().transport(transports().get()).seed(room.teacher.address()).tick(o.tick)
-                    .modules(ModuleRegistry.of(room.module)).dataDir(dir).build();
+                    .modules(ModuleRegistry.of(room.module)).dataDir(dir).threads(threads()).build();
             try {
                 again.start();
                 assertThat(again.nodeId()).isEqualTo(nodeId);
@@ -238,7 +252,7 @@ public abstract class ClassroomTests {
     @Test
     @Timeout(60)
     void aStudentCannotObtainAGrantAndAWrongPasswordGetsNoSession() throws Exception {
-        try (Classroom room = Classroom.start(transports(), 2, new Classroom.Options())) {
+        try (Classroom room = Classroom.start(transports(), 2, options())) {
             TeacherClient client = room.client();
             Message wrong = client.signIn(room.students.get(0).address(), Classroom.TEACHER, "not the password");
             assertThat(wrong).isInstanceOfSatisfying(Message.Rejected.class, r -> assertThat(r.code()).isEqualTo(401));

@@ -14,6 +14,7 @@ import org.classchain.Hash;
 import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.dispatch.ModuleRegistry;
+import org.classchain.core.exec.PeerThreads;
 import org.classchain.core.peer.Peer;
 import org.classchain.spi.Message;
 import org.classchain.spi.Transport;
@@ -34,6 +35,8 @@ public final class Classroom implements AutoCloseable {
         public Duration remineAfter = Duration.ofSeconds(2);
         public IntFunction<Clock> studentClock = i -> Clock.systemUTC();
         public long seed = 1;
+        /** The threads every peer of the room runs on; null: each peer its own. */
+        public PeerThreads threads;
     }
 
     public final Peer teacher;
@@ -48,7 +51,8 @@ public final class Classroom implements AutoCloseable {
         this.seed = o.seed;
         teacher = Peer.builder().transport(transports.get()).account(TEACHER, PASSWORD).difficultyBits(o.difficultyBits)
                 .tick(o.tick).remineAfter(o.remineAfter).modules(ModuleRegistry.of(module))
-                .passwordPolicy(new PasswordPolicy(1000, 1000)).random(Fixtures.deterministic(o.seed)).build();
+                .passwordPolicy(new PasswordPolicy(1000, 1000)).random(Fixtures.deterministic(o.seed)).threads(o.threads)
+                .build();
         teacher.start();
         ExecutorService starter = Executors.newFixedThreadPool(8);
         try {
@@ -59,7 +63,7 @@ public final class Classroom implements AutoCloseable {
                     Peer p = Peer.builder().transport(transports.get()).seed(teacher.address())
                             .tick(o.tick).remineAfter(o.remineAfter).clock(o.studentClock.apply(idx))
                             .modules(ModuleRegistry.of(module)).random(Fixtures.deterministic(o.seed * 1000 + idx + 1))
-                            .build();
+                            .threads(o.threads).build();
                     p.start();
                     return p;
                 }));
