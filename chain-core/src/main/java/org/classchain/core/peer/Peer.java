@@ -885,7 +885,7 @@ public final class Peer implements AutoCloseable {
                     directory.seen(address, null);
                 }
                 if (w.neighbour()) {
-                    directory.offerNeighbour(address);
+                    directory.offerNeighbour(address, true);
                 }
                 w.peers().forEach(directory::learn);
                 return w;
@@ -995,7 +995,7 @@ public final class Peer implements AutoCloseable {
             }
         }
         directory.claimed(h.address(), h.nodeId());
-        boolean neighbour = directory.offerNeighbour(h.address());
+        boolean neighbour = directory.offerNeighbour(h.address(), false);
         return new Message.Welcome(identity.nodeId(), chain == null ? null : chain.chainId(),
                 chain == null ? null : chain.genesis().hash(), chain == null ? null : chain.headInfo(), neighbour,
                 directory.sample(16, random), identity.publicKey(), address(),

@@ -15,6 +15,13 @@ import org.classchain.PeerInfo;
  * The peers this one knows, by address, and which of them are neighbours (at most
  * {@code maxNeighbours}). A neighbour that fails {@link #MAX_FAILURES} times in a row is dropped
  * and another known peer takes its place at the next maintenance tick. Thread-safe.
+ *
+ * <p>A peer fills at most half of its slots itself (outbound: it asked, the other accepted) and
+ * keeps the rest for peers that ask it (inbound). Were every peer to fill all its slots itself,
+ * the early peers would be full by the time the late ones look for neighbours, the late ones
+ * would link only among themselves, and the overlay would stretch out along the order of joining
+ * (10,000 simulated peers: 8 hops from the teacher to the farthest without the split, 7 with it;
+ * BENCHMARKS.md, gossip).
  */
 final class PeerDirectory {
 
@@ -25,6 +32,7 @@ final class PeerDirectory {
         final String address;
         volatile String nodeId;
         volatile boolean neighbour;
+        volatile boolean outbound; // a neighbour because we asked
         volatile int failures;
         volatile Instant lastSeen;
         volatile List<String> users = List.of();
@@ -36,12 +44,14 @@ final class PeerDirectory {
 
     private final String self;
     private final int maxNeighbours;
+    private final int maxOutbound;
     private final Clock clock;
     private final Map<String, Entry> known = new ConcurrentHashMap<>();
 
     PeerDirectory(String self, int maxNeighbours, Clock clock) {
         this.self = self;
         this.maxNeighbours = maxNeighbours;
+        this.maxOutbound = (maxNeighbours + 1) / 2;
         this.clock = clock;
     }
 
@@ -100,8 +110,12 @@ final class PeerDirectory {
         }
     }
 
-    /** Makes {@code address} a neighbour if there is room; true if it is one now. */
-    synchronized boolean offerNeighbour(String address) {
+    /**
+     * Makes {@code address} a neighbour if there is room; true if it is one now.
+     *
+     * @param outbound true when it accepted our handshake, false when it asks us
+     */
+    synchronized boolean offerNeighbour(String address, boolean outbound) {
         Optional<Entry> e = learn(address);
         if (e.isEmpty()) {
             return false;
@@ -112,6 +126,7 @@ final class PeerDirectory {
         if (neighbourCount() >= maxNeighbours) {
             return false;
         }
+        e.get().outbound = outbound;
         e.get().neighbour = true;
         return true;
     }
@@ -120,8 +135,10 @@ final class PeerDirectory {
         return (int) known.values().stream().filter(x -> x.neighbour).count();
     }
 
+    /** Whether this peer should look for another neighbour itself. */
     boolean hasRoom() {
-        return neighbourCount() < maxNeighbours;
+        return neighbourCount() < maxNeighbours
+                && known.values().stream().filter(x -> x.neighbour && x.outbound).count() < maxOutbound;
     }
 
     List<String> neighbours() {
