@@ -733,8 +733,18 @@ public final class Peer implements AutoCloseable {
     }
 
     private Optional<List<Block>> fetch(String address, long from) throws IOException {
+        return await(request(address, from), address);
+    }
+
+    /** Asks {@code address} for the page of blocks from height {@code from}. */
+    private CompletableFuture<Message> request(String address, long from) {
+        return config.transport.send(address, new Message.GetBlocks(from, PAGE));
+    }
+
+    /** The page a {@link #request} brings; empty when the peer has no block there. */
+    private Optional<List<Block>> await(CompletableFuture<Message> request, String address) throws IOException {
         try {
-            Message reply = config.transport.send(address, new Message.GetBlocks(from, PAGE)).get(30, TimeUnit.SECONDS);
+            Message reply = request.get(30, TimeUnit.SECONDS);
             if (reply instanceof Message.Blocks blocks) {
                 return blocks.blocks().isEmpty() ? Optional.empty() : Optional.of(blocks.blocks());
             }
@@ -773,12 +783,15 @@ public final class Peer implements AutoCloseable {
             long step = 1;
             long started = System.nanoTime();
             long total = 0;
+            // one request ahead: the next page downloads and decodes while this one is validated
+            CompletableFuture<Message> next = request(address, from);
             while (!closed) {
-                Optional<List<Block>> page = fetch(address, from);
+                Optional<List<Block>> page = await(next, address);
                 if (page.isEmpty()) {
                     break;
                 }
                 List<Block> blocks = page.get();
+                next = blocks.size() < PAGE ? null : request(address, blocks.get(blocks.size() - 1).height() + 1);
                 ChainState.Result r = accept(blocks, address, false);
                 total += r.added().size();
                 if (r.status() == ChainState.Status.INVALID) {
@@ -792,6 +805,7 @@ public final class Peer implements AutoCloseable {
                     }
                     from = Math.max(0, from - step);
                     step *= 4;
+                    next = request(address, from); // the page asked ahead is not wanted
                     continue;
                 }
                 from = blocks.get(blocks.size() - 1).height() + 1;
