@@ -87,6 +87,10 @@ public final class Peer implements AutoCloseable {
     /** How many hops a relayed sign-in may take. */
     static final int RELAY_HOPS = 6;
     static final int PAGE = 500;
+    /** The longest interval, in ticks, between two head comparisons while nothing happens. */
+    static final int MAX_HEAD_CHECK_TICKS = 4;
+    /** How often, in ticks, a peer short of neighbours tries again the peers that failed. */
+    static final int RETRY_FAILING_TICKS = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(Peer.class);
 
@@ -104,6 +108,14 @@ public final class Peer implements AutoCloseable {
     private final Cache<String, String> registrations = CacheBuilder.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(2)).build();
     private long ticks;
+    /**
+     * Heads are compared with a neighbour every {@code headCheckEvery} ticks: every tick after
+     * anything happened, backing off to {@link #MAX_HEAD_CHECK_TICKS} while they agree. Gossip
+     * brings blocks; the comparison only catches what it lost, and an idle classroom computer should
+     * cost next to no CPU.
+     */
+    private volatile int headCheckEvery = 1;
+    private volatile long nextHeadCheck;
     private final Cache<UUID, Boolean> relaysSeen = CacheBuilder.newBuilder().maximumSize(50_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();
     private final Object acceptLock = new Object();
@@ -698,6 +710,9 @@ public final class Peer implements AutoCloseable {
         if (!r.reorgs().isEmpty() && producer != null) {
             producer.headChanged();
         }
+        if (!r.reorgs().isEmpty()) {
+            headActivity();
+        }
         if (relay) {
             for (Block b : r.added()) {
                 announce(b, from);
@@ -841,9 +856,13 @@ public final class Peer implements AutoCloseable {
                 pollRoster();
             }
             if (directory.hasRoom()) {
-                for (String c : directory.candidates(random).stream().limit(2).toList()) {
+                // peers that failed (gone, perhaps for good) are tried again only now and then
+                for (String c : directory.candidates(random, ticks % RETRY_FAILING_TICKS == 0).stream().limit(2).toList()) {
                     hello(c).exceptionally(e -> null);
                 }
+            }
+            if (ticks < nextHeadCheck) {
+                return;
             }
             List<String> neighbours = directory.neighbours();
             if (neighbours.isEmpty()) {
@@ -853,20 +872,32 @@ public final class Peer implements AutoCloseable {
                 }
             }
             String n = neighbours.get(random.nextInt(neighbours.size()));
+            nextHeadCheck = ticks + headCheckEvery;
             config.transport.send(n, new Message.GetHead()).whenComplete((reply, err) -> {
                 if (err != null) {
                     directory.failed(n);
+                    headActivity();
                     return;
                 }
                 directory.seen(n, null);
                 if (reply instanceof Message.HeadReply h && h.head() != null
                         && (h.head().isBetterThan(chain.headInfo()) || !chain.missingParents().isEmpty())) {
+                    headActivity();
                     syncFrom(n, h.head(), true);
+                } else {
+                    // the same head (or a worse one): nothing was missed, ask less often while it stays so
+                    headCheckEvery = Math.min(headCheckEvery * 2, MAX_HEAD_CHECK_TICKS);
                 }
             });
         } catch (RuntimeException e) {
             LOG.warn("peer {}: maintenance failed: {}", name, e.toString());
         }
+    }
+
+    /** Something happened (a block, a better head, a failure): compare heads at every tick again. */
+    private void headActivity() {
+        headCheckEvery = 1;
+        nextHeadCheck = 0;
     }
 
     /** The teacher's host asks a few known peers at a time who is signed in there: the roster. */

@@ -151,9 +151,14 @@ final class PeerDirectory {
      * leaving this one isolated for good).
      */
     List<String> candidates(Random random) {
+        return candidates(random, true);
+    }
+
+    /** As {@link #candidates(Random)}, falling back on the failing ones only when {@code orFailing}. */
+    List<String> candidates(Random random, boolean orFailing) {
         List<String> out = new ArrayList<>(known.values().stream()
                 .filter(x -> !x.neighbour && x.failures < MAX_FAILURES).map(x -> x.address).toList());
-        if (out.isEmpty()) {
+        if (out.isEmpty() && orFailing) {
             out.addAll(known.values().stream().filter(x -> !x.neighbour).map(x -> x.address).toList());
         }
         Collections.shuffle(out, random);

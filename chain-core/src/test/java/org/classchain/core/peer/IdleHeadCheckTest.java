@@ -1,0 +1,78 @@
+package org.classchain.core.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.classchain.Command;
+import org.classchain.Target;
+import org.classchain.core.auth.PasswordPolicy;
+import org.classchain.core.client.TeacherClient;
+import org.classchain.core.net.InMemoryNetwork;
+import org.classchain.core.testing.ForwardingTransport;
+import org.classchain.spi.Message;
+import org.classchain.spi.Transport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * An idle peer compares heads less and less often (down to one in {@link Peer#MAX_HEAD_CHECK_TICKS}
+ * ticks), and every tick again once something happens: a lost announcement is still caught.
+ */
+class IdleHeadCheckTest {
+
+    private static final Duration TICK = Duration.ofMillis(20);
+
+    @Test
+    @Timeout(60)
+    void idleComparisonsBackOffAndALostBlockIsStillFetched() throws Exception {
+        AtomicInteger headChecks = new AtomicInteger();
+        try (InMemoryNetwork net = new InMemoryNetwork(41, 2);
+             Peer teacher = Peer.builder().transport(net.newTransport()).account("t", "pw").difficultyBits(4)
+                     .passwordPolicy(new PasswordPolicy(1000, 1000)).tick(TICK).build();
+             Peer student = Peer.builder().transport(new ForwardingTransport(net.newTransport()) {
+                 @Override
+                 public CompletableFuture<Message> send(String address, Message request) {
+                     if (request instanceof Message.GetHead) {
+                         headChecks.incrementAndGet();
+                     }
+                     return inner.send(address, request);
+                 }
+             }).seed("mem://1").tick(TICK).build()) {
+            teacher.start();
+            student.start();
+            Thread.sleep(500); // settle: the back-off has reached its longest interval
+            headChecks.set(0);
+            int ticks = 100;
+            Thread.sleep(TICK.toMillis() * ticks);
+            int idle = headChecks.get();
+            // one comparison every tick would be about 100; backed off, about 25
+            assertThat(idle).isBetween(ticks / Peer.MAX_HEAD_CHECK_TICKS / 3, ticks / 2);
+
+            // the teacher's announcement to the student is lost: the comparison finds the block
+            net.partition(1, List.of(student.address()));
+            Transport ct = net.newTransport();
+            ct.start((f, m) -> CompletableFuture.completedFuture(Message.Rejected.of(404, "")));
+            TeacherClient c = new TeacherClient(ct, new SecureRandom(), Duration.ofSeconds(5));
+            assertThat(c.signIn(teacher.address(), "t", "pw")).isInstanceOf(Message.AuthConfirmed.class);
+            Command cmd = Command.create("record", Target.all(), Map.of(), Instant.now(), Duration.ofMinutes(5));
+            assertThat(c.submit(teacher.address(), List.of(cmd))).isInstanceOf(Message.Submitted.class);
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (teacher.chain().headInfo().height() < 1 && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            net.heal();
+            long healed = System.nanoTime();
+            while (student.chain().headInfo().height() < 1 && System.nanoTime() < healed + Duration.ofSeconds(10).toNanos()) {
+                Thread.sleep(5);
+            }
+            assertThat(student.chain().head()).isEqualTo(teacher.chain().head());
+            ct.close();
+        }
+    }
+}
