@@ -23,10 +23,12 @@ import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -251,7 +253,12 @@ public final class JettyTransport implements Transport {
         HttpClient c;
         try {
             call = calls.toHttp(request);
-            uri = URI.create(base(address) + call.pathAndQuery());
+            String base = base(address);
+            if (tlsKeystore == null && base.startsWith("https://")) {
+                throw new IOException("cannot call " + base + ": https needs the classroom TLS keystore, and this peer "
+                        + "was started without one (--tls-keystore)");
+            }
+            uri = URI.create(base + call.pathAndQuery());
             c = client();
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -311,7 +318,15 @@ public final class JettyTransport implements Transport {
             pool.setName("classchain-http-client-" + tag);
             pool.setDaemon(true);
             pool.setStopTimeout(2_000);
-            HttpClient c = new HttpClient();
+            // without TLS no https call is made: do not build the JDK's TLS context (about 150 ms of a
+            // peer's start-up, and the default trust store) for nothing
+            ClientConnector connector = tlsKeystore != null ? new ClientConnector() : new ClientConnector() {
+                @Override
+                protected SslContextFactory.Client newSslContextFactory() {
+                    return null;
+                }
+            };
+            HttpClient c = new HttpClient(new HttpClientTransportOverHTTP(connector));
             c.setExecutor(pool);
             c.setScheduler(new ScheduledExecutorScheduler("classchain-http-client-" + tag + "-timer", true));
             c.setConnectTimeout(connectTimeout.toMillis());

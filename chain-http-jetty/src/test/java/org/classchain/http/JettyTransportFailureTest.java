@@ -40,6 +40,14 @@ class JettyTransportFailureTest {
     }
 
     @Test
+    void an_https_address_without_a_tls_keystore_fails_with_a_message_naming_the_option() throws Exception {
+        try (JettyTransport client = JettyTransport.builder().build()) {
+            ExecutionException e = awaitFailure(client.send("https://127.0.0.1:9", new Message.GetHead()));
+            assertThat(e.getCause()).isInstanceOf(IOException.class).hasMessageContaining("--tls-keystore");
+        }
+    }
+
+    @Test
     void a_peer_that_accepts_but_never_answers_fails_the_send_after_the_request_timeout() throws Exception {
         List<Socket> accepted = new ArrayList<>();
         try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());

@@ -1,5 +1,6 @@
 package org.classchain.samples;
 
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -9,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import org.classchain.core.dispatch.Policy;
 import org.classchain.core.peer.Peer;
 import org.classchain.http.JettyTransport;
@@ -80,6 +83,19 @@ final class PeerCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give --deny or --allow, not both");
         }
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".classchain", "peer-" + port);
+        PeerSettings settings = PeerSettings.read(dir);
+        Path mods = settings.path("mods-dir", modsDir, dir.resolve("mods"));
+        // hashing the jar (17 MB) takes a core for ~70 ms: done while this thread loads Jackson and Jetty
+        CompletableFuture<String> fingerprinting = new CompletableFuture<>();
+        Thread hasher = new Thread(() -> {
+            try {
+                fingerprinting.complete(Fingerprints.ofRunningCode(mods));
+            } catch (IOException | RuntimeException e) {
+                fingerprinting.completeExceptionally(e);
+            }
+        }, "classchain-fingerprint");
+        hasher.setDaemon(true);
+        hasher.start();
         String password = null;
         if (user != null && !org.classchain.Account.isValidUsername(user)) {
             throw new IllegalArgumentException("--user takes 1-64 letters, digits, '.', '_' or '-', not '" + user + "'");
@@ -100,11 +116,14 @@ final class PeerCommand implements Callable<Integer> {
             }
             tb.advertisedAddress(tls.scheme() + "://" + lanAddress() + ":" + port);
         }
-        PeerSettings settings = PeerSettings.read(dir);
         Policy policy = settings.policy(deny, allow);
         JettyTransport transport = tb.build();
-        Path mods = settings.path("mods-dir", modsDir, dir.resolve("mods"));
-        String fingerprint = Fingerprints.ofRunningCode(mods);
+        String fingerprint;
+        try {
+            fingerprint = fingerprinting.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IllegalStateException(e.getCause());
+        }
         Peer.Builder b = Peer.builder().dataDir(dir).transport(transport).joinTimeout(joinTimeout)
                 .fingerprint(fingerprint)
                 .genesisIfUnreachable(genesisIfUnreachable).difficultyBits(difficulty)
