@@ -6,7 +6,7 @@
 #   benchmarks/run.sh jmh click  only some: jmh, click, gossip, catchup, footprint
 #
 # Environment: CLICK_SIZES (30,100), CLICK_COMMANDS (60), GOSSIP_SIZES (250,500,1000,2000,10000),
-# GOSSIP_BLOCKS (5), CATCHUP_BLOCKS (100000), IDLE_SECONDS (30), BENCH_JFR=1 to record a JFR
+# GOSSIP_BLOCKS (5), CATCHUP_BLOCKS (100000), IDLE_SECONDS (60), BENCH_JFR=1 to record a JFR
 # profile of each harness's measured part into benchmarks/target/*.jfr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,7 +51,7 @@ for step in $STEPS; do
       run -Xmx4g -cp "$JAR" org.classchain.bench.ChainAccept 20000 7
       ;;
     footprint)
-      run -cp "$JAR" org.classchain.bench.Footprint samples/target/classchain.jar "${IDLE_SECONDS:-30}" 5
+      run -cp "$JAR" org.classchain.bench.Footprint samples/target/classchain.jar "${IDLE_SECONDS:-60}" 5
       ;;
     *) echo "unknown step $step" >&2; exit 2 ;;
   esac

@@ -126,7 +126,7 @@ public final class ClickToExecuted {
         arrivals.students = students;
         List<Peer> peers = new ArrayList<>();
         long t0 = System.nanoTime();
-        Peer teacher = Peer.builder().transport(transport()).teacher("teacher", PASSWORD)
+        Peer teacher = Peer.builder().transport(transport()).account("teacher", PASSWORD)
                 .modules(ModuleRegistry.of(new NoopModule())).passwordPolicy(new PasswordPolicy(1000, 1000))
                 .listener(tracker).build();
         teacher.start();

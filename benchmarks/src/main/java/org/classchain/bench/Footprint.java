@@ -32,17 +32,18 @@ import java.util.regex.Pattern;
  *       idle window from {@code /proc/PID/stat}, then heap used after a full GC
  *       ({@code jcmd PID GC.run}, {@code jcmd PID GC.heap_info}), and whether it is still
  *       alive; reference: a bare idle JVM measured the same way in the same window. The window
- *       starts 20 s after start-up, once the JIT has compiled the peer's one-second tick.</li>
+ *       starts a minute after start-up: a classroom computer idles for hours, and in the first
+ *       minute the JIT is still compiling the paths of the tick.</li>
  * </ul>
  *
  * <p>Usage: {@code Footprint [classchain.jar] [idle seconds] [starts]} (default
- * samples/target/classchain.jar 30 5).
+ * samples/target/classchain.jar 60 5).
  */
 public final class Footprint {
 
     private static final Pattern ADDRESS = Pattern.compile("at (http://\\S+) \\(console");
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
-    private static final Duration SETTLE = Duration.ofSeconds(20);
+    private static final Duration SETTLE = Duration.ofSeconds(60);
 
     private Footprint() {
     }
@@ -62,7 +63,7 @@ public final class Footprint {
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args.length > 0 ? args[0] : "samples/target/classchain.jar");
-        int idleSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        int idleSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         int starts = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException(jar + " is missing: build it with mvn -pl samples -am package");

@@ -29,6 +29,7 @@ import org.classchain.Target;
 import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.dispatch.ModuleRegistry;
+import org.classchain.core.exec.PeerThreads;
 import org.classchain.core.net.InMemoryNetwork;
 import org.classchain.core.peer.Peer;
 import org.classchain.spi.Message;
@@ -47,15 +48,22 @@ import org.classchain.spi.Transport;
  * <p>The commands in these blocks target no peer, so no receipts travel: only gossip and the
  * peers' maintenance ticks run.
  *
+ * <p>The peers run on one {@link PeerThreads#shared shared} set of threads (four workers, a timer,
+ * and a pool for blocking work that grows only with it), as an embedder running many peers in
+ * one JVM would: a peer of its own has about five threads, and 10,000 of those would not fit
+ * this machine's pid limit.
+ *
  * <p>Usage: {@code GossipSimulation [sizes] [blocks] [plot.png]} (default 250,500,1000,2000 5
- * benchmarks/target/gossip.png). A size whose threads would not fit the kernel's pid limit
- * (each peer owns several threads) is not started; the limit is reported instead.
+ * benchmarks/target/gossip.png). A size whose threads would not fit the kernel's pid limit is
+ * not started; the limit is reported instead.
  */
 public final class GossipSimulation {
 
     static final String PASSWORD = "correct horse battery staple";
     private static final int DIFFICULTY = 4;
     private static final Duration TICK = Duration.ofSeconds(2);
+    /** The shared worker threads every peer's short tasks run on. */
+    private static final int WORKERS = 4;
 
     private GossipSimulation() {
     }
@@ -72,7 +80,7 @@ public final class GossipSimulation {
         Path png = Path.of(args.length > 2 ? args[2] : "benchmarks/target/gossip.png");
         List<Row> rows = new ArrayList<>();
         List<String> notRun = new ArrayList<>();
-        double threadsPerPeer = 5;
+        double threadsPerPeer = 0.1; // on shared threads; raised to what each size measured
         for (String s : sizes.split(",")) {
             int n = Integer.parseInt(s.trim());
             long free = freePids();
@@ -239,17 +247,17 @@ public final class GossipSimulation {
         List<Peer> peers = new ArrayList<>();
         Random random = new Random(n);
         long t0 = System.nanoTime();
-        try (InMemoryNetwork net = new InMemoryNetwork(n, 4)) {
+        try (InMemoryNetwork net = new InMemoryNetwork(n, 4); PeerThreads threads = PeerThreads.shared(WORKERS)) {
             net.setTimeout(Duration.ofSeconds(10));
-            Peer teacher = Peer.builder().transport(new Probe(net.newTransport(), 0, rec)).teacher("teacher", PASSWORD)
+            Peer teacher = Peer.builder().transport(new Probe(net.newTransport(), 0, rec)).account("teacher", PASSWORD)
                     .difficultyBits(DIFFICULTY).tick(TICK).remineAfter(Duration.ofMinutes(10))
                     .modules(ModuleRegistry.of(new NoopModule())).passwordPolicy(new PasswordPolicy(1000, 1000))
-                    .listener(appended(rec, 0)).build();
+                    .listener(appended(rec, 0)).threads(threads).build();
             teacher.start();
             peers.add(teacher);
             Transport clientTransport = net.newTransport();
             try {
-                startStudents(net, rec, peers, n, random);
+                startStudents(net, threads, rec, peers, n, random);
                 System.out.printf("  %,d peers started in %.1f s%n", peers.size(), (System.nanoTime() - t0) / 1e9);
                 awaitOverlay(peers, Duration.ofSeconds(90));
 
@@ -310,7 +318,7 @@ public final class GossipSimulation {
                             Arrays.stream(hops).max().orElse(-1), (double) sum / n);
                     Thread.sleep(500);
                 }
-                int threads = Thread.activeCount() - threadsBefore;
+                int threadCount = Thread.activeCount() - threadsBefore;
                 System.gc();
                 long heap = rt.totalMemory() - rt.freeMemory() - heapBefore;
                 int[] all = hopsPerBlock.stream().flatMapToInt(h -> Arrays.stream(h).filter(x -> x >= 0)).toArray();
@@ -319,7 +327,7 @@ public final class GossipSimulation {
                 return new Row(n, blocks, Arrays.stream(all).max().orElse(-1), Arrays.stream(all).average().orElse(0),
                         Results.quantile(allD, 0.5), target(n), sentMeans.stream().mapToDouble(d -> d).average()
                         .orElse(0), maxSent, over, meanNeighbours, viaCatchUp, Results.quantile(toAll, 1.0),
-                        (double) threads / n, heap / 1e6 / n, Arrays.stream(bfs).max().orElse(-1),
+                        (double) threadCount / n, heap / 1e6 / n, Arrays.stream(bfs).max().orElse(-1),
                         Arrays.stream(bfs).filter(x -> x >= 0).average().orElse(0));
             } finally {
                 clientTransport.close();
@@ -340,8 +348,8 @@ public final class GossipSimulation {
         };
     }
 
-    private static void startStudents(InMemoryNetwork net, Recorder rec, List<Peer> peers, int n, Random random)
-            throws Exception {
+    private static void startStudents(InMemoryNetwork net, PeerThreads threads, Recorder rec, List<Peer> peers, int n,
+                                      Random random) throws Exception {
         ExecutorService starter = Executors.newFixedThreadPool(4, new NamedThreads("starter"));
         try {
             int batch = 64;
@@ -354,7 +362,7 @@ public final class GossipSimulation {
                     started.add(starter.submit(() -> {
                         Peer p = Peer.builder().transport(new Probe(net.newTransport(), idx, rec)).seed(seed)
                                 .tick(TICK).remineAfter(Duration.ofMinutes(10)).modules(ModuleRegistry.of(new NoopModule()))
-                                .listener(appended(rec, idx)).build();
+                                .listener(appended(rec, idx)).threads(threads).build();
                         p.start();
                         return p;
                     }));
