@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs every benchmark of DESIGN section 8, then prints the summary table that
-# BENCHMARKS.md opens with. Takes about 20 minutes on a 2-core machine.
+# BENCHMARKS.md opens with. Takes about 25 minutes on a 2-core machine.
 #
 #   benchmarks/run.sh            everything
 #   benchmarks/run.sh jmh click  only some: jmh, click, gossip, catchup, footprint
@@ -46,7 +46,7 @@ for step in $STEPS; do
       ;;
     catchup)
       run -Xmx4g $(jfr catch-up) -Dorg.slf4j.simpleLogger.log.org.classchain.core.peer.Peer=error \
-        -cp "$JAR" org.classchain.bench.CatchUp "${CATCHUP_BLOCKS:-100000}" 2> >(grep -v '^\s*at \|NullPointerException' >&2)
+        -cp "$JAR" org.classchain.bench.CatchUp "${CATCHUP_BLOCKS:-100000}"
       echo "== the chain layer of catch-up alone"
       run -Xmx4g -cp "$JAR" org.classchain.bench.ChainAccept 20000 7
       ;;
