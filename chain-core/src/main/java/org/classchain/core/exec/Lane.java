@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * other lanes: what one peer activity (its events, its catch-up, its miner) needs. Made by
  * {@link PeerThreads}.
  *
- * <p>Thread-safe. A task that throws is logged and the lane goes on. On a shared pool a lane
+ * <p>Thread-safe. A task that throws (an {@link Error} too) is logged and the lane goes on. On a shared pool a lane
  * runs a few tasks, then lets the other lanes have the thread. {@link #close()} drops the tasks
  * not yet begun, waits a short grace for the one running, then interrupts it.
  */
@@ -108,8 +108,8 @@ public final class Lane implements AutoCloseable {
             }
             try {
                 task.run();
-            } catch (RuntimeException e) {
-                LOG.warn("lane {}: a task failed", name, e);
+            } catch (Throwable e) { // an Error too: one bad task (a mod's listener, say) must not stop the lane
+                LOG.error("lane {}: a task failed", name, e);
             } finally {
                 synchronized (this) {
                     runner = null;
@@ -151,7 +151,9 @@ public final class Lane implements AutoCloseable {
                     LOG.warn("lane {}: a task ignores its interrupt and keeps running", name);
                 }
             }
-            if (owned != null) {
+            if (owned != null && fromOwnTask) {
+                owned.shutdown(); // not shutdownNow: that would interrupt the caller, our own task
+            } else if (owned != null) {
                 owned.shutdownNow();
             }
             if (owned != null && !fromOwnTask) {

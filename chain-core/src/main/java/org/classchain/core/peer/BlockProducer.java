@@ -136,7 +136,9 @@ final class BlockProducer implements AutoCloseable {
             }
             LOG.info("batch {} is not on the best chain after {} ms; mining it here", id, now - o.sinceMillis());
             pending.add(o.payload());
-            kick();
+        }
+        if (!pending.isEmpty()) {
+            kick(); // also restarts mining that a failure stopped with batches still queued
         }
     }
 

@@ -166,6 +166,15 @@ public final class Peer implements AutoCloseable {
      *                     never silently starts a chain of its own)
      */
     public synchronized void start() throws IOException {
+        try {
+            startUp();
+        } catch (IOException | RuntimeException e) {
+            close(); // what was opened or started so far: the data dir's lock, the transport, threads
+            throw e;
+        }
+    }
+
+    private void startUp() throws IOException {
         Path dir = config.dataDir;
         PasswordPolicy policy = config.passwordPolicy != null ? config.passwordPolicy : PasswordPolicy.DEFAULT;
         if (dir != null) {
@@ -204,7 +213,7 @@ public final class Peer implements AutoCloseable {
         ensureTeacherCredential();
         ensureOwnAccount();
         producer = new BlockProducer(chain, codec, new ChainTime(), random, this::acceptMined,
-                threads.lane("miner", name, false));
+                threads.lane("miner", name, true)); // a search holds its thread for its whole length
         if (grantedStore != null) {
             // batches granted here before a stop: mined again after the grace unless already on the chain
             grantedStore.load(p -> {
@@ -279,26 +288,24 @@ public final class Peer implements AutoCloseable {
         if (events != null) {
             events.close();
         }
-        try {
-            if (store != null) {
-                store.close();
-            }
-            if (journal != null) {
-                journal.close();
-            }
-            if (receiptStore != null) {
-                receiptStore.close();
-            }
-            if (grantedStore != null) {
-                grantedStore.close();
-            }
-            if (lock != null) {
-                lock.close();
-            }
-        } catch (IOException e) {
-            LOG.warn("peer {}: closing the data dir failed: {}", name, e.toString());
-        }
+        // each on its own, so that one that fails does not keep the others (the lock last) open
+        closeQuietly(store);
+        closeQuietly(journal);
+        closeQuietly(receiptStore);
+        closeQuietly(grantedStore);
+        closeQuietly(lock);
         LOG.info("peer {} stopped", name);
+    }
+
+    private void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("peer {}: closing {} failed: {}", name, c.getClass().getSimpleName(), e.toString());
+        }
     }
 
     // ------------------------------------------------------------------ joining
@@ -800,37 +807,46 @@ public final class Peer implements AutoCloseable {
             long total = 0;
             // one request ahead: the next page downloads and decodes while this one is validated
             CompletableFuture<Message> next = request(address, from);
-            while (!closed) {
-                Optional<List<Block>> page = await(next, address);
-                if (page.isEmpty()) {
-                    break;
-                }
-                List<Block> blocks = page.get();
-                next = blocks.size() < PAGE ? null : request(address, blocks.get(blocks.size() - 1).height() + 1);
-                ChainState.Result r = accept(blocks, address, false);
-                total += r.added().size();
-                if (r.status() == ChainState.Status.INVALID) {
-                    LOG.warn("peer {}: {} sent an invalid block during catch-up: {}", name, address, r.reason());
-                    directory.failed(address);
-                    break;
-                }
-                if (r.added().isEmpty() && !chain.contains(blocks.get(blocks.size() - 1).hash())) {
-                    if (from == 0) {
+            try {
+                while (!closed) {
+                    Optional<List<Block>> page = await(next, address);
+                    if (page.isEmpty()) {
                         break;
                     }
-                    from = Math.max(0, from - step);
-                    step *= 4;
-                    next = request(address, from); // the page asked ahead is not wanted
-                    continue;
+                    List<Block> blocks = page.get();
+                    next = blocks.size() < PAGE ? null : request(address, blocks.get(blocks.size() - 1).height() + 1);
+                    ChainState.Result r = accept(blocks, address, false);
+                    total += r.added().size();
+                    if (r.status() == ChainState.Status.INVALID) {
+                        LOG.warn("peer {}: {} sent an invalid block during catch-up: {}", name, address, r.reason());
+                        directory.failed(address);
+                        break;
+                    }
+                    if (r.added().isEmpty() && !chain.contains(blocks.get(blocks.size() - 1).hash())) {
+                        if (from == 0) {
+                            break;
+                        }
+                        from = Math.max(0, from - step);
+                        step *= 4;
+                        if (next != null) {
+                            next.cancel(true); // the page asked ahead is not wanted
+                        }
+                        next = request(address, from);
+                        continue;
+                    }
+                    from = blocks.get(blocks.size() - 1).height() + 1;
+                    long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+                    if (elapsedMs > 3000 && total % (PAGE * 20) < PAGE) {
+                        LOG.info("peer {}: catching up from {}: height {} ({} blocks, {} blocks/s)", name, address,
+                                chain.headInfo().height(), total, total * 1000 / Math.max(1, elapsedMs));
+                    }
+                    if (blocks.size() < PAGE) {
+                        break;
+                    }
                 }
-                from = blocks.get(blocks.size() - 1).height() + 1;
-                long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-                if (elapsedMs > 3000 && total % (PAGE * 20) < PAGE) {
-                    LOG.info("peer {}: catching up from {}: height {} ({} blocks, {} blocks/s)", name, address,
-                            chain.headInfo().height(), total, total * 1000 / Math.max(1, elapsedMs));
-                }
-                if (blocks.size() < PAGE) {
-                    break;
+            } finally {
+                if (next != null) {
+                    next.cancel(true); // the page asked ahead is not wanted when the catch-up stops
                 }
             }
             if (total > 0) {
@@ -866,7 +882,8 @@ public final class Peer implements AutoCloseable {
             }
             List<String> neighbours = directory.neighbours();
             if (neighbours.isEmpty()) {
-                neighbours = directory.all(); // no neighbour left: compare heads with anyone we know
+                // no neighbour left: compare heads with anyone we know, those that failed only now and then
+                neighbours = directory.reachable(ticks % RETRY_FAILING_TICKS == 0);
                 if (neighbours.isEmpty()) {
                     return;
                 }

@@ -170,6 +170,11 @@ final class PeerDirectory {
         return List.copyOf(known.keySet());
     }
 
+    /** Known addresses that have not been failing, or all of them when {@code orFailing}. */
+    List<String> reachable(boolean orFailing) {
+        return known.values().stream().filter(x -> orFailing || x.failures < MAX_FAILURES).map(x -> x.address).toList();
+    }
+
     /** Up to {@code n} known addresses, neighbours first, for a handshake reply. */
     List<String> sample(int n, Random random) {
         List<String> out = new ArrayList<>(neighbours());

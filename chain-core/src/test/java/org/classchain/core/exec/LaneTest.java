@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -107,23 +108,51 @@ class LaneTest {
         lane.execute(() -> queuedRan.set(true));
         Thread.sleep(100);
         assertThat(queuedRan).isFalse();
-        if (onShared) {
-            // the interrupt did not stay on the shared worker: the next lane's task sleeps undisturbed
-            Lane next = lane(true, "next");
-            CountDownLatch slept = new CountDownLatch(1);
-            AtomicBoolean disturbed = new AtomicBoolean();
-            next.execute(() -> {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    disturbed.set(true);
-                }
-                slept.countDown();
-            });
-            assertThat(slept.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(disturbed).isFalse();
-            next.close();
-        }
+    }
+
+    @ParameterizedTest(name = "shared={0}")
+    @ValueSource(booleans = {false, true})
+    void anInterruptOrAnErrorOfOneTaskDoesNotReachTheNext(boolean onShared) throws Exception {
+        Lane lane = lane(onShared, "interrupt");
+        AtomicBoolean nextSawInterrupt = new AtomicBoolean(true);
+        AtomicBoolean ranAfterError = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(1);
+        CountDownLatch queued = new CountDownLatch(1);
+        lane.execute(() -> { // holds the lane until the rest is queued: all run in one drain of the lane
+            try {
+                queued.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        lane.execute(() -> Thread.currentThread().interrupt()); // a task that leaves its interrupt behind
+        lane.execute(() -> nextSawInterrupt.set(Thread.currentThread().isInterrupted()));
+        lane.execute(() -> {
+            throw new AssertionError("an Error, not an exception");
+        });
+        lane.execute(() -> {
+            ranAfterError.set(true);
+            done.countDown();
+        });
+        queued.countDown();
+        assertThat(done.await(5, TimeUnit.SECONDS)).as("the lane goes on after an Error").isTrue();
+        assertThat(nextSawInterrupt).isFalse();
+        assertThat(ranAfterError).isTrue();
+        lane.close();
+    }
+
+    @Test
+    void closingADedicatedLaneFromItsOwnTaskDoesNotInterruptThatTask() throws Exception {
+        Lane lane = PeerThreads.dedicated().lane("self", "close", false);
+        AtomicBoolean interrupted = new AtomicBoolean(true);
+        CountDownLatch done = new CountDownLatch(1);
+        lane.execute(() -> {
+            lane.close();
+            interrupted.set(Thread.currentThread().isInterrupted());
+            done.countDown();
+        });
+        assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(interrupted).isFalse();
     }
 
     @Test
@@ -164,6 +193,33 @@ class LaneTest {
         assertThat(atClose).isBetween(5, 30);
         assertThat(runs.get()).isEqualTo(atClose);
         assertThat(overlapped).isFalse();
+    }
+
+    @Test
+    void aSlowRunOfAPeriodicTaskOnSharedThreadsIsFollowedByOneRunNotABacklog() throws Exception {
+        List<Long> starts = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong slowEnded = new AtomicLong();
+        Lane tick = shared.every(Duration.ofMillis(20), "tick", "coalescing", () -> {
+            starts.add(System.nanoTime());
+            if (starts.size() == 3) {
+                sleep(400); // the timer fires about 20 times meanwhile
+                slowEnded.set(System.nanoTime());
+            }
+        });
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (slowEnded.get() == 0 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(200);
+        tick.close();
+        assertThat(slowEnded.get()).isPositive();
+        long inWindow;
+        synchronized (starts) {
+            // runs in the 50 ms after the slow one: the one queued meanwhile and two or three on time,
+            // not the twenty that fired while it ran
+            inWindow = starts.stream().filter(t -> t >= slowEnded.get() && t - slowEnded.get() < 50_000_000).count();
+        }
+        assertThat(inWindow).isBetween(1L, 5L);
     }
 
     private static void sleep(long ms) {

@@ -41,7 +41,6 @@ class DeepForkCatchUpTest {
                          .seed(serverTransport.localAddress()).tick(Duration.ofMillis(50)).build()) {
                 server.start();
                 student.start();
-                assertThat(student.chain().headInfo().height()).isEqualTo(Peer.PAGE + 300); // its own fork, resumed
                 Block head = better.get(better.size() - 1);
                 long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (!student.chain().head().equals(head) && System.nanoTime() < end) {
