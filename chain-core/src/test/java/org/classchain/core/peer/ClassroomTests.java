@@ -109,6 +109,15 @@ public abstract class ClassroomTests {
         return accepted;
     }
 
+    private static boolean settled(Classroom room, List<Command> accepted) {
+        var head = room.teacher.chain().head();
+        if (!room.all().stream().allMatch(p -> p.chain().head().equals(head) && p.pendingBatches() == 0)) {
+            return false;
+        }
+        Map<UUID, Integer> chain = onChain(room);
+        return accepted.stream().allMatch(c -> chain.containsKey(c.id()));
+    }
+
     /** Counts each command id on the teacher's best chain. */
     protected static Map<UUID, Integer> onChain(Classroom room) {
         Map<UUID, Integer> count = new HashMap<>();
@@ -133,8 +142,18 @@ public abstract class ClassroomTests {
                 + commands.stream().map(c -> room.teacher.report(c.id()).receipts().size()).toList());
     }
 
-    /** Every accepted command on the chain exactly once; each student ran each exactly once, expired ones never. */
-    protected static void assertDelivered(Classroom room, List<Command> accepted, Clock[] clocks) {
+    /**
+     * Every accepted command on the chain exactly once; each student ran each exactly once, expired
+     * ones never. Asked once the room has settled: one head everywhere and no batch waiting to be
+     * mined anywhere. Before that a command may have run everywhere from a block that a fork then
+     * dropped, and be waiting to be mined again (its owner re-queues it at once).
+     */
+    protected static void assertDelivered(Classroom room, List<Command> accepted, Clock[] clocks)
+            throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end && !settled(room, accepted)) {
+            Thread.sleep(50);
+        }
         Map<UUID, Integer> chain = onChain(room);
         for (Command c : accepted) {
             assertThat(chain.get(c.id())).as("copies of %s on the chain", c.id()).isEqualTo(1);
