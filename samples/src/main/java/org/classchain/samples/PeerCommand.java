@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.classchain.core.dispatch.Policy;
 import org.classchain.core.peer.Peer;
 import org.classchain.http.JettyTransport;
@@ -86,14 +86,8 @@ final class PeerCommand implements Callable<Integer> {
         PeerSettings settings = PeerSettings.read(dir);
         Path mods = settings.path("mods-dir", modsDir, dir.resolve("mods"));
         // hashing the jar (17 MB) takes a core for ~70 ms: done while this thread loads Jackson and Jetty
-        CompletableFuture<String> fingerprinting = new CompletableFuture<>();
-        Thread hasher = new Thread(() -> {
-            try {
-                fingerprinting.complete(Fingerprints.ofRunningCode(mods));
-            } catch (IOException | RuntimeException e) {
-                fingerprinting.completeExceptionally(e);
-            }
-        }, "classchain-fingerprint");
+        FutureTask<String> fingerprinting = new FutureTask<>(() -> Fingerprints.ofRunningCode(mods));
+        Thread hasher = new Thread(fingerprinting, "classchain-fingerprint");
         hasher.setDaemon(true);
         hasher.start();
         String password = null;

@@ -84,7 +84,6 @@ public final class Dispatcher implements AutoCloseable {
     private final BiConsumer<Command, Receipt> receipts;
 
     private final ConcurrentLinkedQueue<Command> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean kicked = new AtomicBoolean();
     private final Object idleLock = new Object();
     private long pending; // guarded by idleLock: submitted and not yet finished or dropped
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -92,6 +91,7 @@ public final class Dispatcher implements AutoCloseable {
     private final ExecutorService pool;
     private final boolean ownsPool;
     private final Lane lane;
+    private final Runnable wake; // queues a run of the dispatch loop unless one is queued already
 
     private Dispatcher(Builder b) {
         identity = Objects.requireNonNull(b.identity, "identity");
@@ -109,6 +109,7 @@ public final class Dispatcher implements AutoCloseable {
         pool = threads.modulePool(nodeId, MAX_MODULE_THREADS);
         ownsPool = !threads.isShared();
         lane = threads.lane("dispatch", nodeId, true);
+        wake = lane.coalescing(this::run);
     }
 
     /**
@@ -133,8 +134,8 @@ public final class Dispatcher implements AutoCloseable {
             pending += copy.size();
             queue.addAll(copy);
         }
-        if (!copy.isEmpty() && kicked.compareAndSet(false, true)) {
-            lane.execute(this::run);
+        if (!copy.isEmpty()) {
+            wake.run();
         }
     }
 
@@ -199,7 +200,6 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Dispatches the queued commands until none is left. */
     private void run() {
-        kicked.set(false); // a command submitted from now on queues another run
         while (!closed.get()) {
             Command command = queue.poll();
             if (command == null) {

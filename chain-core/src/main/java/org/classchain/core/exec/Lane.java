@@ -59,7 +59,8 @@ public final class Lane implements AutoCloseable {
 
     /**
      * Returns a task that queues {@code task} here unless a run of it is queued already and not yet
-     * begun: for a trigger that may fire faster than the task runs (a periodic tick, a wake-up).
+     * begun: for a trigger that may fire faster than the task runs (a periodic tick, a wake-up). A
+     * trigger during a run queues one more run, so work added while a run drains is never missed.
      */
     public Runnable coalescing(Runnable task) {
         AtomicBoolean queued = new AtomicBoolean();
@@ -155,8 +156,6 @@ public final class Lane implements AutoCloseable {
                 owned.shutdown(); // not shutdownNow: that would interrupt the caller, our own task
             } else if (owned != null) {
                 owned.shutdownNow();
-            }
-            if (owned != null && !fromOwnTask) {
                 owned.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {

@@ -128,21 +128,19 @@ public final class PeerThreads implements AutoCloseable {
     }
 
     private static ScheduledThreadPoolExecutor ownThread(String name) {
-        ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, r -> daemon(r, name));
         own.setRemoveOnCancelPolicy(true);
         return own;
     }
 
     private static ThreadFactory named(String prefix) {
         AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        return r -> daemon(r, prefix + n.incrementAndGet());
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 }

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.classchain.Block;
 import org.classchain.BlockHeader;
@@ -40,8 +39,8 @@ final class BlockProducer implements AutoCloseable {
     private final Random random;
     private final Predicate<Block> onMined;
     private final Lane lane;
+    private final Runnable wake; // queues a run of the mining loop unless one is queued already
     private final Miner miner = new Miner();
-    private final AtomicBoolean kicked = new AtomicBoolean();
     private final Deque<Payload> pending = new ArrayDeque<>();
     private final Map<UUID, Owned> owned = new LinkedHashMap<>();
 
@@ -65,6 +64,7 @@ final class BlockProducer implements AutoCloseable {
         this.random = random;
         this.onMined = onMined;
         this.lane = lane;
+        this.wake = lane.coalescing(this::run);
     }
 
     void start() {
@@ -74,8 +74,8 @@ final class BlockProducer implements AutoCloseable {
 
     /** Makes sure a run of the mining loop is queued or running. */
     private void kick() {
-        if (started && !closed && kicked.compareAndSet(false, true)) {
-            lane.execute(this::run);
+        if (started && !closed) {
+            wake.run();
         }
     }
 
@@ -161,7 +161,6 @@ final class BlockProducer implements AutoCloseable {
 
     /** Mines the queued batches one after the other until none is left. */
     private void run() {
-        kicked.set(false); // a batch queued from now on queues another run
         while (!closed) {
             Payload p = next();
             if (p == null) {

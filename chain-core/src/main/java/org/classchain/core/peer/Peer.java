@@ -714,10 +714,10 @@ public final class Peer implements AutoCloseable {
                 listeners.forEach(l -> safely(() -> l.blockAppended(b)));
             }
         }
-        if (!r.reorgs().isEmpty() && producer != null) {
-            producer.headChanged();
-        }
         if (!r.reorgs().isEmpty()) {
+            if (producer != null) {
+                producer.headChanged();
+            }
             headActivity();
         }
         if (relay) {
@@ -871,9 +871,10 @@ public final class Peer implements AutoCloseable {
             if (ticks % 3 == 0 && role() == Role.TEACHER) {
                 pollRoster();
             }
+            // peers that failed (gone, perhaps for good) are tried again only now and then
+            boolean retryFailing = ticks % RETRY_FAILING_TICKS == 0;
             if (directory.hasRoom()) {
-                // peers that failed (gone, perhaps for good) are tried again only now and then
-                for (String c : directory.candidates(random, ticks % RETRY_FAILING_TICKS == 0).stream().limit(2).toList()) {
+                for (String c : directory.candidates(random, retryFailing).stream().limit(2).toList()) {
                     hello(c).exceptionally(e -> null);
                 }
             }
@@ -882,8 +883,8 @@ public final class Peer implements AutoCloseable {
             }
             List<String> neighbours = directory.neighbours();
             if (neighbours.isEmpty()) {
-                // no neighbour left: compare heads with anyone we know, those that failed only now and then
-                neighbours = directory.reachable(ticks % RETRY_FAILING_TICKS == 0);
+                // no neighbour left: compare heads with anyone we know
+                neighbours = directory.reachable(retryFailing);
                 if (neighbours.isEmpty()) {
                     return;
                 }
