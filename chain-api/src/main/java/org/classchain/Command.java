@@ -36,8 +36,12 @@ public record Command(UUID id, String module, Target target, Map<String, String>
         }
         TreeMap<String, String> sorted = new TreeMap<>();
         for (Map.Entry<String, String> e : args.entrySet()) {
-            sorted.put(Objects.requireNonNull(e.getKey(), "argument name"),
-                    Objects.requireNonNull(e.getValue(), "argument value"));
+            String name = Objects.requireNonNull(e.getKey(), "argument name");
+            if (!isWellFormed(name)) {
+                // JSON parsers (Jackson among them) refuse such a name: a block carrying it could not be read
+                throw new IllegalArgumentException("an argument name must be well-formed Unicode (no lone surrogate)");
+            }
+            sorted.put(name, Objects.requireNonNull(e.getValue(), "argument value"));
         }
         args = Collections.unmodifiableSortedMap(sorted);
         notAfter = notAfter.truncatedTo(ChronoUnit.MILLIS);
@@ -54,6 +58,19 @@ public record Command(UUID id, String module, Target target, Map<String, String>
     /** Whether {@code name} is a well-formed module name. */
     public static boolean isValidModuleName(String name) {
         return name != null && MODULE_NAME.matcher(name).matches();
+    }
+
+    /** Whether {@code s} has no lone surrogate (every high surrogate followed by a low one, no other low one). */
+    static boolean isWellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether this command has expired at {@code now}. */

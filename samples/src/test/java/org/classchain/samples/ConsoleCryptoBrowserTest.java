@@ -393,6 +393,16 @@ class ConsoleCryptoBrowserTest {
         return sb.toString();
     }
 
+    /** An argument name: nasty, but well-formed Unicode (a lone surrogate is refused as a name, see Command). */
+    private static String randomName(Random r) {
+        while (true) {
+            String s = randomText(r, 1 + r.nextInt(6), false);
+            if (s.codePoints().noneMatch(c -> c >= 0xD800 && c <= 0xDFFF)) {
+                return s;
+            }
+        }
+    }
+
     private static String randomUsername(Random r) {
         String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
         StringBuilder sb = new StringBuilder();
@@ -410,7 +420,7 @@ class ConsoleCryptoBrowserTest {
             Map<String, String> args = new LinkedHashMap<>();
             int k = r.nextInt(5);
             for (int j = 0; j < k; j++) {
-                args.put(randomText(r, 1 + r.nextInt(6), false), randomText(r, r.nextInt(30), false));
+                args.put(randomName(r), randomText(r, r.nextInt(30), false));
             }
             Target target = switch (r.nextInt(3)) {
                 case 0 -> Target.all();
