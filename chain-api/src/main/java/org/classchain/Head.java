@@ -20,13 +20,21 @@ public record Head(long height, Hash hash, long cumulativeWork) {
     }
 
     /**
-     * Whether this head is better than {@code other} under fork choice: more cumulative work,
-     * ties going to the lower hash.
+     * Whether this head has more cumulative work than {@code other}. A tie is never better: which
+     * of two branches of equal work a peer follows depends on their grants, not on their heads
+     * (see {@link #mayBeBetterThan}).
      */
     public boolean isBetterThan(Head other) {
-        if (cumulativeWork != other.cumulativeWork) {
-            return cumulativeWork > other.cumulativeWork;
-        }
-        return hash.compareTo(other.hash) < 0;
+        return cumulativeWork > other.cumulativeWork;
+    }
+
+    /**
+     * Whether the branch ending at this head is worth fetching to compare with {@code other}'s: it
+     * has more work, or as much work and another head (two hosts of the teacher's account granted
+     * at once; fork choice then looks at the grants).
+     */
+    public boolean mayBeBetterThan(Head other) {
+        return cumulativeWork > other.cumulativeWork
+                || cumulativeWork == other.cumulativeWork && !hash.equals(other.hash);
     }
 }

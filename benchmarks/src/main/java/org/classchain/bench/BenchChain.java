@@ -56,14 +56,17 @@ final class BenchChain {
         return new Command(UUID.randomUUID(), NoopModule.NAME, Target.all(), Map.of(), now.plus(ttl));
     }
 
-    /** A teacher-granted payload of these commands, signed by the teacher's host. */
+    /** A teacher-granted payload of these commands, signed by the teacher's host, for a block after genesis. */
     Payload granted(List<Command> commands, Instant issuedAt) {
+        return granted(genesis, commands, issuedAt);
+    }
+
+    /** A teacher-granted payload of these commands, signed by the teacher's host, for a child of {@code parent}. */
+    Payload granted(Block parent, List<Command> commands, Instant issuedAt) {
+        UUID previous = parent.payload().grant() == null ? Grant.FIRST : parent.payload().grant().grantId();
         Grant unsigned = new Grant(chainId, "teacher", Role.TEACHER, json.batchHash(commands, List.of()),
-                UUID.randomUUID(), issuedAt, teacherHost.nodeId(), new byte[Grant.SIGNATURE_LENGTH]);
-        byte[] sig = teacherHost.sign(json.grantSigningBytes(unsigned));
-        Grant g = new Grant(unsigned.chainId(), unsigned.username(), unsigned.role(), unsigned.commandsHash(),
-                unsigned.grantId(), unsigned.issuedAt(), unsigned.hostNodeId(), sig);
-        return Payload.granted(commands, g);
+                UUID.randomUUID(), issuedAt, teacherHost.nodeId(), previous, new byte[Grant.SIGNATURE_LENGTH]);
+        return Payload.granted(commands, unsigned.withSignature(teacherHost.sign(json.grantSigningBytes(unsigned))));
     }
 
     /** A mined child of {@code parent}, {@code stepMillis} later, with one command for all of {@code ttl}. */
@@ -76,7 +79,7 @@ final class BenchChain {
         long t = parent.header().timestampMillis() + stepMillis;
         Instant at = Instant.ofEpochMilli(t);
         Command c = new Command(UUID.randomUUID(), NoopModule.NAME, target, Map.of(), at.plus(ttl));
-        return mine(parent.height() + 1, parent.hash(), t, granted(List.of(c), at));
+        return mine(parent.height() + 1, parent.hash(), t, granted(parent, List.of(c), at));
     }
 
     /** Mines a block with the given fields at this chain's difficulty. */

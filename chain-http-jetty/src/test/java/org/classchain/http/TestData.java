@@ -63,7 +63,7 @@ final class TestData {
 
     Grant grant(List<Command> commands, List<Account> accounts) {
         return new Grant("chain-1", "teacher.t", Role.TEACHER, CODEC.json().batchHash(commands, accounts),
-                UUID.randomUUID(), NOW, "aabbccddeeff00112233", bytes(Grant.SIGNATURE_LENGTH));
+                UUID.randomUUID(), NOW, "aabbccddeeff00112233", UUID.randomUUID(), bytes(Grant.SIGNATURE_LENGTH));
     }
 
     /** A sealed block at {@code height} over a payload with commands and a grant with a dummy signature. */

@@ -27,6 +27,7 @@ import org.bouncycastle.crypto.CryptoException;
 import org.classchain.Account;
 import org.classchain.Command;
 import org.classchain.Grant;
+import org.classchain.Hash;
 import org.classchain.Role;
 import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.identity.NodeIdentity;
@@ -152,17 +153,15 @@ public final class AccountHost {
     private final SecureRandom random;
     private final Supplier<String> chainId;
     private final Consumer<SignIn> signIns;
+    private final GrantSequence order;
+    /** Batches granted lately, by their hash: a client's retry gets the grant it missed. */
+    private final com.google.common.cache.Cache<Hash, Grant> recentGrants = com.google.common.cache.CacheBuilder
+            .newBuilder().maximumSize(10_000).expireAfterWrite(Command.MAX_TTL).build();
     private final AttemptLimiter limiter;
     private final byte[] decoySecret = new byte[32];
     private final Map<String, Handshake> handshakes = new ConcurrentHashMap<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong nextSweep = new AtomicLong(Long.MIN_VALUE);
-
-    /** A host that reports logins nowhere but in its replies. */
-    public AccountHost(CredentialStore store, NodeIdentity identity, CanonicalJson json, Clock clock,
-                       SecureRandom random, Supplier<String> chainId) {
-        this(store, identity, json, clock, random, chainId, signIn -> { });
-    }
 
     /**
      * A host.
@@ -174,9 +173,10 @@ public final class AccountHost {
      * @param random for {@code b}, session ids, grant ids
      * @param chainId the chain's id, or null while there is no chain (grants are then refused)
      * @param signIns told of every accepted login, on the calling thread; must not block or throw
+     * @param order where each grant goes: the grant it follows
      */
     public AccountHost(CredentialStore store, NodeIdentity identity, CanonicalJson json, Clock clock,
-                       SecureRandom random, Supplier<String> chainId, Consumer<SignIn> signIns) {
+                       SecureRandom random, Supplier<String> chainId, Consumer<SignIn> signIns, GrantSequence order) {
         this.store = Objects.requireNonNull(store, "store");
         this.identity = Objects.requireNonNull(identity, "identity");
         this.json = Objects.requireNonNull(json, "json");
@@ -184,6 +184,7 @@ public final class AccountHost {
         this.random = Objects.requireNonNull(random, "random");
         this.chainId = Objects.requireNonNull(chainId, "chainId");
         this.signIns = Objects.requireNonNull(signIns, "signIns");
+        this.order = Objects.requireNonNull(order, "order");
         this.limiter = new AttemptLimiter(clock);
         random.nextBytes(decoySecret);
     }
@@ -353,18 +354,68 @@ public final class AccountHost {
         if (chain == null) {
             throw refuse(503, "this peer hosts no chain yet");
         }
+        Hash batch = json.batchHash(commands, accounts);
+        Grant earlier = recentGrants.getIfPresent(batch);
+        if (earlier != null && earlier.username().equals(session.username)) {
+            // a client that did not hear the answer sends the same batch again: the same grant, so that
+            // no second grant for the same commands takes a place in the sequence that it cannot keep
+            LOG.info("batch of {} commands for {} granted before (grant {}); granting the same", commands.size(),
+                    session.username, earlier.grantId());
+            return new GrantIssued(earlier);
+        }
         Grant grant = sign(chain, session.username, commands, accounts, now);
+        recentGrants.put(batch, grant);
         LOG.info("granted {} commands and {} accounts for {} (grant {})", commands.size(), accounts.size(),
                 session.username, grant.grantId());
         return new GrantIssued(grant);
     }
 
+    /** Signs a grant at the next place of the grant sequence: grants are issued one at a time, in order. */
     private Grant sign(String chain, String username, List<Command> commands, List<Account> accounts, Instant now) {
-        Grant unsigned = new Grant(chain, username, Role.TEACHER, json.batchHash(commands, accounts),
-                randomUuid(), now, identity.nodeId(), new byte[Grant.SIGNATURE_LENGTH]);
-        byte[] signature = identity.sign(json.grantSigningBytes(unsigned));
-        return new Grant(unsigned.chainId(), unsigned.username(), unsigned.role(), unsigned.commandsHash(),
-                unsigned.grantId(), unsigned.issuedAt(), unsigned.hostNodeId(), signature);
+        synchronized (order) {
+            Grant unsigned = new Grant(chain, username, Role.TEACHER, json.batchHash(commands, accounts),
+                    randomUuid(), now, identity.nodeId(), order.next(), new byte[Grant.SIGNATURE_LENGTH]);
+            Grant grant = unsigned.withSignature(identity.sign(json.grantSigningBytes(unsigned)));
+            order.issued(grant);
+            return grant;
+        }
+    }
+
+    /**
+     * A new grant, at the current end of the grant sequence, for a batch this host granted before
+     * whose grant can no longer take its place (another host's grants took it while the two could
+     * not reach each other). The commands keep their ids, so no computer runs one twice; those
+     * already on the chain are left out.
+     *
+     * @param old the grant this host issued for exactly {@code commands} and {@code accounts}
+     * @param onChain whether a command id is on the chain already
+     * @return the new grant and what it covers, or empty when nothing is left to grant
+     * @throws IllegalArgumentException if {@code old} is not this host's grant for this batch
+     */
+    public Optional<Regranted> regrant(Grant old, List<Command> commands, List<Account> accounts,
+                                       java.util.function.Predicate<UUID> onChain) {
+        if (!old.hostNodeId().equals(identity.nodeId())
+                || !org.classchain.core.identity.Ed25519Signatures.verify(identity.publicKey(),
+                        json.grantSigningBytes(old), old.signature())
+                || !json.batchHash(commands, accounts).equals(old.commandsHash())) {
+            throw new IllegalArgumentException("grant " + old.grantId() + " is not this host's grant for this batch");
+        }
+        List<Command> left = commands.stream().filter(c -> !onChain.test(c.id())).toList();
+        if (left.isEmpty() && accounts.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Regranted(sign(old.chainId(), old.username(), left, accounts, clock.instant()), left,
+                accounts));
+    }
+
+    /**
+     * A batch granted again by {@link #regrant}.
+     *
+     * @param grant the new grant
+     * @param commands the commands it covers
+     * @param accounts the account records it covers
+     */
+    public record Regranted(Grant grant, List<Command> commands, List<Account> accounts) {
     }
 
     /**

@@ -240,6 +240,9 @@ public final class CanonicalJson {
         g.writeStringField("grantId", grant.grantId().toString());
         g.writeStringField("hostNodeId", grant.hostNodeId());
         g.writeNumberField("issuedAt", grant.issuedAt().toEpochMilli());
+        if (grant.previousGrantId() != null) { // absent in grants issued before grants were ordered
+            g.writeStringField("previousGrantId", grant.previousGrantId().toString());
+        }
         g.writeStringField("role", grant.role().name());
         if (withSignature) {
             g.writeStringField("signature", HEX.formatHex(grant.signature()));
@@ -338,6 +341,7 @@ public final class CanonicalJson {
                     uuid(field(o, "grantId"), "grantId"),
                     Instant.ofEpochMilli(number(field(o, "issuedAt"), "issuedAt")),
                     text(field(o, "hostNodeId"), "hostNodeId"),
+                    o.has("previousGrantId") ? uuid(o.get("previousGrantId"), "previousGrantId") : null,
                     HEX.parseHex(text(field(o, "signature"), "signature")));
         } catch (IllegalArgumentException e) {
             throw new CodecException("bad grant: " + e.getMessage(), e);

@@ -15,14 +15,24 @@ import org.classchain.Account;
 import org.classchain.Block;
 import org.classchain.Command;
 import org.classchain.GenesisConfig;
+import org.classchain.Grant;
 import org.classchain.Hash;
 import org.classchain.Head;
+import org.classchain.NodeKey;
+import org.classchain.Role;
 import org.classchain.core.mining.Difficulty;
 import org.classchain.core.validation.BranchContext;
 
 /**
- * Every block a peer accepted, as a tree rooted at genesis, and the best chain through it:
- * most cumulative work, ties to the lower block hash. Keeps, for the best chain, an index of
+ * Every block a peer accepted, as a tree rooted at genesis, and the best chain through it.
+ *
+ * <p>Fork choice: the branch with the most cumulative work. Between two branches of equal work
+ * the one already held stays, unless the two carry different grants (two hosts of the teacher's
+ * account granted at once, each on its side of a partition): then, at the first place where their
+ * grants differ, the grant of the host listed first in the teacher's account wins, then the lower
+ * grant id. Only hosts make grants, so nothing a student mines (re-mined copies of granted
+ * blocks, whatever their hashes) ever replaces the chain a peer holds, and every peer that sees
+ * both branches of a host conflict picks the same one. Keeps, for the best chain, an index of
  * command and grant ids by height, so that branch-aware uniqueness checks cost a walk from the
  * parent back to the best chain only.
  *
@@ -36,12 +46,21 @@ final class BlockTree {
         final Node parent;
         final long work;
         final Map<String, Account> accounts;
+        /** Teacher hosts added by legacy grants on this branch: see {@link BranchContext#retiredTeacherHosts()}. */
+        final Set<String> retiredTeacherHosts;
 
-        Node(Block block, Node parent, long work, Map<String, Account> accounts) {
+        Node(Block block, Node parent, long work, Map<String, Account> accounts, Set<String> retiredTeacherHosts) {
             this.block = block;
             this.parent = parent;
             this.work = work;
             this.accounts = accounts;
+            this.retiredTeacherHosts = retiredTeacherHosts;
+        }
+
+        /** The id of this block's grant; {@link Grant#FIRST} for the genesis block. */
+        UUID grantId() {
+            Grant g = block.payload().grant();
+            return g == null ? Grant.FIRST : g.grantId();
         }
 
         long height() {
@@ -63,7 +82,7 @@ final class BlockTree {
         this.genesis = genesisBlock.payload().genesis();
         Account teacher = genesis.teacher();
         Node root = new Node(genesisBlock, null, Difficulty.work(genesisBlock.header().difficultyBits()),
-                Map.of(teacher.username(), teacher));
+                Map.of(teacher.username(), teacher), Set.of());
         nodes.put(genesisBlock.hash(), root);
         best.add(root);
     }
@@ -148,6 +167,11 @@ final class BlockTree {
                 Long h = commandHeights.get(commandId);
                 return sideCommands.contains(commandId) || (h != null && h <= forkHeight);
             }
+
+            @Override
+            public Set<String> retiredTeacherHosts() {
+                return parent.retiredTeacherHosts;
+            }
         };
     }
 
@@ -164,17 +188,21 @@ final class BlockTree {
             return Reorg.NONE;
         }
         Map<String, Account> accounts = parent.accounts;
+        Set<String> retired = parent.retiredTeacherHosts;
         if (!block.payload().accounts().isEmpty()) {
             Map<String, Account> updated = new HashMap<>(accounts);
             for (Account a : block.payload().accounts()) {
-                updated.put(a.username(), a);
+                Account old = updated.put(a.username(), a);
+                if (a.role() == Role.TEACHER && block.payload().grant().isLegacy() && old != null) {
+                    retired = withAddedHosts(retired, old, a);
+                }
             }
             accounts = Collections.unmodifiableMap(updated);
         }
         Node node = new Node(block, parent, Math.addExact(parent.work, Difficulty.work(block.header().difficultyBits())),
-                accounts);
+                accounts, retired);
         nodes.put(block.hash(), node);
-        if (!node.head().isBetterThan(head().head())) {
+        if (!better(node, head())) {
             return Reorg.NONE;
         }
         Deque<Node> attached = new ArrayDeque<>();
@@ -196,6 +224,68 @@ final class BlockTree {
             joined.add(n.block);
         }
         return new Reorg(detached, joined);
+    }
+
+    /** Host node ids that {@code updated} adds to {@code old}, joined to {@code retired}. */
+    private static Set<String> withAddedHosts(Set<String> retired, Account old, Account updated) {
+        Set<String> out = new HashSet<>(retired);
+        for (NodeKey k : updated.hostKeys()) {
+            if (!old.isHostedBy(k.nodeId())) {
+                out.add(k.nodeId());
+            }
+        }
+        return out.size() == retired.size() ? retired : Set.copyOf(out);
+    }
+
+    /** Fork choice (see the class comment): whether {@code candidate} should replace {@code current} as head. */
+    static boolean better(Node candidate, Node current) {
+        if (candidate.work != current.work) {
+            return candidate.work > current.work;
+        }
+        if (candidate == current) {
+            return false;
+        }
+        // equal work at a fixed difficulty: equal heights. Walk both back to where they meet.
+        Deque<Node> mine = new ArrayDeque<>();
+        Deque<Node> theirs = new ArrayDeque<>();
+        Node a = candidate;
+        Node b = current;
+        while (a != b) {
+            if (a.height() >= b.height()) {
+                mine.addFirst(a);
+                a = a.parent;
+            } else {
+                theirs.addFirst(b);
+                b = b.parent;
+            }
+        }
+        while (!mine.isEmpty() && !theirs.isEmpty()) {
+            Node x = mine.pollFirst();
+            Node y = theirs.pollFirst();
+            Grant gx = x.block.payload().grant();
+            Grant gy = y.block.payload().grant();
+            if (gx.grantId().equals(gy.grantId())) {
+                continue; // copies of one granted block: the same place, the same commands
+            }
+            List<NodeKey> hosts = x.parent.accounts.get(gx.username()) == null ? List.of()
+                    : x.parent.accounts.get(gx.username()).hostKeys();
+            int rx = rank(hosts, gx.hostNodeId());
+            int ry = rank(hosts, gy.hostNodeId());
+            if (rx != ry) {
+                return rx < ry;
+            }
+            return gx.grantId().compareTo(gy.grantId()) < 0;
+        }
+        return false;
+    }
+
+    private static int rank(List<NodeKey> hosts, String nodeId) {
+        for (int i = 0; i < hosts.size(); i++) {
+            if (hosts.get(i).nodeId().equals(nodeId)) {
+                return i;
+            }
+        }
+        return hosts.size();
     }
 
     private void index(Node n) {

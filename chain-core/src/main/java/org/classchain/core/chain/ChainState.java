@@ -325,9 +325,30 @@ public final class ChainState implements Chain {
         return tree.heightOfCommand(commandId);
     }
 
+    /**
+     * The accounts as the best chain records them, without the teacher hosts that only a
+     * legacy sign-in made hosts (they host nothing now: see {@link BlockTree}).
+     */
     @Override
     public synchronized Map<String, Account> accounts() {
-        return tree.head().accounts;
+        BlockTree.Node head = tree.head();
+        if (head.retiredTeacherHosts.isEmpty()) {
+            return head.accounts;
+        }
+        Map<String, Account> out = new HashMap<>(head.accounts);
+        out.replaceAll((name, a) -> a.role() != org.classchain.Role.TEACHER ? a : new Account(a.username(), a.role(),
+                a.hostKeys().stream().filter(k -> !head.retiredTeacherHosts.contains(k.nodeId())).toList()));
+        return Map.copyOf(out);
+    }
+
+    /** Node ids that a legacy sign-in made hosts of the teacher's account: they sign no grant now. */
+    public synchronized Set<String> retiredTeacherHosts() {
+        return tree.head().retiredTeacherHosts;
+    }
+
+    /** The id of the best chain head's grant: what the next grant follows ({@link org.classchain.Grant#FIRST} at genesis). */
+    public synchronized UUID headGrantId() {
+        return tree.head().grantId();
     }
 
     /** Every block of the best chain from {@code from} upwards, for dispatch after a restart. */

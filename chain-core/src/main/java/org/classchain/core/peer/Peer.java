@@ -121,6 +121,7 @@ public final class Peer implements AutoCloseable {
     private final Object acceptLock = new Object();
     private final Penalties penalties;
     private final AtomicBoolean syncing = new AtomicBoolean();
+    private final GrantOrder grantOrder = new GrantOrder(() -> this.chain);
 
     private DataDirLock lock;
     private NodeIdentity identity;
@@ -195,7 +196,7 @@ public final class Peer implements AutoCloseable {
         validator = new BlockValidator(codec, clock);
         chain = ChainState.load(store, validator).orElse(null);
         accountHost = new AccountHost(credentials, identity, json, clock, config.random,
-                () -> chain == null ? null : chain.chainId(), this::onSignIn);
+                () -> chain == null ? null : chain.chainId(), this::onSignIn, grantOrder);
         threads = config.threads != null ? config.threads : PeerThreads.dedicated();
         events = threads.lane("events", name, false);
         sync = threads.lane("sync", name, true);
@@ -212,13 +213,27 @@ public final class Peer implements AutoCloseable {
         }
         ensureTeacherCredential();
         ensureOwnAccount();
-        producer = new BlockProducer(chain, codec, new ChainTime(), random, this::acceptMined,
+        warnOfRetiredTeacherHosts();
+        producer = new BlockProducer(chain, codec, new ChainTime(), this::acceptMined, new BlockProducer.Regrants() {
+            @Override
+            public boolean grantedHere(org.classchain.Grant grant) {
+                return grant.hostNodeId().equals(identity.nodeId());
+            }
+
+            @Override
+            public Optional<Payload> regrant(Payload batch) {
+                return Peer.this.regrant(batch);
+            }
+        },
                 threads.lane("miner", name, true)); // a search holds its thread for its whole length
         if (grantedStore != null) {
             // batches granted here before a stop: mined again after the grace unless already on the chain
             grantedStore.load(p -> {
                 if (chain.heightOfGrant(p.grant().grantId()).isEmpty()) {
                     producer.remember(p);
+                    if (p.grant().hostNodeId().equals(identity.nodeId()) && !p.grant().isLegacy()) {
+                        grantOrder.issued(p.grant()); // the next grant follows these, in the order they were issued
+                    }
                 }
             });
         }
@@ -228,6 +243,52 @@ public final class Peer implements AutoCloseable {
         ticker = threads.every(config.tick, "tick", name, this::tick);
         LOG.info("peer {} started as {} on chain {} at {} (height {})", name, role(), chain.chainId(), address(),
                 chain.headInfo().height());
+    }
+
+    /**
+     * Hosts of the teacher's account that a sign-in at their console made hosts (before devices
+     * were enrolled explicitly) sign nothing any more: say so, and drop the teacher's credential
+     * if this computer is one of them.
+     */
+    private void warnOfRetiredTeacherHosts() {
+        Set<String> retired = chain.retiredTeacherHosts();
+        if (retired.isEmpty()) {
+            return;
+        }
+        String teacher = chain.genesisConfig().teacher().username();
+        LOG.warn("peer {}: {} became host(s) of '{}' by a sign-in at their console, not by enrollment; their grants "
+                + "are no longer accepted (enroll the teacher's own devices again)", name, retired, teacher);
+        if (retired.contains(identity.nodeId()) && credentials.find(teacher).isPresent()) {
+            LOG.warn("peer {}: this computer is one of them: it no longer hosts '{}'", name, teacher);
+            try {
+                credentials.remove(teacher);
+            } catch (IOException e) {
+                LOG.warn("peer {}: could not remove the credential of '{}': {}", name, teacher, e.toString());
+            }
+        }
+    }
+
+    /** Grants again, at the end of the chain, a batch this host granted whose place another host's grants took. */
+    private Optional<Payload> regrant(Payload old) {
+        if (!old.grant().hostNodeId().equals(identity.nodeId()) || !accountHost.hosts(old.grant().username())) {
+            return Optional.empty();
+        }
+        Optional<AccountHost.Regranted> again = accountHost.regrant(old.grant(), old.commands(), old.accounts(),
+                id -> chain.heightOfCommand(id).isPresent());
+        if (again.isEmpty()) {
+            return Optional.empty();
+        }
+        Payload batch = new Payload(again.get().commands(), again.get().accounts(), again.get().grant(), null);
+        if (grantedStore != null) {
+            try {
+                synchronized (grantedStore) {
+                    grantedStore.append(List.of(batch));
+                }
+            } catch (IOException e) {
+                LOG.warn("peer {}: could not store granted batch {}: {}", name, batch.grant().grantId(), e.toString());
+            }
+        }
+        return Optional.of(batch);
     }
 
     private Dispatcher buildDispatcher() {
@@ -796,7 +857,7 @@ public final class Peer implements AutoCloseable {
         }
         try {
             Head mine = chain.headInfo();
-            if (theirs != null && !theirs.isBetterThan(mine)) {
+            if (theirs != null && (!theirs.mayBeBetterThan(mine) || chain.contains(theirs.hash()))) {
                 return;
             }
             // from the shared height, not above it: a better head at the same height (a tie won on the
@@ -899,7 +960,8 @@ public final class Peer implements AutoCloseable {
                 }
                 directory.seen(n, null);
                 if (reply instanceof Message.HeadReply h && h.head() != null
-                        && (h.head().isBetterThan(chain.headInfo()) || !chain.missingParents().isEmpty())) {
+                        && (h.head().mayBeBetterThan(chain.headInfo()) && !chain.contains(h.head().hash())
+                            || !chain.missingParents().isEmpty())) {
                     headActivity();
                     syncFrom(n, h.head(), true);
                 } else {

@@ -163,6 +163,11 @@ public final class BlockValidator {
         NodeKey hostKey = account.hostKeys().stream().filter(k -> k.nodeId().equals(g.hostNodeId())).findFirst()
                 .orElseThrow(() -> new ValidationException(Rule.GRANT_HOST, "node " + g.hostNodeId()
                         + " does not host account '" + g.username() + "'"));
+        if (!g.isLegacy() && ctx.retiredTeacherHosts().contains(g.hostNodeId())) {
+            throw new ValidationException(Rule.GRANT_HOST, "node " + g.hostNodeId() + " became a host of '"
+                    + g.username() + "' by a sign-in at that computer, not by enrollment: it signs no grant now");
+        }
+        checkOrder(g, ctx.parent());
         if (!hostKey.equals(verified.getIfPresent(block.hash()))) {
             if (!Ed25519Signatures.verify(hostKey, codec.json().grantSigningBytes(g), g.signature())) {
                 throw new ValidationException(Rule.GRANT_SIGNATURE, "grant signature does not verify with host "
@@ -187,6 +192,28 @@ public final class BlockValidator {
             }
         }
         checkAccounts(p.accounts(), accounts);
+    }
+
+    /** A grant follows the parent's grant: the one sequence the hosts issued. */
+    private static void checkOrder(Grant g, Block parent) throws ValidationException {
+        Grant before = parent.payload().grant();
+        if (g.isLegacy()) {
+            if (before != null && !before.isLegacy()) {
+                throw new ValidationException(Rule.GRANT_ORDER, "grant " + g.grantId()
+                        + " names no grant it follows, after the ordered grant " + before.grantId());
+            }
+            return;
+        }
+        UUID expected = before == null ? Grant.FIRST : before.grantId();
+        if (!g.previousGrantId().equals(expected)) {
+            throw new ValidationException(Rule.GRANT_ORDER, "grant " + g.grantId() + " follows "
+                    + describe(g.previousGrantId()) + ", but this block's parent #" + parent.height() + " carries "
+                    + describe(expected) + ": a granted batch goes only where its host put it");
+        }
+    }
+
+    private static String describe(UUID grantId) {
+        return Grant.FIRST.equals(grantId) ? "the genesis block" : "grant " + grantId;
     }
 
     private static void checkAccounts(List<Account> updates, Map<String, Account> accounts) throws ValidationException {

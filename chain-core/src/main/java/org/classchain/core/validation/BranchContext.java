@@ -1,6 +1,7 @@
 package org.classchain.core.validation;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.classchain.Account;
 import org.classchain.Block;
@@ -26,4 +27,13 @@ public interface BranchContext {
 
     /** Whether a command with this id is on this branch. */
     boolean commandUsed(UUID commandId);
+
+    /**
+     * Node ids that became hosts of the TEACHER account on this branch by a grant issued before
+     * grants were ordered (a sign-in at that computer, which may have been a student's): their
+     * keys sign no ordered grant.
+     */
+    default Set<String> retiredTeacherHosts() {
+        return Set.of();
+    }
 }

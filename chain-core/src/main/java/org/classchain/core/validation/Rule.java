@@ -34,6 +34,11 @@ public enum Rule {
     GRANT_SIGNATURE,
     /** The grant does not cover exactly this batch. */
     GRANT_COMMANDS,
+    /**
+     * The grant does not follow the parent block's grant: a granted batch is valid only at the
+     * place its host gave it (or an unordered grant after an ordered one).
+     */
+    GRANT_ORDER,
     /** The grant was already used on this chain. */
     GRANT_REPLAYED,
     /** A command id already on this chain, or a command that outlives the grant by more than the maximum TTL. */

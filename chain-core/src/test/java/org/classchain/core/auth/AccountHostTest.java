@@ -272,8 +272,16 @@ class AccountHostTest {
         assertThat(grant.issuedAt()).isEqualTo(f.clock.instant());
         assertThat(grant.grantId().version()).isEqualTo(4);
 
-        GrantIssued second = (GrantIssued) f.host.handle(client.grantRequest(commands, accounts), ADDRESS);
-        assertThat(second.grant().grantId()).isNotEqualTo(grant.grantId());
+        assertThat(grant.previousGrantId()).isEqualTo(Grant.FIRST);
+
+        // the same batch again (a client that missed the answer): the same grant, not a second place
+        GrantIssued again = (GrantIssued) f.host.handle(client.grantRequest(commands, accounts), ADDRESS);
+        assertThat(again.grant()).isEqualTo(grant);
+        // another batch: the next grant, following the first
+        GrantIssued next = (GrantIssued) f.host.handle(client.grantRequest(List.of(f.command(Duration.ofMinutes(5))),
+                List.of()), ADDRESS);
+        assertThat(next.grant().grantId()).isNotEqualTo(grant.grantId());
+        assertThat(next.grant().previousGrantId()).isEqualTo(grant.grantId());
     }
 
     @Test

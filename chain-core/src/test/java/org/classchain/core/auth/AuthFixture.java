@@ -38,6 +38,19 @@ final class AuthFixture {
     final CredentialStore store;
     final AtomicReference<String> chainId = new AtomicReference<>(CHAIN);
     final List<AccountHost.SignIn> signIns = new CopyOnWriteArrayList<>();
+    /** Every grant the host issued, in order: the fixture's chain of grants. */
+    final List<org.classchain.Grant> issued = new CopyOnWriteArrayList<>();
+    final GrantSequence order = new GrantSequence() {
+        @Override
+        public java.util.UUID next() {
+            return issued.isEmpty() ? org.classchain.Grant.FIRST : issued.get(issued.size() - 1).grantId();
+        }
+
+        @Override
+        public void issued(org.classchain.Grant grant) {
+            issued.add(grant);
+        }
+    };
     final AccountHost host;
 
     AuthFixture(Path dataDir) throws IOException {
@@ -48,7 +61,7 @@ final class AuthFixture {
         store = CredentialStore.open(dataDir, FAST, random);
         store.create(TEACHER, TEACHER_PASSWORD, Role.TEACHER);
         store.create(STUDENT, STUDENT_PASSWORD, Role.STUDENT);
-        host = new AccountHost(store, identity, json, clock, hostRandom, chainId::get, signIns::add);
+        host = new AccountHost(store, identity, json, clock, hostRandom, chainId::get, signIns::add, order);
     }
 
     SrpClient client() {

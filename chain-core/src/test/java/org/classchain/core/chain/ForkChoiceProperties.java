@@ -7,12 +7,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.classchain.Block;
-import org.classchain.Head;
+import org.classchain.Hash;
 import org.classchain.core.testing.Fixtures;
 import org.classchain.core.store.MemoryBlockStore;
 import org.classchain.core.validation.BlockValidator;
@@ -40,18 +42,39 @@ class ForkChoiceProperties {
         return blocks;
     }
 
-    /** The oracle: the block with most cumulative work, ties to the lower hash, computed by brute force. */
+    /**
+     * The oracle, by brute force: the highest block (most work at one difficulty); between two of
+     * one height, the one whose path from genesis carries, where the two paths first part, the
+     * lower grant id (every grant here is the one host's).
+     */
     private static Block oracleHead(List<Block> blocks) {
+        Map<Hash, Block> byHash = new HashMap<>();
+        blocks.forEach(b -> byHash.put(b.hash(), b));
         Block best = null;
-        Head bestHead = null;
         for (Block b : blocks) {
-            Head h = new Head(b.height(), b.hash(), (b.height() + 1) * (1L << FX.difficultyBits));
-            if (bestHead == null || h.isBetterThan(bestHead)) {
+            if (best == null || b.height() > best.height()
+                    || b.height() == best.height() && lowerAtFork(path(b, byHash), path(best, byHash))) {
                 best = b;
-                bestHead = h;
             }
         }
         return best;
+    }
+
+    private static List<Block> path(Block b, Map<Hash, Block> byHash) {
+        List<Block> out = new ArrayList<>();
+        for (Block x = b; x != null; x = byHash.get(x.previousHash())) {
+            out.add(0, x);
+        }
+        return out;
+    }
+
+    private static boolean lowerAtFork(List<Block> a, List<Block> b) {
+        for (int i = 1; i < a.size(); i++) {
+            if (!a.get(i).equals(b.get(i))) {
+                return a.get(i).payload().grant().grantId().compareTo(b.get(i).payload().grant().grantId()) < 0;
+            }
+        }
+        return false;
     }
 
     @Property(tries = 60)

@@ -35,11 +35,28 @@ class BlockProducerTest {
 
     @Test
     @Timeout(30)
-    void aBatchWhoseBlockIsReorganisedAwayIsMinedAgain() throws Exception {
+    void aBatchWhosePlaceAnotherHostsGrantsTookIsGrantedAgainAtTheEnd() throws Exception {
         ChainState chain = ChainState.create(fx.genesis, new MemoryBlockStore(), new BlockValidator(fx.codec, clock));
         List<Block> mined = new CopyOnWriteArrayList<>();
+        List<Payload> regranted = new CopyOnWriteArrayList<>();
         BlockProducer[] holder = new BlockProducer[1];
-        BlockProducer producer = new BlockProducer(chain, fx.codec, clock, new Random(1), b -> {
+        BlockProducer.Regrants host = new BlockProducer.Regrants() {
+            @Override
+            public boolean grantedHere(org.classchain.Grant grant) {
+                return true;
+            }
+
+            @Override
+            public java.util.Optional<Payload> regrant(Payload batch) {
+                // the host signs the same commands again, after the grant at the head
+                Payload again = Payload.granted(batch.commands(), fx.grant(fx.teacherHost, "teacher",
+                        org.classchain.Role.TEACHER, batch.commands(), List.of(), clock.instant(), fx.chainId,
+                        Fixtures.grantOf(chain.head())));
+                regranted.add(again);
+                return java.util.Optional.of(again);
+            }
+        };
+        BlockProducer producer = new BlockProducer(chain, fx.codec, clock, b -> {
             mined.add(b);
             ChainState.Result r = chain.accept(b);
             for (Reorg reorg : r.reorgs()) {
@@ -47,7 +64,7 @@ class BlockProducerTest {
             }
             holder[0].headChanged();
             return r.status() == ChainState.Status.ADDED;
-        }, "test");
+        }, host, org.classchain.core.exec.PeerThreads.dedicated().lane("miner", "test", false));
         holder[0] = producer;
         producer.start();
         try {
@@ -57,20 +74,22 @@ class BlockProducerTest {
             Block oursBlock = mined.get(0);
             assertThat(oursBlock.height()).isEqualTo(1);
 
-            // a heavier branch from genesis that does not carry our batch
+            // a heavier branch from genesis with other grants (another host, across a partition)
             Block a1 = fx.child(fx.genesis);
             Block a2 = fx.child(a1);
             ChainState.Result r = chain.acceptAll(List.of(a1, a2));
-            // one reorg, or two when a1 already wins the tie with our block on the lower hash
             assertThat(r.reorgs().stream().flatMap(reorg -> reorg.detached().stream()).toList()).containsExactly(oursBlock);
             assertThat(chain.head()).isEqualTo(a2);
-            assertThat(chain.heightOfGrant(ours.grant().grantId())).isEmpty();
             r.reorgs().forEach(reorg -> reorg.detached().forEach(producer::detached));
             producer.headChanged();
 
-            await(() -> chain.heightOfGrant(ours.grant().grantId()).isPresent());
-            assertThat(chain.heightOfGrant(ours.grant().grantId())).contains(3L);
+            // its grant cannot go anywhere now: it follows genesis, and the chain has moved on
+            producer.sweep(0);
+            await(() -> chain.heightOfCommand(ours.commands().get(0).id()).isPresent());
+            assertThat(regranted).hasSize(1);
+            assertThat(chain.heightOfCommand(ours.commands().get(0).id())).contains(3L);
             assertThat(chain.head().previousHash()).isEqualTo(a2.hash());
+            assertThat(chain.heightOfGrant(ours.grant().grantId())).isEmpty();
         } finally {
             producer.close();
         }
@@ -80,7 +99,7 @@ class BlockProducerTest {
     @Timeout(30)
     void aGrantedBatchNobodyMinedIsMinedByItsHostAfterTheGrace() throws Exception {
         ChainState chain = ChainState.create(fx.genesis, new MemoryBlockStore(), new BlockValidator(fx.codec, clock));
-        BlockProducer producer = new BlockProducer(chain, fx.codec, Clock.systemUTC(), new Random(2),
+        BlockProducer producer = new BlockProducer(chain, fx.codec, Clock.systemUTC(),
                 b -> chain.accept(b).status() == ChainState.Status.ADDED, "host");
         producer.start();
         try {

@@ -57,7 +57,7 @@ final class TestBlocks {
         byte[] signature = new byte[Grant.SIGNATURE_LENGTH];
         signature[0] = (byte) h;
         Grant grant = new Grant(CHAIN_ID, "teacher", Role.TEACHER, Sha256.of(("batch " + h).getBytes()),
-                new UUID(0, h), T0.plusSeconds(h), HOST.nodeId(), signature);
+                new UUID(0, h), T0.plusSeconds(h), HOST.nodeId(), new UUID(0, h - 1), signature);
         Payload payload = Payload.granted(commands, grant);
         return CODEC.seal(header(h, parent.hash(), payload), payload);
     }

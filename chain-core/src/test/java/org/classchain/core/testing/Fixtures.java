@@ -61,19 +61,37 @@ public final class Fixtures {
         return new Command(UUID.randomUUID(), module, Target.all(), args, now.plus(Duration.ofMinutes(10)));
     }
 
-    /** A grant for this batch signed by {@code host} for account {@code username} with {@code role}. */
+    /**
+     * A grant for this batch signed by {@code host} for account {@code username} with {@code role},
+     * for a block right after genesis.
+     */
     public Grant grant(NodeIdentity host, String username, Role role, List<Command> commands, List<Account> accounts,
                        Instant issuedAt, String forChain) {
-        Grant unsigned = new Grant(forChain, username, role, json.batchHash(commands, accounts), UUID.randomUUID(),
-                issuedAt, host.nodeId(), new byte[Grant.SIGNATURE_LENGTH]);
-        byte[] sig = host.sign(json.grantSigningBytes(unsigned));
-        return new Grant(unsigned.chainId(), unsigned.username(), unsigned.role(), unsigned.commandsHash(),
-                unsigned.grantId(), unsigned.issuedAt(), unsigned.hostNodeId(), sig);
+        return grant(host, username, role, commands, accounts, issuedAt, forChain, Grant.FIRST);
     }
 
-    /** A teacher-granted payload of these commands. */
+    /** A grant for this batch signed by {@code host}, following the grant {@code previous}. */
+    public Grant grant(NodeIdentity host, String username, Role role, List<Command> commands, List<Account> accounts,
+                       Instant issuedAt, String forChain, UUID previous) {
+        Grant unsigned = new Grant(forChain, username, role, json.batchHash(commands, accounts), UUID.randomUUID(),
+                issuedAt, host.nodeId(), previous, new byte[Grant.SIGNATURE_LENGTH]);
+        return unsigned.withSignature(host.sign(json.grantSigningBytes(unsigned)));
+    }
+
+    /** The id of the grant a child of {@code parent} follows. */
+    public static UUID grantOf(Block parent) {
+        return parent.payload().grant() == null ? Grant.FIRST : parent.payload().grant().grantId();
+    }
+
+    /** A teacher-granted payload of these commands, for a block right after genesis. */
     public Payload granted(List<Command> commands, Instant issuedAt) {
         return Payload.granted(commands, grant(teacherHost, "teacher", Role.TEACHER, commands, List.of(), issuedAt, chainId));
+    }
+
+    /** A teacher-granted payload of these commands, for a child of {@code parent}. */
+    public Payload granted(Block parent, List<Command> commands, Instant issuedAt) {
+        return Payload.granted(commands, grant(teacherHost, "teacher", Role.TEACHER, commands, List.of(), issuedAt,
+                chainId, grantOf(parent)));
     }
 
     /** A mined child of {@code parent} carrying {@code payload}. */
@@ -84,7 +102,7 @@ public final class Fixtures {
     /** A mined child of {@code parent} with one fresh command. */
     public Block child(Block parent) {
         Instant t = Instant.ofEpochMilli(parent.header().timestampMillis() + 1000);
-        return child(parent, granted(List.of(command("message", t, Map.of("text", "hi"))), t));
+        return child(parent, granted(parent, List.of(command("message", t, Map.of("text", "hi"))), t));
     }
 
     /** A linear chain of {@code n} blocks after genesis (genesis included, n+1 blocks). */

@@ -112,8 +112,7 @@ class BlockValidatorTest {
         Grant good = fx.grant(fx.teacherHost, "teacher", Role.TEACHER, cmds, List.of(), NOW, fx.chainId);
         byte[] sig = good.signature();
         sig[3] ^= 1;
-        Grant forged = new Grant(good.chainId(), good.username(), good.role(), good.commandsHash(), good.grantId(),
-                good.issuedAt(), good.hostNodeId(), sig);
+        Grant forged = good.withSignature(sig);
         assertRejected(fx.child(fx.genesis, Payload.granted(cmds, forged)), Rule.GRANT_SIGNATURE);
     }
 
@@ -124,11 +123,37 @@ class BlockValidatorTest {
     }
 
     @Test
-    void replayedGrantIsRejected() {
+    void aGrantReplayedAfterItselfIsOutOfItsPlace() {
         Payload p = fx.granted(commands(), NOW);
         Block first = fx.child(fx.genesis, p);
         assertThat(accept(first).status()).isEqualTo(ChainState.Status.ADDED);
-        assertRejected(fx.child(first, p), Rule.GRANT_REPLAYED);
+        assertRejected(fx.child(first, p), Rule.GRANT_ORDER);
+    }
+
+    @Test
+    void aGrantIsValidOnlyAfterTheGrantItFollows() {
+        Payload a = fx.granted(commands(), NOW);
+        Block first = fx.child(fx.genesis, a);
+        Payload b = fx.granted(first, commands(), NOW);
+        assertThat(accept(first).status()).isEqualTo(ChainState.Status.ADDED);
+        // b follows a: not right after genesis, nor two blocks after a
+        assertRejected(fx.child(fx.genesis, b), Rule.GRANT_ORDER);
+        Block second = fx.child(first, b);
+        assertThat(accept(second).status()).isEqualTo(ChainState.Status.ADDED);
+        Payload c = fx.granted(second, commands(), NOW);
+        assertRejected(fx.mine(2, first.hash(), first.header().timestampMillis() + 5, c), Rule.GRANT_ORDER);
+    }
+
+    @Test
+    void anUnorderedGrantCannotFollowAnOrderedOne() {
+        Block first = fx.child(fx.genesis, fx.granted(commands(), NOW));
+        accept(first);
+        List<Command> cmds = commands();
+        Grant ordered = fx.grant(fx.teacherHost, "teacher", Role.TEACHER, cmds, List.of(), NOW, fx.chainId);
+        Grant unsigned = new Grant(ordered.chainId(), ordered.username(), ordered.role(), ordered.commandsHash(),
+                ordered.grantId(), ordered.issuedAt(), ordered.hostNodeId(), null, new byte[Grant.SIGNATURE_LENGTH]);
+        Grant legacy = unsigned.withSignature(fx.teacherHost.sign(fx.json.grantSigningBytes(unsigned)));
+        assertRejected(fx.child(first, Payload.granted(cmds, legacy)), Rule.GRANT_ORDER);
     }
 
     @Test
@@ -145,7 +170,7 @@ class BlockValidatorTest {
         List<Command> cmds = commands();
         Block first = fx.child(fx.genesis, fx.granted(cmds, NOW));
         accept(first);
-        assertRejected(fx.child(first, fx.granted(cmds, NOW)), Rule.COMMAND);
+        assertRejected(fx.child(first, fx.granted(first, cmds, NOW)), Rule.COMMAND);
     }
 
     @Test
@@ -207,12 +232,41 @@ class BlockValidatorTest {
         Block b1 = fx.child(fx.genesis, new Payload(List.of(), accounts, g, null));
         assertThat(accept(b1).status()).isEqualTo(ChainState.Status.ADDED);
         List<Command> cmds = commands();
-        Grant byBackup = fx.grant(backup, "teacher", Role.TEACHER, cmds, List.of(), NOW, fx.chainId);
+        Grant byBackup = fx.grant(backup, "teacher", Role.TEACHER, cmds, List.of(), NOW, fx.chainId, Fixtures.grantOf(b1));
         assertThat(accept(fx.child(b1, Payload.granted(cmds, byBackup))).status()).isEqualTo(ChainState.Status.ADDED);
         // the same backup's grant is not valid on a branch that lacks the account update
         List<Command> other = commands();
         Grant early = fx.grant(backup, "teacher", Role.TEACHER, other, List.of(), NOW, fx.chainId);
         assertRejected(fx.mine(1, fx.genesis.hash(), fx.genesis.header().timestampMillis() + 3,
                 Payload.granted(other, early)), Rule.GRANT_HOST);
+    }
+
+    @Test
+    void aTeacherHostAddedByAnUnorderedGrantSignsNoOrderedGrant() {
+        // an old data dir: the teacher signed in at a student's computer, which became a host
+        NodeIdentity student = NodeIdentity.generate(Fixtures.deterministic(10));
+        List<Account> accounts = List.of(new Account("teacher", Role.TEACHER,
+                List.of(fx.teacherHost.publicKey(), student.publicKey())));
+        Block b1 = fx.child(fx.genesis, new Payload(List.of(), accounts, legacy(fx.teacherHost, List.of(), accounts), null));
+        assertThat(accept(b1).status()).isEqualTo(ChainState.Status.ADDED);
+        // what it granted back then still validates (the stored chain loads) ...
+        List<Command> old = commands();
+        Block b2 = fx.child(b1, Payload.granted(old, legacy(student, old, List.of())));
+        assertThat(accept(b2).status()).isEqualTo(ChainState.Status.ADDED);
+        // ... but it grants nothing now, and it no longer counts as a host of the account
+        List<Command> cmds = commands();
+        Grant now = fx.grant(student, "teacher", Role.TEACHER, cmds, List.of(), NOW, fx.chainId, Fixtures.grantOf(b2));
+        assertRejected(fx.child(b2, Payload.granted(cmds, now)), Rule.GRANT_HOST);
+        assertThat(chain.accounts().get("teacher").isHostedBy(student.nodeId())).isFalse();
+        assertThat(chain.retiredTeacherHosts()).containsExactly(student.nodeId());
+        // while the teacher's own computer grants on
+        assertThat(accept(fx.child(b2, fx.granted(b2, commands(), NOW))).status()).isEqualTo(ChainState.Status.ADDED);
+    }
+
+    /** A grant as hosts issued them before grants were ordered: it names no predecessor. */
+    private Grant legacy(NodeIdentity host, List<Command> cmds, List<Account> accounts) {
+        Grant unsigned = new Grant(fx.chainId, "teacher", Role.TEACHER, fx.json.batchHash(cmds, accounts), UUID.randomUUID(),
+                NOW, host.nodeId(), null, new byte[Grant.SIGNATURE_LENGTH]);
+        return unsigned.withSignature(host.sign(fx.json.grantSigningBytes(unsigned)));
     }
 }

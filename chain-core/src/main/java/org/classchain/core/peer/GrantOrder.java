@@ -1,0 +1,59 @@
+package org.classchain.core.peer;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.classchain.Grant;
+import org.classchain.core.auth.GrantSequence;
+import org.classchain.core.chain.ChainState;
+
+/**
+ * A host's place in the chain's sequence of grants. The next grant follows this host's last grant
+ * while the grants it issued since the best chain's head are still to be mined on it (a teacher
+ * clicking twice before the first block is mined), else the head's grant. When another host's
+ * grants took the place of ours (a partition), ours are granted again at the end by
+ * {@link BlockProducer}. Thread-safe.
+ */
+final class GrantOrder implements GrantSequence {
+
+    private static final int MAX_REMEMBERED = 10_000;
+
+    private final Supplier<ChainState> chain;
+    private final Map<UUID, Grant> issued = new LinkedHashMap<>();
+    private UUID tip;
+
+    GrantOrder(Supplier<ChainState> chain) {
+        this.chain = chain;
+    }
+
+    @Override
+    public synchronized UUID next() {
+        ChainState c = chain.get();
+        UUID head = c.headGrantId();
+        // follow our own grants back from the last one: do they lead to the head, unmined?
+        for (UUID r = tip; r != null; ) {
+            if (r.equals(head)) {
+                return tip;
+            }
+            Grant g = issued.get(r);
+            if (g == null || c.heightOfGrant(r).isPresent()) {
+                break; // on the best chain below the head, or forgotten: another grant came since
+            }
+            r = g.previousGrantId();
+        }
+        return head;
+    }
+
+    @Override
+    public synchronized void issued(Grant grant) {
+        tip = grant.grantId();
+        issued.put(grant.grantId(), grant);
+        if (issued.size() > MAX_REMEMBERED) {
+            Iterator<UUID> eldest = issued.keySet().iterator();
+            eldest.next();
+            eldest.remove();
+        }
+    }
+}
