@@ -122,6 +122,25 @@ public final class CredentialStore {
         store(credential);
     }
 
+    /**
+     * Forgets the credential of {@code username} (an account the chain no longer has this peer
+     * host); nothing if there is none.
+     *
+     * @throws IOException if the file cannot be written (nothing is changed then)
+     */
+    public synchronized void remove(String username) throws IOException {
+        StoredCredential previous = accounts.remove(username);
+        if (previous == null || file == null) {
+            return;
+        }
+        try {
+            write();
+        } catch (IOException | RuntimeException e) {
+            accounts.put(username, previous);
+            throw e;
+        }
+    }
+
     /** The credential of {@code username}, if this peer hosts it. */
     public synchronized Optional<StoredCredential> find(String username) {
         return Optional.ofNullable(accounts.get(username));
