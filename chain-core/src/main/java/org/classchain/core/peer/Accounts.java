@@ -112,6 +112,11 @@ final class Accounts {
         return teacherAccount().isHostedBy(identity.nodeId());
     }
 
+    /** Whether this peer can grant in the teacher's name: a host on the chain that holds the credential. */
+    private boolean canGrant(Account teacher) {
+        return teacher.isHostedBy(identity.nodeId()) && accountHost.hosts(teacher.username());
+    }
+
     // ------------------------------------------------------------------ this computer's account
 
     /**
@@ -259,7 +264,7 @@ final class Accounts {
      */
     Message onRegister(Message.RegisterAccount r, String from) {
         Account teacher = teacherAccount();
-        if (!teacher.isHostedBy(identity.nodeId())) {
+        if (!canGrant(teacher)) {
             return Message.Rejected.of(503, "this peer does not host the teacher's account");
         }
         if (!Account.isValidUsername(r.username())) {
@@ -423,7 +428,9 @@ final class Accounts {
             pendingSince = clock.millis();
         }
         Account teacher = teacherAccount();
-        if (!teacher.isHostedBy(identity.nodeId())) {
+        if (!canGrant(teacher)) {
+            LOG.warn("peer {}: no longer grants for the teacher; {} registration(s) dropped (their peers ask again)",
+                    name, batch.size());
             return;
         }
         producer.enqueue(new Payload(List.of(), batch, accountHost.grantOwnBatch(teacher.username(), batch), null));
@@ -498,7 +505,7 @@ final class Accounts {
      */
     Message enroll(String teacherName, NodeKey device) {
         Account teacher = teacherAccount();
-        if (!teacher.username().equals(teacherName) || !teacher.isHostedBy(identity.nodeId())) {
+        if (!teacher.username().equals(teacherName) || !canGrant(teacher)) {
             return Message.Rejected.of(503, "this peer does not host the teacher's account");
         }
         if (teacher.hostKeys().contains(device)) {

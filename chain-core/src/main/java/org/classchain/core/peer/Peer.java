@@ -780,6 +780,10 @@ public final class Peer implements AutoCloseable {
             if (chain == null && !(request instanceof Message.Hello)) {
                 return done(Message.Rejected.of(503, "this peer has not joined a chain yet"));
             }
+            if (accounts == null && (request instanceof Message.RegisterAccount || request instanceof Message.GetAccounts
+                    || request instanceof Message.CredentialRequest)) {
+                return done(Message.Rejected.of(503, "this peer is still starting"));
+            }
             if (request instanceof Message.BlockAnnouncement a
                     && penalties.banned(Penalties.key(from, a.senderAddress()))) {
                 return done(Message.Rejected.of(403, "disconnected for a while: this peer sent invalid blocks"));
