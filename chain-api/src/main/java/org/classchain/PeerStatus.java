@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * A peer's view of itself, as {@code GET /api/v1/status} shows it.
  *
- * @param role TEACHER on the genesis creator (and the teacher's backup hosts), else STUDENT
+ * @param role TEACHER on the genesis creator and the devices the teacher enrolled, else STUDENT
  * @param nodeId this peer's node id
  * @param publicKey this peer's node key, from which the node id is derived
  * @param address where other peers reach it

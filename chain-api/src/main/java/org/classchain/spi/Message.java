@@ -134,7 +134,8 @@ public sealed interface Message {
     // ---- delegated authentication (DESIGN 5): the same messages from a client or a relay ----
 
     /** Marker for requests that go to an account's host. */
-    sealed interface AuthRequest extends Message permits AuthStart, AuthFinish, GrantRequest, LoginRequest {
+    sealed interface AuthRequest extends Message permits AuthStart, AuthFinish, GrantRequest, LoginRequest,
+            EnrollRequest {
         /** The account the request is for. */
         String username();
     }
@@ -246,6 +247,30 @@ public sealed interface Message {
     }
 
     /**
+     * Enrolls a device (a second laptop, a co-teacher's machine) as a host of the TEACHER
+     * account, from a signed-in TEACHER session:
+     * {@code mac = HMAC-SHA256(K, counter | "enroll:" + hex(deviceKey))}. The host checks the MAC
+     * and that the device may host the teacher's credential, then records its key on the chain;
+     * the device fetches the credential, encrypted to it. Reply: {@link Ack}.
+     *
+     * @param deviceKey the node key of the device to enroll, as its status and handshake show it
+     */
+    record EnrollRequest(String username, String session, long counter, NodeKey deviceKey, byte[] mac)
+            implements AuthRequest {
+        /** Checks that nothing is missing and copies the MAC. */
+        public EnrollRequest {
+            Objects.requireNonNull(deviceKey, "deviceKey");
+            mac = mac.clone();
+        }
+
+        /** A copy of the MAC. */
+        @Override
+        public byte[] mac() {
+            return mac.clone();
+        }
+    }
+
+    /**
      * An auth request relayed towards a host of the account, hop by hop. Reply: whatever the host
      * answered, relayed back unchanged.
      *
@@ -326,9 +351,11 @@ public sealed interface Message {
     /**
      * A student peer asks a teacher host to record a STUDENT account it hosts (its credential
      * was created on that peer and never leaves it). {@code signature} is the peer's node-key
-     * signature over {@code "classchain-register-v1\n" + chainId + "\n" + username}. The host
-     * records it with a block it authorizes itself. Reply: {@link Ack} or {@link Rejected}
-     * (409 when the name is taken).
+     * signature over {@code "classchain-register-v1\n" + chainId + "\n" + username + "\n" + hex(hostKey)}.
+     * The host records it, batched with others, in a block it authorizes itself. Reply:
+     * {@link Ack} or {@link Rejected}: 409 when the name is taken or looks like a taken one, or
+     * the computer already holds its student account; 429 when a computer or an address
+     * registers faster than a few a minute.
      */
     record RegisterAccount(String username, NodeKey hostKey, byte[] signature) implements Message {
         /** Checks that nothing is missing and copies the signature. */
@@ -342,6 +369,18 @@ public sealed interface Message {
         @Override
         public byte[] signature() {
             return signature.clone();
+        }
+    }
+
+    /** Asks for the accounts on the peer's chain. Reply: {@link AccountsReply}. */
+    record GetAccounts() implements Message {
+    }
+
+    /** The accounts on a peer's chain, by username; retired ones (no host key) included. */
+    record AccountsReply(List<Account> accounts) implements Message {
+        /** Copies the list. */
+        public AccountsReply {
+            accounts = List.copyOf(accounts);
         }
     }
 

@@ -81,6 +81,10 @@ final class ClientCalls {
             return post("/auth/finish", WireJson.authFinish(m));
         } else if (request instanceof LoginRequest m) {
             return post("/auth/login", WireJson.login(m));
+        } else if (request instanceof Message.EnrollRequest m) {
+            return post("/auth/enroll", WireJson.enroll(m));
+        } else if (request instanceof Message.GetAccounts) {
+            return get("/accounts");
         } else if (request instanceof GrantRequest m) {
             return post("/auth/grant", wire.grantRequest(m));
         } else if (request instanceof SubmitBatch m) {
@@ -141,8 +145,10 @@ final class ClientCalls {
         if (request instanceof Hello) {
             return wire.readWelcome(json);
         } else if (request instanceof BlockAnnouncement || request instanceof Receipts || request instanceof LoginRequest
-                || request instanceof Message.RegisterAccount) {
+                || request instanceof Message.RegisterAccount || request instanceof Message.EnrollRequest) {
             return WireJson.readAck(json);
+        } else if (request instanceof Message.GetAccounts) {
+            return wire.readAccounts(json);
         } else if (request instanceof GetBlocks) {
             return new Blocks(wire.blocks().pageFromJson(json));
         } else if (request instanceof GetBlock) {

@@ -197,8 +197,12 @@ final class Routes {
                 reply -> ok(WireJson.confirmed(as(AuthConfirmed.class, reply))));
         b.post("/auth/login", call -> WireJson.readLogin(call.body()),
                 reply -> ok(WireJson.ack(as(Ack.class, reply))));
+        b.post("/auth/enroll", call -> WireJson.readEnroll(call.body()),
+                reply -> ok(WireJson.ack(as(Ack.class, reply))));
         b.post("/accounts", call -> WireJson.readRegister(call.body()),
                 reply -> ok(WireJson.ack(as(Ack.class, reply))));
+        b.get("/accounts", call -> new Message.GetAccounts(),
+                reply -> ok(wire.accounts(as(Message.AccountsReply.class, reply))));
         b.post("/accounts/credential", call -> WireJson.readCredentialRequest(call.body()),
                 reply -> ok(WireJson.credentialTransfer(as(org.classchain.spi.Message.CredentialTransfer.class, reply))));
         b.post("/auth/grant", call -> wire.readGrantRequest(call.body()),

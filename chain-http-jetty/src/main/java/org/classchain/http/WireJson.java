@@ -386,6 +386,53 @@ final class WireJson {
         return new org.classchain.NodeKey(key);
     }
 
+    /** {@code {"username", "session", "counter", "deviceKey" (hex), "mac" (hex)}}: a device to enroll. */
+    static ObjectNode enroll(org.classchain.spi.Message.EnrollRequest e) {
+        ObjectNode o = NODES.objectNode();
+        o.put("username", e.username());
+        o.put("session", e.session());
+        o.put("counter", e.counter());
+        o.put("deviceKey", e.deviceKey().hex());
+        o.put("mac", JsonFields.hex(e.mac()));
+        return o;
+    }
+
+    static org.classchain.spi.Message.EnrollRequest readEnroll(JsonNode node) throws HttpProblem {
+        ObjectNode o = object(node, "body");
+        return new org.classchain.spi.Message.EnrollRequest(text(o, "username"), text(o, "session"), whole(o, "counter"),
+                nodeKey(o, "deviceKey"), hex(o, "mac"));
+    }
+
+    /**
+     * {@code {"accounts": [{"username", "role", "hostKeys": [hex], "retired"}]}}: the chain's
+     * accounts; {@code retired} when the teacher freed the name (no host key).
+     */
+    ObjectNode accounts(org.classchain.spi.Message.AccountsReply r) {
+        ObjectNode o = NODES.objectNode();
+        ArrayNode list = o.putArray("accounts");
+        for (Account a : r.accounts()) {
+            ObjectNode tree = (ObjectNode) canonical.accountTree(a).deepCopy();
+            tree.put("retired", a.isRetired());
+            list.add(tree);
+        }
+        return o;
+    }
+
+    org.classchain.spi.Message.AccountsReply readAccounts(JsonNode node) throws HttpProblem {
+        ObjectNode o = object(node, "body");
+        List<Account> accounts = new ArrayList<>();
+        for (JsonNode a : array(o, "accounts")) {
+            ObjectNode copy = object(a, "account").deepCopy();
+            copy.remove("retired");
+            try {
+                accounts.add(canonical.readAccount(copy));
+            } catch (CodecException | IllegalArgumentException e) {
+                throw HttpProblem.badRequest("field 'accounts': " + e.getMessage());
+            }
+        }
+        return new org.classchain.spi.Message.AccountsReply(accounts);
+    }
+
     static LoginRequest readLogin(JsonNode node) throws HttpProblem {
         ObjectNode o = object(node, "body");
         return new LoginRequest(text(o, "username"), text(o, "session"), whole(o, "counter"),
@@ -500,7 +547,7 @@ final class WireJson {
                 readTypedAuthRequest(required(o, "request")));
     }
 
-    /** An auth request with a {@code "type"} of AuthStart, AuthFinish, GrantRequest or LoginRequest. */
+    /** An auth request with a {@code "type"} of AuthStart, AuthFinish, GrantRequest, LoginRequest or EnrollRequest. */
     ObjectNode typedAuthRequest(AuthRequest r) {
         ObjectNode o;
         if (r instanceof AuthStart s) {
@@ -509,6 +556,8 @@ final class WireJson {
             o = authFinish(f);
         } else if (r instanceof GrantRequest g) {
             o = grantRequest(g);
+        } else if (r instanceof org.classchain.spi.Message.EnrollRequest e) {
+            o = enroll(e);
         } else {
             o = login((LoginRequest) r);
         }
@@ -524,8 +573,9 @@ final class WireJson {
             case "AuthFinish" -> readAuthFinish(o);
             case "GrantRequest" -> readGrantRequest(o);
             case "LoginRequest" -> readLogin(o);
-            default -> throw HttpProblem.badRequest(
-                    "field 'type' must be AuthStart, AuthFinish, GrantRequest or LoginRequest, not '" + type + "'");
+            case "EnrollRequest" -> readEnroll(o);
+            default -> throw HttpProblem.badRequest("field 'type' must be AuthStart, AuthFinish, GrantRequest, "
+                    + "LoginRequest or EnrollRequest, not '" + type + "'");
         };
     }
 

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** DESIGN 5 over real HTTP: nothing secret on the wire, relays over hops, and a backup host. */
+/** DESIGN 5 over real HTTP: nothing secret on the wire, relays over hops, and a device the teacher enrolled. */
 class DelegatedAuthOverHttpTest {
 
     static final String PW = "Tr0ub4dor&3 teacher";
@@ -133,8 +133,9 @@ class DelegatedAuthOverHttpTest {
             assertThat(c.submit(peers.get(i).address(), List.of(cmd))).isInstanceOf(Message.Submitted.class);
             await("the command reached the chain", () -> peers.get(0).chain().heightOfCommand(cmd.id()).isPresent());
         }
-        // the teacher signs in at peer 1: it becomes a backup and fetches the credential, encrypted
-        assertThat(clients.get(0).login(peers.get(1).address(), peers.get(1).nodeId())).isInstanceOf(Message.Ack.class);
+        // the teacher enrolls peer 1: it becomes a host and fetches the credential, encrypted
+        assertThat(clients.get(0).enroll(peers.get(1).address(), clients.get(0).status(peers.get(1).address()).publicKey()))
+                .isInstanceOf(Message.Ack.class);
         await("peer 1 hosts the teacher's account", () -> peers.get(1).role() == Role.TEACHER);
         await("peer 1 holds the credential", () -> {
             try {
@@ -194,7 +195,7 @@ class DelegatedAuthOverHttpTest {
 
     @Test
     @Timeout(120)
-    void whenTheTeachersPeerIsDownSignInSucceedsThroughABackup() throws Exception {
+    void whenTheTeachersPeerIsDownSignInSucceedsThroughAnEnrolledDevice() throws Exception {
         Peer teacher = peer("t", jetty().build(), null, "teacher", PW);
         Peer laptop = peer("laptop", jetty().build(), teacher.address(), null, null);
         Peer s1 = peer("s1", jetty().build(), teacher.address(), null, null);
@@ -202,7 +203,10 @@ class DelegatedAuthOverHttpTest {
         TeacherClient c = client(JettyTransport.builder().build());
         assertThat(c.signIn(laptop.address(), "teacher", PW)).isInstanceOf(Message.AuthConfirmed.class);
         assertThat(c.login(laptop.address(), laptop.nodeId())).isInstanceOf(Message.Ack.class);
-        await("the laptop is a backup host on every chain", () -> List.of(teacher, laptop, s1, s2).stream()
+        assertThat(laptop.role()).as("signing in at the laptop changes nothing").isEqualTo(Role.STUDENT);
+        // what `classchain enroll --peer LAPTOP` does: the device's key from its status, a MAC'd request
+        assertThat(c.enroll(laptop.address(), c.status(laptop.address()).publicKey())).isInstanceOf(Message.Ack.class);
+        await("the laptop is an enrolled host on every chain", () -> List.of(teacher, laptop, s1, s2).stream()
                 .allMatch(p -> p.chain().accounts().get("teacher").isHostedBy(laptop.nodeId())));
         await("the laptop holds the credential", () -> {
             try {

@@ -78,7 +78,8 @@ class HostileInputProperties {
     static final List<String> ROUTES = List.of("POST /peers", "GET /peers", "POST /blocks", "GET /blocks",
             "GET /blocks/{hash}", "GET /head", "POST /auth/relay", "POST /receipts", "POST /auth/start",
             "POST /auth/finish", "POST /auth/login", "POST /auth/grant", "POST /commands", "GET /commands/{id}",
-            "GET /status", "GET /modules", "GET /chain/summary", "POST /accounts", "POST /accounts/credential");
+            "GET /status", "GET /modules", "GET /chain/summary", "POST /accounts", "POST /accounts/credential",
+            "POST /auth/enroll", "GET /accounts");
 
     private static Classroom room;
     private static int port;
@@ -568,6 +569,8 @@ class HostileInputProperties {
         byRoute.put("/auth/finish", obj(Map.of("username", user, "session", session, "M1", hex)));
         byRoute.put("/auth/login", obj(Map.of("username", user, "session", session, "counter", num, "peerNodeId", text,
                 "mac", hex)));
+        byRoute.put("/auth/enroll", obj(Map.of("username", user, "session", session, "counter", num, "deviceKey",
+                hex64, "mac", hex)));
         byRoute.put("/auth/grant", batch);
         byRoute.put("/commands", batch);
         byRoute.put("/accounts", obj(Map.of("username", user, "hostKey", hex64, "signature", hex)));

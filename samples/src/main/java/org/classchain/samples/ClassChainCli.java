@@ -3,11 +3,14 @@ package org.classchain.samples;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code classchain}: run a classroom peer, send a command, show a peer's status, or run a demo classroom. */
+/**
+ * {@code classchain}: run a classroom peer, send a command, show a peer's status, enroll a teacher's
+ * device, free or rename accounts, or run a demo classroom.
+ */
 @Command(name = "classchain", mixinStandardHelpOptions = true, version = "classchain 0.1.0",
         description = "A teacher controls a classroom's computers through a small permissioned blockchain.",
-        subcommands = {PeerCommand.class, SendCommand.class, StatusCommand.class, DemoCommand.class,
-                VerifyCommand.class})
+        subcommands = {PeerCommand.class, SendCommand.class, StatusCommand.class, EnrollCommand.class,
+                AccountsCommand.class, DemoCommand.class, VerifyCommand.class})
 public final class ClassChainCli implements Runnable {
 
     @Override

@@ -71,6 +71,10 @@ final class PeerCommand implements Callable<Integer> {
             + "exactly this build and these mods (a consistency check, not a defence against a lying peer)")
     boolean pinFingerprint;
 
+    @Option(names = "--accounts-per-computer", defaultValue = "1", description = "on the teacher's peer: how many "
+            + "student accounts one computer may register (default ${DEFAULT-VALUE}, so nobody takes classmates' names)")
+    int accountsPerComputer;
+
     @Option(names = "--difficulty", hidden = true, defaultValue = "17")
     int difficulty;
 
@@ -98,8 +102,8 @@ final class PeerCommand implements Callable<Integer> {
             throw new IllegalArgumentException("without --seed this peer creates the chain and is the TEACHER: "
                     + "give --user NAME (and a password)");
         }
-        if (user != null && !java.nio.file.Files.exists(dir.resolve("credentials.json"))) {
-            // needed only once: the verifier is computed from it when the chain is created
+        if (user != null && (passwordFile != null || !java.nio.file.Files.exists(dir.resolve("credentials.json")))) {
+            // needed once, to compute the verifier; again only if the teacher renamed the account
             password = Passwords.read(passwordFile, "Password for " + user + ": ");
         }
         String bind = host == null ? "0.0.0.0" : host;
@@ -121,6 +125,7 @@ final class PeerCommand implements Callable<Integer> {
         Peer.Builder b = Peer.builder().dataDir(dir).transport(transport).joinTimeout(joinTimeout)
                 .fingerprint(fingerprint)
                 .genesisIfUnreachable(genesisIfUnreachable).difficultyBits(difficulty)
+                .accountsPerComputer(accountsPerComputer)
                 .modsDir(mods)
                 .policy(policy);
         Launchers.addHostServices(b, dir, settings.path("inbox", inbox, null));

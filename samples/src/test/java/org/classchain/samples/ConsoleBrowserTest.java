@@ -3,10 +3,15 @@ package org.classchain.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.classchain.core.identity.NodeIdentity;
+import org.classchain.http.JettyTransport;
+import org.classchain.spi.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -185,6 +190,31 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(5)
+    void theTeacherFreesANameAStudentTook() throws Exception {
+        // a student's script takes a name with a fresh key, as issue 15 describes
+        NodeIdentity key = NodeIdentity.generate(new SecureRandom());
+        String chainId = room.teacher.chain().chainId();
+        byte[] signed = ("classchain-register-v1\n" + chainId + "\nsquatter\n" + key.publicKey().hex())
+                .getBytes(StandardCharsets.UTF_8);
+        try (JettyTransport script = JettyTransport.builder().build()) {
+            assertThat(script.send(room.teacher.address(), new Message.RegisterAccount("squatter", key.publicKey(),
+                    key.sign(signed))).get(10, TimeUnit.SECONDS)).isInstanceOf(Message.Ack.class);
+        }
+        waitFor(30).until(d -> d.findElements(By.cssSelector("#accounts li[data-username=squatter][data-retired=false]"))
+                .size() == 1);
+        WebElement name = driver.findElement(By.id("account-name"));
+        name.clear();
+        name.sendKeys("squatter");
+        driver.findElement(By.id("account-free")).click();
+        waitFor(30).until(d -> d.findElements(By.cssSelector("#accounts li[data-username=squatter][data-retired=true]"))
+                .size() == 1);
+        assertThat(room.teacher.chain().accounts().get("squatter").isRetired()).isTrue();
+        assertThat(driver.findElement(By.id("account-error")).isDisplayed()).isFalse();
+        browser.screenshot("05b-name-freed", true);
+    }
+
+    @Test
+    @Order(6)
     void aStudentsPeerServesTheConsoleWithAWarning() throws Exception {
         driver.get(room.students.get(0).address() + "/");
         waitFor(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("served-by"), "STUDENT"));
@@ -194,7 +224,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void repeatedWrongPasswordsSayWhenToTryAgain() throws Exception {
         open();
         String message = "";
@@ -213,7 +243,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void fitsATabletAndWorksFromTheKeyboard() throws Exception {
         driver.manage().window().setSize(new Dimension(768, 1024));
         try {

@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Replies: {@link AuthStart} gets {@link AuthChallenge}, {@link AuthFinish} gets
  * {@link AuthConfirmed}, {@link GrantRequest} gets {@link GrantIssued}, {@link LoginRequest} gets
- * {@link Message.Ack}; any of them may get {@link Rejected}: 400 malformed, 401 wrong credentials,
+ * {@link Message.Ack}, an {@link Message.EnrollRequest} of a TEACHER session gets an {@link Message.Ack}
+ * that only says its MAC is good (the peer then decides whether the device may be enrolled); any of them may get {@link Rejected}: 400 malformed, 401 wrong credentials,
  * unknown or expired sign-in or session, bad MAC or replayed counter, 403 a STUDENT asking for a
  * grant, 429 too many failures (with {@code retryAfterSeconds}), 503 no chain yet.
  *
@@ -210,6 +211,8 @@ public final class AccountHost {
                 return grant(g);
             } else if (request instanceof LoginRequest l) {
                 return login(l);
+            } else if (request instanceof Message.EnrollRequest e) {
+                return enroll(e);
             }
             return Rejected.of(400, "unknown auth request");
         } catch (Refusal r) {
@@ -457,6 +460,15 @@ public final class AccountHost {
             LOG.warn("the sign-in listener failed for {} at {}", session.username, peer, e);
         }
         return new Message.Ack("signed in " + session.username + " at " + peer);
+    }
+
+    private Message enroll(Message.EnrollRequest r) throws Refusal {
+        Session session = authenticate(r.session(), r.username(), r.counter(), SessionMac.enrollMessage(r.deviceKey()),
+                r.mac());
+        if (session.role != Role.TEACHER) {
+            throw refuse(403, "only the teacher enrolls devices");
+        }
+        return new Message.Ack("enroll " + r.deviceKey().nodeId() + " for " + session.username);
     }
 
     /** The session of a MAC'd request whose MAC and counter are good; advances its counter. */

@@ -123,8 +123,8 @@ public final class CredentialStore {
     }
 
     /**
-     * Stops hosting {@code username}: its credential is removed from the file (a computer that
-     * must no longer be an offline-guessing target for that password).
+     * Forgets the credential of {@code username} (an account the chain no longer has this peer
+     * host); nothing if there is none.
      *
      * @throws IOException if the file cannot be written (nothing is changed then)
      */

@@ -8,7 +8,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The MACs of a signed-in session: {@code HMAC-SHA256(K, counter | message)} with the counter
- * as 8 bytes big-endian; the message is the canonical batch, or {@code "login:" + peerNodeId}.
+ * as 8 bytes big-endian; the message is the canonical batch, {@code "login:" + peerNodeId}, or
+ * {@code "enroll:" + hex(deviceKey)}.
  */
 final class SessionMac {
 
@@ -28,6 +29,11 @@ final class SessionMac {
     /** {@code UTF-8("login:" + peerNodeId)}. */
     static byte[] loginMessage(String peerNodeId) {
         return ("login:" + peerNodeId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code UTF-8("enroll:" + hex(deviceKey))}. */
+    static byte[] enrollMessage(org.classchain.NodeKey deviceKey) {
+        return ("enroll:" + deviceKey.hex()).getBytes(StandardCharsets.UTF_8);
     }
 
     static byte[] mac(byte[] key, long counter, byte[] message) {

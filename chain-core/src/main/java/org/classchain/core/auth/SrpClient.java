@@ -22,7 +22,7 @@ import org.classchain.spi.Message.LoginRequest;
 /**
  * The client side of a sign-in (the CLI, tests; the console page does the same in JavaScript):
  * {@link #start}, {@link #respond} with the password, {@link #verifyServer}, then any number of
- * {@link #grantRequest} and {@link #login}, each MAC'd with the session key and the next
+ * {@link #grantRequest}, {@link #login} and {@link #enroll}, each MAC'd with the session key and the next
  * counter (1, 2, 3, ...). The password, {@code P'} and the key never leave this object.
  *
  * <p>Calls must come in that order; a new {@link #start} abandons the previous sign-in.
@@ -135,6 +135,15 @@ public final class SrpClient {
         requireSignedIn();
         long c = ++counter;
         return new LoginRequest(username, session, c, peerNodeId, SessionMac.login(key, c, peerNodeId));
+    }
+
+    /** A MAC'd request to enroll the device with this node key as a host of the account, with the next counter. */
+    public synchronized org.classchain.spi.Message.EnrollRequest enroll(org.classchain.NodeKey deviceKey) {
+        Objects.requireNonNull(deviceKey, "deviceKey");
+        requireSignedIn();
+        long c = ++counter;
+        return new org.classchain.spi.Message.EnrollRequest(username, session, c, deviceKey,
+                SessionMac.mac(key, c, SessionMac.enrollMessage(deviceKey)));
     }
 
     /** Whether M2 was verified. */

@@ -69,6 +69,27 @@ public final class TeacherClient {
         return call(peer, new Message.SubmitBatch(srp.grantRequest(commands, List.of())));
     }
 
+    /**
+     * Sends account records (a name freed, a name renamed) through {@code peer} as a MAC'd batch
+     * without commands: {@link Message.Submitted} or a refusal.
+     */
+    public Message updateAccounts(String peer, List<org.classchain.Account> accounts) throws Exception {
+        return call(peer, new Message.SubmitBatch(srp.grantRequest(List.of(), accounts)));
+    }
+
+    /**
+     * Asks the teacher's host, through {@code peer}, to enroll the device with this node key as a
+     * host of the teacher's account: {@link Message.Ack} or a refusal.
+     */
+    public Message enroll(String peer, org.classchain.NodeKey deviceKey) throws Exception {
+        return call(peer, srp.enroll(deviceKey));
+    }
+
+    /** The accounts on {@code peer}'s chain, retired ones included. */
+    public List<org.classchain.Account> accounts(String peer) throws Exception {
+        return expect(call(peer, new Message.GetAccounts()), Message.AccountsReply.class).accounts();
+    }
+
     /** Signs the person in at the peer with node id {@code atNodeId}, through {@code peer}. */
     public Message login(String peer, String atNodeId) throws Exception {
         return call(peer, srp.login(atNodeId));

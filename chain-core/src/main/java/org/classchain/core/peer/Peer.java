@@ -40,7 +40,6 @@ import org.classchain.Receipt;
 import org.classchain.Role;
 import org.classchain.core.auth.AccountHost;
 import org.classchain.core.auth.CredentialStore;
-import org.classchain.core.auth.CredentialTransfers;
 import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.CanonicalJson;
@@ -105,8 +104,6 @@ public final class Peer implements AutoCloseable {
     private final java.util.concurrent.ConcurrentLinkedDeque<Receipt> outbox = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
     private final Cache<Hash, Boolean> relayed = CacheBuilder.newBuilder().maximumSize(50_000).build();
-    private final Cache<String, String> registrations = CacheBuilder.newBuilder()
-            .expireAfterWrite(Duration.ofMinutes(2)).build();
     private long ticks;
     /**
      * Heads are compared with a neighbour every {@code headCheckEvery} ticks: every tick after
@@ -135,6 +132,7 @@ public final class Peer implements AutoCloseable {
     private AccountHost accountHost;
     private volatile Dispatcher dispatcher;
     private volatile BlockProducer producer;
+    private volatile Accounts accounts;
     private PeerDirectory directory;
     private PeerThreads threads;
     private Lane events;
@@ -211,9 +209,6 @@ public final class Peer implements AutoCloseable {
                 hello(seed).exceptionally(e -> null);
             }
         }
-        ensureTeacherCredential();
-        ensureOwnAccount();
-        warnOfRetiredTeacherHosts();
         producer = new BlockProducer(chain, codec, new ChainTime(), this::acceptMined, new BlockProducer.Regrants() {
             @Override
             public boolean grantedHere(org.classchain.Grant grant) {
@@ -226,6 +221,11 @@ public final class Peer implements AutoCloseable {
             }
         },
                 threads.lane("miner", name, true)); // a search holds its thread for its whole length
+        accounts = new Accounts(config, identity, chain, credentials, accountHost, producer, directory, signedInUsers,
+                this::teacherHostAddress, this::lookForPeers, name);
+        ensureTeacherCredential();
+        accounts.ensureOwnAccount();
+        warnOfRetiredTeacherHosts();
         if (grantedStore != null) {
             // batches granted here before a stop: mined again after the grace unless already on the chain
             grantedStore.load(p -> {
@@ -455,228 +455,25 @@ public final class Peer implements AutoCloseable {
         }
     }
 
-    /**
-     * On a student's peer started for a person: their STUDENT credential is created here (the
-     * verifier never leaves this peer), they count as signed in at this computer, and the
-     * account is registered with the teacher's host on the next ticks until the chain has it.
-     */
-    private void ensureOwnAccount() throws IOException {
-        String user = config.username;
-        if (user == null || role() == Role.TEACHER) {
-            return;
-        }
-        Account onChain = chain.accounts().get(user);
-        if (onChain != null && !onChain.isHostedBy(identity.nodeId())) {
-            throw new IOException("the name '" + user + "' is already taken on this chain by another computer; "
-                    + "choose another --user");
-        }
-        if (credentials.find(user).isEmpty()) {
-            if (config.password == null) {
-                throw new IOException("no password given for the new account '" + user + "'");
-            }
-            credentials.create(user, config.password, Role.STUDENT);
-        }
-        signedInUsers.add(user);
-    }
-
-    static byte[] registrationBytes(String chainId, String username, NodeKey hostKey) {
-        return ("classchain-register-v1\n" + chainId + "\n" + username + "\n" + hostKey.hex())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /** Asks a teacher host to record our person's account, until the chain has it. */
-    private void registerOwnAccount() {
-        String user = config.username;
-        if (user == null || role() == Role.TEACHER || chain.accounts().containsKey(user)) {
-            return;
-        }
-        Message.RegisterAccount r = new Message.RegisterAccount(user, identity.publicKey(),
-                identity.sign(registrationBytes(chain.chainId(), user, identity.publicKey())));
-        Optional<String> host = teacherHostAddress();
-        if (host.isEmpty()) {
-            directory.unidentified().stream().limit(3).forEach(a -> hello(a).exceptionally(e -> null));
-            return;
-        }
-        config.transport.send(host.get(), r).whenComplete((reply, err) -> {
-            if (reply instanceof Message.Rejected rej) {
-                LOG.warn("peer {}: the teacher's peer did not record account '{}': {}", name, user, rej.reason());
-            }
-        });
+    /** Asks a few peers whose node id is unknown who they are (a host's address is looked for). */
+    private void lookForPeers() {
+        directory.unidentified().stream().limit(3).forEach(a -> hello(a).exceptionally(e -> null));
     }
 
     /**
-     * Records a STUDENT account, or a backup host of one. A new account must be signed by the key
-     * that will host it; a backup must be signed by a key that already hosts the account.
-     */
-    private Message onRegister(Message.RegisterAccount r) {
-        Account teacher = teacherAccount();
-        if (!teacher.isHostedBy(identity.nodeId())) {
-            return Message.Rejected.of(503, "this peer does not host the teacher's account");
-        }
-        if (!Account.isValidUsername(r.username())) {
-            return Message.Rejected.of(400, "a username is 1-64 letters, digits, '.', '_' or '-'");
-        }
-        byte[] signed = registrationBytes(chain.chainId(), r.username(), r.hostKey());
-        String hostId = r.hostKey().nodeId();
-        Account existing = chain.accounts().get(r.username());
-        Account record;
-        if (existing == null) {
-            if (!org.classchain.core.identity.Ed25519Signatures.verify(r.hostKey(), signed, r.signature())) {
-                return Message.Rejected.of(401, "the registration is not signed by the key it names");
-            }
-            record = new Account(r.username(), Role.STUDENT, List.of(r.hostKey()));
-        } else if (existing.isHostedBy(hostId)) {
-            return new Message.Ack("already recorded");
-        } else if (existing.role() == Role.STUDENT && existing.hostKeys().stream().anyMatch(
-                k -> org.classchain.core.identity.Ed25519Signatures.verify(k, signed, r.signature()))) {
-            if (existing.hostKeys().size() >= 1 + config.backups) {
-                return Message.Rejected.of(409, "'" + r.username() + "' has all the backup hosts it may have");
-            }
-            List<NodeKey> keys = new ArrayList<>(existing.hostKeys());
-            keys.add(r.hostKey());
-            record = new Account(r.username(), Role.STUDENT, keys);
-        } else {
-            return Message.Rejected.of(409, "the name '" + r.username() + "' is taken");
-        }
-        String pending = registrations.asMap().putIfAbsent(r.username() + "/" + hostId, hostId);
-        if (pending != null) {
-            return new Message.Ack("being recorded");
-        }
-        if (registrations.size() > 1000) {
-            registrations.invalidate(r.username() + "/" + hostId);
-            return new Message.Rejected(429, "too many registrations at once", 10);
-        }
-        producer.enqueue(new Payload(List.of(), List.of(record),
-                accountHost.grantOwnBatch(teacher.username(), List.of(record)), null));
-        LOG.info("peer {}: recording STUDENT account '{}' hosted at {}", name, r.username(),
-                record.hostKeys().stream().map(NodeKey::nodeId).toList());
-        return new Message.Ack("recording " + r.username());
-    }
-
-    // ------------------------------------------------------------------ backup hosts
-
-    /**
-     * The teacher signed in at another peer: with fewer than {@code backups} backup hosts, that
-     * peer becomes one. Its key is recorded on the chain (by a batch this host authorizes) and it
-     * then fetches the credential, encrypted to it. Only peers the teacher chose to sign in at
-     * become backups: a backup host can grant, so a random student's peer must never be one.
+     * Someone signed in at a peer through a session this peer hosts: the roster, and perhaps a
+     * backup of a student's account ({@link Accounts#onSignIn}); never a change of role.
      */
     private void onSignIn(AccountHost.SignIn signIn) {
-        if (events == null || chain == null || identity.nodeId().equals(signIn.peerNodeId())) {
-            return;
-        }
-        if (signIn.role() == Role.TEACHER) {
-            events.execute(() -> considerBackup(signIn.username(), signIn.peerNodeId()));
-        } else {
-            events.execute(() -> proposeStudentBackup(signIn.username(), signIn.peerNodeId()));
-        }
-    }
-
-    /** A student signed in at another peer: ask the teacher's host to record it as a backup of the account. */
-    private void proposeStudentBackup(String username, String peerNodeId) {
-        Account account = chain.accounts().get(username);
-        Optional<String> address = directory.addressOf(peerNodeId);
-        if (account == null || account.isHostedBy(peerNodeId) || account.hostKeys().size() >= 1 + config.backups
-                || address.isEmpty()) {
-            return;
-        }
-        Optional<String> teacherHost = teacherHostAddress();
-        if (teacherHost.isEmpty()) {
-            return;
-        }
-        config.transport.send(address.get(), new Message.GetStatus()).thenAccept(reply -> {
-            if (reply instanceof Message.StatusReply st && st.status().publicKey().nodeId().equals(peerNodeId)) {
-                NodeKey key = st.status().publicKey();
-                config.transport.send(teacherHost.get(), new Message.RegisterAccount(username, key,
-                        identity.sign(registrationBytes(chain.chainId(), username, key))));
-                LOG.info("peer {}: proposing {} as a backup host of '{}' (signed in there)", name, peerNodeId, username);
-            }
-        });
-    }
-
-    private void considerBackup(String username, String peerNodeId) {
-        Account account = chain.accounts().get(username);
-        if (account == null || account.role() != Role.TEACHER || account.isHostedBy(peerNodeId)
-                || account.hostKeys().size() >= 1 + config.backups
-                || registrations.asMap().putIfAbsent("backup:" + peerNodeId, peerNodeId) != null) {
-            return;
-        }
-        Optional<String> address = directory.addressOf(peerNodeId);
-        if (address.isEmpty()) {
-            LOG.info("peer {}: the teacher signed in at {}, whose address this peer does not know; no backup there",
-                    name, peerNodeId);
-            return;
-        }
-        config.transport.send(address.get(), new Message.GetStatus()).whenComplete((reply, err) -> {
-            if (!(reply instanceof Message.StatusReply st) || !st.status().publicKey().nodeId().equals(peerNodeId)) {
-                return;
-            }
-            List<NodeKey> keys = new ArrayList<>(chain.accounts().get(username).hostKeys());
-            keys.add(st.status().publicKey());
-            Account updated = new Account(username, Role.TEACHER, keys);
-            producer.enqueue(new Payload(List.of(), List.of(updated),
-                    accountHost.grantOwnBatch(username, List.of(updated)), null));
-            LOG.info("peer {}: {} becomes a backup host of '{}' (the teacher signed in there)", name, peerNodeId, username);
-        });
-    }
-
-    /** Accounts the chain says this peer hosts but whose credential it lacks: ask another host for it. */
-    private void fetchCredentials() {
-        for (Account account : chain.accounts().values()) {
-            if (!account.isHostedBy(identity.nodeId()) || credentials.find(account.username()).isPresent()) {
-                continue;
-            }
-            boolean asked = false;
-            for (NodeKey host : account.hostKeys()) {
-                Optional<String> address = directory.addressOf(host.nodeId());
-                if (host.nodeId().equals(identity.nodeId()) || address.isEmpty()) {
-                    continue;
-                }
-                asked = true;
-                CredentialTransfers.Pending pending = CredentialTransfers.request(chain.chainId(), account.username(),
-                        identity, config.random);
-                config.transport.send(address.get(), pending.request()).whenComplete((reply, err) -> {
-                    if (!(reply instanceof Message.CredentialTransfer t)) {
-                        return;
-                    }
-                    try {
-                        credentials.put(CredentialTransfers.open(t, pending, host));
-                        LOG.info("peer {}: now a backup host of '{}'", name, account.username());
-                    } catch (java.security.GeneralSecurityException | IOException e) {
-                        LOG.warn("peer {}: could not take the credential of '{}' from {}: {}", name, account.username(),
-                                host.nodeId(), e.getMessage());
-                    }
-                });
-                break;
-            }
-            if (!asked) {
-                directory.unidentified().stream().limit(3).forEach(a -> hello(a).exceptionally(e -> null));
-            }
+        Accounts a = accounts;
+        if (events != null && a != null) {
+            events.execute(() -> a.onSignIn(signIn));
         }
     }
 
     /** Whether this peer holds the credential of {@code username} (it can host sign-ins for it). */
     boolean holdsCredential(String username) {
         return credentials.find(username).isPresent();
-    }
-
-    private Message onCredentialRequest(Message.CredentialRequest r) {
-        Account account = chain.accounts().get(r.username());
-        if (account == null || !account.hostKeys().contains(r.requesterKey())) {
-            return Message.Rejected.of(403, "the requester does not host this account on the chain");
-        }
-        if (!CredentialTransfers.verify(r, chain.chainId())) {
-            return Message.Rejected.of(401, "the request is not signed by the key it names");
-        }
-        Optional<org.classchain.core.auth.StoredCredential> credential = credentials.find(r.username());
-        if (credential.isEmpty()) {
-            return Message.Rejected.of(404, "this peer holds no credential for that account");
-        }
-        try {
-            return CredentialTransfers.seal(credential.get(), r, identity, config.random);
-        } catch (java.security.GeneralSecurityException e) {
-            return Message.Rejected.of(400, "cannot seal to that key");
-        }
     }
 
     private void download(String seed, Message.Welcome w) throws IOException {
@@ -926,9 +723,11 @@ public final class Peer implements AutoCloseable {
             flushReceipts();
             ticks++;
             if (ticks % 5 == 1) {
-                registerOwnAccount();
-                fetchCredentials();
+                accounts.registerOwnAccount();
+                accounts.fetchCredentials();
+                accounts.dropStaleCredentials();
             }
+            accounts.flush();
             if (ticks % 3 == 0 && role() == Role.TEACHER) {
                 pollRoster();
             }
@@ -1043,6 +842,10 @@ public final class Peer implements AutoCloseable {
             if (chain == null && !(request instanceof Message.Hello)) {
                 return done(Message.Rejected.of(503, "this peer has not joined a chain yet"));
             }
+            if (accounts == null && (request instanceof Message.RegisterAccount || request instanceof Message.GetAccounts
+                    || request instanceof Message.CredentialRequest)) {
+                return done(Message.Rejected.of(503, "this peer is still starting"));
+            }
             if (request instanceof Message.BlockAnnouncement a
                     && penalties.banned(Penalties.key(from, a.senderAddress()))) {
                 return done(Message.Rejected.of(403, "disconnected for a while: this peer sent invalid blocks"));
@@ -1085,9 +888,11 @@ public final class Peer implements AutoCloseable {
             } else if (request instanceof Message.GetModules) {
                 return done(new Message.ModulesReply(modules().describe(config.policy)));
             } else if (request instanceof Message.CredentialRequest r) {
-                return done(onCredentialRequest(r));
+                return done(accounts.onCredentialRequest(r));
             } else if (request instanceof Message.RegisterAccount r) {
-                return done(onRegister(r));
+                return done(accounts.onRegister(r, from));
+            } else if (request instanceof Message.GetAccounts) {
+                return done(accounts.list());
             } else if (request instanceof Message.GetPeers) {
                 return done(new Message.PeersReply(peers()));
             }
@@ -1303,7 +1108,7 @@ public final class Peer implements AutoCloseable {
             return Optional.of(identity.nodeId());
         }
         Account account = chain.accounts().get(req.username());
-        if (account == null) {
+        if (account == null || account.isRetired()) {
             return Optional.empty();
         }
         return account.hostKeys().stream().map(NodeKey::nodeId)
@@ -1432,8 +1237,20 @@ public final class Peer implements AutoCloseable {
         } else if (req instanceof Message.LoginRequest l) {
             local = new Message.LoginRequest(l.username(), strip(l.session(), prefix), l.counter(), l.peerNodeId(),
                     l.mac());
+        } else if (req instanceof Message.EnrollRequest e) {
+            local = new Message.EnrollRequest(e.username(), strip(e.session(), prefix), e.counter(), e.deviceKey(),
+                    e.mac());
+        }
+        if (req instanceof Message.GrantRequest g && !g.accounts().isEmpty()) {
+            Optional<Message.Rejected> refused = accounts.checkTeacherUpdates(g.accounts());
+            if (refused.isPresent()) {
+                return refused.get();
+            }
         }
         Message reply = accountHost.handle(local, from);
+        if (reply instanceof Message.Ack && req instanceof Message.EnrollRequest e) {
+            return accounts.enroll(e.username(), e.deviceKey()); // the MAC of a TEACHER session is good
+        }
         if (reply instanceof Message.AuthChallenge c) {
             return new Message.AuthChallenge(prefix + c.session(), c.salt(), c.iterations(), c.serverPublic());
         }
@@ -1461,6 +1278,8 @@ public final class Peer implements AutoCloseable {
             return g.session();
         } else if (req instanceof Message.LoginRequest l) {
             return l.session();
+        } else if (req instanceof Message.EnrollRequest e) {
+            return e.session();
         }
         return null;
     }
@@ -1657,9 +1476,21 @@ public final class Peer implements AutoCloseable {
             return this;
         }
 
-        /** How many backup hosts the teacher's account gets (default 2), among the peers the teacher signs in at. */
+        /**
+         * How many hosts an account may have besides its first (default 2): for the teacher's account,
+         * the devices the teacher enrolls; for a student's, peers the student signs in at.
+         */
         public Builder backups(int k) {
             c.backups = k;
+            return this;
+        }
+
+        /**
+         * How many student accounts one computer (node key) may hold, as the teacher's host records
+         * them (default 1): a student cannot take classmates' names before they join.
+         */
+        public Builder accountsPerComputer(int n) {
+            c.accountsPerComputer = n;
             return this;
         }
 

@@ -39,6 +39,7 @@ final class PeerConfig {
     Duration remineAfter = Duration.ofSeconds(3);
     int maxNeighbours = 8;
     int backups = 2;
+    int accountsPerComputer = 1;
     boolean genesisIfUnreachable;
     String fingerprint = "";
     List<String> pinnedFingerprints = List.of();
@@ -51,6 +52,9 @@ final class PeerConfig {
         Objects.requireNonNull(transport, "a peer needs a transport");
         if (difficultyBits < 1 || difficultyBits > 32) {
             throw new IllegalArgumentException("difficulty bits are 1-32, not " + difficultyBits);
+        }
+        if (accountsPerComputer < 1) {
+            throw new IllegalArgumentException("a computer may hold at least one student account");
         }
         if (maxNeighbours < 1) {
             throw new IllegalArgumentException("a peer needs at least one neighbour slot");

@@ -32,7 +32,8 @@
     thumbInFlight: false,
     orphans: new Map(),
     lowestLoaded: null,
-    liveWasDown: false
+    liveWasDown: false,
+    accounts: []
   };
 
   // ------------------------------------------------------------------ helpers
@@ -636,6 +637,61 @@
     });
   }
 
+  // ------------------------------------------------------------------ names (accounts)
+
+  function refreshAccounts() {
+    return api('GET', '/accounts').then(function (r) {
+      state.accounts = r.accounts;
+      var list = $('accounts');
+      var names = $('account-names');
+      list.textContent = '';
+      names.textContent = '';
+      r.accounts.forEach(function (a) {
+        list.appendChild(el('li', { 'data-username': a.username, 'data-retired': String(a.retired),
+          text: a.username + ' · ' + (a.retired ? 'freed' : a.role + ', on ' + a.hostKeys.length + ' computer(s)') }));
+        if (!a.retired && a.role === 'STUDENT') {
+          names.appendChild(el('option', { value: a.username }));
+        }
+      });
+    }, function () { /* shown again at the next refresh */ });
+  }
+
+  /** Frees a student's name, or renames it: one MAC'd batch of account records, as 'classchain accounts' sends. */
+  function changeAccount(rename) {
+    var name = $('account-name').value.trim();
+    var to = $('account-new-name').value.trim();
+    var error = $('account-error');
+    show(error, false);
+    var account = state.accounts.find(function (a) {
+      return a.username === name && !a.retired && a.role === 'STUDENT';
+    });
+    if (!canSend() || !account || (rename && !/^[A-Za-z0-9._-]{1,64}$/.test(to))) {
+      error.textContent = !canSend() ? 'Sign in with the teacher\'s account first.'
+        : !account ? 'No student account named \'' + name + '\'.' : 'A new name is 1-64 letters, digits, ., _ or -.';
+      show(error, true);
+      return;
+    }
+    var records = [{ hostKeys: [], role: 'STUDENT', username: name }];
+    if (rename) {
+      records.push({ hostKeys: account.hostKeys, role: 'STUDENT', username: to });
+    }
+    var client = state.client;
+    $('account-status').textContent = rename ? 'Renaming ' + name + ' to ' + to + '…' : 'Freeing ' + name + '…';
+    enqueue(function () {
+      return client.batch([], records).then(function (body) {
+        return api('POST', '/commands', body);
+      });
+    }).then(function () {
+      $('account-status').textContent = rename ? name + ' is renamed ' + to + ' once the next block is mined.'
+        : name + ' is freed once the next block is mined.';
+      setTimeout(refreshAccounts, 1500);
+    }, function (e) {
+      $('account-status').textContent = '';
+      error.textContent = sendMessage(e);
+      show(error, true);
+    });
+  }
+
   // ------------------------------------------------------------------ results
 
   function track(command, t, visible) {
@@ -960,6 +1016,8 @@
   function updateControls() {
     var ok = canSend();
     $('refresh-thumbs').disabled = !ok || !hasModule('screenshot');
+    $('account-free').disabled = !ok;
+    $('account-rename').disabled = !ok;
     Array.prototype.forEach.call(document.querySelectorAll('#module-forms button.send'), function (b) {
       b.disabled = !ok;
       b.title = ok ? '' : 'Sign in with the teacher\'s account to send';
@@ -982,6 +1040,12 @@
       selectAll(false);
     });
     $('refresh-thumbs').addEventListener('click', requestThumbs);
+    $('account-free').addEventListener('click', function () {
+      changeAccount(false);
+    });
+    $('account-rename').addEventListener('click', function () {
+      changeAccount(true);
+    });
     Array.prototype.forEach.call(document.querySelectorAll('input[name="target"]'), function (r) {
       r.addEventListener('change', updateTargetSummary);
     });
@@ -1001,12 +1065,13 @@
     });
     updateControls();
     refreshStatus().then(function () {
-      return Promise.all([refreshRoom(), loadModules()]);
+      return Promise.all([refreshRoom(), loadModules(), refreshAccounts()]);
     });
     connectEvents();
     setInterval(function () {
       refreshStatus();
       refreshRoom();
+      refreshAccounts();
     }, ROOM_PERIOD);
     setInterval(pollPending, POLL_PERIOD);
     setInterval(thumbTick, 1000);
