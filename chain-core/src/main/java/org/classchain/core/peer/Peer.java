@@ -136,6 +136,7 @@ public final class Peer implements AutoCloseable {
     private volatile BlockProducer producer;
     private PeerDirectory directory;
     private Handshakes handshakes;
+    private ReceiptAdmission admission;
     /** The teacher's host this student last greeted successfully (so that it knows this computer). */
     private volatile String introducedAt;
     private PeerThreads threads;
@@ -205,6 +206,7 @@ public final class Peer implements AutoCloseable {
         config.transport.start(this::handle);
         directory = new PeerDirectory(config.transport.localAddress(), config.maxNeighbours, clock);
         handshakes = new Handshakes(identity, config.transport, directory, config.fingerprint, random, () -> chain, name);
+        admission = new ReceiptAdmission(json, () -> chain, directory, () -> Set.copyOf(signedInUsers), identity.nodeId());
         config.seeds.forEach(directory::learn);
         if (chain == null) {
             join();
@@ -1109,9 +1111,18 @@ public final class Peer implements AutoCloseable {
             return new Message.Ack("forwarded");
         }
         List<Receipt> kept = new ArrayList<>();
+        ReceiptAdmission.Judgement later = null;
+        ReceiptAdmission.Judgement forged = null;
         for (Receipt r : msg.receipts()) {
-            if (ReceiptSigner.verify(r, json) && receipts.add(r)) {
-                kept.add(r);
+            ReceiptAdmission.Judgement j = admission.judge(r);
+            if (j.verdict() == ReceiptAdmission.Verdict.KEEP) {
+                if (receipts.add(r)) {
+                    kept.add(r);
+                }
+            } else if (j.verdict() == ReceiptAdmission.Verdict.LATER) {
+                later = j;
+            } else {
+                forged = j;
             }
         }
         if (receiptStore != null && !kept.isEmpty()) {
@@ -1127,9 +1138,22 @@ public final class Peer implements AutoCloseable {
         for (Receipt r : kept) {
             listeners.forEach(l -> safely(() -> l.receiptReceived(r)));
         }
+        // 503: send again later (kept ones then count as known); 422: drop; 409: nothing new
+        if (later != null) {
+            return new Message.Rejected(503, kept.size() + " receipt(s) kept; others refused for now: " + later.reason(),
+                    RECEIPT_RETRY_SECONDS);
+        }
+        if (kept.isEmpty() && forged != null) {
+            return Message.Rejected.of(422, "receipt refused: " + forged.reason());
+        }
         return kept.isEmpty() && !msg.receipts().isEmpty()
                 ? Message.Rejected.of(409, "no new valid receipt") : new Message.Ack(kept.size() + " receipt(s) kept");
     }
+
+    /** When a sender should try again receipts refused for now. */
+    static final long RECEIPT_RETRY_SECONDS = 1;
+    /** How long a receipt waits in the outbox before it is given up. */
+    static final Duration OUTBOX_LIFETIME = Duration.ofHours(1);
 
     private void onReceipt(Command command, Receipt receipt) {
         LOG.info("peer {}: {} {} -> {}{}", name, command.module(), command.id(), receipt.status(),
@@ -1192,12 +1216,18 @@ public final class Peer implements AutoCloseable {
             batch.add(r);
         }
         config.transport.send(host.get(), new Message.Receipts(batch)).whenComplete((reply, err) -> {
+            // kept, known already, or refused for good (422): done; refused for now (503): sent again later
             boolean taken = err == null && (reply instanceof Message.Ack
-                    || reply instanceof Message.Rejected rej && rej.code() == 409);
+                    || reply instanceof Message.Rejected rej && (rej.code() == 409 || rej.code() == 422));
             if (taken) {
                 outbox.removeAll(batch);
             } else if (err != null) {
                 directory.failed(host.get());
+            } else if (reply instanceof Message.Rejected rej && rej.code() == 503) {
+                introducedAt = null; // it may not know this computer yet: greet it again
+                outbox.removeAll(batch); // and let the rest of the outbox go first
+                Instant oldest = clock.instant().minus(OUTBOX_LIFETIME);
+                batch.stream().filter(r -> r.at().isAfter(oldest)).forEach(outbox::addLast);
             }
             flushing.set(false);
             if (taken && !outbox.isEmpty()) {

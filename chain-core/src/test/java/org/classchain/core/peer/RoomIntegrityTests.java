@@ -201,4 +201,68 @@ public abstract class RoomIntegrityTests {
         await("every student ran it and its receipt reached the teacher", Duration.ofSeconds(20),
                 () -> receiptPeers(c.id()).equals(Set.of(a.nodeId(), b.nodeId(), late.nodeId())));
     }
+
+    // ------------------------------------------------------------------ item 6
+
+    @Test
+    @Timeout(120)
+    void receiptsComeOnlyFromTheComputersACommandTargeted() throws Exception {
+        Path hDir = Files.createDirectories(tmp.resolve("h"));
+        Peer h = start(Peer.builder().dataDir(hDir).seed(teacher.address()));
+        NodeIdentity hKey = NodeIdentity.loadOrCreate(hDir, new SecureRandom()); // the student's own key, read from its disk
+        assertThat(hKey.nodeId()).isEqualTo(h.nodeId());
+
+        Command c = record(Target.all());
+        assertThat(client.submit(teacher.address(), List.of(c))).isInstanceOf(Message.Submitted.class);
+        Set<String> students = Set.of(a.nodeId(), b.nodeId(), h.nodeId());
+        await("the three students' receipts at the teacher", Duration.ofSeconds(20),
+                () -> receiptPeers(c.id()).equals(students));
+
+        // fifty EXECUTED receipts for a real command, each from a made-up computer
+        SecureRandom random = new SecureRandom();
+        List<Receipt> forged = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            forged.add(new ReceiptSigner(NodeIdentity.generate(random), json)
+                    .sign(c.id(), ReceiptStatus.EXECUTED, "done", Instant.now(), null));
+        }
+        Message reply = hostile.send(teacher.address(), new Message.Receipts(forged)).get(10, TimeUnit.SECONDS);
+        assertThat(reply).as("reply to fifty receipts from unknown computers").isInstanceOf(Message.Rejected.class);
+        assertThat(receiptPeers(c.id())).isEqualTo(students);
+
+        // a receipt for a command that is not on the chain, even from a real student's key
+        Command nowhere = record(Target.all());
+        Receipt ghost = new ReceiptSigner(hKey, json).sign(nowhere.id(), ReceiptStatus.EXECUTED, "", Instant.now(), null);
+        reply = hostile.send(teacher.address(), new Message.Receipts(List.of(ghost))).get(10, TimeUnit.SECONDS);
+        assertThat(reply).isInstanceOfSatisfying(Message.Rejected.class,
+                r -> assertThat(r.code()).as("refused for now: the block may be on its way").isEqualTo(503));
+        assertThat(teacher.report(nowhere.id()).receipts()).isEmpty();
+
+        // a real computer reporting on a command meant for another one: refused for good
+        Command forA = record(Target.peers(a.nodeId()));
+        assertThat(client.submit(teacher.address(), List.of(forA))).isInstanceOf(Message.Submitted.class);
+        await("a reported", Duration.ofSeconds(20), () -> receiptPeers(forA.id()).equals(Set.of(a.nodeId())));
+        Receipt notMine = new ReceiptSigner(hKey, json).sign(forA.id(), ReceiptStatus.EXECUTED, "", Instant.now(), null);
+        reply = hostile.send(teacher.address(), new Message.Receipts(List.of(notMine))).get(10, TimeUnit.SECONDS);
+        assertThat(reply).isInstanceOfSatisfying(Message.Rejected.class, r -> assertThat(r.code()).isEqualTo(422));
+        assertThat(receiptPeers(forA.id())).containsExactly(a.nodeId());
+
+        // one current status per computer per command: a later receipt replaces the earlier, a replay does not
+        Receipt earlier = teacher.report(c.id()).receipts().stream().filter(r -> r.peerId().equals(h.nodeId()))
+                .findFirst().orElseThrow();
+        Receipt later = new ReceiptSigner(hKey, json).sign(c.id(), ReceiptStatus.FAILED, "crashed afterwards",
+                earlier.at().plusSeconds(1), null);
+        assertThat(hostile.send(teacher.address(), new Message.Receipts(List.of(later))).get(10, TimeUnit.SECONDS))
+                .isInstanceOf(Message.Ack.class);
+        hostile.send(teacher.address(), new Message.Receipts(List.of(earlier))).get(10, TimeUnit.SECONDS);
+        assertThat(teacher.report(c.id()).receipts()).hasSize(3)
+                .filteredOn(r -> r.peerId().equals(h.nodeId())).extracting(Receipt::status)
+                .containsExactly(ReceiptStatus.FAILED);
+
+        // a student who joined through another student, not the teacher, still gets its receipts kept
+        Peer far = start(Peer.builder().seed(b.address()));
+        Command next = record(Target.all());
+        assertThat(client.submit(teacher.address(), List.of(next))).isInstanceOf(Message.Submitted.class);
+        await("every student's receipt, the far one's included", Duration.ofSeconds(30),
+                () -> receiptPeers(next.id()).equals(Set.of(a.nodeId(), b.nodeId(), h.nodeId(), far.nodeId())));
+    }
 }
