@@ -134,6 +134,10 @@ public final class Peer implements AutoCloseable {
     private volatile BlockProducer producer;
     private volatile Accounts accounts;
     private PeerDirectory directory;
+    private Handshakes handshakes;
+    private ReceiptAdmission admission;
+    /** The teacher's host this student last greeted successfully (so that it knows this computer). */
+    private volatile String introducedAt;
     private PeerThreads threads;
     private Lane events;
     private Lane sync;
@@ -200,6 +204,8 @@ public final class Peer implements AutoCloseable {
         sync = threads.lane("sync", name, true);
         config.transport.start(this::handle);
         directory = new PeerDirectory(config.transport.localAddress(), config.maxNeighbours, clock);
+        handshakes = new Handshakes(identity, config.transport, directory, config.fingerprint, random, () -> chain, name);
+        admission = new ReceiptAdmission(json, () -> chain, directory, () -> Set.copyOf(signedInUsers), identity.nodeId());
         config.seeds.forEach(directory::learn);
         if (chain == null) {
             join();
@@ -339,6 +345,9 @@ public final class Peer implements AutoCloseable {
         if (producer != null) {
             producer.close();
         }
+        if (handshakes != null) {
+            handshakes.close();
+        }
         config.transport.close();
         if (dispatcher != null) {
             dispatcher.close();
@@ -392,7 +401,7 @@ public final class Peer implements AutoCloseable {
                     return;
                 } catch (ExecutionException | TimeoutException e) {
                     Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                    if (cause instanceof RefusedException refused) {
+                    if (cause instanceof Handshakes.Refused refused) {
                         throw new IOException("seed " + seed + " refused this peer: " + refused.getMessage());
                     }
                     LOG.warn("seed {} does not answer yet ({}); try {} , retrying in {} ms", seed, cause.toString(),
@@ -458,6 +467,17 @@ public final class Peer implements AutoCloseable {
     /** Asks a few peers whose node id is unknown who they are (a host's address is looked for). */
     private void lookForPeers() {
         directory.unidentified().stream().limit(3).forEach(a -> hello(a).exceptionally(e -> null));
+    }
+
+    /**
+     * A student greets a host of the teacher's account until one answered, so that the host calls
+     * it back and knows it: its row in the room, and its receipts kept.
+     */
+    private void introduce() {
+        if (role() == Role.TEACHER) {
+            return;
+        }
+        teacherHostAddress().filter(a -> !a.equals(introducedAt)).ifPresent(a -> hello(a).exceptionally(e -> null));
     }
 
     /**
@@ -598,7 +618,7 @@ public final class Peer implements AutoCloseable {
                 if (err != null) {
                     directory.failed(n);
                 } else {
-                    directory.seen(n, null);
+                    directory.seen(n);
                 }
             });
         }
@@ -720,10 +740,12 @@ public final class Peer implements AutoCloseable {
     private void tick() {
         try {
             producer.sweep(config.remineAfter.toMillis());
+            handshakes.expire();
             flushReceipts();
             ticks++;
             if (ticks % 5 == 1) {
                 accounts.registerOwnAccount();
+                introduce();
                 accounts.fetchCredentials();
                 accounts.dropStaleCredentials();
             }
@@ -757,7 +779,7 @@ public final class Peer implements AutoCloseable {
                     headActivity();
                     return;
                 }
-                directory.seen(n, null);
+                directory.seen(n);
                 if (reply instanceof Message.HeadReply h && h.head() != null
                         && (h.head().mayBeBetterThan(chain.headInfo()) && !chain.contains(h.head().hash())
                             || !chain.missingParents().isEmpty())) {
@@ -784,7 +806,7 @@ public final class Peer implements AutoCloseable {
         for (String address : directory.nextToPoll(8)) {
             config.transport.send(address, new Message.GetStatus()).whenComplete((reply, err) -> {
                 if (reply instanceof Message.StatusReply st) {
-                    directory.seen(address, null); // a status proves nothing about who answers
+                    directory.seen(address); // a status proves nothing about who answers
                     directory.users(address, st.status().users());
                 } else if (err != null) {
                     directory.failed(address);
@@ -793,42 +815,15 @@ public final class Peer implements AutoCloseable {
         }
     }
 
+    /** Greets {@code address} (see {@link Handshakes#greet}), noting when it is a host of the teacher's account. */
     private CompletableFuture<Message.Welcome> hello(String address) {
-        Message.Hello hello = new Message.Hello(identity.nodeId(), identity.publicKey(), address(), config.fingerprint,
-                HexFormat.of().formatHex(identity.sign(helloBytes(address(), config.fingerprint))));
-        return config.transport.send(address, hello).thenApply(reply -> {
-            if (reply instanceof Message.Welcome w) {
-                // bind the node id to an address only on the node key's signature over that address
-                if (w.publicKey() != null && w.address() != null && w.publicKey().nodeId().equals(w.nodeId())
-                        && signedBy(w.publicKey(), welcomeBytes(w.address()), w.signature())) {
-                    directory.seen(w.address(), w.nodeId());
-                    if (!w.address().equals(address)) {
-                        directory.seen(address, null);
-                    }
-                } else {
-                    directory.seen(address, null);
-                }
-                if (w.neighbour()) {
-                    directory.offerNeighbour(address, true);
-                }
-                w.peers().forEach(directory::learn);
-                return w;
+        return handshakes.greet(address).thenApply(w -> {
+            ChainState c = chain;
+            if (c != null && teacherAccount(c).isHostedBy(w.nodeId()) && directory.addressOf(w.nodeId()).isPresent()) {
+                introducedAt = address;
             }
-            if (reply instanceof Message.Rejected r) {
-                directory.failed(address);
-                throw new RefusedException(r.reason());
-            }
-            throw new IllegalStateException(address + " answered " + reply + " to a handshake");
+            return w;
         });
-    }
-
-    /** A peer refused us for a reason that retrying will not change. */
-    private static final class RefusedException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        RefusedException(String reason) {
-            super(reason);
-        }
     }
 
     // ------------------------------------------------------------------ requests
@@ -839,6 +834,9 @@ public final class Peer implements AutoCloseable {
      */
     public CompletableFuture<Message> handle(String from, Message request) {
         try {
+            if (handshakes == null) {
+                return done(Message.Rejected.of(503, "this peer is starting"));
+            }
             if (chain == null && !(request instanceof Message.Hello)) {
                 return done(Message.Rejected.of(503, "this peer has not joined a chain yet"));
             }
@@ -854,7 +852,7 @@ public final class Peer implements AutoCloseable {
                 return done(new Message.Rejected(429, "too many relays from this peer", 1));
             }
             if (request instanceof Message.Hello h) {
-                return done(onHello(h));
+                return onHello(h, from);
             } else if (request instanceof Message.BlockAnnouncement a) {
                 return done(onBlock(a, from));
             } else if (request instanceof Message.GetBlocks g) {
@@ -908,28 +906,23 @@ public final class Peer implements AutoCloseable {
         return CompletableFuture.completedFuture(m);
     }
 
-    private Message onHello(Message.Hello h) {
+    private CompletableFuture<Message> onHello(Message.Hello h, String from) {
         if (!h.publicKey().nodeId().equals(h.nodeId())) {
-            return Message.Rejected.of(400, "node id " + h.nodeId() + " is not derived from the given key");
+            return done(Message.Rejected.of(400, "node id " + h.nodeId() + " is not derived from the given key"));
         }
-        if (!signedBy(h.publicKey(), helloBytes(h.address(), h.fingerprint()), h.signature())) {
-            return Message.Rejected.of(401, "the handshake is not signed by the node key it names");
+        if (!Handshakes.signedBy(h.publicKey(), helloBytes(h.address(), h.fingerprint()), h.signature())) {
+            return done(Message.Rejected.of(401, "the handshake is not signed by the node key it names"));
         }
         if (chain != null) {
             List<String> pinned = chain.genesisConfig().fingerprints();
             if (!pinned.isEmpty() && !pinned.contains(h.fingerprint())) {
                 LOG.warn("peer {}: refused {} at {}: code fingerprint {} is not pinned by this chain", name, h.nodeId(),
                         h.address(), h.fingerprint());
-                return Message.Rejected.of(403, "code fingerprint '" + h.fingerprint()
-                        + "' is not one this chain accepts (same build everywhere, please)");
+                return done(Message.Rejected.of(403, "code fingerprint '" + h.fingerprint()
+                        + "' is not one this chain accepts (same build everywhere, please)"));
             }
         }
-        directory.claimed(h.address(), h.nodeId());
-        boolean neighbour = directory.offerNeighbour(h.address(), false);
-        return new Message.Welcome(identity.nodeId(), chain == null ? null : chain.chainId(),
-                chain == null ? null : chain.genesis().hash(), chain == null ? null : chain.headInfo(), neighbour,
-                directory.sample(16, random), identity.publicKey(), address(),
-                HexFormat.of().formatHex(identity.sign(welcomeBytes(address()))));
+        return handshakes.onHello(h, from);
     }
 
     static byte[] helloBytes(String address, String fingerprint) {
@@ -940,18 +933,10 @@ public final class Peer implements AutoCloseable {
         return ("classchain-welcome-v1\n" + address).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private static boolean signedBy(NodeKey key, byte[] message, String signatureHex) {
-        try {
-            return org.classchain.core.identity.Ed25519Signatures.verify(key, message, HexFormat.of().parseHex(signatureHex));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
     private Message onBlock(Message.BlockAnnouncement a, String from) {
         Block b = a.block();
         if (a.senderAddress() != null) {
-            directory.seen(a.senderAddress(), null);
+            directory.seen(a.senderAddress());
         }
         if (chain.contains(b.hash())) {
             return new Message.Ack("known");
@@ -993,9 +978,18 @@ public final class Peer implements AutoCloseable {
             return new Message.Ack("forwarded");
         }
         List<Receipt> kept = new ArrayList<>();
+        ReceiptAdmission.Judgement later = null;
+        ReceiptAdmission.Judgement forged = null;
         for (Receipt r : msg.receipts()) {
-            if (ReceiptSigner.verify(r, json) && receipts.add(r)) {
-                kept.add(r);
+            ReceiptAdmission.Judgement j = admission.judge(r);
+            if (j.verdict() == ReceiptAdmission.Verdict.KEEP) {
+                if (receipts.add(r)) {
+                    kept.add(r);
+                }
+            } else if (j.verdict() == ReceiptAdmission.Verdict.LATER) {
+                later = j;
+            } else {
+                forged = j;
             }
         }
         if (receiptStore != null && !kept.isEmpty()) {
@@ -1011,9 +1005,22 @@ public final class Peer implements AutoCloseable {
         for (Receipt r : kept) {
             listeners.forEach(l -> safely(() -> l.receiptReceived(r)));
         }
+        // 503: send again later (kept ones then count as known); 422: drop; 409: nothing new
+        if (later != null) {
+            return new Message.Rejected(503, kept.size() + " receipt(s) kept; others refused for now: " + later.reason(),
+                    RECEIPT_RETRY_SECONDS);
+        }
+        if (kept.isEmpty() && forged != null) {
+            return Message.Rejected.of(422, "receipt refused: " + forged.reason());
+        }
         return kept.isEmpty() && !msg.receipts().isEmpty()
                 ? Message.Rejected.of(409, "no new valid receipt") : new Message.Ack(kept.size() + " receipt(s) kept");
     }
+
+    /** When a sender should try again receipts refused for now. */
+    static final long RECEIPT_RETRY_SECONDS = 1;
+    /** How long a receipt waits in the outbox before it is given up. */
+    static final Duration OUTBOX_LIFETIME = Duration.ofHours(1);
 
     private void onReceipt(Command command, Receipt receipt) {
         LOG.info("peer {}: {} {} -> {}{}", name, command.module(), command.id(), receipt.status(),
@@ -1076,12 +1083,18 @@ public final class Peer implements AutoCloseable {
             batch.add(r);
         }
         config.transport.send(host.get(), new Message.Receipts(batch)).whenComplete((reply, err) -> {
+            // kept, known already, or refused for good (422): done; refused for now (503): sent again later
             boolean taken = err == null && (reply instanceof Message.Ack
-                    || reply instanceof Message.Rejected rej && rej.code() == 409);
+                    || reply instanceof Message.Rejected rej && (rej.code() == 409 || rej.code() == 422));
             if (taken) {
                 outbox.removeAll(batch);
             } else if (err != null) {
                 directory.failed(host.get());
+            } else if (reply instanceof Message.Rejected rej && rej.code() == 503) {
+                introducedAt = null; // it may not know this computer yet: greet it again
+                outbox.removeAll(batch); // and let the rest of the outbox go first
+                Instant oldest = clock.instant().minus(OUTBOX_LIFETIME);
+                batch.stream().filter(r -> r.at().isAfter(oldest)).forEach(outbox::addLast);
             }
             flushing.set(false);
             if (taken && !outbox.isEmpty()) {

@@ -9,8 +9,9 @@ import java.util.UUID;
 import org.classchain.Receipt;
 
 /**
- * The receipts a teacher's host holds, per command and reporting peer (a replayed receipt
- * replaces nothing). Bounded: the oldest commands are forgotten first. Thread-safe.
+ * The receipts a teacher's host holds: one current status per command and reporting peer. A
+ * later receipt from the same peer (by its {@code at}) replaces the earlier one; a replayed or
+ * older one replaces nothing. Bounded: the oldest commands are forgotten first. Thread-safe.
  */
 final class ReceiptBook {
 
@@ -18,10 +19,11 @@ final class ReceiptBook {
 
     private final Map<UUID, Map<String, Receipt>> byCommand = new LinkedHashMap<>();
 
-    /** Adds a verified receipt; false when this peer already reported on this command. */
+    /** Adds an admitted receipt; false when this peer's status on this command is as recent already. */
     synchronized boolean add(Receipt r) {
         Map<String, Receipt> m = byCommand.computeIfAbsent(r.commandId(), k -> new LinkedHashMap<>());
-        if (m.containsKey(r.peerId())) {
+        Receipt current = m.get(r.peerId());
+        if (current != null && !r.at().isAfter(current.at())) {
             return false;
         }
         m.put(r.peerId(), r);
