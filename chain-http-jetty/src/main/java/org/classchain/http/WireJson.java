@@ -484,20 +484,23 @@ final class WireJson {
         }
     }
 
-    /** {@code {"relayId", "hostNodeId", "hopsLeft", "request": AUTH_REQUEST with "type"}}. */
+    /** {@code {"relayId", "hostNodeId", "hopsLeft", "request": AUTH_REQUEST with "type", "origin" (optional)}}. */
     ObjectNode relay(AuthRelay r) {
         ObjectNode o = NODES.objectNode();
         o.put("relayId", r.relayId().toString());
         o.put("hostNodeId", r.hostNodeId());
         o.put("hopsLeft", r.hopsLeft());
         o.set("request", typedAuthRequest(r.request()));
+        if (r.origin() != null) {
+            o.put("origin", r.origin());
+        }
         return o;
     }
 
     AuthRelay readRelay(JsonNode node) throws HttpProblem {
         ObjectNode o = object(node, "body");
         return new AuthRelay(uuid(o, "relayId"), text(o, "hostNodeId"), wholeInt(o, "hopsLeft"),
-                readTypedAuthRequest(required(o, "request")));
+                readTypedAuthRequest(required(o, "request")), optionalText(o, "origin"));
     }
 
     /** An auth request with a {@code "type"} of AuthStart, AuthFinish, GrantRequest or LoginRequest. */

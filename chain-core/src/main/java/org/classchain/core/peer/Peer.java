@@ -1252,20 +1252,27 @@ public final class Peer implements AutoCloseable {
     private CompletableFuture<Message> routeAuth(Message.AuthRequest req, String from) {
         if (req instanceof Message.AuthStart && !accountHost.hosts(req.username())) {
             Account account = chain.accounts().get(req.username());
-            if (account != null && account.hostKeys().size() > 1) {
-                List<String> hosts = account.hostKeys().stream().map(NodeKey::nodeId)
-                        .sorted(java.util.Comparator.comparingInt(directory::failuresOf)).toList();
-                return startAt(hosts, 0, req, from);
+            if (account == null) {
+                // a name the chain does not know goes where the teacher's would, and gets a decoy
+                // challenge there that fails like a wrong password: no route tells names apart
+                account = teacherAccount();
+                if (account.isHostedBy(identity.nodeId())) {
+                    return done(hostAuth(req, from, null));
+                }
             }
+            List<String> hosts = account.hostKeys().stream().map(NodeKey::nodeId)
+                    .sorted(java.util.Comparator.comparingInt(directory::failuresOf)).toList();
+            return startAt(hosts, 0, req, from);
         }
         Optional<String> host = hostFor(req);
         if (host.isEmpty()) {
-            return done(Message.Rejected.of(401, "unknown account or session"));
+            return done(Message.Rejected.of(401, req instanceof Message.AuthFinish
+                    ? "unknown or expired sign-in: start again" : "unknown or expired session: sign in again"));
         }
         if (host.get().equals(identity.nodeId())) {
-            return done(hostAuth(req, from));
+            return done(hostAuth(req, from, null));
         }
-        Message.AuthRelay relay = new Message.AuthRelay(UUID.randomUUID(), host.get(), RELAY_HOPS, req);
+        Message.AuthRelay relay = new Message.AuthRelay(UUID.randomUUID(), host.get(), RELAY_HOPS, req, from);
         relaysSeen.put(relay.relayId(), Boolean.TRUE);
         return forward(relay, from, true).thenApply(reply -> reply instanceof Message.Rejected r && r.code() == 409
                 ? Message.Rejected.of(503, "the host of account '" + req.username() + "' is not reachable") : reply);
@@ -1276,9 +1283,9 @@ public final class Peer implements AutoCloseable {
         String host = hosts.get(i);
         CompletableFuture<Message> attempt;
         if (host.equals(identity.nodeId())) {
-            attempt = done(hostAuth(req, from));
+            attempt = done(hostAuth(req, from, null));
         } else {
-            Message.AuthRelay relay = new Message.AuthRelay(UUID.randomUUID(), host, RELAY_HOPS, req);
+            Message.AuthRelay relay = new Message.AuthRelay(UUID.randomUUID(), host, RELAY_HOPS, req, from);
             relaysSeen.put(relay.relayId(), Boolean.TRUE);
             attempt = forward(relay, from, true);
         }
@@ -1291,7 +1298,7 @@ public final class Peer implements AutoCloseable {
             return done(Message.Rejected.of(409, "relay " + r.relayId() + " already seen"));
         }
         if (r.hostNodeId().equals(identity.nodeId())) {
-            Message reply = hostAuth(r.request(), from);
+            Message reply = hostAuth(r.request(), from, r.origin());
             if (reply instanceof Message.Rejected rej && rej.code() == 429) {
                 relaysSeen.invalidate(r.relayId()); // turned away unprocessed: the same relay may come by another route
             }
@@ -1303,7 +1310,8 @@ public final class Peer implements AutoCloseable {
         if (r.hopsLeft() <= 1) {
             return done(Message.Rejected.of(503, "relay hop limit reached"));
         }
-        return forward(new Message.AuthRelay(r.relayId(), r.hostNodeId(), r.hopsLeft() - 1, r.request()), from);
+        // the next hop learns who handed the relay to us, not what that peer claimed before
+        return forward(new Message.AuthRelay(r.relayId(), r.hostNodeId(), r.hopsLeft() - 1, r.request(), from), from);
     }
 
     /**
@@ -1358,8 +1366,11 @@ public final class Peer implements AutoCloseable {
         });
     }
 
-    /** Handles an auth request for an account hosted here; sessions are prefixed with our node id. */
-    private Message hostAuth(Message.AuthRequest req, String from) {
+    /**
+     * Handles an auth request for an account hosted here; sessions are prefixed with our node id.
+     * {@code origin}: for a relay, where the relaying peer {@code from} got it (sign-in limits).
+     */
+    private Message hostAuth(Message.AuthRequest req, String from, String origin) {
         String prefix = identity.nodeId() + SESSION_SEPARATOR;
         Message.AuthRequest local = req;
         if (req instanceof Message.AuthFinish f) {
@@ -1371,7 +1382,7 @@ public final class Peer implements AutoCloseable {
             local = new Message.LoginRequest(l.username(), strip(l.session(), prefix), l.counter(), l.peerNodeId(),
                     l.mac());
         }
-        Message reply = accountHost.handle(local, from);
+        Message reply = accountHost.handle(local, from, origin);
         if (reply instanceof Message.AuthChallenge c) {
             return new Message.AuthChallenge(prefix + c.session(), c.salt(), c.iterations(), c.serverPublic());
         }
