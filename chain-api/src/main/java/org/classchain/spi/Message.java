@@ -311,6 +311,31 @@ public sealed interface Message {
     record GetCommand(UUID id) implements Message {
     }
 
+    /**
+     * Asks whether a view token opens the teacher's private views at this peer: receipt events and
+     * receipts' attachments (screens). Reply: {@link Ack} when {@code session} is a live TEACHER
+     * session held by this peer and {@code mac} is {@code HMAC-SHA256(K, until | "view:" + this
+     * peer's node id)} with {@code until} (epoch ms, 8 bytes big-endian) in the near future (see
+     * docs/auth.md); else {@link Rejected} 401. Answering does not count as using the session.
+     *
+     * @param session the session id as the client holds it ({@code <hostNodeId>.<id>})
+     * @param until when the token ends, epoch milliseconds
+     * @param mac 32 bytes
+     */
+    record ViewCheck(String session, long until, byte[] mac) implements Message {
+        /** Copies the MAC. */
+        public ViewCheck {
+            Objects.requireNonNull(session, "session");
+            mac = Objects.requireNonNull(mac, "mac").clone();
+        }
+
+        /** A copy of the MAC. */
+        @Override
+        public byte[] mac() {
+            return mac.clone();
+        }
+    }
+
     /** What the peer knows of a command. */
     record CommandReply(CommandReport report) implements Message {
     }

@@ -71,6 +71,9 @@ public final class AccountHost {
     /** The most accounts one grant covers. */
     public static final int MAX_BATCH_ACCOUNTS = 64;
 
+    /** A view token may end at most this far ahead. */
+    public static final Duration MAX_VIEW_TOKEN = Duration.ofHours(1);
+
     static final int MAX_HANDSHAKES = 4096;
     static final int MAX_HANDSHAKES_PER_ADDRESS = 16;
     static final int MAX_HANDSHAKES_PER_RELAY = 256;
@@ -249,6 +252,26 @@ public final class AccountHost {
             return Optional.empty();
         }
         return Optional.of(new SessionInfo(s.username, s.role, expiresAt));
+    }
+
+    /**
+     * Whether a view token opens the teacher's private views (receipt events, screens) at this
+     * peer: {@code sessionId} (without the host prefix) is a live TEACHER session held here, the
+     * token has not ended and ends within {@link #MAX_VIEW_TOKEN}, and {@code mac} is the session
+     * key's MAC of {@code "view:" + peerNodeId} under {@code untilMillis}. Does not count as using
+     * the session: viewing alone does not keep it alive.
+     */
+    public boolean canView(String sessionId, long untilMillis, byte[] mac, String peerNodeId) {
+        Session s = sessionId == null ? null : sessions.get(sessionId);
+        if (s == null || s.role != Role.TEACHER || mac == null) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Instant until = Instant.ofEpochMilli(untilMillis);
+        if (!now.isBefore(s.expiresAt()) || !now.isBefore(until) || until.isAfter(now.plus(MAX_VIEW_TOKEN))) {
+            return false;
+        }
+        return MessageDigest.isEqual(SessionMac.view(s.key, untilMillis, peerNodeId), mac);
     }
 
     /** The number of live sessions. */

@@ -8,7 +8,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The MACs of a signed-in session: {@code HMAC-SHA256(K, counter | message)} with the counter
- * as 8 bytes big-endian; the message is the canonical batch, or {@code "login:" + peerNodeId}.
+ * as 8 bytes big-endian; the message is the canonical batch, {@code "login:" + peerNodeId}, or for a
+ * view token {@code "view:" + peerNodeId} with the token's end (epoch ms) in place of the counter.
  */
 final class SessionMac {
 
@@ -28,6 +29,16 @@ final class SessionMac {
     /** {@code UTF-8("login:" + peerNodeId)}. */
     static byte[] loginMessage(String peerNodeId) {
         return ("login:" + peerNodeId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The MAC of a view token for {@code peerNodeId} valid until {@code untilMillis}. */
+    static byte[] view(byte[] key, long untilMillis, String peerNodeId) {
+        return mac(key, untilMillis, viewMessage(peerNodeId));
+    }
+
+    /** {@code UTF-8("view:" + peerNodeId)}. */
+    static byte[] viewMessage(String peerNodeId) {
+        return ("view:" + peerNodeId).getBytes(StandardCharsets.UTF_8);
     }
 
     static byte[] mac(byte[] key, long counter, byte[] message) {

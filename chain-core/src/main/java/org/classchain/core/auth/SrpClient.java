@@ -18,6 +18,7 @@ import org.classchain.spi.Message.AuthFinish;
 import org.classchain.spi.Message.AuthStart;
 import org.classchain.spi.Message.GrantRequest;
 import org.classchain.spi.Message.LoginRequest;
+import org.classchain.spi.Message.ViewCheck;
 
 /**
  * The client side of a sign-in (the CLI, tests; the console page does the same in JavaScript):
@@ -135,6 +136,17 @@ public final class SrpClient {
         requireSignedIn();
         long c = ++counter;
         return new LoginRequest(username, session, c, peerNodeId, SessionMac.login(key, c, peerNodeId));
+    }
+
+    /**
+     * A token that opens the teacher's private views (receipt events, screens) at the peer with
+     * node id {@code peerNodeId} until {@code until}; it uses no counter and may be sent many
+     * times. The peer must hold this session (the teacher signed in there).
+     */
+    public synchronized ViewCheck view(String peerNodeId, Instant until) {
+        Objects.requireNonNull(peerNodeId, "peerNodeId");
+        requireSignedIn();
+        return new ViewCheck(session, until.toEpochMilli(), SessionMac.view(key, until.toEpochMilli(), peerNodeId));
     }
 
     /** Whether M2 was verified. */

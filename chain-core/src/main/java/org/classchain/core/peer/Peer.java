@@ -1018,6 +1018,8 @@ public final class Peer implements AutoCloseable {
                 return submit(s.request(), from);
             } else if (request instanceof Message.GetStatus) {
                 return done(new Message.StatusReply(status()));
+            } else if (request instanceof Message.ViewCheck v) {
+                return done(onViewCheck(v));
             } else if (request instanceof Message.GetCommand c) {
                 return done(new Message.CommandReply(report(c.id())));
             } else if (request instanceof Message.GetModules) {
@@ -1401,6 +1403,16 @@ public final class Peer implements AutoCloseable {
             producer.remember(batch);
         }
         return reply;
+    }
+
+    /** A view token is good only for a TEACHER session this peer holds (where its receipts are). */
+    private Message onViewCheck(Message.ViewCheck v) {
+        String prefix = identity.nodeId() + SESSION_SEPARATOR;
+        if (v.session().startsWith(prefix)
+                && accountHost.canView(strip(v.session(), prefix), v.until(), v.mac(), identity.nodeId())) {
+            return new Message.Ack("the teacher's view");
+        }
+        return Message.Rejected.of(401, "screens and receipts are the teacher's: sign in as the teacher at this peer");
     }
 
     private static String sessionOf(Message.AuthRequest req) {
