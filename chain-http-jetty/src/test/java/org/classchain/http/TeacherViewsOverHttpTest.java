@@ -310,7 +310,7 @@ class TeacherViewsOverHttpTest {
                     assertThat(s.head.toLowerCase()).contains("retry-after");
                 }
             }
-            assertThat(served).as("streams served to one address").isLessThanOrEqualTo(8);
+            assertThat(served).as("streams served to one address").isEqualTo(EventStreams.MAX_PER_ADDRESS);
             // others still get a stream, and so does the teacher
             Stream classmate = new Stream(port, "127.0.0.3", null);
             streams.add(classmate);
