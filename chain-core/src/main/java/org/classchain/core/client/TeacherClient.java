@@ -51,7 +51,7 @@ public final class TeacherClient {
 
     /**
      * Signs in through {@code peer}. Returns the host's confirmation, or the refusal (401 wrong
-     * password, 429 locked out for a while).
+     * password, 429 the account's guessing budget is spent and this source failed repeatedly).
      *
      * @throws SecurityException when the host's evidence does not verify: whoever answered does
      *                           not know the account's verifier
