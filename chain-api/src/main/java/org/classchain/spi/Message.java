@@ -277,13 +277,29 @@ public sealed interface Message {
      * @param relayId dedupes the same relay arriving by two paths
      * @param hostNodeId the host it is for
      * @param hopsLeft decremented at each hop; dropped at 0
+     * @param origin the address the sender of this hop got the request from (its client, or the
+     *               previous hop), as the sender saw it; null if not said. Each hop sets it anew, so
+     *               the host trusts a relaying peer for one level only: its sign-in limits keep the
+     *               clients of one relay apart (DESIGN 5, lock-out). At most {@value #MAX_ORIGIN} characters.
      */
-    record AuthRelay(UUID relayId, String hostNodeId, int hopsLeft, AuthRequest request) implements Message {
+    record AuthRelay(UUID relayId, String hostNodeId, int hopsLeft, AuthRequest request, String origin)
+            implements Message {
+        /** The longest {@code origin}. */
+        public static final int MAX_ORIGIN = 256;
+
         /** Checks that nothing is missing. */
         public AuthRelay {
             Objects.requireNonNull(relayId, "relayId");
             Objects.requireNonNull(hostNodeId, "hostNodeId");
             Objects.requireNonNull(request, "request");
+            if (origin != null && origin.length() > MAX_ORIGIN) {
+                throw new IllegalArgumentException("a relay's origin has at most " + MAX_ORIGIN + " characters");
+            }
+        }
+
+        /** A relay that does not say where the request came from. */
+        public AuthRelay(UUID relayId, String hostNodeId, int hopsLeft, AuthRequest request) {
+            this(relayId, hostNodeId, hopsLeft, request, null);
         }
     }
 
@@ -318,6 +334,31 @@ public sealed interface Message {
 
     /** Asks what the peer knows of a command. Reply: {@link CommandReply}. */
     record GetCommand(UUID id) implements Message {
+    }
+
+    /**
+     * Asks whether a view token opens the teacher's private views at this peer: receipt events and
+     * receipts' attachments (screens). Reply: {@link Ack} when {@code session} is a live TEACHER
+     * session held by this peer and {@code mac} is {@code HMAC-SHA256(K, until | "view:" + this
+     * peer's node id)} with {@code until} (epoch ms, 8 bytes big-endian) in the near future (see
+     * docs/auth.md); else {@link Rejected} 401. Answering does not count as using the session.
+     *
+     * @param session the session id as the client holds it ({@code <hostNodeId>.<id>})
+     * @param until when the token ends, epoch milliseconds
+     * @param mac 32 bytes
+     */
+    record ViewCheck(String session, long until, byte[] mac) implements Message {
+        /** Copies the MAC. */
+        public ViewCheck {
+            Objects.requireNonNull(session, "session");
+            mac = Objects.requireNonNull(mac, "mac").clone();
+        }
+
+        /** A copy of the MAC. */
+        @Override
+        public byte[] mac() {
+            return mac.clone();
+        }
     }
 
     /** What the peer knows of a command. */

@@ -148,6 +148,10 @@ final class ApiHandler extends Handler.Abstract {
         ex.asset(asset, head, ConsoleAssets.matches(ex.request.getHeaders().get(HttpHeader.IF_NONE_MATCH), asset));
     }
 
+    /**
+     * Opens an event stream: anonymous, or with a view token (query {@code session}, {@code until},
+     * {@code mac}) that the peer must accept first, for the teacher's events.
+     */
     private void openEvents(Exchange ex) throws HttpProblem {
         if (!ex.request.getMethod().equals("GET")) {
             throw HttpProblem.methodNotAllowed(ex.request.getMethod() + " is not allowed on " + Routes.PREFIX + EVENTS
@@ -156,12 +160,36 @@ final class ApiHandler extends Handler.Abstract {
         if (hasBody(ex.request)) {
             throw HttpProblem.badRequest("a GET takes no body");
         }
+        Fields query;
+        try {
+            query = Request.extractQueryParameters(ex.request);
+        } catch (RuntimeException e) {
+            throw HttpProblem.badRequest("malformed query string");
+        }
+        org.classchain.spi.Message.ViewCheck token = Routes.viewToken(query);
+        if (token == null) {
+            stream(ex, false);
+            return;
+        }
+        routes.view(Request.getRemoteAddr(ex.request), token).whenComplete((refusal, failure) -> {
+            if (failure != null) {
+                ex.failed(failure);
+            } else if (refusal != null) {
+                ex.respond(refusal);
+            } else {
+                stream(ex, true);
+            }
+        });
+    }
+
+    private void stream(Exchange ex, boolean teacher) {
         if (!ex.answered.compareAndSet(false, true)) {
             return;
         }
-        if (!events.open(ex.request, ex.response, ex.callback)) {
+        String refused = events.open(ex.request, ex.response, ex.callback, teacher);
+        if (refused != null) {
             ex.answered.set(false);
-            ex.problem(new HttpProblem(503, "too many event streams, or the peer is closing; retry later", 5));
+            ex.problem(new HttpProblem(503, refused, 5));
         }
     }
 

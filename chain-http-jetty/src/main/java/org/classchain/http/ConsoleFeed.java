@@ -23,9 +23,11 @@ import org.classchain.Receipt;
  * [{"id", "module", "target": {"kind", "values"}, "args", "notAfter"}], "grant": {"username",
  * "role", "hostNodeId", "grantId", "issuedAt"} or null, "genesis"}};</li>
  * <li>{@code detached}: a block left the best chain in a reorg: {@code {"height", "hash"}};</li>
- * <li>{@code receipt}: a receipt reached this peer (only the teacher's hosts collect them):
+ * <li>{@code receipt}, to a signed-in teacher's streams only: a receipt reached this peer (only
+ * the teacher's hosts collect them):
  * {@code {"commandId", "peerId", "status", "detail", "at", "hasAttachment", "contentType"}}; the
- * attachment itself is at {@code GET /api/v1/commands/{commandId}/attachments/{peerId}}.</li>
+ * attachment itself is at {@code GET /api/v1/commands/{commandId}/attachments/{peerId}}, with the
+ * teacher's view token.</li>
  * </ul>
  *
  * <p>Thread-safe and quick: each callback encodes one small JSON object and queues it.
@@ -65,7 +67,7 @@ public final class ConsoleFeed implements PeerListener {
         if (transport.eventClients() == 0) {
             return;
         }
-        transport.publish("receipt", text(receipt(receipt)));
+        transport.publishToTeacher("receipt", text(receipt(receipt)));
     }
 
     /** The {@code block} event's data. */

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +21,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server-sent event streams of {@code GET /api/v1/events}: every connected client gets every
- * {@link #publish published} event, in order, as {@code event: TYPE / id: N / data: JSON}.
+ * {@link #publish published} event, in order, as {@code event: TYPE / id: N / data: JSON}; an
+ * event published for the teacher goes only to the streams opened with a view token.
+ *
+ * <p>Limits: anonymous streams at most {@link #MAX_PER_ADDRESS} per address and
+ * {@link #MAX_CLIENTS} in all; a teacher's stream is always served: teacher streams do not count
+ * against those, and past {@link #MAX_TEACHER_CLIENTS} the oldest teacher stream is ended.
  *
  * <p>Writes are Jetty's asynchronous I/O, one write in flight per client (what is queued meanwhile
  * goes out in the next one), so publishing never blocks the caller. Each client has a bounded
@@ -35,14 +42,19 @@ final class EventStreams {
 
     /** Events a client may have queued before it is dropped. */
     static final int MAX_QUEUED = 256;
-    /** Streams served at once; more are refused with 503. */
+    /** Anonymous streams served at once; more are refused with 503. */
     static final int MAX_CLIENTS = 64;
+    /** Anonymous streams served at once to one address. */
+    static final int MAX_PER_ADDRESS = 4;
+    /** A signed-in teacher's streams kept at once; a new one ends the oldest. */
+    static final int MAX_TEACHER_CLIENTS = 16;
     private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
     private static final byte[] HELLO = "retry: 3000\n: classchain events\n\n".getBytes(StandardCharsets.UTF_8);
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
 
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong opened = new AtomicLong();
     private volatile boolean closed;
     private Scheduler.Task keepAliveTask;
 
@@ -70,13 +82,14 @@ final class EventStreams {
     }
 
     /**
-     * Sends an event to every connected client.
+     * Sends an event to every connected client, or only to the teacher's.
      *
      * @param type the event's name: a letter, then letters, digits, '_' or '-' (at most 64)
      * @param json its data, a JSON document (line breaks are carried as SSE continuation lines)
+     * @param teacherOnly to the streams opened with a view token only
      * @throws IllegalArgumentException for a malformed type
      */
-    void publish(String type, String json) {
+    void publish(String type, String json, boolean teacherOnly) {
         if (type == null || !EVENT_TYPE.matcher(type).matches()) {
             throw new IllegalArgumentException("an event type is a letter then up to 63 letters, digits, '_' or '-'");
         }
@@ -94,7 +107,9 @@ final class EventStreams {
         sb.append('\n');
         byte[] frame = sb.toString().getBytes(StandardCharsets.UTF_8);
         for (Client c : clients) {
-            c.offer(frame);
+            if (c.teacher || !teacherOnly) {
+                c.offer(frame);
+            }
         }
     }
 
@@ -107,13 +122,31 @@ final class EventStreams {
      * Takes over an exchange as an event stream: answers 200 {@code text/event-stream} and keeps
      * the response open until the client leaves, falls too far behind, or {@link #close}.
      *
-     * @return false (and nothing written) when the server is closing or full; the caller answers 503
+     * @param teacher whether the request carried a view token the peer accepted
+     * @return null, or why it was refused (nothing written): the server is closing, or full for
+     *         anonymous streams or for this address; the caller answers 503
      */
-    boolean open(Request request, Response response, Callback callback) {
-        if (closed || clients.size() >= MAX_CLIENTS) {
-            return false;
+    synchronized String open(Request request, Response response, Callback callback, boolean teacher) {
+        String remote = Request.getRemoteAddr(request);
+        if (closed) {
+            return "the peer is closing; retry later";
         }
-        Client c = new Client(Request.getRemoteAddr(request), response, callback);
+        if (teacher) {
+            List<Client> mine = clients.stream().filter(x -> x.teacher).sorted(Comparator.comparingLong(x -> x.seq))
+                    .toList();
+            for (int i = 0; i <= mine.size() - MAX_TEACHER_CLIENTS; i++) {
+                mine.get(i).end(null); // the teacher's newest stream wins
+            }
+        } else {
+            long fromHere = clients.stream().filter(x -> !x.teacher && x.remote.equals(remote)).count();
+            if (fromHere >= MAX_PER_ADDRESS) {
+                return "too many event streams from " + remote + " (at most " + MAX_PER_ADDRESS + "); retry later";
+            }
+            if (clients.stream().filter(x -> !x.teacher).count() >= MAX_CLIENTS) {
+                return "too many event streams; retry later";
+            }
+        }
+        Client c = new Client(remote, response, callback, teacher, opened.incrementAndGet());
         request.addFailureListener(c::end);
         // keep-alives run well inside the idle timeout: a stream idle this long is stuck, so let
         // Jetty fail it (the failure listener above then forgets the client)
@@ -128,7 +161,7 @@ final class EventStreams {
         if (closed) {
             c.end(null);
         }
-        return true;
+        return null;
     }
 
     /** Ends every stream and refuses new ones. */
@@ -149,15 +182,19 @@ final class EventStreams {
         private final String remote;
         private final Response response;
         private final Callback exchange;
+        private final boolean teacher;
+        private final long seq;
         private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
         private boolean writing;
         private boolean ending;
         private boolean done;
 
-        Client(String remote, Response response, Callback exchange) {
+        Client(String remote, Response response, Callback exchange, boolean teacher, long seq) {
             this.remote = remote;
             this.response = response;
             this.exchange = exchange;
+            this.teacher = teacher;
+            this.seq = seq;
         }
 
         void offer(byte[] frame) {

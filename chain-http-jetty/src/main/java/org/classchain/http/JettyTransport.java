@@ -238,7 +238,16 @@ public final class JettyTransport implements Transport {
      * @throws IllegalArgumentException for a malformed event type or null data
      */
     public void publish(String eventType, String jsonData) {
-        events.publish(eventType, jsonData);
+        events.publish(eventType, jsonData, false);
+    }
+
+    /**
+     * As {@link #publish}, to the consoles of a signed-in teacher only: those that opened the
+     * stream with a view token this peer accepted (docs/auth.md). For what students must not see,
+     * such as receipts.
+     */
+    public void publishToTeacher(String eventType, String jsonData) {
+        events.publish(eventType, jsonData, true);
     }
 
     /** How many consoles are connected to the event stream now. */

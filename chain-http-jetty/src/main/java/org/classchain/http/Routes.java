@@ -38,6 +38,7 @@ import org.classchain.spi.Message.Rejected;
 import org.classchain.spi.Message.StatusReply;
 import org.classchain.spi.Message.SubmitBatch;
 import org.classchain.spi.Message.Submitted;
+import org.classchain.spi.Message.ViewCheck;
 import org.classchain.spi.Message.Welcome;
 import org.classchain.spi.MessageHandler;
 import org.eclipse.jetty.util.Fields;
@@ -102,9 +103,53 @@ final class Routes {
     }
 
     private final List<Route> routes;
+    private final MessageHandler handler;
 
-    private Routes(List<Route> routes) {
+    private Routes(List<Route> routes, MessageHandler handler) {
         this.routes = List.copyOf(routes);
+        this.handler = handler;
+    }
+
+    /**
+     * Asks the peer whether a view token opens the teacher's private views.
+     *
+     * @return null when it does, else the refusal to answer with (401)
+     */
+    CompletableFuture<Reply> view(String from, ViewCheck token) {
+        return view(handler, from, token);
+    }
+
+    private static CompletableFuture<Reply> view(MessageHandler handler, String from, ViewCheck token) {
+        return ask(handler, from, token).thenApply(m -> m instanceof Ack ? null
+                : m instanceof Rejected r ? rejected(r) : rejected(Rejected.of(401, "no view")));
+    }
+
+    /**
+     * The view token of a request's query, {@code session}, {@code until} (epoch ms) and
+     * {@code mac} (64 hex digits): null when none of them is given.
+     *
+     * @throws HttpProblem 400 when only some are given, or one is malformed
+     */
+    static ViewCheck viewToken(Fields query) throws HttpProblem {
+        String session = query == null ? null : query.getValue("session");
+        String until = query == null ? null : query.getValue("until");
+        String mac = query == null ? null : query.getValue("mac");
+        if (session == null && until == null && mac == null) {
+            return null;
+        }
+        if (session == null || until == null || mac == null || session.isEmpty() || session.length() > 256) {
+            throw HttpProblem.badRequest("a view token is the query parameters session, until and mac, all three");
+        }
+        if (!mac.matches("[0-9a-fA-F]{64}")) {
+            throw HttpProblem.badRequest("query parameter 'mac' must be 64 hex digits");
+        }
+        long untilMillis;
+        try {
+            untilMillis = Long.parseLong(until.trim());
+        } catch (NumberFormatException e) {
+            throw HttpProblem.badRequest("query parameter 'until' must be a whole number (epoch ms)");
+        }
+        return new ViewCheck(session, untilMillis, java.util.HexFormat.of().parseHex(mac));
     }
 
     /**
@@ -209,10 +254,13 @@ final class Routes {
                 reply -> ok(wire.grantIssued(as(GrantIssued.class, reply))));
         b.post("/commands", call -> new SubmitBatch(wire.readGrantRequest(call.body())),
                 reply -> new Encoded(202, WireJson.submitted(as(Submitted.class, reply))));
-        b.get("/commands/{id}", call -> new GetCommand(uuidParam(call.params().get("id"))),
-                reply -> ok(WireJson.commandReport(as(CommandReply.class, reply).report())));
-        b.get("/commands/{id}/attachments/{peerId}", call -> new GetCommand(uuidParam(call.params().get("id"))),
-                (reply, call) -> attachment(as(CommandReply.class, reply).report(), call.params().get("peerId")));
+        // receipts' attachments (screens) only with the teacher's view token; without one a report
+        // describes them, and the attachment route answers 401
+        b.route(new Route("GET", "/commands/{id}", false, 0, call -> viewed(handler, call, false,
+                reply -> ok(WireJson.commandReport(as(CommandReply.class, reply).report(), true)),
+                reply -> ok(WireJson.commandReport(as(CommandReply.class, reply).report(), false)))));
+        b.route(new Route("GET", "/commands/{id}/attachments/{peerId}", false, 0, call -> viewed(handler, call, true,
+                reply -> attachment(as(CommandReply.class, reply).report(), call.params().get("peerId")), null)));
         b.get("/status", call -> new GetStatus(), reply -> ok(WireJson.status(as(StatusReply.class, reply).status())));
         b.get("/modules", call -> new GetModules(), reply -> ok(WireJson.modules(as(ModulesReply.class, reply))));
         b.get("/peers", call -> new GetPeers(), reply -> ok(WireJson.peers(as(PeersReply.class, reply))));
@@ -222,7 +270,36 @@ final class Routes {
         }
         // GET /events (server-sent events) needs the Jetty Response itself: ApiHandler serves it
         // before these routes.
-        return new Routes(b.routes);
+        return new Routes(b.routes, handler);
+    }
+
+    /**
+     * A command's report, through the teacher's view token when the request carries one (then
+     * {@code teacher} encodes it) or requires one ({@code anonymous} null: 401 without it).
+     */
+    private static CompletableFuture<Reply> viewed(MessageHandler handler, Call call, boolean required,
+                                                   SimpleEncoder teacher, SimpleEncoder anonymous) throws HttpProblem {
+        GetCommand request = new GetCommand(uuidParam(call.params().get("id")));
+        ViewCheck token = viewToken(call.query());
+        if (token == null && required) {
+            return CompletableFuture.completedFuture(rejected(Rejected.of(401,
+                    "screens and other attachments are the teacher's: sign in as the teacher at this peer")));
+        }
+        CompletableFuture<Reply> allowed = token == null ? CompletableFuture.completedFuture(null)
+                : view(handler, call.from(), token);
+        return allowed.thenCompose(refusal -> {
+            if (refusal != null) {
+                return CompletableFuture.completedFuture(refusal);
+            }
+            SimpleEncoder encoder = token == null ? anonymous : teacher;
+            return ask(handler, call.from(), request).thenApply(reply -> {
+                if (reply instanceof Rejected r) {
+                    return rejected(r);
+                }
+                Encoded e = encoder.encode(reply);
+                return e.raw() != null ? e.raw() : Reply.json(e.status(), WireJson.bytes(e.json()));
+            });
+        });
     }
 
     /** {@code {"chainId", "role", "nodeId", "height", "headHash", "cumulativeWork"}}: status and head together. */

@@ -254,6 +254,14 @@ final class WireJson {
      * "attachment": {"contentType", "base64"} or absent, "signature" (hex)}}.
      */
     static ObjectNode receipt(Receipt r) {
+        return receipt(r, true);
+    }
+
+    /**
+     * As {@link #receipt(Receipt)}; without {@code withAttachment} an attachment is only described,
+     * {@code {"contentType", "size"}}, for a client that is not the signed-in teacher.
+     */
+    static ObjectNode receipt(Receipt r, boolean withAttachment) {
         ObjectNode o = NODES.objectNode();
         o.put("commandId", r.commandId().toString());
         o.put("peerId", r.peerId());
@@ -264,7 +272,11 @@ final class WireJson {
         if (r.attachment() != null) {
             ObjectNode a = o.putObject("attachment");
             a.put("contentType", r.attachment().contentType());
-            a.put("base64", Base64.getEncoder().encodeToString(r.attachment().content()));
+            if (withAttachment) {
+                a.put("base64", Base64.getEncoder().encodeToString(r.attachment().content()));
+            } else {
+                a.put("size", r.attachment().content().length);
+            }
         }
         o.put("signature", JsonFields.hex(r.signature()));
         return o;
@@ -273,7 +285,8 @@ final class WireJson {
     static Receipt readReceipt(JsonNode node) throws HttpProblem {
         ObjectNode o = object(node, "receipt");
         Attachment attachment = null;
-        if (has(o, "attachment")) {
+        if (has(o, "attachment") && has(object(o.get("attachment"), "attachment"), "base64")) {
+            // an attachment only described (no "base64": a report for a client that is not the teacher) reads as none
             ObjectNode a = object(o.get("attachment"), "attachment");
             byte[] content = base64(a, "base64");
             if (content.length > Attachment.MAX_BYTES) {
@@ -531,20 +544,23 @@ final class WireJson {
         }
     }
 
-    /** {@code {"relayId", "hostNodeId", "hopsLeft", "request": AUTH_REQUEST with "type"}}. */
+    /** {@code {"relayId", "hostNodeId", "hopsLeft", "request": AUTH_REQUEST with "type", "origin" (optional)}}. */
     ObjectNode relay(AuthRelay r) {
         ObjectNode o = NODES.objectNode();
         o.put("relayId", r.relayId().toString());
         o.put("hostNodeId", r.hostNodeId());
         o.put("hopsLeft", r.hopsLeft());
         o.set("request", typedAuthRequest(r.request()));
+        if (r.origin() != null) {
+            o.put("origin", r.origin());
+        }
         return o;
     }
 
     AuthRelay readRelay(JsonNode node) throws HttpProblem {
         ObjectNode o = object(node, "body");
         return new AuthRelay(uuid(o, "relayId"), text(o, "hostNodeId"), wholeInt(o, "hopsLeft"),
-                readTypedAuthRequest(required(o, "request")));
+                readTypedAuthRequest(required(o, "request")), optionalText(o, "origin"));
     }
 
     /** An auth request with a {@code "type"} of AuthStart, AuthFinish, GrantRequest, LoginRequest or EnrollRequest. */
@@ -673,6 +689,11 @@ final class WireJson {
 
     /** {@code {"id", "module", "height" (null while pending), "receipts": [RECEIPT]}}. */
     static ObjectNode commandReport(CommandReport r) {
+        return commandReport(r, true);
+    }
+
+    /** As {@link #commandReport(CommandReport)}; attachments only described unless {@code withAttachments}. */
+    static ObjectNode commandReport(CommandReport r, boolean withAttachments) {
         ObjectNode o = NODES.objectNode();
         o.put("id", r.id().toString());
         o.put("module", r.module());
@@ -682,7 +703,7 @@ final class WireJson {
             o.put("height", r.height());
         }
         ArrayNode arr = o.putArray("receipts");
-        r.receipts().forEach(x -> arr.add(receipt(x)));
+        r.receipts().forEach(x -> arr.add(receipt(x, withAttachments)));
         return o;
     }
 

@@ -245,21 +245,37 @@ class ConsoleServingTest {
         NodeKey other = data.nodeKey();
         Receipt withHtml = new Receipt(id, other.nodeId(), other, ReceiptStatus.EXECUTED, "", Instant.now(),
                 new Attachment("text/html", "<script>alert(1)</script>".getBytes(StandardCharsets.UTF_8)), data.bytes(64));
-        stub.replyWith(new Message.CommandReply(new CommandReport(id, "screenshot", 3L, List.of(withImage, withHtml))));
+        Message report = new Message.CommandReply(new CommandReport(id, "screenshot", 3L, List.of(withImage, withHtml)));
+        String token = "?session=host.s1&until=" + Long.MAX_VALUE + "&mac=" + "ab".repeat(32);
+        stub.answerWith(m -> CompletableFuture.completedFuture(m instanceof Message.ViewCheck v
+                ? (v.session().equals("host.s1") ? new Message.Ack("ok") : Message.Rejected.of(401, "not the teacher"))
+                : report));
+
+        // without the teacher's view token: nothing, and a report only describes the attachment
+        assertThat(get("/api/v1/commands/" + id + "/attachments/" + key.nodeId()).statusCode()).isEqualTo(401);
+        assertThat(get("/api/v1/commands/" + id + "/attachments/" + key.nodeId() + token.replace("host.s1", "other"))
+                .statusCode()).isEqualTo(401);
+        assertThat(get("/api/v1/commands/" + id + "/attachments/" + key.nodeId() + "?session=host.s1").statusCode())
+                .isEqualTo(400);
+        JsonNode described = JSON.readTree(get("/api/v1/commands/" + id).body());
+        assertThat(described.get("receipts").get(0).get("attachment").get("size").asInt()).isEqualTo(2000);
+        assertThat(described.get("receipts").get(0).get("attachment").has("base64")).isFalse();
+        JsonNode full = JSON.readTree(get("/api/v1/commands/" + id + token).body());
+        assertThat(full.get("receipts").get(0).get("attachment").has("base64")).isTrue();
 
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri("/api/v1/commands/" + id + "/attachments/"
-                + key.nodeId())).build(), HttpResponse.BodyHandlers.ofByteArray());
+                + key.nodeId() + token)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type")).hasValue("image/jpeg");
         assertThat(r.headers().firstValue("cache-control")).hasValue("private, max-age=86400");
         assertThat(r.body()).isEqualTo(jpeg);
 
         HttpResponse<byte[]> html = http.send(HttpRequest.newBuilder(uri("/api/v1/commands/" + id + "/attachments/"
-                + other.nodeId())).build(), HttpResponse.BodyHandlers.ofByteArray());
+                + other.nodeId() + token)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(html.headers().firstValue("content-type")).hasValue("application/octet-stream");
         assertThat(html.headers().firstValue("x-content-type-options")).hasValue("nosniff");
 
-        assertThat(http.send(HttpRequest.newBuilder(uri("/api/v1/commands/" + id + "/attachments/nobody")).build(),
+        assertThat(http.send(HttpRequest.newBuilder(uri("/api/v1/commands/" + id + "/attachments/nobody" + token)).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
         assertThat(get("/api/v1/commands/not-a-uuid/attachments/x").statusCode()).isEqualTo(400);
     }

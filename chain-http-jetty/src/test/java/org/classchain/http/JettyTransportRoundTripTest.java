@@ -135,7 +135,7 @@ class JettyTransportRoundTripTest {
                 Arguments.of(new GetStatus(), new StatusReply(new PeerStatus(Role.TEACHER, "n", new org.classchain.NodeKey(new byte[32]), "http://x:1", null, 0,
                         null, List.of(), List.of(), 0))),
                 Arguments.of(new GetCommand(commands.get(0).id()),
-                        new CommandReply(new CommandReport(commands.get(0).id(), "blackout", null, List.of(big, small)))),
+                        new CommandReply(new CommandReport(commands.get(0).id(), "blackout", null, List.of(small)))),
                 Arguments.of(new GetCommand(commands.get(0).id()),
                         new CommandReply(new CommandReport(commands.get(0).id(), null, 12L, List.of()))),
                 Arguments.of(new GetModules(), new ModulesReply(List.of(module))),
@@ -155,6 +155,19 @@ class JettyTransportRoundTripTest {
         assertThat(stub.lastRequest.get()).usingRecursiveComparison().isEqualTo(request);
         assertThat(stub.lastFrom.get()).isEqualTo("127.0.0.1");
         assertThat(answer).usingRecursiveComparison().isEqualTo(reply);
+    }
+
+    @Test
+    void a_report_asked_without_the_teachers_view_token_leaves_out_the_attachments_bytes() throws Exception {
+        Receipt big = data.receipt(true);
+        Receipt small = data.receipt(false);
+        UUID id = big.commandId();
+        stub.replyWith(new CommandReply(new CommandReport(id, "screenshot", 4L, List.of(big, small))));
+        CommandReply answer = (CommandReply) client.send(server.localAddress(), new GetCommand(id)).get(10, TimeUnit.SECONDS);
+        Receipt got = answer.report().receipts().get(0);
+        assertThat(got.attachment()).isNull();
+        assertThat(got).usingRecursiveComparison().ignoringFields("attachment").isEqualTo(big);
+        assertThat(answer.report().receipts().get(1)).usingRecursiveComparison().isEqualTo(small);
     }
 
     @Test

@@ -151,7 +151,13 @@ class ConsoleBrowserTest {
                         + ".every(function (i) { return i.complete && i.naturalWidth === 320; });")));
         for (WebElement img : driver.findElements(By.cssSelector("#room img.thumb"))) {
             assertThat(img.getAttribute("alt")).startsWith("Screen of ");
-            assertThat(img.getAttribute("src")).contains("/api/v1/commands/").contains("/attachments/");
+            String src = img.getAttribute("src");
+            assertThat(src).contains("/api/v1/commands/").contains("/attachments/").contains("&mac=");
+            // the same picture without the teacher's view token is refused
+            java.net.http.HttpResponse<String> anonymous = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(src.substring(0, src.indexOf('?')))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).isEqualTo(401);
         }
         // the teacher's own card has no thumbnail: 'all' targets students only
         assertThat(driver.findElements(By.cssSelector("#room li.peer")).stream()

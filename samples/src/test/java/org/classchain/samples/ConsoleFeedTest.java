@@ -54,10 +54,17 @@ class ConsoleFeedTest {
         try (ConsoleClassroom room = new ConsoleClassroom(tmp, "pw-for-console-test", "", "screenshot");
              JettyTransport client = JettyTransport.builder().build()) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            TeacherClient tc = new TeacherClient(client, new SecureRandom(), Duration.ofSeconds(15));
+            assertThat(tc.signIn(room.students.get(0).address(), ConsoleClassroom.TEACHER, "pw-for-console-test"))
+                    .isInstanceOf(Message.AuthConfirmed.class);
+            // the session is held by the teacher's peer, which collects receipts: its view token opens them
+            assertThat(tc.hostNodeId()).isEqualTo(room.teacher.nodeId());
+            String view = "?" + tc.viewQuery(room.teacher.nodeId(), Instant.now().plus(Duration.ofMinutes(20)));
             BlockingQueue<String> events = new LinkedBlockingQueue<>();
             HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(
-                    URI.create(room.teacher.address() + "/api/v1/events")).build(),
+                    URI.create(room.teacher.address() + "/api/v1/events" + view)).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(stream.statusCode()).isEqualTo(200);
             Thread reader = new Thread(() -> read(stream.body(), events), "test-sse-reader");
             reader.setDaemon(true);
             reader.start();
@@ -66,9 +73,6 @@ class ConsoleFeedTest {
                 Thread.sleep(20);
             }
 
-            TeacherClient tc = new TeacherClient(client, new SecureRandom(), Duration.ofSeconds(15));
-            assertThat(tc.signIn(room.students.get(0).address(), ConsoleClassroom.TEACHER, "pw-for-console-test"))
-                    .isInstanceOf(Message.AuthConfirmed.class);
             Command c = Command.create("screenshot", Target.all(), Map.of(), Instant.now(), Duration.ofMinutes(2));
             assertThat(tc.submit(room.students.get(0).address(), List.of(c))).isInstanceOf(Message.Submitted.class);
 
@@ -110,15 +114,18 @@ class ConsoleFeedTest {
                 assertThat(r.attachment()).isNull();
             });
 
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(room.teacher.address() + "/api/v1/commands/"
+                    + c.id() + "/attachments/" + shooter.nodeId())).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).as("a screen without the teacher's view token").isEqualTo(401);
             HttpResponse<byte[]> img = http.send(HttpRequest.newBuilder(URI.create(room.teacher.address()
-                    + "/api/v1/commands/" + c.id() + "/attachments/" + shooter.nodeId())).build(),
+                    + "/api/v1/commands/" + c.id() + "/attachments/" + shooter.nodeId() + view)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(img.statusCode()).isEqualTo(200);
             assertThat(img.headers().firstValue("content-type")).hasValue("image/jpeg");
             BufferedImage picture = ImageIO.read(new ByteArrayInputStream(img.body()));
             assertThat(picture.getWidth()).isEqualTo(320);
             assertThat(http.send(HttpRequest.newBuilder(URI.create(room.teacher.address() + "/api/v1/commands/" + c.id()
-                    + "/attachments/" + refuser.nodeId())).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    + "/attachments/" + refuser.nodeId() + view)).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
                     .isEqualTo(404);
 
             JsonNode roomView = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(room.teacher.address()

@@ -73,8 +73,12 @@ public final class AccountHost {
     /** The most accounts one grant covers. */
     public static final int MAX_BATCH_ACCOUNTS = 64;
 
+    /** A view token may end at most this far ahead. */
+    public static final Duration MAX_VIEW_TOKEN = Duration.ofHours(1);
+
     static final int MAX_HANDSHAKES = 4096;
     static final int MAX_HANDSHAKES_PER_ADDRESS = 16;
+    static final int MAX_HANDSHAKES_PER_RELAY = 256;
     static final int MAX_SESSIONS_PER_ACCOUNT = 16;
     static final int MAX_PEER_ID_LENGTH = 128;
     private static final long SWEEP_EVERY_MILLIS = 10_000;
@@ -103,7 +107,7 @@ public final class AccountHost {
     }
 
     private record Handshake(String username, Role role, HostSrp srp, BigInteger clientPublic, Instant startedAt,
-                             String address, boolean decoy) {
+                             AttemptLimiter.Source source, boolean decoy) {
         @Override
         public String toString() {
             return "Handshake[" + username + "]";
@@ -191,22 +195,36 @@ public final class AccountHost {
     }
 
     /**
-     * Answers one auth request.
+     * Answers one auth request made to this host directly.
      *
-     * @param request the request, from a client or relayed
-     * @param clientAddress where it came from, as far as the caller knows (rate limits are kept
-     *                      per address); null if unknown
+     * @param request the request
+     * @param clientAddress where it came from (sign-in limits are kept per source); null if unknown
      * @return the reply, never null
      */
     public Message handle(AuthRequest request, String clientAddress) {
+        return handle(request, clientAddress, null);
+    }
+
+    /**
+     * Answers one auth request, from a client or relayed.
+     *
+     * @param request the request
+     * @param clientAddress where it came from: the client, or the relaying peer; null if unknown
+     * @param relayedFor for a relayed request, where the relaying peer says it got it (its client or
+     *                   the previous hop), else null; sign-in limits keep the sources behind one
+     *                   relay apart, and bound how many one relay may bring
+     * @return the reply, never null
+     */
+    public Message handle(AuthRequest request, String clientAddress, String relayedFor) {
         Objects.requireNonNull(request, "request");
-        String address = clientAddress == null ? "unknown" : clientAddress;
+        AttemptLimiter.Source source = new AttemptLimiter.Source(clientAddress == null ? "unknown" : clientAddress,
+                relayedFor);
         sweepNowAndThen();
         try {
             if (request instanceof AuthStart s) {
-                return start(s, address);
+                return start(s, source);
             } else if (request instanceof AuthFinish f) {
-                return finish(f, address);
+                return finish(f, source);
             } else if (request instanceof GrantRequest g) {
                 return grant(g);
             } else if (request instanceof LoginRequest l) {
@@ -240,6 +258,26 @@ public final class AccountHost {
         return Optional.of(new SessionInfo(s.username, s.role, expiresAt));
     }
 
+    /**
+     * Whether a view token opens the teacher's private views (receipt events, screens) at this
+     * peer: {@code sessionId} (without the host prefix) is a live TEACHER session held here, the
+     * token has not ended and ends within {@link #MAX_VIEW_TOKEN}, and {@code mac} is the session
+     * key's MAC of {@code "view:" + peerNodeId} under {@code untilMillis}. Does not count as using
+     * the session: viewing alone does not keep it alive.
+     */
+    public boolean canView(String sessionId, long untilMillis, byte[] mac, String peerNodeId) {
+        Session s = sessionId == null ? null : sessions.get(sessionId);
+        if (s == null || s.role != Role.TEACHER || mac == null) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Instant until = Instant.ofEpochMilli(untilMillis);
+        if (!now.isBefore(s.expiresAt()) || !now.isBefore(until) || until.isAfter(now.plus(MAX_VIEW_TOKEN))) {
+            return false;
+        }
+        return MessageDigest.isEqual(SessionMac.view(s.key, untilMillis, peerNodeId), mac);
+    }
+
     /** The number of live sessions. */
     public int activeSessions() {
         Instant now = clock.instant();
@@ -248,21 +286,28 @@ public final class AccountHost {
 
     // ------------------------------------------------------------------ SRP rounds
 
-    private Message start(AuthStart s, String address) throws Refusal {
+    private Message start(AuthStart s, AttemptLimiter.Source source) throws Refusal {
         String username = s.username();
         if (!Account.isValidUsername(username)) {
             throw refuse(400, "malformed username");
         }
         BigInteger clientPublic = Srp.publicValue(s.clientPublic(), "A");
-        refuseIfLimited(username, address);
+        Optional<Duration> wait = limiter.refusedAtStart(username, source);
+        if (wait.isPresent()) {
+            throw limited(username, source, wait.get());
+        }
         if (handshakes.size() >= MAX_HANDSHAKES) {
             sweep(clock.instant());
             if (handshakes.size() >= MAX_HANDSHAKES) {
                 throw new Refusal(new Rejected(429, "too many sign-ins in progress", 1));
             }
         }
-        if (handshakes.values().stream().filter(h -> h.address.equals(address)).count() >= MAX_HANDSHAKES_PER_ADDRESS) {
-            throw new Refusal(new Rejected(429, "too many sign-ins in progress from " + address, 1));
+        if (handshakes.values().stream().filter(h -> h.source.equals(source)).count() >= MAX_HANDSHAKES_PER_ADDRESS) {
+            throw new Refusal(new Rejected(429, "too many sign-ins in progress from " + source.key(), 1));
+        }
+        if (source.origin() != null && handshakes.values().stream()
+                .filter(h -> h.source.address().equals(source.address())).count() >= MAX_HANDSHAKES_PER_RELAY) {
+            throw new Refusal(new Rejected(429, "too many sign-ins in progress through " + source.address(), 1));
         }
 
         Optional<StoredCredential> credential = store.find(username);
@@ -285,12 +330,12 @@ public final class AccountHost {
         HostSrp srp = new HostSrp(Srp.GROUP, verifier, Srp.digest(), random);
         BigInteger serverPublic = srp.generateServerCredentials();
         String id = newSessionId();
-        handshakes.put(id, new Handshake(username, role, srp, clientPublic, clock.instant(), address,
+        handshakes.put(id, new Handshake(username, role, srp, clientPublic, clock.instant(), source,
                 credential.isEmpty()));
         return new AuthChallenge(id, salt, iterations, Srp.unsigned(serverPublic));
     }
 
-    private Message finish(AuthFinish f, String address) throws Refusal {
+    private Message finish(AuthFinish f, AttemptLimiter.Source source) throws Refusal {
         if (f.session() == null || f.username() == null) {
             throw refuse(400, "a finish names its session and username");
         }
@@ -299,14 +344,20 @@ public final class AccountHost {
         if (h == null || !h.username.equals(f.username()) || !now.isBefore(h.startedAt.plus(HANDSHAKE_TIMEOUT))) {
             throw refuse(401, "unknown or expired sign-in: start again");
         }
-        refuseIfLimited(h.username, address);
+        // the budget decides whether the evidence is checked at all; a refusal here says nothing
+        // about the password (the right one is refused alike), so it is no oracle
+        AttemptLimiter.Admission admission = limiter.admit(h.username, source);
+        Optional<Duration> wait = admission.refused();
+        if (wait.isPresent()) {
+            throw limited(h.username, source, wait.get());
+        }
         boolean valid = h.srp.verifyEvidence(h.clientPublic, f.clientEvidence());
         if (!valid || h.decoy) {
-            limiter.failure(h.username, address);
-            LOG.debug("failed sign-in for {} from {}", h.username, address);
+            limiter.failure(admission);
+            LOG.debug("failed sign-in for {} from {}", h.username, source);
             throw refuse(401, "wrong username or password");
         }
-        limiter.success(h.username, address);
+        limiter.success(admission);
         byte[] serverEvidence;
         byte[] key;
         try {
@@ -318,7 +369,7 @@ public final class AccountHost {
         Session session = new Session(f.session(), h.username, h.role, key, now);
         sessions.put(session.id, session);
         evictOldestSessions(h.username);
-        LOG.info("{} ({}) signed in from {}", h.username, h.role, address);
+        LOG.info("{} ({}) signed in from {}", h.username, h.role, source);
         return new AuthConfirmed(serverEvidence, h.role, now.plus(SESSION_IDLE_TIMEOUT));
     }
 
@@ -501,13 +552,11 @@ public final class AccountHost {
 
     // ------------------------------------------------------------------ helpers
 
-    private void refuseIfLimited(String username, String address) throws Refusal {
-        Optional<Duration> wait = limiter.blocked(username, address);
-        if (wait.isPresent()) {
-            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-            LOG.warn("sign-in for {} from {} refused for {} s after repeated failures", username, address, seconds);
-            throw new Refusal(new Rejected(429, "too many failed sign-ins: wait " + seconds + " s", seconds));
-        }
+    private static Refusal limited(String username, AttemptLimiter.Source source, Duration wait) {
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        LOG.warn("sign-in for {} from {} refused unchecked for {} s: the account's guessing budget is spent and "
+                + "this source failed repeatedly", username, source, seconds);
+        return new Refusal(new Rejected(429, "too many failed sign-ins: wait " + seconds + " s", seconds));
     }
 
     private static Refusal refuse(int code, String reason) {

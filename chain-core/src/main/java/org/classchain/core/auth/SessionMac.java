@@ -8,8 +8,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The MACs of a signed-in session: {@code HMAC-SHA256(K, counter | message)} with the counter
- * as 8 bytes big-endian; the message is the canonical batch, {@code "login:" + peerNodeId}, or
- * {@code "enroll:" + hex(deviceKey)}.
+ * as 8 bytes big-endian; the message is the canonical batch, {@code "login:" + peerNodeId},
+ * {@code "enroll:" + hex(deviceKey)}, or for a view token {@code "view:" + peerNodeId} with the
+ * token's end (epoch ms) in place of the counter.
  */
 final class SessionMac {
 
@@ -34,6 +35,16 @@ final class SessionMac {
     /** {@code UTF-8("enroll:" + hex(deviceKey))}. */
     static byte[] enrollMessage(org.classchain.NodeKey deviceKey) {
         return ("enroll:" + deviceKey.hex()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The MAC of a view token for {@code peerNodeId} valid until {@code untilMillis}. */
+    static byte[] view(byte[] key, long untilMillis, String peerNodeId) {
+        return mac(key, untilMillis, viewMessage(peerNodeId));
+    }
+
+    /** {@code UTF-8("view:" + peerNodeId)}. */
+    static byte[] viewMessage(String peerNodeId) {
+        return ("view:" + peerNodeId).getBytes(StandardCharsets.UTF_8);
     }
 
     static byte[] mac(byte[] key, long counter, byte[] message) {

@@ -18,6 +18,7 @@ import org.classchain.spi.Message.AuthFinish;
 import org.classchain.spi.Message.AuthStart;
 import org.classchain.spi.Message.GrantRequest;
 import org.classchain.spi.Message.LoginRequest;
+import org.classchain.spi.Message.ViewCheck;
 
 /**
  * The client side of a sign-in (the CLI, tests; the console page does the same in JavaScript):
@@ -144,6 +145,17 @@ public final class SrpClient {
         long c = ++counter;
         return new org.classchain.spi.Message.EnrollRequest(username, session, c, deviceKey,
                 SessionMac.mac(key, c, SessionMac.enrollMessage(deviceKey)));
+    }
+
+    /**
+     * A token that opens the teacher's private views (receipt events, screens) at the peer with
+     * node id {@code peerNodeId} until {@code until}; it uses no counter and may be sent many
+     * times. The peer must hold this session (the teacher signed in there).
+     */
+    public synchronized ViewCheck view(String peerNodeId, Instant until) {
+        Objects.requireNonNull(peerNodeId, "peerNodeId");
+        requireSignedIn();
+        return new ViewCheck(session, until.toEpochMilli(), SessionMac.view(key, until.toEpochMilli(), peerNodeId));
     }
 
     /** Whether M2 was verified. */

@@ -1,7 +1,11 @@
 package org.classchain.core.client;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -47,7 +51,7 @@ public final class TeacherClient {
 
     /**
      * Signs in through {@code peer}. Returns the host's confirmation, or the refusal (401 wrong
-     * password, 429 locked out for a while).
+     * password, 429 the account's guessing budget is spent and this source failed repeatedly).
      *
      * @throws SecurityException when the host's evidence does not verify: whoever answered does
      *                           not know the account's verifier
@@ -93,6 +97,17 @@ public final class TeacherClient {
     /** Signs the person in at the peer with node id {@code atNodeId}, through {@code peer}. */
     public Message login(String peer, String atNodeId) throws Exception {
         return call(peer, srp.login(atNodeId));
+    }
+
+    /**
+     * The query string ({@code session=..&until=..&mac=..}) that opens the teacher's private views
+     * (receipt events, screens) at the peer with node id {@code atNodeId} until {@code until}; that
+     * peer must hold the session (see {@link #hostNodeId()}).
+     */
+    public String viewQuery(String atNodeId, Instant until) {
+        Message.ViewCheck v = srp.view(atNodeId, until);
+        return "session=" + URLEncoder.encode(v.session(), StandardCharsets.UTF_8) + "&until=" + v.until() + "&mac="
+                + HexFormat.of().formatHex(v.mac());
     }
 
     /** The node id of the host that holds this session (where receipts are collected). */

@@ -881,6 +881,8 @@ public final class Peer implements AutoCloseable {
                 return submit(s.request(), from);
             } else if (request instanceof Message.GetStatus) {
                 return done(new Message.StatusReply(status()));
+            } else if (request instanceof Message.ViewCheck v) {
+                return done(onViewCheck(v));
             } else if (request instanceof Message.GetCommand c) {
                 return done(new Message.CommandReply(report(c.id())));
             } else if (request instanceof Message.GetModules) {
@@ -1132,20 +1134,27 @@ public final class Peer implements AutoCloseable {
     private CompletableFuture<Message> routeAuth(Message.AuthRequest req, String from) {
         if (req instanceof Message.AuthStart && !accountHost.hosts(req.username())) {
             Account account = chain.accounts().get(req.username());
-            if (account != null && account.hostKeys().size() > 1) {
-                List<String> hosts = account.hostKeys().stream().map(NodeKey::nodeId)
-                        .sorted(java.util.Comparator.comparingInt(directory::failuresOf)).toList();
-                return startAt(hosts, 0, req, from);
+            if (account == null) {
+                // a name the chain does not know goes where the teacher's would, and gets a decoy
+                // challenge there that fails like a wrong password: no route tells names apart
+                account = teacherAccount();
+                if (account.isHostedBy(identity.nodeId())) {
+                    return done(hostAuth(req, from, null));
+                }
             }
+            List<String> hosts = account.hostKeys().stream().map(NodeKey::nodeId)
+                    .sorted(java.util.Comparator.comparingInt(directory::failuresOf)).toList();
+            return startAt(hosts, 0, req, from);
         }
         Optional<String> host = hostFor(req);
         if (host.isEmpty()) {
-            return done(Message.Rejected.of(401, "unknown account or session"));
+            return done(Message.Rejected.of(401, req instanceof Message.AuthFinish
+                    ? "unknown or expired sign-in: start again" : "unknown or expired session: sign in again"));
         }
         if (host.get().equals(identity.nodeId())) {
-            return done(hostAuth(req, from));
+            return done(hostAuth(req, from, null));
         }
-        Message.AuthRelay relay = new Message.AuthRelay(UUID.randomUUID(), host.get(), RELAY_HOPS, req);
+        Message.AuthRelay relay = new Message.AuthRelay(UUID.randomUUID(), host.get(), RELAY_HOPS, req, from);
         relaysSeen.put(relay.relayId(), Boolean.TRUE);
         return forward(relay, from, true).thenApply(reply -> reply instanceof Message.Rejected r && r.code() == 409
                 ? Message.Rejected.of(503, "the host of account '" + req.username() + "' is not reachable") : reply);
@@ -1156,9 +1165,9 @@ public final class Peer implements AutoCloseable {
         String host = hosts.get(i);
         CompletableFuture<Message> attempt;
         if (host.equals(identity.nodeId())) {
-            attempt = done(hostAuth(req, from));
+            attempt = done(hostAuth(req, from, null));
         } else {
-            Message.AuthRelay relay = new Message.AuthRelay(UUID.randomUUID(), host, RELAY_HOPS, req);
+            Message.AuthRelay relay = new Message.AuthRelay(UUID.randomUUID(), host, RELAY_HOPS, req, from);
             relaysSeen.put(relay.relayId(), Boolean.TRUE);
             attempt = forward(relay, from, true);
         }
@@ -1171,7 +1180,7 @@ public final class Peer implements AutoCloseable {
             return done(Message.Rejected.of(409, "relay " + r.relayId() + " already seen"));
         }
         if (r.hostNodeId().equals(identity.nodeId())) {
-            Message reply = hostAuth(r.request(), from);
+            Message reply = hostAuth(r.request(), from, r.origin());
             if (reply instanceof Message.Rejected rej && rej.code() == 429) {
                 relaysSeen.invalidate(r.relayId()); // turned away unprocessed: the same relay may come by another route
             }
@@ -1183,7 +1192,8 @@ public final class Peer implements AutoCloseable {
         if (r.hopsLeft() <= 1) {
             return done(Message.Rejected.of(503, "relay hop limit reached"));
         }
-        return forward(new Message.AuthRelay(r.relayId(), r.hostNodeId(), r.hopsLeft() - 1, r.request()), from);
+        // the next hop learns who handed the relay to us, not what that peer claimed before
+        return forward(new Message.AuthRelay(r.relayId(), r.hostNodeId(), r.hopsLeft() - 1, r.request(), from), from);
     }
 
     /**
@@ -1238,8 +1248,11 @@ public final class Peer implements AutoCloseable {
         });
     }
 
-    /** Handles an auth request for an account hosted here; sessions are prefixed with our node id. */
-    private Message hostAuth(Message.AuthRequest req, String from) {
+    /**
+     * Handles an auth request for an account hosted here; sessions are prefixed with our node id.
+     * {@code origin}: for a relay, where the relaying peer {@code from} got it (sign-in limits).
+     */
+    private Message hostAuth(Message.AuthRequest req, String from, String origin) {
         String prefix = identity.nodeId() + SESSION_SEPARATOR;
         Message.AuthRequest local = req;
         if (req instanceof Message.AuthFinish f) {
@@ -1260,7 +1273,7 @@ public final class Peer implements AutoCloseable {
                 return refused.get();
             }
         }
-        Message reply = accountHost.handle(local, from);
+        Message reply = accountHost.handle(local, from, origin);
         if (reply instanceof Message.Ack && req instanceof Message.EnrollRequest e) {
             return accounts.enroll(e.username(), e.deviceKey()); // the MAC of a TEACHER session is good
         }
@@ -1282,6 +1295,16 @@ public final class Peer implements AutoCloseable {
             producer.remember(batch);
         }
         return reply;
+    }
+
+    /** A view token is good only for a TEACHER session this peer holds (where its receipts are). */
+    private Message onViewCheck(Message.ViewCheck v) {
+        String prefix = identity.nodeId() + SESSION_SEPARATOR;
+        if (v.session().startsWith(prefix)
+                && accountHost.canView(strip(v.session(), prefix), v.until(), v.mac(), identity.nodeId())) {
+            return new Message.Ack("the teacher's view");
+        }
+        return Message.Rejected.of(401, "screens and receipts are the teacher's: sign in as the teacher at this peer");
     }
 
     private static String sessionOf(Message.AuthRequest req) {

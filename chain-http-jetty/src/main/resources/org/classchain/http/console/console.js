@@ -12,6 +12,9 @@
   var ROOM_PERIOD = 10000;
   var POLL_PERIOD = 5000;
   var BLOCK_PAGE = 20;
+  var SESSION_IDLE = 30 * 60000;
+  var VIEW_LIFETIME = 20 * 60000;
+  var VIEW_RENEW_BELOW = 10 * 60000;
   var STATUS_TEXT = {
     EXECUTED: 'executed', REFUSED: 'refused', FAILED: 'failed', EXPIRED: 'expired',
     UNKNOWN_MODULE: 'unknown module', PENDING: 'waiting', NO_RECEIPT: 'no receipt'
@@ -33,7 +36,11 @@
     orphans: new Map(),
     lowestLoaded: null,
     liveWasDown: false,
-    accounts: []
+    accounts: [],
+    events: null,
+    view: null,
+    viewRefused: false,
+    hostSkew: 0
   };
 
   // ------------------------------------------------------------------ helpers
@@ -217,6 +224,13 @@
       state.client = client;
       state.role = c.role;
       state.sendChain = Promise.resolve();
+      // the host's clock, for the view token's end: it said when the fresh session ends
+      state.hostSkew = c.expiresAt ? c.expiresAt - SESSION_IDLE - Date.now() : 0;
+      state.viewRefused = false;
+      refreshView().then(function () {
+        connectEvents();
+        renderRoom();
+      });
       status.textContent = '';
       $('session-state').textContent = 'Signed in as ' + username + (c.role ? ' (' + c.role + ')' : '')
         + (c.role === 'TEACHER' ? '' : ': only the teacher\'s account can send commands');
@@ -249,6 +263,9 @@
     }
     state.client = null;
     state.role = null;
+    state.view = null;
+    connectEvents();
+    renderRoom();
     show($('session'), false);
     show($('signin-form'), true);
     if (reason) {
@@ -257,6 +274,42 @@
       show(error, true);
     }
     updateControls();
+  }
+
+  // ------------------------------------------------------------------ the teacher's view token
+
+  /**
+   * Screens and receipt events are the signed-in teacher's: the peer serves them with a view
+   * token, a MAC under the session key (docs/auth.md), when it holds the session itself.
+   */
+  function refreshView() {
+    var client = state.client;
+    if (!client || state.role !== 'TEACHER' || !state.self
+        || String(client.session()).split('.')[0] !== state.self.nodeId) {
+      state.view = null;
+      return Promise.resolve();
+    }
+    var until = Date.now() + state.hostSkew + VIEW_LIFETIME;
+    return client.view(state.self.nodeId, until).then(function (v) {
+      if (state.client === client) {
+        state.view = { query: 'session=' + encodeURIComponent(v.session) + '&until=' + v.until + '&mac=' + v.mac,
+          until: until };
+      }
+    }, function () {
+      state.view = null;
+    });
+  }
+
+  /** Renews the view token before it ends; thumbnails then load with the new one. */
+  function renewView() {
+    if (state.view && state.view.until - (Date.now() + state.hostSkew) < VIEW_RENEW_BELOW) {
+      refreshView().then(renderRoom);
+    }
+  }
+
+  /** '?session=..&until=..&mac=..' when signed in as the teacher here, else ''. */
+  function viewQuery() {
+    return state.view ? '?' + state.view.query : '';
   }
 
   function canSend() {
@@ -370,13 +423,14 @@
     var screen = card.querySelector('.screen');
     var img = screen.querySelector('img');
     var note = screen.querySelector('.screen-note');
-    if (t && t.src) {
+    if (t && t.src && state.view) {
       if (!img) {
         img = el('img', { className: 'thumb' });
         screen.appendChild(img);
       }
-      if (img.getAttribute('src') !== t.src) {
-        img.setAttribute('src', t.src);
+      var src = t.src + viewQuery();
+      if (img.getAttribute('src') !== src) {
+        img.setAttribute('src', src);
       }
       img.alt = 'Screen of ' + peerName(p) + ' at ' + time(t.at);
       img.title = 'at ' + time(t.at);
@@ -391,7 +445,8 @@
         note = el('span', { className: 'screen-note' });
         screen.appendChild(note);
       }
-      note.textContent = t && t.note ? t.note : 'no screen yet';
+      note.textContent = t && t.src ? 'sign in as the teacher to see screens'
+        : t && t.note ? t.note : 'no screen yet';
     }
   }
 
@@ -793,7 +848,7 @@
       }
     });
     waiting.slice(-10).forEach(function (entry) {
-      api('GET', '/commands/' + entry.command.id).then(function (report) {
+      api('GET', '/commands/' + entry.command.id + viewQuery()).then(function (report) {
         (report.receipts || []).forEach(function (r) {
           if (entry.pending.has(r.peerId) || !entry.rows.has(r.peerId)) {
             onReceipt({
@@ -977,7 +1032,12 @@
       setLive(false, 'live updates: not supported by this browser, polling');
       return;
     }
-    var es = new EventSource(API + '/events');
+    if (state.events) {
+      state.events.close();
+    }
+    var withView = state.view !== null && !state.viewRefused;
+    var es = new EventSource(API + '/events' + (withView ? viewQuery() : ''));
+    state.events = es;
     es.onopen = function () {
       setLive(true, 'live updates: on');
       if (state.liveWasDown) {
@@ -989,6 +1049,17 @@
     es.onerror = function () {
       state.liveWasDown = true;
       setLive(false, 'live updates: reconnecting…');
+      if (es.readyState === EventSource.CLOSED && state.events === es) {
+        // refused (a full peer, or a view token it does not take): the browser gives up, so retry
+        if (withView) {
+          state.viewRefused = true;
+        }
+        setTimeout(function () {
+          if (state.events === es) {
+            connectEvents();
+          }
+        }, 3000);
+      }
     };
     es.addEventListener('block', function (e) {
       var b = JSON.parse(e.data);
@@ -1074,6 +1145,7 @@
       refreshAccounts();
     }, ROOM_PERIOD);
     setInterval(pollPending, POLL_PERIOD);
+    setInterval(renewView, 60000);
     setInterval(thumbTick, 1000);
   }
 

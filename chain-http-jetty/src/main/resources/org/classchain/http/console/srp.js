@@ -338,6 +338,21 @@
       });
     };
 
+    /**
+     * The view token that opens the teacher's private views (receipt events, screens) at the peer
+     * with this node id until `until` (epoch ms): {session, until, mac}. No counter: reusable.
+     */
+    this.view = function (peerNodeId, until) {
+      try {
+        requireKey();
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return mac(key, until, C.utf8('view:' + peerNodeId)).then(function (m) {
+        return { session: session, until: until, mac: C.hex(m) };
+      });
+    };
+
     /** Forgets the key; the client can send nothing more. */
     this.forget = function () {
       key = null;
