@@ -171,6 +171,7 @@ class TimeIsNotTheStudentsOverHttpTest {
         Message ok = hostile.send(teacher.address(), srp.respond((Message.AuthChallenge) challenge, "pw"))
                 .get(5, TimeUnit.SECONDS);
         assertThat(ok).isInstanceOf(Message.AuthConfirmed.class);
+        assertThat(srp.verifyServer((Message.AuthConfirmed) ok)).isTrue();
         Command c = record();
         Message granted = hostile.send(teacher.address(), new Message.AuthRelay(UUID.randomUUID(), teacher.nodeId(), 6,
                 srp.grantRequest(List.of(c), List.of()))).get(5, TimeUnit.SECONDS);

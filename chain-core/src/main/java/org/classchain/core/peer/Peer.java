@@ -268,7 +268,7 @@ public final class Peer implements AutoCloseable {
                 hello(seed).exceptionally(e -> null);
             }
         }
-        producer = new BlockProducer(chain, codec, new ChainTime(), this::acceptMined, new BlockProducer.Regrants() {
+        producer = new BlockProducer(chain, codec, clock, this::acceptMined, new BlockProducer.Regrants() {
             @Override
             public boolean grantedHere(org.classchain.Grant grant) {
                 return grant.hostNodeId().equals(identity.nodeId());
@@ -614,34 +614,6 @@ public final class Peer implements AutoCloseable {
         return r.status() == ChainState.Status.ADDED;
     }
 
-    /**
-     * The time this peer stamps its blocks with: its own clock, unless that runs more than a
-     * minute ahead of the chain's recent blocks, in which case the chain's time, so that peers
-     * with right clocks do not refuse its blocks as coming from the future.
-     */
-    private final class ChainTime extends Clock {
-        @Override
-        public java.time.ZoneId getZone() {
-            return clock.getZone();
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public long millis() {
-            long skew = clockSkewMillis;
-            return clock.millis() - (skew > 60_000 ? skew : 0);
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-    }
-
     private void afterAccept(ChainState.Result r, String from, boolean relay) {
         // during the first catch-up of start() there is no producer or dispatcher yet: start()
         // hands the whole chain to the dispatcher once it exists (the journal skips what ran)
@@ -670,11 +642,40 @@ public final class Peer implements AutoCloseable {
                 producer.headChanged();
             }
             headActivity();
+            if (relay) {
+                List<Block> attached = r.reorgs().get(r.reorgs().size() - 1).attached();
+                if (!attached.isEmpty()) {
+                    judgeClock(attached.get(attached.size() - 1));
+                }
+            }
         }
         if (relay) {
             for (Block b : r.added()) {
                 announce(b, from);
             }
+        }
+    }
+
+    /**
+     * Judges this machine's clock against the time a host of the teacher's account signed the grant
+     * of a block that just became the head by announcement: a time no student can forge (a header
+     * timestamp is whatever its miner chose, up to two minutes ahead). A relay that holds a grant
+     * back only makes this clock look ahead, and the host mines the batch itself after a few
+     * seconds. The skew is shown and logged; nothing of the peer's (expiry, stamps, timers) uses it.
+     */
+    private void judgeClock(Block head) {
+        org.classchain.Grant grant = head.payload().grant();
+        if (grant == null || !chain.head().hash().equals(head.hash())) {
+            return;
+        }
+        long skew = clock.millis() - grant.issuedAt().toEpochMilli();
+        boolean wasOff = Math.abs(clockSkewMillis) > 60_000;
+        clockSkewMillis = skew;
+        if (Math.abs(skew) > 60_000 && !wasOff) {
+            LOG.warn("peer {}: this machine's clock is {} s off the teacher's host (its latest grant); commands "
+                    + "expire by this clock", name, skew / 1000);
+        } else if (Math.abs(skew) <= 60_000 && wasOff) {
+            LOG.info("peer {}: this machine's clock agrees with the teacher's host again", name);
         }
     }
 
@@ -1034,15 +1035,6 @@ public final class Peer implements AutoCloseable {
                 }
                 return new Message.Ack("parent unknown; fetching");
             default:
-                long skew = clock.millis() - b.header().timestampMillis();
-                boolean wasOff = Math.abs(clockSkewMillis) > 60_000;
-                clockSkewMillis = skew;
-                if (Math.abs(skew) > 60_000 && !wasOff) {
-                    LOG.warn("peer {}: this machine's clock is {} s off the chain's latest block; commands expire by "
-                            + "this clock", name, skew / 1000);
-                } else if (Math.abs(skew) <= 60_000 && wasOff) {
-                    LOG.info("peer {}: this machine's clock agrees with the chain again", name);
-                }
                 return new Message.Ack("added");
         }
     }
