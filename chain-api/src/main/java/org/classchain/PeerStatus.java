@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param headHash the best chain's head hash
  * @param neighbours the addresses of its current neighbours
  * @param users the users signed in at this peer
- * @param clockSkewMillis how far this peer's clock is from the chain's recent block times (0 if unknown)
+ * @param clockSkewMillis how far this peer's clock is ahead of the teacher's host, judged by the grant of the latest
+ *                        block that reached it by announcement (0 if unknown); never by a header timestamp
  */
 public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String address, String chainId, long height, Hash headHash,
                          List<String> neighbours, List<String> users, long clockSkewMillis) {

@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 
 /** {@code classchain peer}: runs one classroom peer until it is stopped. */
 @Command(name = "peer", mixinStandardHelpOptions = true,
-        description = "Run a classroom peer. Without --seed (or when the seed hosts no chain) it creates the chain "
-                + "and is the TEACHER; with --seed it joins as a STUDENT.")
+        description = "Run a classroom peer. Without --seed it creates the chain and is the TEACHER; with --seed it "
+                + "joins the seed's chain as a STUDENT (a seed that hosts no chain yet is waited for).")
 final class PeerCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port (0 picks a free one)")
@@ -60,7 +60,12 @@ final class PeerCommand implements Callable<Integer> {
             + "(also 'allow=' in DATA-DIR/peer.properties)")
     List<String> allow;
 
-    @Option(names = "--genesis-if-unreachable", description = "create a new chain when no seed answers at all")
+    @Option(names = "--chain", description = "the class to join: its chain id or genesis hash (also 'chain=' in "
+            + "DATA-DIR/peer.properties); a seed or data dir of another chain is refused")
+    String expectedChain;
+
+    @Option(names = "--genesis-if-unreachable", description = "create a new chain when no seed serves one (none "
+            + "answers, or one answers without a chain)")
     boolean genesisIfUnreachable;
 
     @Option(names = "--join-timeout", defaultValue = "60s", converter = Durations.class,
@@ -135,6 +140,14 @@ final class PeerCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--pin-fingerprint needs the launcher to run from its jar");
             }
             b.pinFingerprints(List.of(fingerprint));
+        }
+        String pin = settings.chain(expectedChain);
+        if (pin != null) {
+            if (genesisIfUnreachable) {
+                throw new IllegalArgumentException("--chain names a class to join: it cannot be combined with "
+                        + "--genesis-if-unreachable, which would create another one");
+            }
+            b.expectChain(pin);
         }
         seeds.forEach(b::seed);
         if (user != null) {

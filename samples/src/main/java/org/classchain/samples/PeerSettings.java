@@ -13,12 +13,13 @@ import org.classchain.core.dispatch.Policy;
 /**
  * A peer's settings file, {@code DATA-DIR/peer.properties}, where an IT admin fixes a student
  * computer's local policy once: {@code deny=close-apps,open-url} or {@code allow=message,blackout},
- * and optionally {@code mods-dir} and {@code inbox}. Command-line options win over the file.
+ * and optionally {@code mods-dir}, {@code inbox} and {@code chain} (the class this computer joins:
+ * a chain id or genesis hash). Command-line options win over the file.
  */
 final class PeerSettings {
 
     static final String FILE_NAME = "peer.properties";
-    private static final Set<String> KEYS = Set.of("deny", "allow", "mods-dir", "inbox");
+    private static final Set<String> KEYS = Set.of("deny", "allow", "mods-dir", "inbox", "chain");
 
     private final Properties props = new Properties();
     private final Path file;
@@ -55,6 +56,15 @@ final class PeerSettings {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The chain this computer must join: the flag, else the file's {@code chain=}, else null (any). */
+    String chain(String flag) {
+        if (flag != null && !flag.isBlank()) {
+            return flag.trim();
+        }
+        String v = props.getProperty("chain");
+        return v == null || v.isBlank() ? null : v.trim();
     }
 
     /** A path setting, or {@code fallback}. */

@@ -31,7 +31,7 @@ final class StatusCommand implements Callable<Integer> {
             System.out.println("neighbours: " + String.join(", ", s.neighbours()));
             System.out.println("users:      " + String.join(", ", s.users()));
             if (Math.abs(s.clockSkewMillis()) > 60_000) {
-                System.out.println("clock:      " + s.clockSkewMillis() / 1000 + " s off the chain's recent blocks");
+                System.out.println("clock:      " + s.clockSkewMillis() / 1000 + " s off the teacher's host (its latest grant)");
             }
             return 0;
         }

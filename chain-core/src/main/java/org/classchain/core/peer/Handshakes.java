@@ -61,6 +61,8 @@ final class Handshakes {
     private final String name;
     /** Addresses this peer is greeting right now, with how many greetings are under way. */
     private final Map<String, Integer> greeting = new ConcurrentHashMap<>();
+    /** Addresses found serving another chain, logged once each. */
+    private final java.util.Set<String> otherClasses = ConcurrentHashMap.newKeySet();
     /** Replies waiting for a call-back, with the System.nanoTime() at which they stop waiting. */
     private final Map<CompletableFuture<Boolean>, Long> waiting = new ConcurrentHashMap<>();
 
@@ -114,6 +116,18 @@ final class Handshakes {
         return sent.whenComplete((m, e) -> greeting.computeIfPresent(address, (k, n) -> n > 1 ? n - 1 : null))
                 .thenApply(reply -> {
                     if (reply instanceof Message.Welcome w) {
+                        ChainState ours = chain.get();
+                        if (ours != null && w.chainId() != null && !w.chainId().equals(ours.chainId())) {
+                            // another class: never a neighbour, nor its peers ours to learn
+                            directory.failed(address);
+                            String why = address + " serves chain " + w.chainId() + " (genesis "
+                                    + (w.genesisHash() == null ? "?" : w.genesisHash().hex()) + "), not this peer's chain "
+                                    + ours.chainId() + " (genesis " + ours.genesis().hash().hex() + ")";
+                            if (otherClasses.add(address)) {
+                                LOG.warn("peer {}: refused {}; it keeps its chain", name, why);
+                            }
+                            throw new Refused(why);
+                        }
                         if (proves(w, address)) {
                             directory.verified(address, w.publicKey());
                             if (w.neighbour()) {

@@ -4,6 +4,7 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -163,18 +164,66 @@ public final class Peer implements AutoCloseable {
 
     /**
      * Opens the data dir, starts the transport, and joins the chain through the seeds (or creates
-     * the genesis block and becomes the TEACHER when there is no seed or the seed hosts no chain).
+     * the genesis block and becomes the TEACHER when there is no seed, or when told to by
+     * {@link Builder#genesisIfUnreachable}). A seed that hosts no chain is waited for, like one that
+     * does not answer; a seed of another chain than the {@link Builder#expectChain expected} one is
+     * refused at once. A failed start removes the data dir if it created it.
      *
-     * @throws IOException when the data dir cannot be used, or a seed never answered (a student
-     *                     never silently starts a chain of its own)
+     * @throws IOException when the data dir cannot be used or holds another chain than the expected
+     *                     one, a seed serves another chain, or no seed served a chain in time (a
+     *                     student never silently starts a chain of its own)
      */
     public synchronized void start() throws IOException {
+        Path dir = config.dataDir;
+        Set<Path> existing = dir == null ? Set.of() : entries(dir);
         try {
             startUp();
         } catch (IOException | RuntimeException e) {
             close(); // what was opened or started so far: the data dir's lock, the transport, threads
+            if (dir != null) {
+                removeCreated(dir, existing); // a refused class leaves no half-made peer behind
+            }
             throw e;
         }
+    }
+
+    /** The entries of {@code dir}, or null when it does not exist. */
+    private static Set<Path> entries(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.collect(java.util.stream.Collectors.toSet());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Deletes what a failed start added to {@code dir}: the whole dir when it did not exist before. */
+    private void removeCreated(Path dir, Set<Path> existing) {
+        if (existing != null && existing.isEmpty() && !Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                boolean kept = existing != null && (f.equals(dir) || existing.stream().anyMatch(f::startsWith));
+                if (!kept) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("could not remove what this failed start created in {}: {}", dir, e.toString());
+        }
+    }
+
+    /** Whether a chain is the one this peer was told to join (any, when it was told none). */
+    private boolean expected(String chainId, Hash genesisHash) {
+        String e = config.expectedChain;
+        return e == null || e.equalsIgnoreCase(chainId) || genesisHash != null && e.equalsIgnoreCase(genesisHash.hex());
+    }
+
+    private static String describe(String chainId, Hash genesisHash) {
+        return "chain " + chainId + (genesisHash == null ? "" : " (genesis " + genesisHash.hex() + ")");
     }
 
     private void startUp() throws IOException {
@@ -210,12 +259,16 @@ public final class Peer implements AutoCloseable {
         if (chain == null) {
             join();
         } else {
+            if (!expected(chain.chainId(), chain.genesis().hash())) {
+                throw new IOException("the data dir " + dir + " holds " + describe(chain.chainId(), chain.genesis().hash())
+                        + ", not the expected chain " + config.expectedChain + "; this peer keeps it and does not start");
+            }
             LOG.info("peer {} resumes chain {} at height {} from {}", name, chain.chainId(), chain.headInfo().height(), dir);
             for (String seed : config.seeds) {
                 hello(seed).exceptionally(e -> null);
             }
         }
-        producer = new BlockProducer(chain, codec, new ChainTime(), this::acceptMined, new BlockProducer.Regrants() {
+        producer = new BlockProducer(chain, codec, clock, this::acceptMined, new BlockProducer.Regrants() {
             @Override
             public boolean grantedHere(org.classchain.Grant grant) {
                 return grant.hostNodeId().equals(identity.nodeId());
@@ -388,15 +441,30 @@ public final class Peer implements AutoCloseable {
         long deadline = System.nanoTime() + config.joinTimeout.toNanos();
         long backoff = 250;
         int attempt = 0;
+        boolean answeredWithoutChain = false;
         while (true) {
             for (String seed : config.seeds) {
                 try {
                     Message.Welcome w = hello(seed).get(10, TimeUnit.SECONDS);
                     if (w.chainId() == null) {
-                        LOG.info("seed {} answers but hosts no chain: creating the genesis block", seed);
-                        genesis();
-                    } else {
-                        download(seed, w);
+                        if (config.genesisIfUnreachable && config.expectedChain == null) {
+                            LOG.info("seed {} answers but hosts no chain: creating the genesis block as asked", seed);
+                            genesis();
+                            return;
+                        }
+                        // a fresh peer (a classmate's, say): never a reason to become the TEACHER of a chain
+                        LOG.info("seed {} hosts no chain yet: waiting for the teacher's chain (try {})", seed, ++attempt);
+                        answeredWithoutChain = true;
+                        continue;
+                    }
+                    if (!expected(w.chainId(), w.genesisHash())) {
+                        throw new IOException("seed " + seed + " serves " + describe(w.chainId(), w.genesisHash())
+                                + ", not the expected chain " + config.expectedChain);
+                    }
+                    download(seed, w);
+                    if (!expected(chain.chainId(), chain.genesis().hash())) {
+                        throw new IOException("seed " + seed + " serves " + describe(chain.chainId(), chain.genesis().hash())
+                                + ", not the expected chain " + config.expectedChain);
                     }
                     return;
                 } catch (ExecutionException | TimeoutException e) {
@@ -412,7 +480,12 @@ public final class Peer implements AutoCloseable {
                 }
             }
             if (System.nanoTime() > deadline) {
-                if (config.genesisIfUnreachable) {
+                if (answeredWithoutChain) {
+                    throw new IOException("no seed served a chain within " + config.joinTimeout + " (" + config.seeds
+                            + "), still waiting for the teacher's chain: start the teacher's peer first, check the "
+                            + "address, or pass --genesis-if-unreachable to create a new chain");
+                }
+                if (config.genesisIfUnreachable && config.expectedChain == null) {
                     LOG.warn("no seed answered within {}; creating a new chain as asked", config.joinTimeout);
                     genesis();
                     return;
@@ -541,34 +614,6 @@ public final class Peer implements AutoCloseable {
         return r.status() == ChainState.Status.ADDED;
     }
 
-    /**
-     * The time this peer stamps its blocks with: its own clock, unless that runs more than a
-     * minute ahead of the chain's recent blocks, in which case the chain's time, so that peers
-     * with right clocks do not refuse its blocks as coming from the future.
-     */
-    private final class ChainTime extends Clock {
-        @Override
-        public java.time.ZoneId getZone() {
-            return clock.getZone();
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public long millis() {
-            long skew = clockSkewMillis;
-            return clock.millis() - (skew > 60_000 ? skew : 0);
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-    }
-
     private void afterAccept(ChainState.Result r, String from, boolean relay) {
         // during the first catch-up of start() there is no producer or dispatcher yet: start()
         // hands the whole chain to the dispatcher once it exists (the journal skips what ran)
@@ -597,11 +642,40 @@ public final class Peer implements AutoCloseable {
                 producer.headChanged();
             }
             headActivity();
+            if (relay) {
+                List<Block> attached = r.reorgs().get(r.reorgs().size() - 1).attached();
+                if (!attached.isEmpty()) {
+                    judgeClock(attached.get(attached.size() - 1));
+                }
+            }
         }
         if (relay) {
             for (Block b : r.added()) {
                 announce(b, from);
             }
+        }
+    }
+
+    /**
+     * Judges this machine's clock against the time a host of the teacher's account signed the grant
+     * of a block that just became the head by announcement: a time no student can forge (a header
+     * timestamp is whatever its miner chose, up to two minutes ahead). A relay that holds a grant
+     * back only makes this clock look ahead, and the host mines the batch itself after a few
+     * seconds. The skew is shown and logged; nothing of the peer's (expiry, stamps, timers) uses it.
+     */
+    private void judgeClock(Block head) {
+        org.classchain.Grant grant = head.payload().grant();
+        if (grant == null || !chain.head().hash().equals(head.hash())) {
+            return;
+        }
+        long skew = clock.millis() - grant.issuedAt().toEpochMilli();
+        boolean wasOff = Math.abs(clockSkewMillis) > 60_000;
+        clockSkewMillis = skew;
+        if (Math.abs(skew) > 60_000 && !wasOff) {
+            LOG.warn("peer {}: this machine's clock is {} s off the teacher's host (its latest grant); commands "
+                    + "expire by this clock", name, skew / 1000);
+        } else if (Math.abs(skew) <= 60_000 && wasOff) {
+            LOG.info("peer {}: this machine's clock agrees with the teacher's host again", name);
         }
     }
 
@@ -961,15 +1035,6 @@ public final class Peer implements AutoCloseable {
                 }
                 return new Message.Ack("parent unknown; fetching");
             default:
-                long skew = clock.millis() - b.header().timestampMillis();
-                boolean wasOff = Math.abs(clockSkewMillis) > 60_000;
-                clockSkewMillis = skew;
-                if (Math.abs(skew) > 60_000 && !wasOff) {
-                    LOG.warn("peer {}: this machine's clock is {} s off the chain's latest block; commands expire by "
-                            + "this clock", name, skew / 1000);
-                } else if (Math.abs(skew) <= 60_000 && wasOff) {
-                    LOG.info("peer {}: this machine's clock agrees with the chain again", name);
-                }
                 return new Message.Ack("added");
         }
     }
@@ -1533,6 +1598,15 @@ public final class Peer implements AutoCloseable {
         /** The most neighbours this peer keeps. */
         public Builder maxNeighbours(int n) {
             c.maxNeighbours = n;
+            return this;
+        }
+
+        /**
+         * The class this peer must join: a chain id or the hex of a genesis hash. A seed that serves
+         * another chain is refused at once, and so is a data dir that holds another chain.
+         */
+        public Builder expectChain(String chainIdOrGenesisHash) {
+            c.expectedChain = chainIdOrGenesisHash;
             return this;
         }
 

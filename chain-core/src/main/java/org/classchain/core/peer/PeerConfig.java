@@ -41,6 +41,7 @@ final class PeerConfig {
     int backups = 2;
     int accountsPerComputer = 1;
     boolean genesisIfUnreachable;
+    String expectedChain;
     String fingerprint = "";
     List<String> pinnedFingerprints = List.of();
     PasswordPolicy passwordPolicy;
