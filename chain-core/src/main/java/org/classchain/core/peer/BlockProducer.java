@@ -76,6 +76,15 @@ final class BlockProducer implements AutoCloseable {
 
         /** The batch granted again at the end of the chain; empty when it is not ours or nothing is left of it. */
         Optional<Payload> regrant(Payload batch);
+
+        /**
+         * A batch granted here was refused where it belongs. No grant follows it any more; the
+         * commands it has that are not on the chain are granted again when some of its commands are
+         * (a client retried them), else (refused for another reason) nothing is granted again.
+         */
+        default Optional<Payload> refused(Payload batch) {
+            return Optional.empty();
+        }
     }
     private volatile long headVersion;
     private volatile boolean started;
@@ -293,15 +302,27 @@ final class BlockProducer implements AutoCloseable {
                 accepted = false;
             }
             if (!accepted) {
+                boolean refused;
                 synchronized (this) {
-                    if (chain.head().hash().equals(head.hash())) {
-                        // refused where it belongs: invalid for good, and the grants that follow it lose
-                        // their place with it (their host grants them again)
+                    refused = chain.head().hash().equals(head.hash());
+                    if (refused) {
+                        // refused where it belongs: invalid for good (its commands are on the chain
+                        // already: a client retried), and the grants that follow it lose their place
+                        // with it (their host grants them again)
                         owned.remove(p.grant().grantId());
                         displacedIds.put(p.grant().grantId(), Boolean.TRUE);
                     } else if (!pending.contains(p)) {
                         pending.addFirst(p); // the head moved under the search: the place decides again
                     }
+                }
+                if (refused && regrant.grantedHere(p.grant())) {
+                    // no later grant of this host follows the refused one; what is left of it, if
+                    // anything, is granted again at the end
+                    regrant.refused(p).ifPresent(again -> {
+                        LOG.info("batch {} was refused where it belongs; granted again as {}", p.grant().grantId(),
+                                again.grant().grantId());
+                        enqueue(again);
+                    });
                 }
             }
         }

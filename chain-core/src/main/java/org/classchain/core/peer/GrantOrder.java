@@ -22,6 +22,8 @@ final class GrantOrder implements GrantSequence {
 
     private final Supplier<ChainState> chain;
     private final Map<UUID, Grant> issued = new LinkedHashMap<>();
+    private final com.google.common.cache.Cache<UUID, Boolean> lost =
+            com.google.common.cache.CacheBuilder.newBuilder().maximumSize(MAX_REMEMBERED).build();
     private UUID tip;
 
     GrantOrder(Supplier<ChainState> chain) {
@@ -33,17 +35,36 @@ final class GrantOrder implements GrantSequence {
         ChainState c = chain.get();
         UUID head = c.headGrantId();
         // follow our own grants back from the last one: do they lead to the head, unmined?
+        java.util.ArrayDeque<UUID> path = new java.util.ArrayDeque<>();
         for (UUID r = tip; r != null; ) {
             if (r.equals(head)) {
-                return tip;
+                // the newest of them below the first that lost its place (a grant that follows a
+                // grant that can never be mined could never be mined either)
+                UUID follow = head;
+                for (UUID g : path) {
+                    if (lost.getIfPresent(g) != null) {
+                        break;
+                    }
+                    follow = g;
+                }
+                return follow;
             }
             Grant g = issued.get(r);
             if (g == null || c.heightOfGrant(r).isPresent()) {
                 break; // on the best chain below the head, or forgotten: another grant came since
             }
+            path.addFirst(r);
             r = g.previousGrantId();
         }
         return head;
+    }
+
+    /**
+     * A grant of ours lost its place for good (another host's grants took it, or its block was
+     * refused where it belongs: its commands were already on the chain): no grant follows it again.
+     */
+    synchronized void lostPlace(UUID grantId) {
+        lost.put(grantId, Boolean.TRUE);
     }
 
     @Override

@@ -278,6 +278,13 @@ public final class Peer implements AutoCloseable {
             public Optional<Payload> regrant(Payload batch) {
                 return Peer.this.regrant(batch);
             }
+
+            @Override
+            public Optional<Payload> refused(Payload batch) {
+                grantOrder.lostPlace(batch.grant().grantId());
+                boolean retried = batch.commands().stream().anyMatch(c -> chain.heightOfCommand(c.id()).isPresent());
+                return retried ? Peer.this.regrant(batch) : Optional.empty();
+            }
         },
                 threads.lane("miner", name, true)); // a search holds its thread for its whole length
         accounts = new Accounts(config, identity, chain, credentials, accountHost, producer, directory, signedInUsers,
@@ -332,6 +339,7 @@ public final class Peer implements AutoCloseable {
         if (!old.grant().hostNodeId().equals(identity.nodeId()) || !accountHost.hosts(old.grant().username())) {
             return Optional.empty();
         }
+        grantOrder.lostPlace(old.grant().grantId());
         Optional<AccountHost.Regranted> again = accountHost.regrant(old.grant(), old.commands(), old.accounts(),
                 id -> chain.heightOfCommand(id).isPresent());
         if (again.isEmpty()) {
