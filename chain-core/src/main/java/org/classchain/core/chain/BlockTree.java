@@ -115,6 +115,11 @@ final class BlockTree {
         return height >= 0 && height < best.size() ? Optional.of(best.get((int) height)) : Optional.empty();
     }
 
+    /** The blocks not on the best chain. */
+    List<Block> sideBlocks() {
+        return nodes.values().stream().filter(n -> !onBestChain(n)).map(n -> n.block).toList();
+    }
+
     Optional<Long> heightOfCommand(UUID id) {
         return Optional.ofNullable(commandHeights.get(id));
     }

@@ -262,6 +262,21 @@ public final class ChainState implements Chain {
         return tree.size();
     }
 
+    /** The blocks kept aside until their parent arrives. */
+    public synchronized int orphanCount() {
+        return orphans.size();
+    }
+
+    /** The encoded bytes of the blocks kept aside until their parent arrives. */
+    public synchronized long orphanBytes() {
+        return orphans.values().stream().mapToLong(validator::encodedSize).sum();
+    }
+
+    /** The encoded bytes of the blocks in the tree that are not on the best chain. */
+    public synchronized long sideBranchBytes() {
+        return tree.sideBlocks().stream().mapToLong(validator::encodedSize).sum();
+    }
+
     /** The height of the best-chain block carrying this grant, if any. */
     public synchronized Optional<Long> heightOfGrant(UUID grantId) {
         return tree.heightOfGrant(grantId);

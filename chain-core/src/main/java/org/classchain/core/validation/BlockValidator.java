@@ -75,7 +75,7 @@ public final class BlockValidator {
         if (p.commands().size() > MAX_COMMANDS) {
             throw new ValidationException(Rule.SIZE, p.commands().size() + " commands, at most " + MAX_COMMANDS);
         }
-        int size = codec.json().encodePayload(p).length + BlockHeader.ENCODED_LENGTH;
+        int size = encodedSize(block);
         if (size > BlockCodec.MAX_BLOCK_BYTES) {
             throw new ValidationException(Rule.SIZE, "block of " + size + " bytes, at most " + BlockCodec.MAX_BLOCK_BYTES);
         }
@@ -95,6 +95,11 @@ public final class BlockValidator {
                 throw new ValidationException(Rule.DIFFICULTY, "genesis header difficulty differs from its configuration");
             }
         }
+    }
+
+    /** The block's encoded size in bytes (header and canonical payload): what it costs to keep. */
+    public int encodedSize(Block block) {
+        return codec.json().encodePayload(block.payload()).length + BlockHeader.ENCODED_LENGTH;
     }
 
     /**
