@@ -141,7 +141,7 @@ class BlockSharesTest {
     }
 
     @Test
-    void aCopyOnABranchWithMoreWorkIsTakenSoThatPeersConverge() {
+    void aCopyOnABranchWithMoreWorkIsTakenSoThatPeersConverge() throws Exception {
         List<Block> honest = FX.chain(2);
         chain.acceptAll(honest.subList(1, 3), announced("teacher"));
         // an honest relay stamped #2 otherwise, and mined the next grant on its copy
