@@ -240,6 +240,27 @@ class CheapBlocksOverHttpTest {
         }
         NodeIdentity forger = NodeIdentity.generate(new SecureRandom());
         Map<String, Map<String, Map<Integer, Integer>>> replies = new LinkedHashMap<>();
+        // someone asks both peers for their status all along the flood
+        TeacherClient watcher = new TeacherClient(client(), new SecureRandom(), Duration.ofSeconds(5));
+        java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong slowestStatusMs = new java.util.concurrent.atomic.AtomicLong();
+        AtomicInteger statusFailures = new AtomicInteger();
+        AtomicInteger statusAnswers = new AtomicInteger();
+        Thread watch = new Thread(() -> {
+            while (flooding.get()) {
+                for (Peer p : peers) {
+                    long t0 = System.nanoTime();
+                    try {
+                        watcher.status(p.address());
+                        statusAnswers.incrementAndGet();
+                    } catch (Exception e) {
+                        statusFailures.incrementAndGet();
+                    }
+                    slowestStatusMs.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
+                }
+            }
+        });
+        watch.start();
 
         for (Map.Entry<String, Peer> t : targets.entrySet()) {
             Peer p = t.getValue();
@@ -268,6 +289,12 @@ class CheapBlocksOverHttpTest {
             replies.put(t.getKey(), mine);
         }
 
+        flooding.set(false);
+        watch.join();
+        System.out.println("CheapBlocks status during the flood: " + statusAnswers + " answers, " + statusFailures
+                + " failures, slowest " + slowestStatusMs + " ms");
+        assertThat(statusFailures.get()).as("status requests that failed during the flood").isZero();
+        assertThat(statusAnswers.get()).isPositive();
         // the peers still answer and still run the teacher's next command
         for (Peer p : peers) {
             assertThat(client.status(p.address()).height()).isGreaterThanOrEqualTo(1);
