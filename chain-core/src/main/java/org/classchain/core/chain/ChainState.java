@@ -627,7 +627,7 @@ public final class ChainState implements Chain {
     }
 
     /** The encoded bytes of side-branch blocks kept and charged to {@code source}, and its share's count. */
-    public synchronized long[] sideShare(String source) {
+    synchronized long[] sideShare(String source) {
         long[] share = sideShares.get(source);
         return share == null ? new long[2] : share.clone();
     }
