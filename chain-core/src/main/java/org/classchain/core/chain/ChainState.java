@@ -95,7 +95,7 @@ public final class ChainState implements Chain {
         }
     }
 
-    /** The orphan pool: at most this many blocks and bytes, of which one source holds at most a share. */
+    /** Blocks kept aside (orphans, and copies): at most this many blocks and bytes, of which one source holds a share. */
     static final int MAX_ORPHANS = 256;
     static final long MAX_ORPHAN_BYTES = 8L << 20;
     static final int MAX_ORPHANS_PER_SOURCE = 32;
@@ -611,12 +611,12 @@ public final class ChainState implements Chain {
         return tree.size();
     }
 
-    /** The blocks kept aside until their parent arrives. */
+    /** The blocks kept aside: orphans waiting for their parent, copies waiting for a branch with more work. */
     public synchronized int orphanCount() {
         return orphans.size();
     }
 
-    /** The encoded bytes of the blocks kept aside until their parent arrives. */
+    /** The encoded bytes of the blocks kept aside ({@link #orphanCount}). */
     public synchronized long orphanBytes() {
         return orphanBytes;
     }
