@@ -77,6 +77,8 @@ final class BlockTree {
     private final List<Node> best = new ArrayList<>();
     private final Map<UUID, Long> commandHeights = new HashMap<>();
     private final Map<UUID, Long> grantHeights = new HashMap<>();
+    /** How many blocks of the whole tree, side branches included, carry each grant. */
+    private final Map<UUID, Integer> grantBlocks = new HashMap<>();
 
     BlockTree(Block genesisBlock) {
         this.genesis = genesisBlock.payload().genesis();
@@ -113,6 +115,32 @@ final class BlockTree {
 
     Optional<Node> bestAt(long height) {
         return height >= 0 && height < best.size() ? Optional.of(best.get((int) height)) : Optional.empty();
+    }
+
+    /** Whether a block anywhere in the tree, side branches included, carries this grant. */
+    boolean grantHeld(UUID id) {
+        return grantBlocks.containsKey(id);
+    }
+
+    /**
+     * Takes out a block added by the batch being accepted that ended off the best chain and has no
+     * child left in the tree (the caller removes children first).
+     */
+    void remove(Hash hash) {
+        Node n = nodes.get(hash);
+        if (n == null || n.parent == null || onBestChain(n)) {
+            throw new IllegalStateException("only a block off the best chain can be taken out: " + hash.shortHex());
+        }
+        nodes.remove(hash);
+        Grant g = n.block.payload().grant();
+        if (g != null) {
+            grantBlocks.computeIfPresent(g.grantId(), (k, c) -> c == 1 ? null : c - 1);
+        }
+    }
+
+    /** The blocks not on the best chain. */
+    List<Block> sideBlocks() {
+        return nodes.values().stream().filter(n -> !onBestChain(n)).map(n -> n.block).toList();
     }
 
     Optional<Long> heightOfCommand(UUID id) {
@@ -202,6 +230,9 @@ final class BlockTree {
         Node node = new Node(block, parent, Math.addExact(parent.work, Difficulty.work(block.header().difficultyBits())),
                 accounts, retired);
         nodes.put(block.hash(), node);
+        if (block.payload().grant() != null) {
+            grantBlocks.merge(block.payload().grant().grantId(), 1, Integer::sum);
+        }
         if (!better(node, head())) {
             return Reorg.NONE;
         }

@@ -596,10 +596,10 @@ public final class Peer implements AutoCloseable {
     // ------------------------------------------------------------------ chain updates
 
     /** Accepts blocks under the accept lock and queues their consequences, in chain order. */
-    private ChainState.Result accept(List<Block> blocks, String from, boolean relay) {
+    private ChainState.Result accept(List<Block> blocks, ChainState.Source source, String from, boolean relay) {
         ChainState.Result r;
         synchronized (acceptLock) {
-            r = chain.acceptAll(blocks);
+            r = chain.acceptAll(blocks, source);
             ChainState.Result result = r;
             if (!r.added().isEmpty()) {
                 events.execute(() -> afterAccept(result, from, relay));
@@ -609,7 +609,7 @@ public final class Peer implements AutoCloseable {
     }
 
     private boolean acceptMined(Block block) {
-        ChainState.Result r = accept(List.of(block), null, true);
+        ChainState.Result r = accept(List.of(block), ChainState.Source.LOCAL, null, true);
         if (r.status() == ChainState.Status.INVALID) {
             if (r.rule() == org.classchain.core.validation.Rule.COMMAND
                     || r.rule() == org.classchain.core.validation.Rule.GRANT_REPLAYED) {
@@ -756,7 +756,8 @@ public final class Peer implements AutoCloseable {
         }
         try {
             Head mine = chain.headInfo();
-            if (theirs != null && (!theirs.mayBeBetterThan(mine) || chain.contains(theirs.hash()))) {
+            if (theirs != null && (!theirs.mayBeBetterThan(mine) || chain.contains(theirs.hash())
+                    || chain.refusedCopy(theirs.hash()))) {
                 return;
             }
             // from the shared height, not above it: a better head at the same height (a tie won on the
@@ -775,8 +776,12 @@ public final class Peer implements AutoCloseable {
                     }
                     List<Block> blocks = page.get();
                     next = blocks.size() < PAGE ? null : request(address, blocks.get(blocks.size() - 1).height() + 1);
-                    ChainState.Result r = accept(blocks, address, false);
+                    ChainState.Result r = accept(blocks, new ChainState.Source(address, true), address, false);
                     total += r.added().size();
+                    if (r.status() == ChainState.Status.OVER_SHARE) {
+                        LOG.info("peer {}: {} serves more side-branch blocks than its share; catch-up stopped", name, address);
+                        break;
+                    }
                     if (r.status() == ChainState.Status.INVALID) {
                         LOG.warn("peer {}: {} sent an invalid block during catch-up: {}", name, address, r.reason());
                         directory.failed(address);
@@ -864,7 +869,7 @@ public final class Peer implements AutoCloseable {
                 directory.seen(n);
                 if (reply instanceof Message.HeadReply h && h.head() != null
                         && (h.head().mayBeBetterThan(chain.headInfo()) && !chain.contains(h.head().hash())
-                            || !chain.missingParents().isEmpty())) {
+                            && !chain.refusedCopy(h.head().hash()) || !chain.missingParents().isEmpty())) {
                     headActivity();
                     syncFrom(n, h.head(), true);
                 } else {
@@ -1025,8 +1030,23 @@ public final class Peer implements AutoCloseable {
         if (chain.contains(b.hash())) {
             return new Message.Ack("known");
         }
-        ChainState.Result r = accept(List.of(b), a.senderAddress(), true);
+        String sender = Penalties.key(from, a.senderAddress());
+        ChainState.Result r = accept(List.of(b), new ChainState.Source(sender, false), a.senderAddress(), true);
         switch (r.status()) {
+            case COPY:
+            case OVER_SHARE:
+            case NOT_KEPT:
+                // no honest peer sends these but by a rare race: cheap to refuse, and they count
+                LOG.info("peer {}: not kept: block #{} {} from {}: {}", name, b.height(), b.hash().shortHex(),
+                        a.senderAddress(), r.reason());
+                if (penalties.invalidBlock(sender)) {
+                    LOG.warn("peer {}: {} keeps sending blocks it may not; disconnected for {}", name,
+                            a.senderAddress(), Penalties.BAN);
+                    directory.ban(a.senderAddress());
+                }
+                return r.status() == ChainState.Status.COPY ? Message.Rejected.of(409, r.reason())
+                        : r.status() == ChainState.Status.NOT_KEPT ? Message.Rejected.of(422, r.reason())
+                        : new Message.Rejected(429, r.reason(), 60);
             case INVALID:
                 LOG.info("peer {}: rejected block #{} {} from {}: {}", name, b.height(), b.hash().shortHex(),
                         a.senderAddress(), r.reason());

@@ -52,6 +52,77 @@ public final class BlockValidator {
         this.clock = clock;
     }
 
+    /**
+     * The cheapest rules, checked first on a block from anyone: version, hash, and proof of work at
+     * the chain's difficulty ({@code chainBits}), not at whatever difficulty the header claims.
+     */
+    public void checkWork(Block block, int chainBits) throws ValidationException {
+        BlockHeader h = block.header();
+        if (h.version() != BlockHeader.CURRENT_VERSION) {
+            throw new ValidationException(Rule.VERSION, "header version " + h.version() + ", this peer knows "
+                    + BlockHeader.CURRENT_VERSION);
+        }
+        if (h.difficultyBits() != chainBits) {
+            throw new ValidationException(Rule.DIFFICULTY, "difficulty " + h.difficultyBits() + " bits is not the chain's "
+                    + chainBits);
+        }
+        Hash computed = HeaderCodec.hash(h);
+        if (!computed.equals(block.hash())) {
+            throw new ValidationException(Rule.HASH, "hash " + block.hash().shortHex() + " is not the header's ("
+                    + computed.shortHex() + ")");
+        }
+        if (!Difficulty.meets(computed.bytes(), chainBits)) {
+            throw new ValidationException(Rule.PROOF_OF_WORK, "hash " + computed.shortHex() + " has "
+                    + Difficulty.leadingZeroBits(computed.bytes()) + " leading zero bits, needs " + chainBits);
+        }
+    }
+
+    /** Whether the block's hash meets the chain's difficulty and its header claims it (no exception). */
+    public boolean meetsWork(Block block, int chainBits) {
+        try {
+            checkWork(block, chainBits);
+            return true;
+        } catch (ValidationException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The grant rules that hold whatever the block's parent, for a block kept before its parent is
+     * known: a TEACHER grant for this chain that covers exactly this batch, signed by
+     * {@code teacherHost} (a host of the teacher's account as far as this peer knows).
+     *
+     * @return false when the grant's host is not one this peer knows (nothing could be checked)
+     */
+    public boolean checkGrantAlone(Block block, GenesisConfig genesis, Function<String, Optional<NodeKey>> teacherHost)
+            throws ValidationException {
+        Payload p = block.payload();
+        Grant g = p.grant();
+        if (!g.chainId().equals(genesis.chainId())) {
+            throw new ValidationException(Rule.GRANT_CHAIN, "grant is for chain '" + g.chainId() + "', this is '"
+                    + genesis.chainId() + "'");
+        }
+        if (g.role() != Role.TEACHER || !g.username().equals(genesis.teacher().username())) {
+            throw new ValidationException(Rule.GRANT_ROLE, "only a grant of the teacher's account adds a block, not '"
+                    + g.username() + "' (" + g.role() + ")");
+        }
+        if (!codec.json().batchHash(p.commands(), p.accounts()).equals(g.commandsHash())) {
+            throw new ValidationException(Rule.GRANT_COMMANDS, "grant " + g.grantId() + " does not cover this batch");
+        }
+        Optional<NodeKey> key = teacherHost.apply(g.hostNodeId());
+        if (key.isEmpty()) {
+            return false;
+        }
+        if (!key.get().equals(verified.getIfPresent(block.hash()))) {
+            if (!Ed25519Signatures.verify(key.get(), codec.json().grantSigningBytes(g), g.signature())) {
+                throw new ValidationException(Rule.GRANT_SIGNATURE, "grant signature does not verify with host "
+                        + g.hostNodeId() + "'s key");
+            }
+            verified.put(block.hash(), key.get());
+        }
+        return true;
+    }
+
     /** Rules that need only the block: version, hash, proof of work, payload hash, shape. */
     public void checkIntrinsic(Block block) throws ValidationException {
         BlockHeader h = block.header();
@@ -75,7 +146,7 @@ public final class BlockValidator {
         if (p.commands().size() > MAX_COMMANDS) {
             throw new ValidationException(Rule.SIZE, p.commands().size() + " commands, at most " + MAX_COMMANDS);
         }
-        int size = codec.json().encodePayload(p).length + BlockHeader.ENCODED_LENGTH;
+        int size = encodedSize(block);
         if (size > BlockCodec.MAX_BLOCK_BYTES) {
             throw new ValidationException(Rule.SIZE, "block of " + size + " bytes, at most " + BlockCodec.MAX_BLOCK_BYTES);
         }
@@ -95,6 +166,11 @@ public final class BlockValidator {
                 throw new ValidationException(Rule.DIFFICULTY, "genesis header difficulty differs from its configuration");
             }
         }
+    }
+
+    /** The block's encoded size in bytes (header and canonical payload): what it costs to keep. */
+    public int encodedSize(Block block) {
+        return codec.json().encodePayload(block.payload()).length + BlockHeader.ENCODED_LENGTH;
     }
 
     /**

@@ -157,12 +157,19 @@ class BlockValidatorTest {
     }
 
     @Test
-    void aGrantMayBeMinedAgainOnAnotherBranch() {
+    void aSecondBlockOfAGrantIsKeptOnlyWhenABranchWithMoreWorkBuildsOnIt() {
         Payload p = fx.granted(commands(), NOW);
         Block first = fx.child(fx.genesis, p);
         Block sibling = fx.mine(1, fx.genesis.hash(), fx.genesis.header().timestampMillis() + 7, p);
         assertThat(accept(first).status()).isEqualTo(ChainState.Status.ADDED);
-        assertThat(accept(sibling).status()).isEqualTo(ChainState.Status.ADDED);
+        assertThat(accept(sibling).status()).isEqualTo(ChainState.Status.COPY);
+        assertThat(chain.blockCount()).isEqualTo(2);
+        // the next grant, mined on the sibling (an honest relay whose clock stamped it otherwise)
+        Block next = fx.child(sibling, fx.granted(sibling, commands(), NOW));
+        assertThat(accept(next).status()).isEqualTo(ChainState.Status.ADDED);
+        assertThat(chain.head()).isEqualTo(next);
+        assertThat(chain.blockAt(1)).contains(sibling);
+        assertThat(chain.orphanCount()).isZero();
     }
 
     @Test
