@@ -66,12 +66,13 @@ import org.junit.jupiter.api.io.TempDir;
  * hostile bodies from one producing thread (sources 127.0.0.10 and up, {@code
  * -Dclasschain.floodSources}, 64 requests in flight) for {@code -Dclasschain.floodSeconds} (60 by
  * default). During the flood and after it, {@code GET /status} of both peers is probed every
- * 250 ms (latency, or no answer within 5 s), heap use is read with {@code jcmd GC.heap_info}
+ * 250 ms from 127.0.0.4 (latency, or no status within 5 s: a timeout or a refusal), heap use is read with {@code jcmd GC.heap_info}
  * (peak during the flood; after it, after a {@code GC.run}: what the peer keeps), the data dirs'
  * size before and after, and the teacher's next {@code classchain send --wait} is run once a third
  * into the flood and once after it, and must be executed by the student.
  *
- * <p>Writes {@code target/flood-report.md} (one row per group) and fails, after writing it, when
+ * <p>Writes {@code target/flood-report.md} (one row per group), keeps the peers' logs in {@code
+ * target/flood-logs}, and fails, after writing it, when
  * a peer stopped answering or the student did not execute a command. Not part of {@code mvn
  * verify}: {@code mvn -Pflood -pl samples -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}
  * ({@code -Dclasschain.floodGroups=orphans,copies} for some groups only).
@@ -80,6 +81,8 @@ class FloodIT {
 
     private static final String TEACHER_HOST = "127.0.0.2";
     private static final String STUDENT_HOST = "127.0.0.3";
+    /** Where the status probes come from. */
+    private static final String PROBE_HOST = "127.0.0.4";
     private static final String PASSWORD = "a teacher's secret";
     private static final int IN_FLIGHT = 64;
     /** A message of this many characters makes the first granted block a few hundred KB. */
@@ -199,6 +202,11 @@ class FloodIT {
             student.stopProbing();
             PeerFigures t = teacher.after();
             PeerFigures s = student.after();
+            Path logs = Files.createDirectories(Path.of("target", "flood-logs"));
+            for (String name : List.of("teacher", "student")) {
+                Files.copy(dir.resolve(name + ".log"), logs.resolve(group + "-" + name + ".log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             return new GroupResult(group, flood.replies(), flood.sent(), t, s, during, after, floodSeconds);
         }
     }
@@ -691,28 +699,28 @@ class FloodIT {
         void startProbing() {
             probing = true;
             prober = new Thread(() -> {
-                java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                        .connectTimeout(Duration.ofSeconds(5)).build();
-                java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(URI.create(url + "/api/v1/status"))
-                        .timeout(Duration.ofSeconds(5)).build();
-                while (probing) {
-                    long t0 = System.nanoTime();
-                    try {
-                        int status = http.send(req, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
-                        if (status == 200) {
-                            latencies.add((System.nanoTime() - t0) / 1e6);
-                        } else {
+                // from an address of its own, so that no flood source's rate limit is the probe's
+                try (JettyTransport http = JettyTransport.builder().bindAddress(PROBE_HOST)
+                        .requestTimeout(Duration.ofSeconds(5)).build()) {
+                    while (probing) {
+                        long t0 = System.nanoTime();
+                        try {
+                            Message m = http.send(url, new Message.GetStatus()).get(10, TimeUnit.SECONDS);
+                            if (m instanceof Message.StatusReply) {
+                                latencies.add((System.nanoTime() - t0) / 1e6);
+                            } else {
+                                unanswered.increment();
+                            }
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (Exception e) {
                             unanswered.increment();
                         }
-                    } catch (IOException e) {
-                        unanswered.increment();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    try {
-                        Thread.sleep(250);
-                    } catch (InterruptedException e) {
-                        return;
+                        try {
+                            Thread.sleep(250);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
                 }
             }, "probe-" + url);
