@@ -229,6 +229,9 @@ class FloodIT {
         executed &= Files.exists(notices) && Files.readString(notices).contains(text);
         System.out.printf("send --wait (%s): exit %d in %.1f s, executed by the student: %s%n", label, r.exit(), took,
                 executed);
+        if (!executed) {
+            System.out.println(r.output());
+        }
         return new Sent(executed, took, r.exit());
     }
 
