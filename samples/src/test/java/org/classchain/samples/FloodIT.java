@@ -66,16 +66,17 @@ import org.junit.jupiter.api.io.TempDir;
  * hostile bodies from one producing thread (sources 127.0.0.10 and up, {@code
  * -Dclasschain.floodSources}, 64 requests in flight) for {@code -Dclasschain.floodSeconds} (60 by
  * default). During the flood and after it, {@code GET /status} of both peers is probed every
- * 250 ms from 127.0.0.4 (latency, or no status within 5 s: a timeout or a refusal), heap use is read with {@code jcmd GC.heap_info}
- * (peak during the flood; after it, after a {@code GC.run}: what the peer keeps), the data dirs'
- * size before and after, and the teacher's next {@code classchain send --wait} is run once a third
- * into the flood and once after it, and must be executed by the student.
+ * 250 ms from 127.0.0.4 (latency, or no status within 5 s: a timeout or a refusal); heap use is
+ * read with {@code jcmd GC.heap_info} (peak during the flood; after it, after a {@code GC.run}:
+ * what the peer keeps); the data dirs are measured before and after; and the teacher's next
+ * {@code classchain send --wait} is run a third into the flood and once after it, and must be
+ * executed by the student.
  *
  * <p>Writes {@code target/flood-report.md} (one row per group), keeps the peers' logs in {@code
- * target/flood-logs}, and fails, after writing it, when
- * a peer stopped answering or the student did not execute a command. Not part of {@code mvn
- * verify}: {@code mvn -Pflood -pl samples -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}
- * ({@code -Dclasschain.floodGroups=orphans,copies} for some groups only).
+ * target/flood-logs}, then fails when a probe went unanswered or the student did not execute a
+ * command. Not part of {@code mvn verify}: {@code mvn -Pflood -pl samples -am verify -Dtest=none
+ * -Dsurefire.failIfNoSpecifiedTests=false} ({@code -Dclasschain.floodGroups=orphans,copies} for
+ * some groups only). SECURITY.md, "Flood harness", has the figures.
  */
 class FloodIT {
 
