@@ -34,11 +34,18 @@ public sealed interface Message {
      */
     record Hello(String nodeId, NodeKey publicKey, String address, String fingerprint, String signature)
             implements Message {
-        /** Checks that nothing is missing. */
+        /**
+         * The longest address a message may name (a peer's own, a sender's, one in a sample): a
+         * peer keeps addresses it hears of, so their length is bounded with their number.
+         */
+        public static final int MAX_ADDRESS = 256;
+
+        /** Checks that nothing is missing and that the address is not over {@link #MAX_ADDRESS}. */
         public Hello {
             Objects.requireNonNull(nodeId, "nodeId");
             Objects.requireNonNull(publicKey, "publicKey");
             Objects.requireNonNull(address, "address");
+            checkAddress(address, "address");
             fingerprint = fingerprint == null ? "" : fingerprint;
             signature = signature == null ? "" : signature;
         }
@@ -60,19 +67,33 @@ public sealed interface Message {
      */
     record Welcome(String nodeId, String chainId, Hash genesisHash, Head head, boolean neighbour,
                    List<String> peers, NodeKey publicKey, String address, String signature) implements Message {
-        /** Copies the peer list. */
+        /** Copies the peer list, without addresses over {@link Hello#MAX_ADDRESS}; checks the address. */
         public Welcome {
             Objects.requireNonNull(nodeId, "nodeId");
-            peers = List.copyOf(peers);
+            peers = peers.stream().filter(p -> p.length() <= Hello.MAX_ADDRESS).toList();
+            if (address != null) {
+                checkAddress(address, "address");
+            }
             signature = signature == null ? "" : signature;
         }
     }
 
     /** A block announced by a neighbour. Reply: {@link Ack}. */
     record BlockAnnouncement(Block block, String senderAddress) implements Message {
-        /** Checks that nothing is missing. */
+        /** Checks that nothing is missing and that the sender's address is not over {@link Hello#MAX_ADDRESS}. */
         public BlockAnnouncement {
             Objects.requireNonNull(block, "block");
+            if (senderAddress != null) {
+                checkAddress(senderAddress, "senderAddress");
+            }
+        }
+    }
+
+    /** Refuses an address over {@link Hello#MAX_ADDRESS} characters, naming the field. */
+    private static void checkAddress(String address, String field) {
+        if (address.length() > Hello.MAX_ADDRESS) {
+            throw new IllegalArgumentException(field + " has " + address.length() + " characters, at most "
+                    + Hello.MAX_ADDRESS);
         }
     }
 

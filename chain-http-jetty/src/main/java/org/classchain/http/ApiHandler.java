@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Jetty handler in front of {@link Routes}: rate limit per remote address, route lookup,
- * Content-Type and size checks, a non-blocking capped body read, the call to the route, a time
- * limit on the answer, and exactly one JSON response whatever happens. Nothing a client sends
+ * Content-Type and size checks, the body's share of the {@link BodyBudget}, a non-blocking capped
+ * body read, the call to the route, a time limit on the answer, and exactly one JSON response
+ * whatever happens. Nothing a client sends
  * makes it throw to Jetty; a failing route is a 500 with a JSON body and a log line.
  *
  * <p>Outside {@code /api/v1} it serves the console's static files ({@link ConsoleAssets}), and
@@ -43,6 +44,7 @@ final class ApiHandler extends Handler.Abstract {
     private final int drainLimit;
     private final ConsoleAssets assets;
     private final EventStreams events;
+    private final BodyBudget budget;
 
     /**
      * @param limiter null for no rate limit
@@ -51,9 +53,10 @@ final class ApiHandler extends Handler.Abstract {
      *                   the connection stays usable; past it the connection is closed instead
      * @param assets the console's files, or null to serve none
      * @param events the event streams, or null for none
+     * @param budget the bytes of bodies held at once, or null for no such limit
      */
     ApiHandler(Routes routes, WireJson wire, RateLimiter limiter, Scheduler scheduler, Duration answerTimeout,
-               int drainLimit, ConsoleAssets assets, EventStreams events) {
+               int drainLimit, ConsoleAssets assets, EventStreams events, BodyBudget budget) {
         this.routes = routes;
         this.wire = wire;
         this.limiter = limiter;
@@ -62,6 +65,7 @@ final class ApiHandler extends Handler.Abstract {
         this.drainLimit = drainLimit;
         this.assets = assets;
         this.events = events;
+        this.budget = budget;
     }
 
     @Override
@@ -113,6 +117,7 @@ final class ApiHandler extends Handler.Abstract {
         if (declared > limit) {
             throw new HttpProblem(413, "the request body of " + declared + " bytes exceeds " + limit + " bytes");
         }
+        ex.reserve(from, declared >= 0 ? declared : limit);
         BodyReader.read(request, limit).whenComplete((body, failure) -> {
             if (failure != null) {
                 ex.failed(failure);
@@ -252,6 +257,9 @@ final class ApiHandler extends Handler.Abstract {
         private final AtomicBoolean answered = new AtomicBoolean();
         /** Set once the whole body has been read; an answer before that closes the connection. */
         private volatile boolean bodyRead;
+        /** The body's share of the budget, given back with the answer. */
+        private String reservedFor;
+        private long reserved;
 
         Exchange(Request request, Response response, Callback callback) {
             this.request = request;
@@ -302,9 +310,29 @@ final class ApiHandler extends Handler.Abstract {
                     WireJson.bytes(WireJson.error(500, "internal error: the peer could not answer this request")), 0));
         }
 
+        /** Takes the body's share of the budget, or refuses the request before its body is read. */
+        void reserve(String from, long bytes) throws HttpProblem {
+            if (budget == null || bytes <= 0) {
+                return;
+            }
+            int refused = budget.reserve(from, bytes);
+            if (refused == 429) {
+                throw new HttpProblem(429, "too many request bodies in flight from " + from + " (at most "
+                        + budget.perAddress() + " bytes at once); retry in 1 s", 1);
+            } else if (refused != 0) {
+                throw new HttpProblem(503, "this peer is reading as many request bodies as it holds at once ("
+                        + budget.total() + " bytes); retry in 1 s", 1);
+            }
+            reservedFor = from;
+            reserved = bytes;
+        }
+
         void respond(Reply reply) {
             if (!answered.compareAndSet(false, true)) {
                 return;
+            }
+            if (reserved > 0) {
+                budget.release(reservedFor, reserved);
             }
             try {
                 response.setStatus(reply.status());

@@ -85,6 +85,8 @@ public final class JettyTransport implements Transport {
     private final int port;
     private final String advertisedAddress;
     private final int maxBodyBytes;
+    private final long bodyBudgetBytes;
+    private final long bodyBudgetPerAddress;
     private final Duration requestTimeout;
     private final Duration connectTimeout;
     private final Duration idleTimeout;
@@ -112,6 +114,10 @@ public final class JettyTransport implements Transport {
         this.port = b.port;
         this.advertisedAddress = b.advertisedAddress;
         this.maxBodyBytes = b.maxBodyBytes;
+        this.bodyBudgetBytes = b.bodyBudgetBytes > 0 ? b.bodyBudgetBytes
+                : Math.max(2L * BlockWire.MAX_BLOCK_BODY_BYTES, Runtime.getRuntime().maxMemory() / 16);
+        this.bodyBudgetPerAddress = b.bodyBudgetPerAddress > 0 ? b.bodyBudgetPerAddress
+                : Math.max(BlockWire.MAX_BLOCK_BODY_BYTES, bodyBudgetBytes / 4);
         this.requestTimeout = b.requestTimeout;
         this.connectTimeout = b.connectTimeout;
         this.idleTimeout = b.idleTimeout;
@@ -202,7 +208,8 @@ public final class JettyTransport implements Transport {
         RateLimiter limiter = Double.isInfinite(ratePerSecond) ? null : new RateLimiter(ratePerSecond, rateBurst);
         RoomView room = new RoomView(handler, this::send, scheduler);
         s.setHandler(new ApiHandler(Routes.api(handler, wire, maxBodyBytes, room), wire, limiter, scheduler,
-                requestTimeout, maxBodyBytes, ConsoleAssets.load(), events));
+                requestTimeout, maxBodyBytes, ConsoleAssets.load(), events,
+                new BodyBudget(bodyBudgetBytes, bodyBudgetPerAddress)));
         s.setErrorHandler(new JsonErrorHandler());
         return s;
     }
@@ -420,6 +427,8 @@ public final class JettyTransport implements Transport {
         private int port;
         private String advertisedAddress;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private long bodyBudgetBytes;
+        private long bodyBudgetPerAddress;
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration idleTimeout = Duration.ofSeconds(30);
@@ -497,6 +506,23 @@ public final class JettyTransport implements Transport {
                 throw new IllegalArgumentException("a body limit below 1 KiB leaves no room for a request");
             }
             this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The bytes of request bodies the server holds at once, from the moment it starts reading
+         * one until it has answered: {@code total} in all, {@code perAddress} from one remote
+         * address. A body that does not fit is refused unread, 429 when its address holds its share,
+         * 503 when the server holds the whole budget (both with {@code Retry-After: 1}); one body
+         * is always admitted when nothing else is held. Default: a sixteenth of the maximum heap
+         * (at least two maximal block announcements) in all, a quarter of that per address.
+         */
+        public Builder bodyBudget(long total, long perAddress) {
+            if (total < 1 || perAddress < 1) {
+                throw new IllegalArgumentException("a body budget needs positive limits");
+            }
+            this.bodyBudgetBytes = total;
+            this.bodyBudgetPerAddress = perAddress;
             return this;
         }
 
