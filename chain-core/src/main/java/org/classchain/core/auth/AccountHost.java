@@ -66,8 +66,11 @@ public final class AccountHost {
 
     /** A session ends when it has been idle this long. */
     public static final Duration SESSION_IDLE_TIMEOUT = Duration.ofMinutes(30);
-    /** An SRP exchange must finish this soon after it started. */
-    public static final Duration HANDSHAKE_TIMEOUT = Duration.ofMinutes(2);
+    /**
+     * An SRP exchange must finish this soon after it started: a client's round two follows its
+     * PBKDF2, well under a second here, a few seconds on a slow device.
+     */
+    public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
     /** The most commands one grant covers. */
     public static final int MAX_BATCH_COMMANDS = 64;
     /** The most accounts one grant covers. */
@@ -76,9 +79,6 @@ public final class AccountHost {
     /** A view token may end at most this far ahead. */
     public static final Duration MAX_VIEW_TOKEN = Duration.ofHours(1);
 
-    static final int MAX_HANDSHAKES = 4096;
-    static final int MAX_HANDSHAKES_PER_ADDRESS = 16;
-    static final int MAX_HANDSHAKES_PER_RELAY = 256;
     static final int MAX_SESSIONS_PER_ACCOUNT = 16;
     static final int MAX_PEER_ID_LENGTH = 128;
     private static final long SWEEP_EVERY_MILLIS = 10_000;
@@ -164,7 +164,7 @@ public final class AccountHost {
             .newBuilder().maximumSize(10_000).expireAfterWrite(Command.MAX_TTL).build();
     private final AttemptLimiter limiter;
     private final byte[] decoySecret = new byte[32];
-    private final Map<String, Handshake> handshakes = new ConcurrentHashMap<>();
+    private final PendingSignIns<Handshake> handshakes;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong nextSweep = new AtomicLong(Long.MIN_VALUE);
 
@@ -191,6 +191,7 @@ public final class AccountHost {
         this.signIns = Objects.requireNonNull(signIns, "signIns");
         this.order = Objects.requireNonNull(order, "order");
         this.limiter = new AttemptLimiter(clock);
+        this.handshakes = new PendingSignIns<>(clock, HANDSHAKE_TIMEOUT);
         random.nextBytes(decoySecret);
     }
 
@@ -278,6 +279,11 @@ public final class AccountHost {
         return MessageDigest.isEqual(SessionMac.view(s.key, untilMillis, peerNodeId), mac);
     }
 
+    /** The number of sign-ins started and not finished (nor expired, nor dropped to make room). */
+    int pendingSignIns() {
+        return handshakes.size();
+    }
+
     /** The number of live sessions. */
     public int activeSessions() {
         Instant now = clock.instant();
@@ -295,19 +301,6 @@ public final class AccountHost {
         Optional<Duration> wait = limiter.refusedAtStart(username, source);
         if (wait.isPresent()) {
             throw limited(username, source, wait.get());
-        }
-        if (handshakes.size() >= MAX_HANDSHAKES) {
-            sweep(clock.instant());
-            if (handshakes.size() >= MAX_HANDSHAKES) {
-                throw new Refusal(new Rejected(429, "too many sign-ins in progress", 1));
-            }
-        }
-        if (handshakes.values().stream().filter(h -> h.source.equals(source)).count() >= MAX_HANDSHAKES_PER_ADDRESS) {
-            throw new Refusal(new Rejected(429, "too many sign-ins in progress from " + source.key(), 1));
-        }
-        if (source.origin() != null && handshakes.values().stream()
-                .filter(h -> h.source.address().equals(source.address())).count() >= MAX_HANDSHAKES_PER_RELAY) {
-            throw new Refusal(new Rejected(429, "too many sign-ins in progress through " + source.address(), 1));
         }
 
         Optional<StoredCredential> credential = store.find(username);
@@ -330,8 +323,13 @@ public final class AccountHost {
         HostSrp srp = new HostSrp(Srp.GROUP, verifier, Srp.digest(), random);
         BigInteger serverPublic = srp.generateServerCredentials();
         String id = newSessionId();
-        handshakes.put(id, new Handshake(username, role, srp, clientPublic, clock.instant(), source,
-                credential.isEmpty()));
+        // never refused for room: the pending sign-ins of whoever started the most make room
+        List<PendingSignIns.Entry<Handshake>> dropped = handshakes.add(id, username, source.key(), source.address(),
+                new Handshake(username, role, srp, clientPublic, clock.instant(), source, credential.isEmpty()));
+        if (!dropped.isEmpty()) {
+            LOG.debug("sign-in for {} from {} made room: dropped {} unfinished, of {}", username, source,
+                    dropped.size(), dropped.get(0).origin());
+        }
         return new AuthChallenge(id, salt, iterations, Srp.unsigned(serverPublic));
     }
 
@@ -339,7 +337,7 @@ public final class AccountHost {
         if (f.session() == null || f.username() == null) {
             throw refuse(400, "a finish names its session and username");
         }
-        Handshake h = handshakes.remove(f.session());
+        Handshake h = handshakes.take(f.session()).map(PendingSignIns.Entry::value).orElse(null);
         Instant now = clock.instant();
         if (h == null || !h.username.equals(f.username()) || !now.isBefore(h.startedAt.plus(HANDSHAKE_TIMEOUT))) {
             throw refuse(401, "unknown or expired sign-in: start again");
@@ -582,7 +580,7 @@ public final class AccountHost {
     }
 
     private void sweep(Instant now) {
-        handshakes.values().removeIf(h -> !now.isBefore(h.startedAt.plus(HANDSHAKE_TIMEOUT)));
+        handshakes.expire();
         sessions.values().removeIf(s -> !now.isBefore(s.expiresAt()));
         limiter.purge();
     }

@@ -102,7 +102,7 @@ public final class Peer implements AutoCloseable {
     private final List<PeerListener> listeners;
     private final Set<String> signedInUsers = ConcurrentHashMap.newKeySet();
     private final ReceiptBook receipts = new ReceiptBook();
-    private final java.util.concurrent.ConcurrentLinkedDeque<Receipt> outbox = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final ReceiptCourier outbox = new ReceiptCourier();
     private final AtomicBoolean flushing = new AtomicBoolean();
     private final Cache<Hash, Boolean> relayed = CacheBuilder.newBuilder().maximumSize(50_000).build();
     private long ticks;
@@ -828,6 +828,7 @@ public final class Peer implements AutoCloseable {
         try {
             producer.sweep(config.remineAfter.toMillis());
             handshakes.expire();
+            outbox.newPass(clock.instant());
             flushReceipts();
             ticks++;
             if (ticks % 5 == 1) {
@@ -1069,8 +1070,7 @@ public final class Peer implements AutoCloseable {
 
     private Message onReceipts(Message.Receipts msg) {
         if (!teacherAccount().isHostedBy(identity.nodeId())) {
-            forwardReceipts(msg.receipts().stream().filter(r -> ReceiptSigner.verify(r, json)).toList());
-            return new Message.Ack("forwarded");
+            return forwardReceipts(msg.receipts());
         }
         List<Receipt> kept = new ArrayList<>();
         ReceiptAdmission.Judgement later = null;
@@ -1114,8 +1114,8 @@ public final class Peer implements AutoCloseable {
 
     /** When a sender should try again receipts refused for now. */
     static final long RECEIPT_RETRY_SECONDS = 1;
-    /** How long a receipt waits in the outbox before it is given up. */
-    static final Duration OUTBOX_LIFETIME = Duration.ofHours(1);
+    /** When a sender should try again receipts a student's peer had no room to forward. */
+    static final long FORWARD_RETRY_SECONDS = 10;
 
     private void onReceipt(Command command, Receipt receipt) {
         LOG.info("peer {}: {} {} -> {}{}", name, command.module(), command.id(), receipt.status(),
@@ -1125,14 +1125,9 @@ public final class Peer implements AutoCloseable {
             onReceipts(new Message.Receipts(List.of(receipt)));
             return;
         }
-        outbox.add(receipt);
-        while (outbox.size() > MAX_OUTBOX) {
-            outbox.pollFirst();
-        }
+        outbox.addOwn(receipt, clock.instant());
         flushReceipts();
     }
-
-    static final int MAX_OUTBOX = 20_000;
 
     /** The address of a host of the teacher's account this peer knows, if any. */
     private Optional<String> teacherHostAddress() {
@@ -1150,15 +1145,45 @@ public final class Peer implements AutoCloseable {
         return c.accounts().getOrDefault(genesisTeacher.username(), genesisTeacher);
     }
 
-    /** Hands receipts to the forwarding path for a host; kept in the outbox until a host took them. */
-    private void forwardReceipts(List<Receipt> list) {
-        outbox.addAll(list);
-        flushReceipts();
+    /**
+     * Receipts sent here, a peer that does not host the teacher's account, by a sender that takes
+     * it for a host (its chain is ahead of ours, or behind): forwarded to a host, behind this peer's
+     * own, only for computers this peer verified and within each one's share ({@link ReceiptCourier}).
+     */
+    private Message forwardReceipts(List<Receipt> list) {
+        int queued = 0;
+        int full = 0;
+        int unknown = 0;
+        Instant now = clock.instant();
+        for (Receipt r : list) {
+            if (!ReceiptSigner.verify(r, json) || identity.nodeId().equals(r.peerId())
+                    || directory.keyOf(r.peerId()).filter(r.peerKey()::equals).isEmpty()) {
+                unknown++;
+            } else if (outbox.forward(r, now) == ReceiptCourier.Forwarding.FULL) {
+                full++;
+            } else {
+                queued++;
+            }
+        }
+        if (queued > 0) {
+            flushReceipts();
+        }
+        if (full > 0) {
+            return new Message.Rejected(429, queued + " receipt(s) forwarded; " + full + " refused: at most "
+                    + ReceiptCourier.MAX_PER_ORIGIN + " receipts (" + ReceiptCourier.MAX_PER_ORIGIN_BYTES / 1024
+                    + " KiB) of one computer wait here to be forwarded", FORWARD_RETRY_SECONDS);
+        }
+        if (queued == 0 && unknown > 0) {
+            return Message.Rejected.of(422, "this peer does not host the teacher's account and forwards receipts "
+                    + "only of computers it knows: send them to the teacher's host");
+        }
+        return new Message.Ack(queued + " receipt(s) forwarded");
     }
 
     /**
-     * Sends the outbox to a host of the teacher's account, in batches; a batch stays queued until a
-     * host acknowledges it. A host whose address is unknown is looked for among known peers.
+     * Sends the outbox to a host of the teacher's account, one batch at a time, this peer's own
+     * receipts first; what the host answers decides what becomes of each batch
+     * ({@link ReceiptCourier#outcome}). A host whose address is unknown is looked for among known peers.
      */
     private void flushReceipts() {
         if (outbox.isEmpty() || !flushing.compareAndSet(false, true)) {
@@ -1170,31 +1195,24 @@ public final class Peer implements AutoCloseable {
             directory.unidentified().stream().limit(3).forEach(a -> hello(a).exceptionally(e -> null));
             return;
         }
-        List<Receipt> batch = new ArrayList<>();
-        for (Receipt r : outbox) {
-            if (batch.size() == 200) {
-                break;
-            }
-            batch.add(r);
+        ReceiptCourier.Batch batch = outbox.next();
+        if (batch == null) {
+            flushing.set(false); // what waits rests until the next tick
+            return;
         }
-        config.transport.send(host.get(), new Message.Receipts(batch)).whenComplete((reply, err) -> {
-            // kept, known already, or refused for good (422): done; refused for now (503): sent again later
-            boolean taken = err == null && (reply instanceof Message.Ack
-                    || reply instanceof Message.Rejected rej && (rej.code() == 409 || rej.code() == 422));
-            if (taken) {
-                outbox.removeAll(batch);
-            } else if (err != null) {
+        config.transport.send(host.get(), new Message.Receipts(batch.receipts())).whenComplete((reply, err) -> {
+            ReceiptCourier.Outcome outcome = ReceiptCourier.outcome(reply, err);
+            if (err != null) {
                 directory.failed(host.get());
-            } else if (reply instanceof Message.Rejected rej && rej.code() == 503) {
+            } else if (outcome == ReceiptCourier.Outcome.LATER) {
                 introducedAt = null; // it may not know this computer yet: greet it again
-                outbox.removeAll(batch); // and let the rest of the outbox go first
-                Instant oldest = clock.instant().minus(OUTBOX_LIFETIME);
-                batch.stream().filter(r -> r.at().isAfter(oldest)).forEach(outbox::addLast);
+            } else if (outcome == ReceiptCourier.Outcome.REFUSED || outcome == ReceiptCourier.Outcome.TOO_BIG) {
+                LOG.debug("peer {}: {} {} receipt(s) refused by {}: {}", name, batch.receipts().size(),
+                        batch.own() ? "own" : "forwarded", host.get(), reply);
             }
+            outbox.settle(batch, outcome, err != null, clock.instant());
             flushing.set(false);
-            if (taken && !outbox.isEmpty()) {
-                flushReceipts();
-            }
+            flushReceipts();
         });
     }
 

@@ -81,6 +81,28 @@ class AccountHostTest {
     }
 
     @Test
+    void unfinishedSignInsThroughAnyRelayNeverKeepTheTeacherOut() {
+        // one A for every start: a flood of challenges never finished, directly and relayed with made-up origins
+        AuthStart flood = f.client().start(TEACHER);
+        SrpClient teacher = f.client();
+        AuthChallenge early = (AuthChallenge) f.host.handle(teacher.start(TEACHER), ADDRESS);
+        for (int i = 0; i < PendingSignIns.MAX_PER_ACCOUNT + 100; i++) {
+            assertThat(f.host.handle(flood, "198.51.100." + (i % 40))).isInstanceOf(AuthChallenge.class);
+            assertThat(f.host.handle(flood, "198.51.100.200", "made-up-" + i)).isInstanceOf(AuthChallenge.class);
+        }
+        assertThat(f.host.pendingSignIns()).isEqualTo(PendingSignIns.MAX_PER_ACCOUNT);
+        assertThat(f.host.handle(teacher.respond(early, TEACHER_PASSWORD), ADDRESS)).isInstanceOf(AuthConfirmed.class);
+        SrpClient relayed = f.client();
+        AuthChallenge c = (AuthChallenge) f.host.handle(relayed.start(TEACHER), "198.51.100.200", ADDRESS);
+        assertThat(f.host.handle(relayed.respond(c, TEACHER_PASSWORD), "198.51.100.200", ADDRESS))
+                .isInstanceOf(AuthConfirmed.class);
+        // and they all end on the host's clock
+        f.clock.advance(AccountHost.HANDSHAKE_TIMEOUT);
+        f.host.handle(f.client().start(TEACHER), ADDRESS);
+        assertThat(f.host.pendingSignIns()).isEqualTo(1);
+    }
+
+    @Test
     void wrongPasswordIsRefusedAtFinishAndOpensNoSession() {
         SrpClient client = f.client();
         AuthChallenge challenge = (AuthChallenge) f.host.handle(client.start(TEACHER), ADDRESS);
