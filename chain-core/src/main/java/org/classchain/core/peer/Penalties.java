@@ -9,6 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * Keeps a hostile peer from costing the others: a sender whose blocks keep failing validation is
  * disconnected for a while (its peer-to-peer requests refused before any work), and auth relays
  * are rate-limited per sender. Thread-safe.
+ *
+ * <p>Bounded: at most {@link #MAX_TRACKED} senders are remembered. When the table is full, the
+ * records that carry nothing (no ban, no recent invalid block, a full relay bucket) are
+ * forgotten; if none can be, a new sender shares one overflow record with every other sender that
+ * did not fit, so a student with many addresses (or, on a shared loopback, many announced
+ * addresses) neither grows the table nor escapes a ban by coming back under a new name. Invalid
+ * blocks are forgiven {@link #FORGIVE_AFTER} after the last one: honest races spread over a day
+ * never add up to a ban.
  */
 final class Penalties {
 
@@ -18,12 +26,25 @@ final class Penalties {
     /** Relays per second per sender, and the burst. */
     static final double RELAYS_PER_SECOND = 20;
     static final double RELAY_BURST = 40;
+    /** Senders remembered at most. */
+    static final int MAX_TRACKED = 4096;
+    /** The invalid-block count starts again this long after a sender's last invalid block. */
+    static final Duration FORGIVE_AFTER = Duration.ofMinutes(10);
+    /** The key of the record shared by the senders that found the table full. */
+    static final String OVERFLOW = "(senders beyond the table)";
 
     private static final class Record {
         int invalid;
+        long lastInvalid;
         long bannedUntil;
         double tokens = RELAY_BURST;
         long refilledAt;
+
+        /** True when forgetting this record changes nothing the sender could notice. */
+        synchronized boolean blank(long now) {
+            return now >= bannedUntil && (invalid == 0 || now - lastInvalid >= FORGIVE_AFTER.toMillis())
+                    && Math.min(RELAY_BURST, tokens + (now - refilledAt) * RELAYS_PER_SECOND / 1000.0) >= RELAY_BURST;
+        }
     }
 
     private final Clock clock;
@@ -46,13 +67,47 @@ final class Penalties {
 
     boolean banned(String sender) {
         Record r = bySender.get(sender);
-        return r != null && clock.millis() < r.bannedUntil;
+        if (r == null && bySender.size() >= MAX_TRACKED) {
+            r = bySender.get(OVERFLOW);
+        }
+        if (r == null) {
+            return false;
+        }
+        synchronized (r) {
+            return clock.millis() < r.bannedUntil;
+        }
+    }
+
+    /** How many senders are remembered (the overflow record counts as one). */
+    int tracked() {
+        return bySender.size();
+    }
+
+    /** The record of {@code sender}, made room for if the table is full. */
+    private Record record(String sender) {
+        Record r = bySender.get(sender);
+        if (r != null) {
+            return r;
+        }
+        if (bySender.size() >= MAX_TRACKED) {
+            long now = clock.millis();
+            bySender.entrySet().removeIf(e -> !e.getKey().equals(OVERFLOW) && e.getValue().blank(now));
+            if (bySender.size() >= MAX_TRACKED) {
+                return bySender.computeIfAbsent(OVERFLOW, k -> new Record());
+            }
+        }
+        return bySender.computeIfAbsent(sender, k -> new Record());
     }
 
     /** Counts an invalid block; true when the sender is now disconnected. */
     boolean invalidBlock(String sender) {
-        Record r = bySender.computeIfAbsent(sender, k -> new Record());
+        Record r = record(sender);
         synchronized (r) {
+            long now = clock.millis();
+            if (now - r.lastInvalid >= FORGIVE_AFTER.toMillis()) {
+                r.invalid = 0;
+            }
+            r.lastInvalid = now;
             if (++r.invalid >= MAX_INVALID) {
                 r.bannedUntil = clock.millis() + BAN.toMillis();
                 r.invalid = 0;
@@ -64,7 +119,7 @@ final class Penalties {
 
     /** Takes a relay token; false when the sender relays faster than allowed. */
     boolean relayAllowed(String sender) {
-        Record r = bySender.computeIfAbsent(sender, k -> new Record());
+        Record r = record(sender);
         synchronized (r) {
             long now = clock.millis();
             r.tokens = Math.min(RELAY_BURST, r.tokens + (now - r.refilledAt) * RELAYS_PER_SECOND / 1000.0);
