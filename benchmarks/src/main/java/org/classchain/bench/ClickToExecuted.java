@@ -114,7 +114,7 @@ public final class ClickToExecuted {
 
     static JettyTransport transport() {
         // every peer shares 127.0.0.1, so the per-address limit is raised far past what they send
-        return JettyTransport.builder().host("127.0.0.1").port(0).rateLimit(1_000_000, 1_000_000).build();
+        return JettyTransport.builder().host("127.0.0.1").port(0).rateLimit(1_000_000, 1_000_000).connectionsPerAddress(100_000).build();
     }
 
     static void run(int students, int commands, int warmup) throws Exception {

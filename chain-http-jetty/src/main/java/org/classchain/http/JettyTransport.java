@@ -87,6 +87,7 @@ public final class JettyTransport implements Transport {
     private final int maxBodyBytes;
     private final long bodyBudgetBytes;
     private final long bodyBudgetPerAddress;
+    private final int connectionsPerAddress;
     private final Duration requestTimeout;
     private final Duration connectTimeout;
     private final Duration idleTimeout;
@@ -121,6 +122,7 @@ public final class JettyTransport implements Transport {
         this.requestTimeout = b.requestTimeout;
         this.connectTimeout = b.connectTimeout;
         this.idleTimeout = b.idleTimeout;
+        this.connectionsPerAddress = b.connectionsPerAddress;
         this.ratePerSecond = b.ratePerSecond;
         this.rateBurst = b.rateBurst;
         this.maxThreads = b.maxThreads;
@@ -203,6 +205,7 @@ public final class JettyTransport implements Transport {
         connector.setHost(host);
         connector.setPort(actualPort);
         connector.setIdleTimeout(idleTimeout.toMillis());
+        connector.addBean(new ConnectionsPerAddress(connectionsPerAddress));
         connector.open(channel);
         s.addConnector(connector);
         RateLimiter limiter = Double.isInfinite(ratePerSecond) ? null : new RateLimiter(ratePerSecond, rateBurst);
@@ -429,6 +432,7 @@ public final class JettyTransport implements Transport {
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private long bodyBudgetBytes;
         private long bodyBudgetPerAddress;
+        private int connectionsPerAddress = 128;
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration idleTimeout = Duration.ofSeconds(30);
@@ -558,6 +562,19 @@ public final class JettyTransport implements Transport {
             }
             this.ratePerSecond = perSecond;
             this.rateBurst = burst;
+            return this;
+        }
+
+        /**
+         * Most connections open at once from one remote address (default 128); one more is closed
+         * as soon as it opens. Loopback is not exempt: tests and benchmarks that run many peers
+         * on one address raise it.
+         */
+        public Builder connectionsPerAddress(int limit) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("at least one connection per address must be allowed");
+            }
+            this.connectionsPerAddress = limit;
             return this;
         }
 

@@ -13,6 +13,6 @@ class ClassroomWithJettyTest extends ClassroomTests {
 
     @Override
     protected Supplier<Transport> transports() {
-        return () -> JettyTransport.builder().host("127.0.0.1").port(0).rateLimit(5000, 10_000).build();
+        return () -> JettyTransport.builder().host("127.0.0.1").port(0).rateLimit(5000, 10_000).connectionsPerAddress(4096).build();
     }
 }
