@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -57,7 +58,7 @@ class TamperProperties {
         assertThat(chain.contains(decoded.hash())).isFalse();
     }
 
-    @Property(tries = 50)
+    @Example
     void theUntamperedBlockIsValid() throws Exception {
         assertThat(freshChain().accept(fx.codec.decode(bytes)).status()).isEqualTo(ChainState.Status.ADDED);
     }
