@@ -270,7 +270,7 @@ public abstract class ClassroomTests {
 
     @Test
     @Timeout(60)
-    void aStudentCannotObtainAGrantAndAWrongPasswordGetsNoSession() throws Exception {
+    void signInThroughAStudentsPeerNeedsTheRightPasswordAndABadArgumentIsRefused() throws Exception {
         try (Classroom room = Classroom.start(transports(), 2, options())) {
             TeacherClient client = room.client();
             Message wrong = client.signIn(room.students.get(0).address(), Classroom.TEACHER, "not the password");
