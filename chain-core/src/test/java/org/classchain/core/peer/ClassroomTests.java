@@ -62,6 +62,19 @@ public abstract class ClassroomTests {
     protected static List<Command> sendConcurrently(Classroom room, int sessions, int perSession,
                                                     java.util.function.IntFunction<Command> make, long seed)
             throws Exception {
+        return sendConcurrently(room, sessions, perSession, make, seed, n -> { });
+    }
+
+    /**
+     * Like the above, and tells {@code onAccepted} the number of commands accepted so far after
+     * each acceptance (on the submitting thread): tests that change the network at a given point
+     * of the run do it by that count, which a seed can choose, instead of by wall time.
+     */
+    protected static List<Command> sendConcurrently(Classroom room, int sessions, int perSession,
+                                                    java.util.function.IntFunction<Command> make, long seed,
+                                                    java.util.function.IntConsumer onAccepted)
+            throws Exception {
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
         List<Command> accepted = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(sessions);
         try {
@@ -89,6 +102,7 @@ public abstract class ClassroomTests {
                                 Message reply = client.submit(via, List.of(c));
                                 if (reply instanceof Message.Submitted) {
                                     accepted.add(c);
+                                    onAccepted.accept(count.incrementAndGet());
                                     break;
                                 }
                             } catch (Exception e) {

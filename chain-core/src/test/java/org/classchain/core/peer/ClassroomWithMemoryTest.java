@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.classchain.Command;
@@ -45,23 +48,25 @@ class ClassroomWithMemoryTest extends ClassroomTests {
             network.setLoss(0.10);
             network.setDelay(Duration.ofMillis(1), Duration.ofMillis(15));
             network.setTimeout(Duration.ofMillis(800));
-            List<String> half = room.students.subList(15, 30).stream().map(Peer::address).toList();
-            Thread partitioner = new Thread(() -> {
-                try {
-                    Thread.sleep(1500);
-                    network.partition(1, half);
-                    LOG.info("partitioned {} students away from the teacher", half.size());
-                    Thread.sleep(3000);
-                    network.heal();
-                    LOG.info("partition healed");
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "test-partitioner");
-            partitioner.start();
+            // the seed chooses who is cut off and between which accepted commands: a failing run replays
+            Random r = new Random(seed);
+            List<String> students = new ArrayList<>(room.students.stream().map(Peer::address).toList());
+            Collections.shuffle(students, r);
+            List<String> half = students.subList(0, 15);
+            int cutAt = 5 + r.nextInt(30);
+            int healAt = cutAt + 20 + r.nextInt(30);
             List<Command> accepted = sendConcurrently(room, 10, 10, n -> new Command(UUID.randomUUID(), "record",
-                    Target.all(), Map.of("n", Integer.toString(n)), Instant.now().plus(Duration.ofHours(1))), seed);
-            partitioner.join();
+                    Target.all(), Map.of("n", Integer.toString(n)), Instant.now().plus(Duration.ofHours(1))), seed,
+                    count -> {
+                        if (count == cutAt) {
+                            network.partition(1, half);
+                            LOG.info("partitioned {} students away from the teacher after {} commands", half.size(), count);
+                        } else if (count == healAt) {
+                            network.heal();
+                            LOG.info("partition healed after {} commands", count);
+                        }
+                    });
+            network.heal(); // had fewer than healAt been accepted, the assertion below says so
             network.setLoss(0);
             assertThat(accepted).hasSize(100);
             assertThat(room.awaitOneHead(Duration.ofSeconds(90))).as("one head everywhere (seed %d)", seed).isTrue();
