@@ -86,7 +86,6 @@ public final class Peer implements AutoCloseable {
     public static final int DEFAULT_DIFFICULTY_BITS = 17;
     /** How many hops a relayed sign-in may take. */
     static final int RELAY_HOPS = 6;
-    static final int PAGE = 500;
     /** The longest interval, in ticks, between two head comparisons while nothing happens. */
     static final int MAX_HEAD_CHECK_TICKS = 4;
     /** How often, in ticks, a peer short of neighbours tries again the peers that failed. */
@@ -118,7 +117,6 @@ public final class Peer implements AutoCloseable {
             .expireAfterWrite(Duration.ofMinutes(10)).build();
     private final Object acceptLock = new Object();
     private final Penalties penalties;
-    private final AtomicBoolean syncing = new AtomicBoolean();
     private final GrantOrder grantOrder = new GrantOrder(() -> this.chain);
 
     private DataDirLock lock;
@@ -137,11 +135,11 @@ public final class Peer implements AutoCloseable {
     private PeerDirectory directory;
     private Handshakes handshakes;
     private ReceiptAdmission admission;
+    private CatchUp catchUp;
     /** The teacher's host this student last greeted successfully (so that it knows this computer). */
     private volatile String introducedAt;
     private PeerThreads threads;
     private Lane events;
-    private Lane sync;
     private Lane ticker;
     private String name;
     private volatile long clockSkewMillis;
@@ -250,11 +248,12 @@ public final class Peer implements AutoCloseable {
                 () -> chain == null ? null : chain.chainId(), this::onSignIn, grantOrder);
         threads = config.threads != null ? config.threads : PeerThreads.dedicated();
         events = threads.lane("events", name, false);
-        sync = threads.lane("sync", name, true);
         config.transport.start(this::handle);
         directory = new PeerDirectory(config.transport.localAddress(), config.maxNeighbours, clock);
         handshakes = new Handshakes(identity, config.transport, directory, config.fingerprint, random, () -> chain, name);
         admission = new ReceiptAdmission(json, () -> chain, directory, () -> Set.copyOf(signedInUsers), identity.nodeId());
+        catchUp = new CatchUp(config.transport, directory, () -> chain,
+                (blocks, from) -> accept(blocks, new ChainState.Source(from, true), from, false), clock, threads, name);
         config.seeds.forEach(directory::learn);
         if (chain == null) {
             join();
@@ -413,8 +412,8 @@ public final class Peer implements AutoCloseable {
         if (dispatcher != null) {
             dispatcher.close();
         }
-        if (sync != null) {
-            sync.close();
+        if (catchUp != null) {
+            catchUp.close();
         }
         if (events != null) {
             events.close();
@@ -578,8 +577,7 @@ public final class Peer implements AutoCloseable {
     }
 
     private void download(String seed, Message.Welcome w) throws IOException {
-        List<Block> first = fetch(seed, 0).orElseThrow(() -> new IOException("seed " + seed + " sent no blocks"));
-        Block genesis = first.get(0);
+        Block genesis = catchUp.genesis(seed);
         if (!genesis.hash().equals(w.genesisHash())) {
             throw new IOException("seed " + seed + " sent a genesis block that is not the one it announced");
         }
@@ -590,7 +588,7 @@ public final class Peer implements AutoCloseable {
         }
         LOG.info("peer {} joins chain {} through {} (its height {})", name, chain.chainId(), seed,
                 w.head() == null ? 0 : w.head().height());
-        syncFrom(seed, w.head(), false);
+        catchUp.run(seed, w.head());
     }
 
     // ------------------------------------------------------------------ chain updates
@@ -714,114 +712,6 @@ public final class Peer implements AutoCloseable {
         }
     }
 
-    private Optional<List<Block>> fetch(String address, long from) throws IOException {
-        return await(request(address, from), address);
-    }
-
-    /** Asks {@code address} for the page of blocks from height {@code from}. */
-    private CompletableFuture<Message> request(String address, long from) {
-        return config.transport.send(address, new Message.GetBlocks(from, PAGE));
-    }
-
-    /** The page a {@link #request} brings; empty when the peer has no block there. */
-    private Optional<List<Block>> await(CompletableFuture<Message> request, String address) throws IOException {
-        try {
-            Message reply = request.get(30, TimeUnit.SECONDS);
-            if (reply instanceof Message.Blocks blocks) {
-                return blocks.blocks().isEmpty() ? Optional.empty() : Optional.of(blocks.blocks());
-            }
-            throw new IOException(address + " answered " + reply + " to a block request");
-        } catch (ExecutionException | TimeoutException e) {
-            directory.failed(address);
-            throw new IOException("fetching blocks from " + address + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
-
-    /** Catches up from a peer whose head is better than ours; one at a time. */
-    private void syncFrom(String address, Head theirs, boolean async) {
-        if (async) {
-            if (syncing.compareAndSet(false, true)) {
-                sync.execute(() -> {
-                    try {
-                        syncFrom(address, theirs, false);
-                    } finally {
-                        syncing.set(false);
-                    }
-                });
-            }
-            return;
-        }
-        try {
-            Head mine = chain.headInfo();
-            if (theirs != null && (!theirs.mayBeBetterThan(mine) || chain.contains(theirs.hash())
-                    || chain.refusedCopy(theirs.hash()))) {
-                return;
-            }
-            // from the shared height, not above it: a better head at the same height (a tie won on the
-            // lower hash) must be fetched too; a deeper fork is found by stepping back below
-            long from = Math.min(mine.height(), theirs == null ? mine.height() : theirs.height());
-            long step = 1;
-            long started = System.nanoTime();
-            long total = 0;
-            // one request ahead: the next page downloads and decodes while this one is validated
-            CompletableFuture<Message> next = request(address, from);
-            try {
-                while (!closed) {
-                    Optional<List<Block>> page = await(next, address);
-                    if (page.isEmpty()) {
-                        break;
-                    }
-                    List<Block> blocks = page.get();
-                    next = blocks.size() < PAGE ? null : request(address, blocks.get(blocks.size() - 1).height() + 1);
-                    ChainState.Result r = accept(blocks, new ChainState.Source(address, true), address, false);
-                    total += r.added().size();
-                    if (r.status() == ChainState.Status.OVER_SHARE) {
-                        LOG.info("peer {}: {} serves more side-branch blocks than its share; catch-up stopped", name, address);
-                        break;
-                    }
-                    if (r.status() == ChainState.Status.INVALID) {
-                        LOG.warn("peer {}: {} sent an invalid block during catch-up: {}", name, address, r.reason());
-                        directory.failed(address);
-                        break;
-                    }
-                    if (r.added().isEmpty() && !chain.contains(blocks.get(blocks.size() - 1).hash())) {
-                        if (from == 0) {
-                            break;
-                        }
-                        from = Math.max(0, from - step);
-                        step *= 4;
-                        if (next != null) {
-                            next.cancel(true); // the page asked ahead is not wanted
-                        }
-                        next = request(address, from);
-                        continue;
-                    }
-                    from = blocks.get(blocks.size() - 1).height() + 1;
-                    long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-                    if (elapsedMs > 3000 && total % (PAGE * 20) < PAGE) {
-                        LOG.info("peer {}: catching up from {}: height {} ({} blocks, {} blocks/s)", name, address,
-                                chain.headInfo().height(), total, total * 1000 / Math.max(1, elapsedMs));
-                    }
-                    if (blocks.size() < PAGE) {
-                        break;
-                    }
-                }
-            } finally {
-                if (next != null) {
-                    next.cancel(true); // the page asked ahead is not wanted when the catch-up stops
-                }
-            }
-            if (total > 0) {
-                LOG.info("peer {}: caught up {} block(s) from {}, height {}", name, total, address, chain.headInfo().height());
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("peer {}: catch-up from {} stopped: {}", name, address, e.toString());
-        }
-    }
-
     // ------------------------------------------------------------------ maintenance
 
     private void tick() {
@@ -859,6 +749,10 @@ public final class Peer implements AutoCloseable {
                     return;
                 }
             }
+            neighbours = catchUp.idle(neighbours); // not caught up from now, nor backed off
+            if (neighbours.isEmpty()) {
+                return;
+            }
             String n = neighbours.get(random.nextInt(neighbours.size()));
             nextHeadCheck = ticks + headCheckEvery;
             config.transport.send(n, new Message.GetHead()).whenComplete((reply, err) -> {
@@ -872,7 +766,7 @@ public final class Peer implements AutoCloseable {
                         && (h.head().mayBeBetterThan(chain.headInfo()) && !chain.contains(h.head().hash())
                             && !chain.refusedCopy(h.head().hash()) || !chain.missingParents().isEmpty())) {
                     headActivity();
-                    syncFrom(n, h.head(), true);
+                    catchUp.start(n, h.head());
                 } else {
                     // the same head (or a worse one): nothing was missed, ask less often while it stays so
                     headCheckEvery = Math.min(headCheckEvery * 2, MAX_HEAD_CHECK_TICKS);
@@ -1059,10 +953,8 @@ public final class Peer implements AutoCloseable {
                 }
                 return Message.Rejected.of(422, r.reason());
             case ORPHAN:
-                if (a.senderAddress() != null) {
-                    syncFrom(a.senderAddress(), null, true);
-                }
-                return new Message.Ack("parent unknown; fetching");
+                headActivity(); // and compare heads with a neighbour at the next tick
+                return catchUp.onOrphan(a.senderAddress());
             default:
                 return new Message.Ack("added");
         }
@@ -1515,7 +1407,7 @@ public final class Peer implements AutoCloseable {
 
     /** Whether a catch-up is running. */
     boolean syncing() {
-        return syncing.get();
+        return catchUp != null && catchUp.running();
     }
 
     @Override
