@@ -1,7 +1,6 @@
 package org.classchain.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,24 +39,20 @@ class ConsoleRoomBrowserTest {
 
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
-        assumeTrue(Browser.available(), "no /usr/bin/chromedriver and /usr/bin/chromium: apt-get install chromium chromium-driver");
-        room = new ConsoleClassroom(tmp.resolve("room"), PASSWORD, "", "", "");
+        Browser.assumeAvailable();
+        // the launcher's tick (1 s): how long students take to find a restarted peer depends on it
+        room = new ConsoleClassroom(tmp.resolve("room"), PASSWORD, Duration.ofSeconds(1), "", "", "");
         browser = new Browser(tmp.resolve("profile"), false, 1366, 1200);
         driver = browser.driver;
     }
 
     @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (room != null) {
-            room.close();
-        }
+    void stop() throws Exception {
+        Browser.closeBoth(browser, room);
     }
 
     private WebDriverWait waitFor(int seconds) {
-        return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(100));
+        return browser.waitFor(seconds);
     }
 
     private static boolean whole(WebDriver d) {
