@@ -42,7 +42,7 @@ final class PeerBook {
         }
         try {
             written = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
-                    .filter(a -> a.startsWith("http://") || a.startsWith("https://")).distinct()
+                    .filter(a -> !a.isEmpty() && a.length() <= 256).distinct()
                     .limit(PeerDirectory.MAX_KNOWN).toList();
             return written;
         } catch (NoSuchFileException e) {
