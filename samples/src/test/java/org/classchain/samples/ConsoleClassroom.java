@@ -91,6 +91,16 @@ final class ConsoleClassroom implements AutoCloseable {
         return p;
     }
 
+    /** Opens the teacher's console in {@code browser} and waits until its room shows the teacher and every student. */
+    void openConsole(Browser browser) {
+        browser.driver.get(teacher.address() + "/");
+        browser.waitFor(20).until(org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated(
+                org.openqa.selenium.By.id("served-by"), "TEACHER"));
+        browser.waitFor(30).until(d -> d.findElements(org.openqa.selenium.By.cssSelector("#room li.peer")).size()
+                == 1 + students.size()
+                && d.findElements(org.openqa.selenium.By.cssSelector("#room .badge.STUDENT")).size() == students.size());
+    }
+
     /** The transport a peer serves on (for its event stream). */
     JettyTransport transportOf(Peer p) {
         return transports.get(p);

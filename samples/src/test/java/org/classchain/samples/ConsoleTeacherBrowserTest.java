@@ -67,10 +67,7 @@ class ConsoleTeacherBrowserTest {
     }
 
     private void open() {
-        driver.get(room.teacher.address() + "/");
-        waitFor(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("served-by"), "TEACHER"));
-        waitFor(30).until(d -> d.findElements(By.cssSelector("#room li.peer")).size() == 4
-                && d.findElements(By.cssSelector("#room .badge.STUDENT")).size() == 3);
+        room.openConsole(browser);
     }
 
     private void signIn(String password) {
