@@ -133,6 +133,7 @@ public final class Peer implements AutoCloseable {
     private volatile BlockProducer producer;
     private volatile Accounts accounts;
     private PeerDirectory directory;
+    private PeerBook book;
     private Handshakes handshakes;
     private ReceiptAdmission admission;
     private CatchUp catchUp;
@@ -255,6 +256,7 @@ public final class Peer implements AutoCloseable {
         catchUp = new CatchUp(config.transport, directory, () -> chain,
                 (blocks, from) -> accept(blocks, new ChainState.Source(from, true), from, false), clock, threads, name);
         config.seeds.forEach(directory::learn);
+        book = new PeerBook(dir);
         if (chain == null) {
             join();
         } else {
@@ -266,6 +268,7 @@ public final class Peer implements AutoCloseable {
             for (String seed : config.seeds) {
                 hello(seed).exceptionally(e -> null);
             }
+            book.load().forEach(a -> hello(a).exceptionally(e -> null)); // the room it knew, greeted at once
         }
         producer = new BlockProducer(chain, codec, clock, this::acceptMined, new BlockProducer.Regrants() {
             @Override
@@ -726,6 +729,7 @@ public final class Peer implements AutoCloseable {
                 introduce();
                 accounts.fetchCredentials();
                 accounts.dropStaleCredentials();
+                book.save(directory.infos());
             }
             accounts.flush();
             if (ticks % 3 == 0 && role() == Role.TEACHER) {
