@@ -90,6 +90,8 @@ public final class Peer implements AutoCloseable {
     static final int MAX_HEAD_CHECK_TICKS = 4;
     /** How often, in ticks, a peer short of neighbours tries again the peers that failed. */
     static final int RETRY_FAILING_TICKS = 10;
+    /** Module names an unknown-module refusal lists at most (a student may say it has hundreds). */
+    static final int MODULES_NAMED = 40;
 
     private static final Logger LOG = LoggerFactory.getLogger(Peer.class);
 
@@ -789,7 +791,7 @@ public final class Peer implements AutoCloseable {
             config.transport.send(address, new Message.GetStatus()).whenComplete((reply, err) -> {
                 if (reply instanceof Message.StatusReply st) {
                     directory.seen(address); // a status proves nothing about who answers
-                    directory.users(address, st.status().users());
+                    directory.heard(address, st.status().users(), st.status().modules());
                 } else if (err != null) {
                     directory.failed(address);
                 }
@@ -1270,6 +1272,12 @@ public final class Peer implements AutoCloseable {
             local = new Message.EnrollRequest(e.username(), strip(e.session(), prefix), e.counter(), e.deviceKey(),
                     e.mac());
         }
+        if (req instanceof Message.GrantRequest g && !g.force()) {
+            Optional<Message.Rejected> unknown = unknownModule(g.commands());
+            if (unknown.isPresent()) {
+                return unknown.get();
+            }
+        }
         if (req instanceof Message.GrantRequest g && !g.accounts().isEmpty()) {
             Optional<Message.Rejected> refused = accounts.checkTeacherUpdates(g.accounts());
             if (refused.isPresent()) {
@@ -1298,6 +1306,31 @@ public final class Peer implements AutoCloseable {
             producer.remember(batch);
         }
         return reply;
+    }
+
+    /**
+     * At the teacher's host, before anything is granted: a command whose module neither this peer
+     * nor any computer its roster heard from has installed is refused (422), naming what the room
+     * has; mined, it would stay on the chain for good and run nowhere (issue 20, item 1).
+     */
+    private Optional<Message.Rejected> unknownModule(List<Command> commands) {
+        Set<String> room = null;
+        for (Command c : commands) {
+            if (modules().find(c.module()).isPresent()) {
+                continue;
+            }
+            if (room == null) {
+                room = directory.modules();
+                room.addAll(modules().names());
+            }
+            if (!room.contains(c.module())) {
+                List<String> named = room.stream().limit(MODULES_NAMED).toList();
+                return Optional.of(Message.Rejected.of(422, "unknown module '" + c.module() + "'; installed: "
+                        + String.join(", ", named) + (room.size() > named.size() ? " and " + (room.size()
+                        - named.size()) + " more" : "")));
+            }
+        }
+        return Optional.empty();
     }
 
     /** A view token is good only for a TEACHER session this peer holds (where its receipts are). */
@@ -1381,7 +1414,7 @@ public final class Peer implements AutoCloseable {
     public PeerStatus status() {
         Head h = chain.headInfo();
         return new PeerStatus(role(), identity.nodeId(), identity.publicKey(), address(), chain.chainId(), h.height(), h.hash(),
-                directory.neighbours(), signedInUsers.stream().sorted().toList(), clockSkewMillis);
+                directory.neighbours(), signedInUsers.stream().sorted().toList(), clockSkewMillis, modules().names());
     }
 
     /** What this peer knows of a command. */
@@ -1395,7 +1428,7 @@ public final class Peer implements AutoCloseable {
     private List<PeerInfo> peers() {
         List<PeerInfo> out = new ArrayList<>();
         out.add(new PeerInfo(identity.nodeId(), address(), false, signedInUsers.stream().sorted().toList(),
-                clock.instant()));
+                clock.instant(), modules().names()));
         out.addAll(directory.infos());
         return out;
     }
