@@ -244,6 +244,7 @@ public final class Peer implements AutoCloseable {
             credentials = CredentialStore.inMemory(policy, config.random);
         }
         name = identity.nodeId().substring(0, 8);
+        warnOfUnknownPolicyNames();
         validator = new BlockValidator(codec, clock);
         chain = ChainState.load(store, validator).orElse(null);
         accountHost = new AccountHost(credentials, identity, json, clock, config.random,
@@ -310,6 +311,16 @@ public final class Peer implements AutoCloseable {
         ticker = threads.every(config.tick, "tick", name, this::tick);
         LOG.info("peer {} started as {} on chain {} at {} (height {})", name, role(), chain.chainId(), address(),
                 chain.headInfo().height());
+    }
+
+    /** A deny or allow list naming a module not installed here is most likely a typo: it refuses or allows nothing. */
+    private void warnOfUnknownPolicyNames() {
+        List<String> installed = modules().names();
+        Set<String> unknown = config.policy.unknownNames(installed);
+        if (!unknown.isEmpty()) {
+            LOG.warn("peer {}: the local policy ({}) names {}, but there is no module installed here by that name "
+                    + "(installed: {})", name, config.policy, String.join(", ", unknown), String.join(", ", installed));
+        }
     }
 
     /**
