@@ -437,7 +437,9 @@ public final class Peer implements AutoCloseable {
         closeQuietly(receiptStore);
         closeQuietly(grantedStore);
         closeQuietly(lock);
-        LOG.info("peer {} stopped", name);
+        if (name != null) { // null: refused before it had an identity (a locked data dir), nothing ran
+            LOG.info("peer {} stopped", name);
+        }
     }
 
     private void closeQuietly(AutoCloseable c) {
@@ -492,7 +494,10 @@ public final class Peer implements AutoCloseable {
                     if (cause instanceof Handshakes.Refused refused) {
                         throw new IOException("seed " + seed + " refused this peer: " + refused.getMessage());
                     }
-                    LOG.warn("seed {} does not answer yet ({}); try {} , retrying in {} ms", seed, cause.toString(),
+                    if (cause instanceof IllegalArgumentException) { // not an address this transport can call
+                        throw new IOException("seed " + seed + " cannot be called: " + cause.getMessage());
+                    }
+                    LOG.warn("seed {} does not answer yet ({}); try {}; retrying in {} ms", seed, cause.toString(),
                             ++attempt, backoff);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -501,18 +506,18 @@ public final class Peer implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 if (answeredWithoutChain) {
-                    throw new IOException("no seed served a chain within " + config.joinTimeout + " (" + config.seeds
-                            + "), still waiting for the teacher's chain: start the teacher's peer first, check the "
-                            + "address, or pass --genesis-if-unreachable to create a new chain");
+                    throw new IOException("no seed served a chain within " + seconds(config.joinTimeout) + " ("
+                            + config.seeds + "), still waiting for the teacher's chain: start the teacher's peer first, "
+                            + "check the address, or pass --genesis-if-unreachable to create a new chain");
                 }
                 if (config.genesisIfUnreachable && config.expectedChain == null) {
-                    LOG.warn("no seed answered within {}; creating a new chain as asked", config.joinTimeout);
+                    LOG.warn("no seed answered within {}; creating a new chain as asked", seconds(config.joinTimeout));
                     genesis();
                     return;
                 }
-                throw new IOException("no seed answered within " + config.joinTimeout + " (" + config.seeds + "). A student "
-                        + "never starts a chain of its own: start the teacher's peer first, check the address, or "
-                        + "pass --genesis-if-unreachable to create a new chain");
+                throw new IOException("no seed answered within " + seconds(config.joinTimeout) + " (" + config.seeds
+                        + "). A student never starts a chain of its own: start the teacher's peer first, check the "
+                        + "address, or pass --genesis-if-unreachable to create a new chain");
             }
             try {
                 Thread.sleep(backoff);
@@ -522,6 +527,11 @@ public final class Peer implements AutoCloseable {
             }
             backoff = Math.min(backoff * 2, 5000);
         }
+    }
+
+    /** {@code 60 s}, {@code 0.5 s}. */
+    private static String seconds(Duration d) {
+        return java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
     }
 
     private void genesis() throws IOException {
