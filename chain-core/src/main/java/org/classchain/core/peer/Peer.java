@@ -90,6 +90,8 @@ public final class Peer implements AutoCloseable {
     static final int MAX_HEAD_CHECK_TICKS = 4;
     /** How often, in ticks, a peer short of neighbours tries again the peers that failed. */
     static final int RETRY_FAILING_TICKS = 10;
+    /** Module names an unknown-module refusal lists at most (a student may say it has hundreds). */
+    static final int MODULES_NAMED = 40;
 
     private static final Logger LOG = LoggerFactory.getLogger(Peer.class);
 
@@ -243,6 +245,7 @@ public final class Peer implements AutoCloseable {
             credentials = CredentialStore.inMemory(policy, config.random);
         }
         name = identity.nodeId().substring(0, 8);
+        warnOfUnknownPolicyNames();
         validator = new BlockValidator(codec, clock);
         chain = ChainState.load(store, validator).orElse(null);
         accountHost = new AccountHost(credentials, identity, json, clock, config.random,
@@ -311,6 +314,16 @@ public final class Peer implements AutoCloseable {
         ticker = threads.every(config.tick, "tick", name, this::tick);
         LOG.info("peer {} started as {} on chain {} at {} (height {})", name, role(), chain.chainId(), address(),
                 chain.headInfo().height());
+    }
+
+    /** A deny or allow list naming a module not installed here is most likely a typo: it refuses or allows nothing. */
+    private void warnOfUnknownPolicyNames() {
+        List<String> installed = modules().names();
+        Set<String> unknown = config.policy.unknownNames(installed);
+        if (!unknown.isEmpty()) {
+            LOG.warn("peer {}: the local policy ({}) names {}, but there is no module installed here by that name "
+                    + "(installed: {})", name, config.policy, String.join(", ", unknown), String.join(", ", installed));
+        }
     }
 
     /**
@@ -427,7 +440,9 @@ public final class Peer implements AutoCloseable {
         closeQuietly(receiptStore);
         closeQuietly(grantedStore);
         closeQuietly(lock);
-        LOG.info("peer {} stopped", name);
+        if (name != null) { // null: refused before it had an identity (a locked data dir), nothing ran
+            LOG.info("peer {} stopped", name);
+        }
     }
 
     private void closeQuietly(AutoCloseable c) {
@@ -482,7 +497,10 @@ public final class Peer implements AutoCloseable {
                     if (cause instanceof Handshakes.Refused refused) {
                         throw new IOException("seed " + seed + " refused this peer: " + refused.getMessage());
                     }
-                    LOG.warn("seed {} does not answer yet ({}); try {} , retrying in {} ms", seed, cause.toString(),
+                    if (cause instanceof IllegalArgumentException) { // not an address this transport can call
+                        throw new IOException("seed " + seed + " cannot be called: " + cause.getMessage());
+                    }
+                    LOG.warn("seed {} does not answer yet ({}); try {}; retrying in {} ms", seed, cause.toString(),
                             ++attempt, backoff);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -491,18 +509,18 @@ public final class Peer implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 if (answeredWithoutChain) {
-                    throw new IOException("no seed served a chain within " + config.joinTimeout + " (" + config.seeds
-                            + "), still waiting for the teacher's chain: start the teacher's peer first, check the "
-                            + "address, or pass --genesis-if-unreachable to create a new chain");
+                    throw new IOException("no seed served a chain within " + seconds(config.joinTimeout) + " ("
+                            + config.seeds + "), still waiting for the teacher's chain: start the teacher's peer first, "
+                            + "check the address, or pass --genesis-if-unreachable to create a new chain");
                 }
                 if (config.genesisIfUnreachable && config.expectedChain == null) {
-                    LOG.warn("no seed answered within {}; creating a new chain as asked", config.joinTimeout);
+                    LOG.warn("no seed answered within {}; creating a new chain as asked", seconds(config.joinTimeout));
                     genesis();
                     return;
                 }
-                throw new IOException("no seed answered within " + config.joinTimeout + " (" + config.seeds + "). A student "
-                        + "never starts a chain of its own: start the teacher's peer first, check the address, or "
-                        + "pass --genesis-if-unreachable to create a new chain");
+                throw new IOException("no seed answered within " + seconds(config.joinTimeout) + " (" + config.seeds
+                        + "). A student never starts a chain of its own: start the teacher's peer first, check the "
+                        + "address, or pass --genesis-if-unreachable to create a new chain");
             }
             try {
                 Thread.sleep(backoff);
@@ -512,6 +530,11 @@ public final class Peer implements AutoCloseable {
             }
             backoff = Math.min(backoff * 2, 5000);
         }
+    }
+
+    /** {@code 60 s}, {@code 0.5 s}. */
+    private static String seconds(Duration d) {
+        return java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
     }
 
     private void genesis() throws IOException {
@@ -793,7 +816,7 @@ public final class Peer implements AutoCloseable {
             config.transport.send(address, new Message.GetStatus()).whenComplete((reply, err) -> {
                 if (reply instanceof Message.StatusReply st) {
                     directory.seen(address); // a status proves nothing about who answers
-                    directory.users(address, st.status().users());
+                    directory.heard(address, st.status().users(), st.status().modules());
                 } else if (err != null) {
                     directory.failed(address);
                 }
@@ -1274,6 +1297,12 @@ public final class Peer implements AutoCloseable {
             local = new Message.EnrollRequest(e.username(), strip(e.session(), prefix), e.counter(), e.deviceKey(),
                     e.mac());
         }
+        if (req instanceof Message.GrantRequest g && !g.force()) {
+            Optional<Message.Rejected> unknown = unknownModule(g.commands());
+            if (unknown.isPresent()) {
+                return unknown.get();
+            }
+        }
         if (req instanceof Message.GrantRequest g && !g.accounts().isEmpty()) {
             Optional<Message.Rejected> refused = accounts.checkTeacherUpdates(g.accounts());
             if (refused.isPresent()) {
@@ -1302,6 +1331,31 @@ public final class Peer implements AutoCloseable {
             producer.remember(batch);
         }
         return reply;
+    }
+
+    /**
+     * At the teacher's host, before anything is granted: a command whose module neither this peer
+     * nor any computer its roster heard from has installed is refused (422), naming what the room
+     * has; mined, it would stay on the chain for good and run nowhere (issue 20, item 1).
+     */
+    private Optional<Message.Rejected> unknownModule(List<Command> commands) {
+        Set<String> room = null;
+        for (Command c : commands) {
+            if (modules().find(c.module()).isPresent()) {
+                continue;
+            }
+            if (room == null) {
+                room = directory.modules();
+                room.addAll(modules().names());
+            }
+            if (!room.contains(c.module())) {
+                List<String> named = room.stream().limit(MODULES_NAMED).toList();
+                return Optional.of(Message.Rejected.of(422, "unknown module '" + c.module() + "'; installed: "
+                        + String.join(", ", named) + (room.size() > named.size() ? " and " + (room.size()
+                        - named.size()) + " more" : "")));
+            }
+        }
+        return Optional.empty();
     }
 
     /** A view token is good only for a TEACHER session this peer holds (where its receipts are). */
@@ -1385,7 +1439,7 @@ public final class Peer implements AutoCloseable {
     public PeerStatus status() {
         Head h = chain.headInfo();
         return new PeerStatus(role(), identity.nodeId(), identity.publicKey(), address(), chain.chainId(), h.height(), h.hash(),
-                directory.neighbours(), signedInUsers.stream().sorted().toList(), clockSkewMillis);
+                directory.neighbours(), signedInUsers.stream().sorted().toList(), clockSkewMillis, modules().names());
     }
 
     /** What this peer knows of a command. */
@@ -1399,7 +1453,7 @@ public final class Peer implements AutoCloseable {
     private List<PeerInfo> peers() {
         List<PeerInfo> out = new ArrayList<>();
         out.add(new PeerInfo(identity.nodeId(), address(), false, signedInUsers.stream().sorted().toList(),
-                clock.instant()));
+                clock.instant(), modules().names()));
         out.addAll(directory.infos());
         return out;
     }
