@@ -7,7 +7,10 @@ import org.classchain.spi.ModuleContext;
 import org.classchain.spi.Outcome;
 import org.classchain.spi.host.DesktopService;
 
-/** {@code unblackout}: ends a {@code blackout} now. Takes no arguments. */
+/**
+ * {@code unblackout}: ends a {@code blackout} now (not a {@code lock}) and tells the teacher how
+ * often the student interrupted it. Takes no arguments.
+ */
 public final class UnblackoutModule implements CommandModule {
 
     @Override
@@ -29,8 +32,10 @@ public final class UnblackoutModule implements CommandModule {
     public Outcome execute(ModuleContext context, Command command) {
         DesktopService desktop = context.service(DesktopService.class).orElseGet(AwtDesktop::new);
         if (!desktop.hasDisplay()) {
-            return Outcome.executed("headless: no display, nothing to end");
+            return Outcome.unavailable("headless: no display, nothing to end");
         }
-        return Outcome.executed(desktop.unblackout() ? "blackout ended" : "no blackout was up");
+        int interruptions = desktop.interruptions();
+        return Outcome.executed(desktop.unblackout() ? "blackout ended" + HeadlessNotice.interrupted(interruptions)
+                : "no blackout was up");
     }
 }
