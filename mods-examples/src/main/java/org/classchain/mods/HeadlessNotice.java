@@ -1,6 +1,10 @@
 package org.classchain.mods;
 
+import java.util.function.Predicate;
+import org.classchain.mods.host.AwtDesktop;
 import org.classchain.spi.ModuleContext;
+import org.classchain.spi.Outcome;
+import org.classchain.spi.host.DesktopService;
 import org.classchain.spi.host.NoticeService;
 
 /**
@@ -21,6 +25,23 @@ final class HeadlessNotice {
     static String interrupted(int interruptions) {
         return interruptions == 0 ? "" : "; interrupted " + interruptions + (interruptions == 1 ? " time" : " times")
                 + ", restored each time";
+    }
+
+    /**
+     * Ends what is up through {@code end} (unblackout, unlock) and says so with the interruptions
+     * counted; headless, UNAVAILABLE; a desktop that cannot, UNAVAILABLE with its reason.
+     */
+    static Outcome end(ModuleContext context, Predicate<DesktopService> end, String ended, String none) {
+        DesktopService desktop = context.service(DesktopService.class).orElseGet(AwtDesktop::new);
+        if (!desktop.hasDisplay()) {
+            return Outcome.unavailable("headless: no display, nothing to end");
+        }
+        int interruptions = desktop.interruptions();
+        try {
+            return Outcome.executed(end.test(desktop) ? ended + interrupted(interruptions) : none);
+        } catch (UnsupportedOperationException e) {
+            return Outcome.unavailable(e.getMessage());
+        }
     }
 
     static void post(ModuleContext context, String title, String text) {

@@ -1,7 +1,6 @@
 package org.classchain.mods;
 
 import org.classchain.Command;
-import org.classchain.mods.host.AwtDesktop;
 import org.classchain.spi.CommandModule;
 import org.classchain.spi.ModuleContext;
 import org.classchain.spi.Outcome;
@@ -30,12 +29,6 @@ public final class UnblackoutModule implements CommandModule {
 
     @Override
     public Outcome execute(ModuleContext context, Command command) {
-        DesktopService desktop = context.service(DesktopService.class).orElseGet(AwtDesktop::new);
-        if (!desktop.hasDisplay()) {
-            return Outcome.unavailable("headless: no display, nothing to end");
-        }
-        int interruptions = desktop.interruptions();
-        return Outcome.executed(desktop.unblackout() ? "blackout ended" + HeadlessNotice.interrupted(interruptions)
-                : "no blackout was up");
+        return HeadlessNotice.end(context, DesktopService::unblackout, "blackout ended", "no blackout was up");
     }
 }

@@ -1,7 +1,6 @@
 package org.classchain.mods;
 
 import org.classchain.Command;
-import org.classchain.mods.host.AwtDesktop;
 import org.classchain.spi.CommandModule;
 import org.classchain.spi.ModuleContext;
 import org.classchain.spi.Outcome;
@@ -30,16 +29,6 @@ public final class UnlockModule implements CommandModule {
 
     @Override
     public Outcome execute(ModuleContext context, Command command) {
-        DesktopService desktop = context.service(DesktopService.class).orElseGet(AwtDesktop::new);
-        if (!desktop.hasDisplay()) {
-            return Outcome.unavailable("headless: no display, nothing to unlock");
-        }
-        int interruptions = desktop.interruptions();
-        try {
-            return Outcome.executed(desktop.unlock() ? "unlocked" + HeadlessNotice.interrupted(interruptions)
-                    : "no lock was up");
-        } catch (UnsupportedOperationException e) {
-            return Outcome.unavailable(e.getMessage());
-        }
+        return HeadlessNotice.end(context, DesktopService::unlock, "unlocked", "no lock was up");
     }
 }
