@@ -89,28 +89,39 @@ final class XDisplay implements AutoCloseable {
                 x.close(); // another server took the number first
                 continue;
             }
-            // the socket is there before the server answers: wait for an answer before openbox comes
-            assertThat(x.await(() -> !x.run(0, "xdotool", "getdisplaygeometry").isBlank()))
-                    .as("the X server :%d answers", n).isTrue();
-            for (int screen = 0; screen < x.screens(); screen++) {
-                int s = screen;
-                Process[] openbox = {null};
-                assertThat(x.await(() -> {
-                    if (openbox[0] == null || !openbox[0].isAlive()) { // it gives up on a server still starting
-                        try {
-                            openbox[0] = x.on(s, "openbox", "--sm-disable").redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                                    .redirectErrorStream(true).start();
-                            x.processes.add(openbox[0]);
-                        } catch (IOException e) {
-                            return false;
-                        }
-                    }
-                    return x.run(s, "wmctrl", "-m").contains("Openbox");
-                })).as("openbox manages screen %d of :%d", screen, n).isTrue();
+            try {
+                x.startWindowManager();
+            } catch (AssertionError | IOException | RuntimeException e) {
+                x.close(); // never leave a server behind
+                throw e;
             }
             return x;
         }
         throw new IOException("no free X display number between :70 and :199");
+    }
+
+    private void startWindowManager() throws IOException, InterruptedException {
+        XDisplay x = this;
+        int n = number;
+        // the socket is there before the server answers: wait for an answer before openbox comes
+        assertThat(x.await(() -> !x.run(0, "xdotool", "getdisplaygeometry").isBlank()))
+                .as("the X server :%d answers", n).isTrue();
+        for (int screen = 0; screen < x.screens(); screen++) {
+            int s = screen;
+            Process[] openbox = {null};
+            assertThat(x.await(() -> {
+                if (openbox[0] == null || !openbox[0].isAlive()) { // it gives up on a server still starting
+                    try {
+                        openbox[0] = x.on(s, "openbox", "--sm-disable").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                                .redirectErrorStream(true).start();
+                        x.processes.add(openbox[0]);
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }
+                return x.run(s, "wmctrl", "-m").contains("Openbox");
+            })).as("openbox manages screen %d of :%d", screen, n).isTrue();
+        }
     }
 
     /** {@code :N}, the display as a program is given it. */
