@@ -11,5 +11,11 @@ public enum ReceiptStatus {
     /** The command's {@code notAfter} had passed when the peer saw it. */
     EXPIRED,
     /** The peer has no module of that name. */
-    UNKNOWN_MODULE
+    UNKNOWN_MODULE,
+    /**
+     * The module ran but this computer lacks what the command needs (a display for a blackout,
+     * say): nothing was done. Added in API 1.1; a receiver that does not know it sees an
+     * unknown status.
+     */
+    UNAVAILABLE
 }

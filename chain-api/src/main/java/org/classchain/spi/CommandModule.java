@@ -21,7 +21,7 @@ import org.classchain.Command;
 public interface CommandModule {
 
     /** The version of this API; a module built against "1.x" runs on any "1.y". */
-    String API_VERSION = "1.0";
+    String API_VERSION = "1.1";
 
     /** The unique name commands use, e.g. {@code blackout} (see {@link Command#isValidModuleName}). */
     String name();

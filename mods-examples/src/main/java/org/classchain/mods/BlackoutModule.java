@@ -12,10 +12,11 @@ import org.classchain.spi.Outcome;
 import org.classchain.spi.host.DesktopService;
 
 /**
- * {@code blackout}: every screen black, on top and holding the keyboard, for {@code seconds} or
- * until {@code unblackout}; the student cannot close it. Returns once the screens are black.
- * Uses the peer's {@link DesktopService}, else an {@link AwtDesktop}; headless, it records a
- * notice and the receipt says there was no display.
+ * {@code blackout}: every screen black, on top and holding the keyboard, for {@code seconds} or,
+ * without them, until {@code unblackout}; the student cannot close, hide or kill it (the
+ * {@link AwtDesktop} puts it back). Returns once the screens are black. Uses the peer's
+ * {@link DesktopService}, else an {@link AwtDesktop}; headless, it records a notice and answers
+ * UNAVAILABLE: nothing was blacked out.
  */
 public final class BlackoutModule implements CommandModule {
     static final long MAX_SECONDS = 3600;
@@ -34,7 +35,8 @@ public final class BlackoutModule implements CommandModule {
     @Override
     public List<ArgumentSpec> arguments() {
         return List.of(
-                ArgumentSpec.required("seconds", ArgumentType.INTEGER, "how long the screens stay black, 1 to " + MAX_SECONDS),
+                ArgumentSpec.optional("seconds", ArgumentType.INTEGER, null,
+                        "how long the screens stay black, 1 to " + MAX_SECONDS + "; without it, until unblackout"),
                 ArgumentSpec.optional("message", ArgumentType.STRING, null, "a line shown on the black screens"));
     }
 
@@ -45,23 +47,26 @@ public final class BlackoutModule implements CommandModule {
 
     @Override
     public Outcome execute(ModuleContext context, Command command) {
-        long seconds;
+        Long seconds;
         String message = argument(command, "message");
         try {
-            seconds = Arguments.integer("seconds", argument(command, "seconds"), 1, MAX_SECONDS);
+            String given = argument(command, "seconds");
+            seconds = given == null ? null : Arguments.integer("seconds", given, 1, MAX_SECONDS);
             if (message != null) {
                 Arguments.text("message", message, MAX_MESSAGE);
             }
         } catch (Arguments.Invalid e) {
             return Outcome.failed(e.getMessage());
         }
+        String length = seconds == null ? "until unblackout" : "for " + seconds + " s";
         DesktopService desktop = context.service(DesktopService.class).orElseGet(AwtDesktop::new);
         if (!desktop.hasDisplay()) {
             HeadlessNotice.post(context, "Blackout",
-                    "screens blacked out for " + seconds + " s" + (message == null ? "" : ": " + message));
-            return Outcome.executed("headless: no display to black out, written as a notice");
+                    "screens blacked out " + length + (message == null ? "" : ": " + message));
+            return Outcome.unavailable("headless: no display to black out, written as a notice");
         }
-        int screens = desktop.blackout(Duration.ofSeconds(seconds), message);
-        return Outcome.executed("black for " + seconds + " s on " + screens + (screens == 1 ? " screen" : " screens"));
+        int screens = seconds == null ? desktop.blackoutUntilEnded(message)
+                : desktop.blackout(Duration.ofSeconds(seconds), message);
+        return Outcome.executed("black " + length + " on " + HeadlessNotice.screens(screens));
     }
 }

@@ -2,6 +2,7 @@ package org.classchain.mods;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,7 +23,10 @@ import org.classchain.spi.host.ProcessService.RunningProcess;
 
 /**
  * {@code close-apps}: ends the programs of the current user whose executable is one of
- * {@code names} (default: the common browsers of Linux, Windows and macOS). Each is asked to end
+ * {@code names} (default: the common browsers of Linux, Windows and macOS), by name or by what
+ * the program is: a process whose executable file has the content (SHA-256) of a program
+ * installed under one of the names is closed whatever it is called (a browser copied as
+ * {@code ~/notes-app/notes}). A zombie (ended, not yet reaped) counts as closed. Each is asked to end
  * first (so a browser can save its session), and ended forcibly if it is still running after
  * {@code grace} seconds. Names match the executable's file name, ignoring case and a Windows
  * {@code .exe}. Uses the peer's {@link ProcessService}, else {@link JdkProcesses}; works the
@@ -79,8 +83,13 @@ public final class CloseAppsModule implements CommandModule {
             return Outcome.failed(e.getMessage());
         }
         ProcessService processes = context.service(ProcessService.class).orElseGet(JdkProcesses::new);
+        Set<String> programs = new HashSet<>(); // what the named programs are, whatever they are called
+        for (String name : wanted) {
+            programs.addAll(processes.installedDigests(name));
+        }
         List<RunningProcess> matching = processes.processes().stream()
-                .filter(p -> wanted.contains(normalise(p.command())))
+                .filter(p -> wanted.contains(normalise(p.command()))
+                        || !programs.isEmpty() && processes.executableDigest(p.pid()).filter(programs::contains).isPresent())
                 .sorted(Comparator.comparingLong(RunningProcess::pid))
                 .toList();
         if (matching.isEmpty()) {

@@ -1,13 +1,15 @@
 package org.classchain.mods;
 
 import org.classchain.Command;
-import org.classchain.mods.host.AwtDesktop;
 import org.classchain.spi.CommandModule;
 import org.classchain.spi.ModuleContext;
 import org.classchain.spi.Outcome;
 import org.classchain.spi.host.DesktopService;
 
-/** {@code unblackout}: ends a {@code blackout} now. Takes no arguments. */
+/**
+ * {@code unblackout}: ends a {@code blackout} now (not a {@code lock}) and tells the teacher how
+ * often the student interrupted it. Takes no arguments.
+ */
 public final class UnblackoutModule implements CommandModule {
 
     @Override
@@ -27,10 +29,6 @@ public final class UnblackoutModule implements CommandModule {
 
     @Override
     public Outcome execute(ModuleContext context, Command command) {
-        DesktopService desktop = context.service(DesktopService.class).orElseGet(AwtDesktop::new);
-        if (!desktop.hasDisplay()) {
-            return Outcome.executed("headless: no display, nothing to end");
-        }
-        return Outcome.executed(desktop.unblackout() ? "blackout ended" : "no blackout was up");
+        return HeadlessNotice.end(context, DesktopService::unblackout, "blackout ended", "no blackout was up");
     }
 }

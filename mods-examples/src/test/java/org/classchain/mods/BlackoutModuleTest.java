@@ -22,7 +22,7 @@ class BlackoutModuleTest {
 
     @Test
     void argumentTypesAreCheckedBeforeMining() {
-        assertThat(ArgumentSpec.problems(blackout.arguments(), Map.of())).anyMatch(p -> p.contains("missing argument 'seconds'"));
+        assertThat(ArgumentSpec.problems(blackout.arguments(), Map.of())).as("no duration needed").isEmpty();
         assertThat(ArgumentSpec.problems(blackout.arguments(), Map.of("seconds", "a minute")))
                 .anyMatch(p -> p.contains("'seconds' is not a whole number"));
         assertThat(ArgumentSpec.problems(blackout.arguments(), Map.of("seconds", "60", "message", "Eyes front"))).isEmpty();
@@ -64,6 +64,47 @@ class BlackoutModuleTest {
     }
 
     @Test
+    void withoutSecondsItLastsUntilUnblackout() {
+        FakeDesktop desktop = FakeDesktop.withDisplay();
+        Outcome on = blackout.execute(new TestContext().with(DesktopService.class, desktop),
+                TestContext.command("blackout", Map.of("message", "Eyes front")));
+        assertThat(on.detail()).isEqualTo("black until unblackout on 2 screens");
+        assertThat(desktop.blackouts).containsExactly(new FakeDesktop.Black(null, "Eyes front"));
+    }
+
+    @Test
+    void lockNeedsNoDurationAndOnlyUnlockEndsIt() {
+        FakeDesktop desktop = FakeDesktop.withDisplay();
+        TestContext context = new TestContext().with(DesktopService.class, desktop);
+        Outcome on = new LockModule().execute(context, TestContext.command("lock", Map.of()));
+        assertThat(on.success()).isTrue();
+        assertThat(on.detail()).isEqualTo("locked until unlock on 2 screens");
+        assertThat(desktop.locks).containsExactly(new FakeDesktop.Black(null, LockModule.DEFAULT_MESSAGE));
+        assertThat(unblackout.execute(context, TestContext.command("unblackout", Map.of())).detail())
+                .isEqualTo("no blackout was up");
+        desktop.interruptions = 3;
+        assertThat(new UnlockModule().execute(context, TestContext.command("unlock", Map.of())).detail())
+                .isEqualTo("unlocked; interrupted 3 times, restored each time");
+        assertThat(new LockModule().execute(context, TestContext.command("lock", Map.of("seconds", "0"))).detail())
+                .contains("between 1 and 3600");
+    }
+
+    @Test
+    void headlessDisplayCommandsAnswerUnavailableNeverExecuted() {
+        TestContext context = new TestContext().with(DesktopService.class, FakeDesktop.headless())
+                .with(NoticeService.class, new RecordingNotices());
+        for (Outcome o : new Outcome[] {
+                blackout.execute(context, TestContext.command("blackout", Map.of())),
+                unblackout.execute(context, TestContext.command("unblackout", Map.of())),
+                new LockModule().execute(context, TestContext.command("lock", Map.of())),
+                new UnlockModule().execute(context, TestContext.command("unlock", Map.of()))}) {
+            assertThat(o.success()).isFalse();
+            assertThat(o.unavailable()).as(o.detail()).isTrue();
+            assertThat(o.detail()).startsWith("headless");
+        }
+    }
+
+    @Test
     void withoutAMessageNoneIsShown() {
         FakeDesktop desktop = FakeDesktop.withDisplay();
         Map<String, String> args = new HashMap<>(Map.of("seconds", "3"));
@@ -80,10 +121,10 @@ class BlackoutModuleTest {
         Outcome on = blackout.execute(context, TestContext.command("blackout", Map.of("seconds", "60", "message", "Eyes front")));
         Outcome off = unblackout.execute(context, TestContext.command("unblackout", Map.of()));
 
-        assertThat(on.success()).isTrue();
+        assertThat(on.unavailable()).isTrue();
         assertThat(on.detail()).startsWith("headless");
         assertThat(notices.notices).containsExactly("Blackout|screens blacked out for 60 s: Eyes front");
-        assertThat(off.success()).isTrue();
+        assertThat(off.unavailable()).isTrue();
         assertThat(off.detail()).startsWith("headless");
     }
 
@@ -92,6 +133,7 @@ class BlackoutModuleTest {
         assumeTrue(GraphicsEnvironment.isHeadless(), "this machine has a display");
         Outcome on = blackout.execute(new TestContext(), TestContext.command("blackout", Map.of("seconds", "2")));
         assertThat(on.detail()).startsWith("headless");
+        assertThat(on.unavailable()).isTrue();
         assertThat(unblackout.execute(new TestContext(), TestContext.command("unblackout", Map.of())).detail())
                 .startsWith("headless");
     }

@@ -18,7 +18,10 @@ final class FakeDesktop implements DesktopService {
     private final boolean display;
     final List<Shown> messages = new ArrayList<>();
     final List<Black> blackouts = new ArrayList<>();
+    final List<Black> locks = new ArrayList<>();
     final List<URI> browsed = new ArrayList<>();
+    int interruptions;
+    boolean locked;
     int unblackouts;
     boolean blackedOut;
     RuntimeException browseFailure;
@@ -68,6 +71,35 @@ final class FakeDesktop implements DesktopService {
         boolean was = blackedOut;
         blackedOut = false;
         return was;
+    }
+
+    @Override
+    public int blackoutUntilEnded(String message) {
+        requireDisplay();
+        blackouts.add(new Black(null, message));
+        blackedOut = true;
+        return 2;
+    }
+
+    @Override
+    public int lock(Duration duration, String message) {
+        requireDisplay();
+        locks.add(new Black(duration, message));
+        locked = true;
+        return 2;
+    }
+
+    @Override
+    public boolean unlock() {
+        requireDisplay();
+        boolean was = locked;
+        locked = false;
+        return was;
+    }
+
+    @Override
+    public int interruptions() {
+        return interruptions;
     }
 
     @Override

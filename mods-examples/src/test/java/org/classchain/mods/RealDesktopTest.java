@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The modules against a real display through {@link AwtDesktop}, checked by what is on the
  * screen ({@link Robot} screenshots). Runs under {@code xvfb-run}; skipped without a display.
- * A white "student's window" sits in the middle of the default screen, so black means covered.
+ * A white "student's window" sits in the middle of the default screen. The blackout and the lock
+ * run in processes of their own and are tested against a window manager in {@link DesktopEscapesTest}.
  */
 @Timeout(30)
 class RealDesktopTest {
@@ -66,88 +67,12 @@ class RealDesktopTest {
         if (GraphicsEnvironment.isHeadless()) {
             return;
         }
-        new AwtDesktop().unblackout();
         onEdt(() -> {
             for (Window w : Window.getWindows()) {
                 w.dispose();
             }
             return null;
         });
-    }
-
-    @Test
-    void blackoutCoversEveryScreenIgnoresCloseRequestsAndEndsOnTime() throws Exception {
-        long start = System.nanoTime();
-        Outcome o = new BlackoutModule().execute(new TestContext(), TestContext.command("blackout", Map.of("seconds", "2")));
-
-        int screens = devices().size();
-        assertThat(o.success()).isTrue();
-        assertThat(o.detail()).isEqualTo("black for 2 s on " + screens + (screens == 1 ? " screen" : " screens"));
-        List<Window> black = showing(AwtDesktop.BLACKOUT_WINDOW);
-        assertThat(black).hasSize(screens);
-        assertThat(onEdt(() -> black.stream().map(Window::getBounds).toList()))
-                .containsExactlyInAnyOrderElementsOf(devices().stream().map(d -> d.getDefaultConfiguration().getBounds()).toList());
-        assertThat(black).allMatch(Window::isAlwaysOnTop);
-        await("the middle of the screen turns black", () -> all(centre(), Color.BLACK));
-        for (GraphicsDevice d : devices()) {
-            for (Rectangle corner : corners(d.getDefaultConfiguration().getBounds())) {
-                await("corner " + corner + " is black", () -> all(corner, Color.BLACK));
-            }
-        }
-        await("a blackout window holds the focus", () -> onEdtQuietly(() -> {
-            Window focused = KeyboardFocusManager.getCurrentKeyboardFocusManager().getFocusedWindow();
-            return focused != null && AwtDesktop.BLACKOUT_WINDOW.equals(focused.getName());
-        }));
-
-        onEdt(() -> { // what the window manager sends for Alt+F4 or a click on a close button
-            black.forEach(w -> w.dispatchEvent(new WindowEvent(w, WindowEvent.WINDOW_CLOSING)));
-            return null;
-        });
-        onEdt(() -> null);
-        assertThat(showing(AwtDesktop.BLACKOUT_WINDOW)).hasSize(screens);
-        assertThat(all(centre(), Color.BLACK)).isTrue();
-
-        await("the blackout ends at its deadline", () -> showing(AwtDesktop.BLACKOUT_WINDOW).isEmpty());
-        assertThat(System.nanoTime() - start).as("not before its 2 seconds").isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(1900));
-        await("the student's window is back", () -> all(centre(), Color.WHITE));
-    }
-
-    @Test
-    void aBlackoutWindowDisposedByOtherCodeComesBack() throws Exception {
-        new BlackoutModule().execute(new TestContext(), TestContext.command("blackout", Map.of("seconds", "60")));
-        List<Window> black = showing(AwtDesktop.BLACKOUT_WINDOW);
-        onEdt(() -> {
-            black.forEach(Window::dispose);
-            return null;
-        });
-        await("every blackout window is back", () -> showing(AwtDesktop.BLACKOUT_WINDOW).size() == black.size());
-        await("the middle of the screen is black again", () -> all(centre(), Color.BLACK));
-    }
-
-    @Test
-    void unblackoutEndsItAtOnce() throws Exception {
-        new BlackoutModule().execute(new TestContext(), TestContext.command("blackout", Map.of("seconds", "60")));
-        await("the middle of the screen turns black", () -> all(centre(), Color.BLACK));
-
-        Outcome o = new UnblackoutModule().execute(new TestContext(), TestContext.command("unblackout", Map.of()));
-
-        assertThat(o.detail()).isEqualTo("blackout ended");
-        assertThat(showing(AwtDesktop.BLACKOUT_WINDOW)).isEmpty();
-        await("the student's window is back", () -> all(centre(), Color.WHITE));
-        assertThat(new UnblackoutModule().execute(new TestContext(), TestContext.command("unblackout", Map.of())).detail())
-                .isEqualTo("no blackout was up");
-    }
-
-    @Test
-    void aNewBlackoutReplacesTheOldOneAndKeepsItsOwnDeadline() throws Exception {
-        BlackoutModule blackout = new BlackoutModule();
-        blackout.execute(new TestContext(), TestContext.command("blackout", Map.of("seconds", "1")));
-        blackout.execute(new TestContext(), TestContext.command("blackout", Map.of("seconds", "60", "message", "Eyes front")));
-
-        assertThat(showing(AwtDesktop.BLACKOUT_WINDOW)).hasSize(devices().size());
-        Thread.sleep(1500); // past the first blackout's deadline: it must not end the second
-        assertThat(showing(AwtDesktop.BLACKOUT_WINDOW)).hasSize(devices().size());
-        assertThat(all(corners(defaultScreen()).get(0), Color.BLACK)).isTrue();
     }
 
     @Test

@@ -38,7 +38,54 @@ public interface DesktopService {
     int blackout(Duration duration, String message);
 
     /**
-     * Ends the blackout now.
+     * Covers every screen as {@link #blackout(Duration, String)} does, until
+     * {@link #unblackout()} is called. The default is a blackout of a day.
+     *
+     * @param message a line shown on the black, or null for none
+     * @return the number of screens covered
+     * @throws IllegalStateException when there is no display
+     */
+    default int blackoutUntilEnded(String message) {
+        return blackout(Duration.ofDays(1), message);
+    }
+
+    /**
+     * Locks the computer: a blackout with {@code message} on every screen that holds the
+     * keyboard and the mouse, until {@link #unlock()} is called or {@code duration} has passed.
+     * A blackout or lock already up is replaced by this one.
+     *
+     * @param duration when the lock ends by itself, or null for never
+     * @param message the teacher's line on every screen, or null for none
+     * @return the number of screens covered
+     * @throws IllegalStateException when there is no display
+     * @throws UnsupportedOperationException when this desktop cannot lock (the default)
+     */
+    default int lock(Duration duration, String message) {
+        throw new UnsupportedOperationException("this desktop cannot lock the computer");
+    }
+
+    /**
+     * Ends the lock now.
+     *
+     * @return whether a lock was up
+     * @throws IllegalStateException when there is no display
+     * @throws UnsupportedOperationException when this desktop cannot lock (the default)
+     */
+    default boolean unlock() {
+        throw new UnsupportedOperationException("this desktop cannot lock the computer");
+    }
+
+    /**
+     * How many times the blackout or lock that is up now was interrupted (hidden, closed, its
+     * windows' connection to the display lost) and put back; 0 when none is up. The default
+     * knows of none.
+     */
+    default int interruptions() {
+        return 0;
+    }
+
+    /**
+     * Ends the blackout now (not a lock).
      *
      * @return whether a blackout was up
      * @throws IllegalStateException when there is no display

@@ -2,6 +2,8 @@ package org.classchain.spi.host;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The processes of the user the peer runs as. Thread-safe. Never lists or ends the peer's own
@@ -40,6 +42,23 @@ public interface ProcessService {
      */
     boolean kill(long pid);
 
-    /** Whether process {@code pid} is still running. */
+    /** Whether process {@code pid} is still running; a zombie (ended, not yet reaped) is not. */
     boolean isAlive(long pid);
+
+    /**
+     * What the program of process {@code pid} is, whatever its file is called: the SHA-256 (hex)
+     * of its executable file. Empty when it cannot be read (the default).
+     */
+    default Optional<String> executableDigest(long pid) {
+        return Optional.empty();
+    }
+
+    /**
+     * The SHA-256 (hex) of the executables installed on this computer under {@code name} (on the
+     * PATH and in the folders browsers install to), launcher scripts followed to their program;
+     * empty when none is found (the default).
+     */
+    default Set<String> installedDigests(String name) {
+        return Set.of();
+    }
 }

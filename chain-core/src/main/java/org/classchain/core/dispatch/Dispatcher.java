@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * such module → UNKNOWN_MODULE, the local {@link Policy} refuses it → REFUSED, invalid arguments
  * → FAILED, else the module runs on a pool thread ({@code classchain-module-<nodeId>-<n>}, daemon,
  * or one of the shared pool)
- * within its {@link CommandModule#timeout()}: EXECUTED or FAILED from its outcome, FAILED with
+ * within its {@link CommandModule#timeout()}: EXECUTED, FAILED or UNAVAILABLE from its outcome, FAILED with
  * the exception when it throws, FAILED when it times out (it is interrupted and the dispatcher
  * moves on; a module that ignores the interrupt keeps only its own pool thread). Every outcome is
  * recorded with {@link ExecutionLog#complete} and handed as a signed receipt to the receipt
@@ -342,8 +342,9 @@ public final class Dispatcher implements AutoCloseable {
         if (outcome == null) {
             return new Result(ReceiptStatus.FAILED, "the module returned no outcome", null);
         }
-        return new Result(outcome.success() ? ReceiptStatus.EXECUTED : ReceiptStatus.FAILED, outcome.detail(),
-                outcome.attachment());
+        ReceiptStatus status = outcome.success() ? ReceiptStatus.EXECUTED
+                : outcome.unavailable() ? ReceiptStatus.UNAVAILABLE : ReceiptStatus.FAILED;
+        return new Result(status, outcome.detail(), outcome.attachment());
     }
 
     private static Result thrown(Throwable t) {

@@ -52,7 +52,7 @@ class DispatcherTest {
     void modules() {
         recording = new TestModules.Recording();
         hanging = new TestModules.Hanging();
-        registry = ModuleRegistry.of(recording, hanging, new TestModules.Throwing(), new TestModules.Sad(),
+        registry = ModuleRegistry.of(recording, hanging, new TestModules.Throwing(), new TestModules.Sad(), new TestModules.Unavailable(),
                 new TestModules.Snapshot(), new TestModules.Strict());
     }
 
@@ -231,6 +231,17 @@ class DispatcherTest {
     }
 
     // ------------------------------------------------------------------ execution
+
+    @Test
+    void aModuleThatLacksWhatItNeedsAnswersUnavailableNotExecuted() throws Exception {
+        Dispatcher d = start();
+        Command black = command("headless-only", Target.all(), Map.of());
+        run(d, black);
+
+        assertThat(receiptOf(black).status()).isEqualTo(ReceiptStatus.UNAVAILABLE);
+        assertThat(receiptOf(black).detail()).isEqualTo("headless: no display to black out");
+        assertThat(log.status(black.id())).contains(ReceiptStatus.UNAVAILABLE);
+    }
 
     @Test
     void executedReceiptCarriesDetailServicesAndAttachment() throws Exception {

@@ -79,6 +79,19 @@ final class TestModules {
         }
     }
 
+    /** Lacks what its command needs on this computer (a display, say). */
+    static final class Unavailable implements CommandModule {
+        @Override
+        public String name() {
+            return "headless-only";
+        }
+
+        @Override
+        public Outcome execute(ModuleContext context, Command command) {
+            return Outcome.unavailable("headless: no display to black out");
+        }
+    }
+
     /** Succeeds with a small attachment. */
     static final class Snapshot implements CommandModule {
         static final Attachment THUMBNAIL = new Attachment("image/png", "not really a png".getBytes(StandardCharsets.UTF_8));

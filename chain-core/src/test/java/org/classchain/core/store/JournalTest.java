@@ -101,9 +101,10 @@ class JournalTest {
 
     @Test
     void theOnDiskStatusBytesArePinned() {
-        // The journal stores ordinals: reordering ReceiptStatus would silently change old journals.
+        // The journal stores ordinals: reordering ReceiptStatus would silently change old journals;
+        // new statuses go at the end (UNAVAILABLE, issue 17).
         assertThat(ReceiptStatus.values()).containsExactly(ReceiptStatus.EXECUTED, ReceiptStatus.FAILED,
-                ReceiptStatus.REFUSED, ReceiptStatus.EXPIRED, ReceiptStatus.UNKNOWN_MODULE);
+                ReceiptStatus.REFUSED, ReceiptStatus.EXPIRED, ReceiptStatus.UNKNOWN_MODULE, ReceiptStatus.UNAVAILABLE);
     }
 
     @Test

@@ -21,7 +21,7 @@
   var VIEW_RENEW_BELOW = 10 * 60000;
   var STATUS_TEXT = {
     EXECUTED: 'executed', REFUSED: 'refused', FAILED: 'failed', EXPIRED: 'expired',
-    UNKNOWN_MODULE: 'unknown module', PENDING: 'waiting', NO_RECEIPT: 'no receipt'
+    UNKNOWN_MODULE: 'unknown module', UNAVAILABLE: 'not possible here', PENDING: 'waiting', NO_RECEIPT: 'no receipt'
   };
 
   var state = {

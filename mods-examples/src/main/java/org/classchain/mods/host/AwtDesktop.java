@@ -37,32 +37,56 @@ import javax.swing.WindowConstants;
 import org.classchain.spi.host.DesktopService;
 
 /**
- * The desktop through AWT and Swing.
+ * The desktop through AWT and Swing, and, for a blackout or a lock, through processes of their own.
  *
- * <p>A blackout is one undecorated, always-on-top black frame per screen device (every monitor),
- * each covering its device's bounds. Close requests (the window manager's, Alt+F4) are ignored,
- * an iconified or closed frame is put back, and the frame on the default screen takes the
- * keyboard focus back when it loses it to another application. It ends at its deadline (a Swing
- * timer) or on {@link #unblackout()}.
+ * <p>A blackout or a lock is kept up by a {@link BlackoutKeeper} process that runs the black
+ * windows ({@link BlackoutWindows}) in another process again whenever they are gone before their
+ * time: the X connection that an {@code xkill} closes is theirs, never the peer's. The keeper is
+ * started in a session of its own ({@code setsid}) and outlives the peer, so a peer that is
+ * killed or restarted leaves the blackout up until its end; any instance finds the keeper again
+ * by its command line (this desktop's state file) and can end it. The keeper reports the screens
+ * covered and each interruption in that state file.
  *
- * <p>Keeps no state of its own: a blackout lives in its windows, found by the name
- * {@link #BLACKOUT_WINDOW} through {@link Window#getWindows()}, so any instance can end the
- * blackout another one put up. Thread-safe: every window is built and changed on the AWT event
- * dispatch thread, and the methods wait for it.
+ * <p>Messages are windows of this process, built on the AWT event dispatch thread. Thread-safe.
  */
 public final class AwtDesktop implements DesktopService {
 
     /** The {@link java.awt.Component#getName() name} of each blackout window. */
     public static final String BLACKOUT_WINDOW = "classchain-blackout";
+    /** The title of each blackout window, as the X tools see it. */
+    public static final String BLACKOUT_TITLE = "ClassChain blackout";
     /** The name of each message window. */
     public static final String MESSAGE_WINDOW = "classchain-message";
 
-    private static final String BLACKOUT_KEY = "classchain.blackout";
-    private static final int REFOCUS_DELAY_MILLIS = 150;
+    private static final String STATE_FILE = "blackout.properties";
+    private static final Duration START_PATIENCE = Duration.ofSeconds(20);
+    private static final Duration END_PATIENCE = Duration.ofSeconds(3);
+    private static final long POLL_MILLIS = 25;
+
+    private final String display;
+    private final Path stateFile;
+
+    /**
+     * The desktop of this process's display ({@code DISPLAY}), keeping its blackout's state in
+     * a folder of this user's under the temporary folder.
+     */
+    public AwtDesktop() {
+        this(null, Path.of(System.getProperty("java.io.tmpdir"),
+                "classchain-desktop-" + System.getProperty("user.name", "user")));
+    }
+
+    /**
+     * The desktop of X display {@code display} (e.g. {@code ":7"}, or null for this process's),
+     * keeping its blackout's state in {@code stateFolder}.
+     */
+    public AwtDesktop(String display, Path stateFolder) {
+        this.display = display;
+        this.stateFile = stateFolder.toAbsolutePath().resolve(STATE_FILE);
+    }
 
     @Override
     public boolean hasDisplay() {
-        return !GraphicsEnvironment.isHeadless();
+        return display != null || !GraphicsEnvironment.isHeadless();
     }
 
     @Override
@@ -95,19 +119,34 @@ public final class AwtDesktop implements DesktopService {
 
     @Override
     public int blackout(Duration duration, String message) {
-        requireDisplay();
-        return onEventThread(() -> {
-            endBlackouts();
-            Blackout blackout = new Blackout(message);
-            blackout.start(duration);
-            return blackout.frames.size();
-        });
+        return keep("blackout", until(duration), message);
+    }
+
+    @Override
+    public int blackoutUntilEnded(String message) {
+        return keep("blackout", 0, message);
     }
 
     @Override
     public boolean unblackout() {
         requireDisplay();
-        return onEventThread(AwtDesktop::endBlackouts);
+        return end("blackout");
+    }
+
+    @Override
+    public int lock(Duration duration, String message) {
+        return keep("lock", duration == null ? 0 : until(duration), message);
+    }
+
+    @Override
+    public boolean unlock() {
+        requireDisplay();
+        return end("lock");
+    }
+
+    @Override
+    public int interruptions() {
+        return keepers().isEmpty() ? 0 : BlackoutState.read(stateFile).map(BlackoutState::interruptions).orElse(0);
     }
 
     @Override
@@ -118,7 +157,7 @@ public final class AwtDesktop implements DesktopService {
             return;
         }
         Optional<Path> xdgOpen = onPath("xdg-open");
-        if (xdgOpen.isPresent() && !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")) {
+        if (xdgOpen.isPresent() && !isWindows()) {
             new ProcessBuilder(xdgOpen.get().toString(), uri.toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -135,17 +174,126 @@ public final class AwtDesktop implements DesktopService {
         }
     }
 
-    /** Ends every active blackout in this JVM; on the event thread. */
-    private static boolean endBlackouts() {
-        boolean ended = false;
-        for (Window w : Window.getWindows()) {
-            if (w instanceof JFrame f && BLACKOUT_WINDOW.equals(f.getName())
-                    && f.getRootPane().getClientProperty(BLACKOUT_KEY) instanceof Blackout b && b.active) {
-                b.end();
-                ended = true;
+    /**
+     * Ends any blackout or lock, starts a keeper for this one and waits until its windows are up.
+     *
+     * @param until the end in epoch milliseconds, 0 for none
+     * @return the screens covered
+     */
+    private int keep(String kind, long until, String message) {
+        requireDisplay();
+        endKeepers(keepers());
+        List<String> command = new ArrayList<>();
+        onPath("setsid").ifPresent(setsid -> command.addAll(List.of(setsid.toString(), "--wait"))); // out of the peer's session
+        command.addAll(BlackoutKeeper.javaCommand());
+        command.addAll(List.of(BlackoutKeeper.class.getName(), stateFile.toString(), Long.toString(until), kind,
+                message == null ? "" : message));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File(isWindows() ? "NUL" : "/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        if (display != null) {
+            builder.environment().put("DISPLAY", display);
+        }
+        Process keeper;
+        try {
+            Files.createDirectories(stateFile.getParent());
+            Files.deleteIfExists(stateFile);
+            builder.redirectError(ProcessBuilder.Redirect.appendTo(stateFile.resolveSibling("blackout.log").toFile()));
+            keeper = builder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the blackout's keeper: " + e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + START_PATIENCE.toNanos();
+        try {
+            while (System.nanoTime() - deadline < 0) {
+                Optional<BlackoutState> state = BlackoutState.read(stateFile);
+                if (state.isPresent() && state.get().screens() > 0) {
+                    return state.get().screens();
+                }
+                if (state.isPresent() && !state.get().failure().isEmpty()) {
+                    throw new IllegalStateException("the black windows could not be shown: " + state.get().failure());
+                }
+                if (!keeper.isAlive() && keepers().isEmpty()) {
+                    throw new IllegalStateException("the blackout's keeper ended at once (exit code "
+                            + keeper.exitValue() + "); see " + stateFile.resolveSibling("blackout.log"));
+                }
+                Thread.sleep(POLL_MILLIS); // another process's windows: nothing to wait on but its file
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            endKeepers(keepers());
+            throw new IllegalStateException("interrupted while the black windows came up", e);
+        }
+        endKeepers(keepers());
+        throw new IllegalStateException("the black windows were not up after " + START_PATIENCE.toSeconds() + " s");
+    }
+
+    /** Ends the keeper of this desktop if it keeps a {@code kind}; whether one did. */
+    private boolean end(String kind) {
+        List<ProcessHandle> mine = keepers().stream().filter(p -> kind.equals(kindOf(p))).toList();
+        endKeepers(mine);
+        if (!mine.isEmpty()) {
+            try {
+                Files.deleteIfExists(stateFile);
+            } catch (IOException e) {
+                // a stale state file without a keeper reads as no blackout
             }
         }
-        return ended;
+        return !mine.isEmpty();
+    }
+
+    private static void endKeepers(List<ProcessHandle> keepers) {
+        keepers.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + END_PATIENCE.toNanos();
+        for (ProcessHandle k : keepers) {
+            try {
+                k.onExit().get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                k.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                k.destroyForcibly();
+            } catch (ExecutionException e) {
+                // gone
+            }
+        }
+    }
+
+    /** The keeper processes of this desktop's state file, found by their command lines. */
+    private List<ProcessHandle> keepers() {
+        String marker = BlackoutKeeper.class.getName();
+        String file = stateFile.toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> contains(a, marker) && contains(a, file)).orElse(false))
+                .toList();
+    }
+
+    /** The kind a keeper keeps: the third of its own arguments. */
+    private static String kindOf(ProcessHandle keeper) {
+        String[] a = keeper.info().arguments().orElse(new String[0]);
+        for (int i = 0; i + 3 < a.length; i++) {
+            if (a[i].equals(BlackoutKeeper.class.getName())) {
+                return a[i + 3];
+            }
+        }
+        return "";
+    }
+
+    private static boolean contains(String[] array, String value) {
+        for (String s : array) {
+            if (s.equals(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long until(Duration duration) {
+        return System.currentTimeMillis() + Math.max(1, duration.toMillis());
+    }
+
+    private static boolean isWindows() {
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
     }
 
     private static Optional<Path> onPath(String program) {
@@ -190,133 +338,6 @@ public final class AwtDesktop implements DesktopService {
                 throw err;
             }
             throw new IllegalStateException(cause);
-        }
-    }
-
-    /** One blackout: its frames and its deadline. Confined to the event thread. */
-    private static final class Blackout {
-        private final List<JFrame> frames = new ArrayList<>();
-        private final JFrame focusHolder;
-        private Timer deadline;
-        private boolean active = true;
-
-        Blackout(String message) {
-            GraphicsEnvironment ge = GraphicsEnvironment.getLocalGraphicsEnvironment();
-            GraphicsDevice primary = ge.getDefaultScreenDevice();
-            JFrame holder = null;
-            for (GraphicsDevice device : ge.getScreenDevices()) {
-                JFrame frame = frame(device.getDefaultConfiguration(), message);
-                frames.add(frame);
-                if (device.equals(primary)) {
-                    holder = frame;
-                }
-            }
-            if (frames.isEmpty()) {
-                throw new IllegalStateException("the display has no screens");
-            }
-            this.focusHolder = holder != null ? holder : frames.get(0);
-        }
-
-        void start(Duration duration) {
-            for (JFrame frame : frames) {
-                frame.setVisible(true);
-                frame.toFront();
-            }
-            focusHolder.requestFocus();
-            deadline = new Timer(millis(duration), e -> end());
-            deadline.setRepeats(false);
-            deadline.start();
-        }
-
-        void end() {
-            if (!active) {
-                return;
-            }
-            active = false;
-            if (deadline != null) {
-                deadline.stop();
-            }
-            for (JFrame frame : frames) {
-                frame.dispose();
-            }
-        }
-
-        private JFrame frame(GraphicsConfiguration gc, String message) {
-            JFrame frame = new JFrame("ClassChain", gc);
-            frame.setName(BLACKOUT_WINDOW);
-            frame.setUndecorated(true);
-            frame.setAlwaysOnTop(true);
-            frame.setDefaultCloseOperation(WindowConstants.DO_NOTHING_ON_CLOSE);
-            frame.setBackground(Color.BLACK);
-            JPanel pane = new JPanel(new GridBagLayout());
-            pane.setBackground(Color.BLACK);
-            pane.setFocusable(true);
-            if (message != null && !message.isBlank()) {
-                JLabel label = new JLabel(message);
-                label.putClientProperty("html.disable", Boolean.TRUE); // plain text, never HTML
-                label.setForeground(Color.WHITE);
-                label.setFont(label.getFont().deriveFont(Font.BOLD, 32f));
-                pane.add(label);
-            }
-            frame.setContentPane(pane);
-            frame.getRootPane().putClientProperty(BLACKOUT_KEY, this);
-            frame.setBounds(gc.getBounds());
-            Guard guard = new Guard(frame);
-            frame.addWindowListener(guard);
-            frame.addWindowFocusListener(guard);
-            return frame;
-        }
-
-        /** Puts a frame back on top, and the focus on the focus holder. */
-        private void raise(JFrame frame) {
-            if (!active) {
-                return;
-            }
-            if ((frame.getExtendedState() & Frame.ICONIFIED) != 0) {
-                frame.setExtendedState(Frame.NORMAL);
-            }
-            if (!frame.isVisible()) {
-                frame.setVisible(true);
-            }
-            frame.toFront();
-            focusHolder.toFront();
-            focusHolder.requestFocus();
-        }
-
-        /** Refuses whatever would take a blackout frame away before its end. */
-        private final class Guard extends WindowAdapter {
-            private final JFrame frame;
-
-            Guard(JFrame frame) {
-                this.frame = frame;
-            }
-
-            @Override
-            public void windowClosing(WindowEvent e) {
-                raise(frame); // a close request (Alt+F4, the window manager): ignored
-            }
-
-            @Override
-            public void windowClosed(WindowEvent e) {
-                if (active) {
-                    EventQueue.invokeLater(() -> raise(frame)); // disposed by someone else: back up
-                }
-            }
-
-            @Override
-            public void windowIconified(WindowEvent e) {
-                EventQueue.invokeLater(() -> raise(frame));
-            }
-
-            @Override
-            public void windowLostFocus(WindowEvent e) {
-                if (!active || frames.contains(e.getOppositeWindow())) {
-                    return; // gone to another of our screens: fine
-                }
-                Timer refocus = new Timer(REFOCUS_DELAY_MILLIS, t -> raise(frame));
-                refocus.setRepeats(false);
-                refocus.start();
-            }
         }
     }
 }
