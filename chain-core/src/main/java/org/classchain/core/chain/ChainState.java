@@ -719,6 +719,12 @@ public final class ChainState implements Chain {
         return Map.copyOf(out);
     }
 
+    /** The teacher's account as the best chain records it now (backup hosts included, retired ones left out). */
+    public Account teacherAccount() {
+        Account genesisTeacher = genesisConfig().teacher();
+        return accounts().getOrDefault(genesisTeacher.username(), genesisTeacher);
+    }
+
     /** Node ids that a legacy sign-in made hosts of the teacher's account: they sign no grant now. */
     public synchronized Set<String> retiredTeacherHosts() {
         return tree.head().retiredTeacherHosts;
