@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -50,7 +49,7 @@ final class AuthRouter {
     private final AccountHosting hosting;
     private final BlockProducer producer;
     private final Supplier<ModuleRegistry> modules;
-    private final Set<String> signedInHere;
+    private final Roster roster;
     private final Random random;
     private final String name;
     private final Cache<UUID, Boolean> relaysSeen = CacheBuilder.newBuilder().maximumSize(50_000)
@@ -59,10 +58,10 @@ final class AuthRouter {
     /**
      * @param producer mines the batches of commands granted through this peer
      * @param modules checks those commands' arguments
-     * @param signedInHere the users signed in at this peer
+     * @param roster who is signed in at this peer
      */
     AuthRouter(String nodeId, Transport transport, PeerDirectory directory, ChainState chain, AccountHosting hosting,
-               BlockProducer producer, Supplier<ModuleRegistry> modules, Set<String> signedInHere, Random random,
+               BlockProducer producer, Supplier<ModuleRegistry> modules, Roster roster, Random random,
                String name) {
         this.nodeId = nodeId;
         this.transport = transport;
@@ -71,7 +70,7 @@ final class AuthRouter {
         this.hosting = hosting;
         this.producer = producer;
         this.modules = modules;
-        this.signedInHere = signedInHere;
+        this.roster = roster;
         this.random = random;
         this.name = name;
     }
@@ -108,7 +107,7 @@ final class AuthRouter {
     CompletableFuture<Message> login(Message.LoginRequest l, String from) {
         return route(l, from).thenApply(reply -> {
             if (reply instanceof Message.Ack && nodeId.equals(l.peerNodeId())) {
-                signedInHere.add(l.username());
+                roster.signedIn(l.username());
                 LOG.info("peer {}: '{}' signed in here", name, l.username());
             }
             return reply;

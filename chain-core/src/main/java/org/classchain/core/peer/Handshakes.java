@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * one answered, so that the host calls it back and knows it: its row in the room, and its
  * receipts kept.
  */
-final class Handshakes {
+final class Handshakes implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Handshakes.class);
     /** How many addresses a Welcome samples. */
@@ -253,7 +253,8 @@ final class Handshakes {
     }
 
     /** Answers every Hello still waiting for its call-back (the peer is closing). */
-    void close() {
+    @Override
+    public void close() {
         waiting.keySet().forEach(reply -> reply.complete(false));
     }
 

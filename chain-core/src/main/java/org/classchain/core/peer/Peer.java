@@ -1,43 +1,28 @@
 package org.classchain.core.peer;
 
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.classchain.Account;
 import org.classchain.Block;
-import org.classchain.BlockHeader;
 import org.classchain.Chain;
 import org.classchain.Command;
 import org.classchain.CommandReport;
-import org.classchain.GenesisConfig;
-import org.classchain.Hash;
 import org.classchain.Head;
-import org.classchain.NodeKey;
-import org.classchain.Payload;
 import org.classchain.PeerInfo;
 import org.classchain.PeerListener;
 import org.classchain.PeerStatus;
-import org.classchain.Receipt;
 import org.classchain.Role;
 import org.classchain.core.auth.AccountHost;
 import org.classchain.core.auth.CredentialStore;
@@ -45,21 +30,13 @@ import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.chain.ChainState;
-import org.classchain.core.chain.Reorg;
 import org.classchain.core.dispatch.Dispatcher;
-import org.classchain.core.dispatch.ExecutionLog;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.dispatch.Policy;
 import org.classchain.core.dispatch.ReceiptSigner;
 import org.classchain.core.exec.Lane;
 import org.classchain.core.exec.PeerThreads;
 import org.classchain.core.identity.NodeIdentity;
-import org.classchain.core.mining.Miner;
-import org.classchain.core.store.DataDirLock;
-import org.classchain.core.store.FileBlockStore;
-import org.classchain.core.store.Journal;
-import org.classchain.core.store.MemoryBlockStore;
-import org.classchain.core.store.RecordStore;
 import org.classchain.core.validation.BlockValidator;
 import org.classchain.spi.BlockStore;
 import org.classchain.spi.Message;
@@ -79,6 +56,12 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  * {@link #start()} joins (or creates) the chain and returns when the peer serves; {@link #close()}
  * stops every thread it started. Thread-safe.
+ *
+ * <p>The peer starts, wires and stops its parts, each a job of its own: {@link ChainJoin},
+ * {@link Handshakes}, {@link Gossip} and the {@link BlockIntake}, the catch-up, the
+ * {@link BlockProducer}, the {@link AuthRouter} and {@link AccountHosting}, {@link Accounts},
+ * {@link OwnAccount} and {@link BackupHosts}, the {@link ReceiptCourier}, the {@link Roster};
+ * requests reach them through the {@link RequestRouter}.
  */
 public final class Peer implements AutoCloseable {
 
@@ -87,8 +70,6 @@ public final class Peer implements AutoCloseable {
     static final int PAGE = 500;
     /** The longest interval, in ticks, between two head comparisons while nothing happens. */
     static final int MAX_HEAD_CHECK_TICKS = 4;
-    /** How often, in ticks, a peer short of neighbours tries again the peers that failed. */
-    static final int RETRY_FAILING_TICKS = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(Peer.class);
 
@@ -98,9 +79,11 @@ public final class Peer implements AutoCloseable {
     private final Clock clock;
     private final Random random;
     private final PeerListeners listeners;
-    private final Set<String> signedInUsers = ConcurrentHashMap.newKeySet();
     private final ReceiptBook receipts = new ReceiptBook();
-    private long ticks;
+    private final DataDir data = new DataDir();
+    private final Penalties penalties;
+    private final RequestRouter router;
+    private final GrantOrder grantOrder = new GrantOrder(() -> this.chain);
     /**
      * Heads are compared with a neighbour every {@code headCheckEvery} ticks: every tick after
      * anything happened, backing off to {@link #MAX_HEAD_CHECK_TICKS} while they agree. Gossip
@@ -109,29 +92,21 @@ public final class Peer implements AutoCloseable {
      */
     private volatile int headCheckEvery = 1;
     private volatile long nextHeadCheck;
-    private final Penalties penalties;
-    private final RequestRouter router;
     private final AtomicBoolean syncing = new AtomicBoolean();
-    private final GrantOrder grantOrder = new GrantOrder(() -> this.chain);
 
-    private DataDirLock lock;
     private NodeIdentity identity;
     private BlockStore store;
     private BlockValidator validator;
     private volatile ChainState chain;
-    private Journal journal;
-    private RecordStore<Receipt> receiptStore;
-    private RecordStore<Payload> grantedStore;
     private CredentialStore credentials;
-    private AccountHost accountHost;
     private volatile Dispatcher dispatcher;
     private volatile BlockProducer producer;
-    private volatile Accounts accounts;
+    private volatile BackupHosts backups;
     private PeerDirectory directory;
     private Handshakes handshakes;
+    private Roster roster;
     private ReceiptCourier courier;
     private ClockSkew skew;
-    private Gossip gossip;
     private BlockIntake intake;
     private PeerThreads threads;
     private Lane events;
@@ -169,68 +144,27 @@ public final class Peer implements AutoCloseable {
      */
     public synchronized void start() throws IOException {
         Path dir = config.dataDir;
-        Set<Path> existing = dir == null ? Set.of() : entries(dir);
+        Set<Path> existing = dir == null ? Set.of() : DataDir.entries(dir);
         try {
             startUp();
         } catch (IOException | RuntimeException e) {
             close(); // what was opened or started so far: the data dir's lock, the transport, threads
             if (dir != null) {
-                removeCreated(dir, existing); // a refused class leaves no half-made peer behind
+                DataDir.removeCreated(dir, existing); // a refused class leaves no half-made peer behind
             }
             throw e;
         }
     }
 
-    /** The entries of {@code dir}, or null when it does not exist. */
-    private static Set<Path> entries(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return null;
-        }
-        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-            return files.collect(java.util.stream.Collectors.toSet());
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /** Deletes what a failed start added to {@code dir}: the whole dir when it did not exist before. */
-    private void removeCreated(Path dir, Set<Path> existing) {
-        if (existing != null && existing.isEmpty() && !Files.isDirectory(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                boolean kept = existing != null && (f.equals(dir) || existing.stream().anyMatch(f::startsWith));
-                if (!kept) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        } catch (IOException e) {
-            LOG.warn("could not remove what this failed start created in {}: {}", dir, e.toString());
-        }
-    }
-
     private void startUp() throws IOException {
-        Path dir = config.dataDir;
-        PasswordPolicy policy = config.passwordPolicy != null ? config.passwordPolicy : PasswordPolicy.DEFAULT;
-        if (dir != null) {
-            lock = DataDirLock.acquire(dir);
-            identity = NodeIdentity.loadOrCreate(dir, config.random);
-            store = config.blockStore != null ? config.blockStore : FileBlockStore.open(dir, codec);
-            journal = Journal.open(dir);
-            receiptStore = RecordStore.open(dir, RecordStore.RECEIPTS, RecordStore.receipts(json));
-            receiptStore.load(receipts::add);
-            grantedStore = RecordStore.open(dir, RecordStore.GRANTED, RecordStore.batches(json));
-            credentials = CredentialStore.open(dir, policy, config.random);
-        } else {
-            identity = NodeIdentity.generate(config.random);
-            store = config.blockStore != null ? config.blockStore : new MemoryBlockStore();
-            credentials = CredentialStore.inMemory(policy, config.random);
-        }
+        data.open(config, codec, json, receipts);
+        identity = data.identity();
+        store = data.blocks();
+        credentials = data.credentials();
         name = identity.nodeId().substring(0, 8);
         validator = new BlockValidator(codec, clock);
         chain = ChainState.load(store, validator).orElse(null);
-        accountHost = new AccountHost(credentials, identity, json, clock, config.random,
+        AccountHost accountHost = new AccountHost(credentials, identity, json, clock, config.random,
                 () -> chain == null ? null : chain.chainId(), this::onSignIn, grantOrder);
         threads = config.threads != null ? config.threads : PeerThreads.dedicated();
         events = threads.lane("events", name, false);
@@ -238,81 +172,46 @@ public final class Peer implements AutoCloseable {
         config.transport.start(this::handle);
         directory = new PeerDirectory(config.transport.localAddress(), config.maxNeighbours, clock);
         handshakes = new Handshakes(identity, config.transport, directory, config.fingerprint, random, () -> chain, name);
+        roster = new Roster(config.transport, directory);
         skew = new ClockSkew(clock, () -> chain, name);
-        gossip = new Gossip(config.transport, directory, penalties, () -> chain, this::accept, this::onOrphan, name);
+        Gossip gossip = new Gossip(config.transport, directory, penalties, () -> chain, this::accept, this::onOrphan, name);
         intake = new BlockIntake(() -> chain, () -> producer, () -> dispatcher, events, listeners, skew,
                 this::headActivity, gossip, name);
-        router.route(Message.Hello.class, handshakes::onHello);
-        router.starting("this peer has not joined a chain yet");
+        router.openHandshakes(handshakes);
         config.seeds.forEach(directory::learn);
         chain = new ChainJoin(config, identity, codec, store, validator, random, handshakes, this::download, () -> chain,
                 name).join(chain);
         courier = new ReceiptCourier(identity.nodeId(), config.transport, directory, handshakes, chain,
-                new ReceiptAdmission(json, () -> chain, directory, () -> Set.copyOf(signedInUsers), identity.nodeId()),
-                receipts, receiptStore, listeners, json, clock, name);
-        routeChainRequests();
-        GrantedBatches granted = new GrantedBatches(grantedStore, identity.nodeId(), accountHost, grantOrder, chain, name);
+                new ReceiptAdmission(json, () -> chain, directory, roster::here, identity.nodeId()), receipts,
+                data.receipts(), listeners, json, clock, name);
+        router.openChain(chain, gossip, courier, new RequestRouter.Views(this::status, this::report,
+                () -> modules().describe(config.policy), this::peers));
+        GrantedBatches granted = new GrantedBatches(data.granted(), identity.nodeId(), accountHost, grantOrder, chain,
+                name);
         // a search holds its thread for its whole length
         producer = new BlockProducer(chain, codec, clock, intake::acceptMined, granted, threads.lane("miner", name, true));
-        accounts = new Accounts(config, identity, chain, credentials, accountHost, producer, directory, signedInUsers,
-                () -> directory.addressOfHost(chain.teacherAccount()), handshakes::lookForPeers, name);
+        Accounts accounts = new Accounts(config, identity.nodeId(), chain, accountHost, producer, directory, name);
+        OwnAccount ownAccount = new OwnAccount(config, identity, chain, credentials, roster, directory, handshakes, name);
+        backups = new BackupHosts(config, identity, chain, credentials, directory, handshakes, name);
         AccountHosting hosting = new AccountHosting(identity.nodeId(), accountHost, accounts, granted, producer);
-        routeAccountRequests(hosting, new AuthRouter(identity.nodeId(), config.transport, directory, chain, hosting,
-                producer, this::modules, signedInUsers, random, name));
-        ensureTeacherCredential();
-        accounts.ensureOwnAccount();
-        warnOfRetiredTeacherHosts();
+        router.openAccounts(new AuthRouter(identity.nodeId(), config.transport, directory, chain, hosting, producer,
+                this::modules, roster, random, name), hosting, accounts, backups);
+        ownAccount.ensure();
         granted.restore(producer); // batches granted here before a stop: mined again unless on the chain
         producer.start();
         dispatcher = buildDispatcher();
         dispatcher.submit(chain.range(1, Integer.MAX_VALUE).stream().flatMap(b -> b.payload().commands().stream()).toList());
-        ticker = threads.every(config.tick, "tick", name, this::tick);
+        ticker = threads.every(config.tick, "tick", name, new Maintenance(config, identity.nodeId(), chain, producer,
+                handshakes, courier, ownAccount, backups, accounts, roster, directory, this::compareHeads, random, name)::tick);
         LOG.info("peer {} started as {} on chain {} at {} (height {})", name, role(), chain.chainId(), address(),
                 chain.headInfo().height());
     }
 
-    /**
-     * Hosts of the teacher's account that a sign-in at their console made hosts (before devices
-     * were enrolled explicitly) sign nothing any more: say so, and drop the teacher's credential
-     * if this computer is one of them.
-     */
-    private void warnOfRetiredTeacherHosts() {
-        Set<String> retired = chain.retiredTeacherHosts();
-        if (retired.isEmpty()) {
-            return;
-        }
-        String teacher = chain.genesisConfig().teacher().username();
-        LOG.warn("peer {}: {} became host(s) of '{}' by a sign-in at their console, not by enrollment; their grants "
-                + "are no longer accepted (enroll the teacher's own devices again)", name, retired, teacher);
-        if (retired.contains(identity.nodeId()) && credentials.find(teacher).isPresent()) {
-            LOG.warn("peer {}: this computer is one of them: it no longer hosts '{}'", name, teacher);
-            try {
-                credentials.remove(teacher);
-            } catch (IOException e) {
-                LOG.warn("peer {}: could not remove the credential of '{}': {}", name, teacher, e.toString());
-            }
-        }
-    }
-
     private Dispatcher buildDispatcher() {
-        ExecutionLog log = journal == null ? new MemoryExecutionLog() : new ExecutionLog() {
-            @Override
-            public boolean begin(UUID commandId) throws IOException {
-                return journal.begin(commandId);
-            }
-
-            @Override
-            public void complete(UUID commandId, org.classchain.ReceiptStatus status) throws IOException {
-                journal.complete(commandId, status);
-            }
-        };
-        ModuleRegistry modules = modules();
-        Dispatcher.Builder b = Dispatcher.builder().identity(identity).role(this::role)
-                .signedInUsers(() -> Set.copyOf(signedInUsers)).registry(modules).policy(config.policy).log(log)
-                .clock(clock).signer(new ReceiptSigner(identity, json)).receipts(courier::dispatched).threads(threads);
-        for (Map.Entry<Class<?>, Object> e : config.services.entrySet()) {
-            addService(b, e.getKey(), e.getValue());
-        }
+        Dispatcher.Builder b = Dispatcher.builder().identity(identity).role(this::role).signedInUsers(roster::here)
+                .registry(modules()).policy(config.policy).log(data.executionLog()).clock(clock)
+                .signer(new ReceiptSigner(identity, json)).receipts(courier::dispatched).threads(threads);
+        config.services.forEach((type, impl) -> addService(b, type, impl));
         return b.build();
     }
 
@@ -328,6 +227,17 @@ public final class Peer implements AutoCloseable {
         return config.modules;
     }
 
+    /**
+     * Someone signed in at a peer through a session this peer hosts: the roster, and perhaps a
+     * backup of a student's account ({@link BackupHosts#onSignIn}); never a change of role.
+     */
+    private void onSignIn(AccountHost.SignIn signIn) {
+        BackupHosts b = backups;
+        if (events != null && b != null) {
+            events.execute(() -> b.onSignIn(signIn));
+        }
+    }
+
     @Override
     public void close() {
         synchronized (this) {
@@ -336,73 +246,29 @@ public final class Peer implements AutoCloseable {
             }
             closed = true;
         }
-        if (ticker != null) {
-            ticker.close();
+        // in this order, each on its own: one that fails keeps no other open (the data dir's lock last)
+        for (AutoCloseable c : new AutoCloseable[] {ticker, producer, handshakes, config.transport, dispatcher, sync,
+                events, data}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                LOG.warn("peer {}: closing {} failed: {}", name, c.getClass().getSimpleName(), e.toString());
+            }
         }
-        if (producer != null) {
-            producer.close();
-        }
-        if (handshakes != null) {
-            handshakes.close();
-        }
-        config.transport.close();
-        if (dispatcher != null) {
-            dispatcher.close();
-        }
-        if (sync != null) {
-            sync.close();
-        }
-        if (events != null) {
-            events.close();
-        }
-        // each on its own, so that one that fails does not keep the others (the lock last) open
-        closeQuietly(store);
-        closeQuietly(journal);
-        closeQuietly(receiptStore);
-        closeQuietly(grantedStore);
-        closeQuietly(lock);
         LOG.info("peer {} stopped", name);
     }
 
-    private void closeQuietly(AutoCloseable c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (Exception e) {
-            LOG.warn("peer {}: closing {} failed: {}", name, c.getClass().getSimpleName(), e.toString());
-        }
-    }
-
-    // ------------------------------------------------------------------ joining
-
-    private void ensureTeacherCredential() throws IOException {
-        Account teacher = chain.genesisConfig().teacher();
-        if (teacher.isHostedBy(identity.nodeId()) && credentials.find(teacher.username()).isEmpty()) {
-            if (config.password == null) {
-                throw new IOException("this peer hosts the TEACHER account '" + teacher.username()
-                        + "' but has no credential for it and no password was given");
-            }
-            credentials.create(teacher.username(), config.password, Role.TEACHER);
-        }
-    }
-
     /**
-     * Someone signed in at a peer through a session this peer hosts: the roster, and perhaps a
-     * backup of a student's account ({@link Accounts#onSignIn}); never a change of role.
+     * Answers a request from another peer or a client: what the transport calls. Never throws;
+     * a refusal is a {@link Message.Rejected}.
      */
-    private void onSignIn(AccountHost.SignIn signIn) {
-        Accounts a = accounts;
-        if (events != null && a != null) {
-            events.execute(() -> a.onSignIn(signIn));
-        }
+    public CompletableFuture<Message> handle(String from, Message request) {
+        return router.handle(from, request);
     }
 
-    /** Whether this peer holds the credential of {@code username} (it can host sign-ins for it). */
-    boolean holdsCredential(String username) {
-        return credentials.find(username).isPresent();
-    }
+    // ------------------------------------------------------------------ catch-up
 
     private void download(String seed, Message.Welcome w) throws IOException {
         List<Block> first = fetch(seed, 0).orElseThrow(() -> new IOException("seed " + seed + " sent no blocks"));
@@ -419,8 +285,6 @@ public final class Peer implements AutoCloseable {
                 w.head() == null ? 0 : w.head().height());
         syncFrom(seed, w.head(), false);
     }
-
-    // ------------------------------------------------------------------ chain updates
 
     /** Accepts blocks through the intake (see {@link BlockIntake#accept}). */
     private ChainState.Result accept(List<Block> blocks, ChainState.Source source, String from, boolean relay) {
@@ -535,126 +399,44 @@ public final class Peer implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ maintenance
-
-    private void tick() {
-        try {
-            producer.sweep(config.remineAfter.toMillis());
-            handshakes.expire();
-            courier.newPass();
-            ticks++;
-            if (ticks % 5 == 1) {
-                accounts.registerOwnAccount();
-                handshakes.introduce();
-                accounts.fetchCredentials();
-                accounts.dropStaleCredentials();
-            }
-            accounts.flush();
-            if (ticks % 3 == 0 && role() == Role.TEACHER) {
-                pollRoster();
-            }
-            // peers that failed (gone, perhaps for good) are tried again only now and then
-            boolean retryFailing = ticks % RETRY_FAILING_TICKS == 0;
-            if (directory.hasRoom()) {
-                for (String c : directory.candidates(random, retryFailing).stream().limit(2).toList()) {
-                    handshakes.greetQuietly(c);
-                }
-            }
-            if (ticks < nextHeadCheck) {
+    /** Compares heads with a neighbour when due, and catches up from it when its head is better. */
+    private void compareHeads(long ticks, boolean retryFailing) {
+        if (ticks < nextHeadCheck) {
+            return;
+        }
+        List<String> neighbours = directory.neighbours();
+        if (neighbours.isEmpty()) {
+            // no neighbour left: compare heads with anyone we know
+            neighbours = directory.reachable(retryFailing);
+            if (neighbours.isEmpty()) {
                 return;
             }
-            List<String> neighbours = directory.neighbours();
-            if (neighbours.isEmpty()) {
-                // no neighbour left: compare heads with anyone we know
-                neighbours = directory.reachable(retryFailing);
-                if (neighbours.isEmpty()) {
-                    return;
-                }
-            }
-            String n = neighbours.get(random.nextInt(neighbours.size()));
-            nextHeadCheck = ticks + headCheckEvery;
-            config.transport.send(n, new Message.GetHead()).whenComplete((reply, err) -> {
-                if (err != null) {
-                    directory.failed(n);
-                    headActivity();
-                    return;
-                }
-                directory.seen(n);
-                if (reply instanceof Message.HeadReply h && h.head() != null
-                        && (h.head().mayBeBetterThan(chain.headInfo()) && !chain.contains(h.head().hash())
-                            && !chain.refusedCopy(h.head().hash()) || !chain.missingParents().isEmpty())) {
-                    headActivity();
-                    syncFrom(n, h.head(), true);
-                } else {
-                    // the same head (or a worse one): nothing was missed, ask less often while it stays so
-                    headCheckEvery = Math.min(headCheckEvery * 2, MAX_HEAD_CHECK_TICKS);
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.warn("peer {}: maintenance failed: {}", name, e.toString());
         }
+        String n = neighbours.get(random.nextInt(neighbours.size()));
+        nextHeadCheck = ticks + headCheckEvery;
+        config.transport.send(n, new Message.GetHead()).whenComplete((reply, err) -> {
+            if (err != null) {
+                directory.failed(n);
+                headActivity();
+                return;
+            }
+            directory.seen(n);
+            if (reply instanceof Message.HeadReply h && h.head() != null
+                    && (h.head().mayBeBetterThan(chain.headInfo()) && !chain.contains(h.head().hash())
+                        && !chain.refusedCopy(h.head().hash()) || !chain.missingParents().isEmpty())) {
+                headActivity();
+                syncFrom(n, h.head(), true);
+            } else {
+                // the same head (or a worse one): nothing was missed, ask less often while it stays so
+                headCheckEvery = Math.min(headCheckEvery * 2, MAX_HEAD_CHECK_TICKS);
+            }
+        });
     }
 
     /** Something happened (a block, a better head, a failure): compare heads at every tick again. */
     private void headActivity() {
         headCheckEvery = 1;
         nextHeadCheck = 0;
-    }
-
-    /** The teacher's host asks a few known peers at a time who is signed in there: the roster. */
-    private void pollRoster() {
-        for (String address : directory.nextToPoll(8)) {
-            config.transport.send(address, new Message.GetStatus()).whenComplete((reply, err) -> {
-                if (reply instanceof Message.StatusReply st) {
-                    directory.seen(address); // a status proves nothing about who answers
-                    directory.users(address, st.status().users());
-                } else if (err != null) {
-                    directory.failed(address);
-                }
-            });
-        }
-    }
-
-    // ------------------------------------------------------------------ requests
-
-    /**
-     * Answers a request from another peer or a client: what the transport calls. Never throws;
-     * a refusal is a {@link Message.Rejected}.
-     */
-    public CompletableFuture<Message> handle(String from, Message request) {
-        return router.handle(from, request);
-    }
-
-    /** The rows of the requests a peer answers once it holds a chain; the accounts' come with them. */
-    private void routeChainRequests() {
-        router.answer(Message.BlockAnnouncement.class, gossip::onBlock)
-                .answer(Message.GetBlocks.class, (g, from) -> g.from() < 0 || g.limit() < 1
-                        ? Message.Rejected.of(400, "from must be >= 0 and limit >= 1")
-                        : new Message.Blocks(chain.range(g.from(), Math.min(g.limit(), 1000))))
-                .answer(Message.GetBlock.class, (g, from) -> new Message.Blocks(chain.block(g.hash()).stream().toList()))
-                .answer(Message.GetHead.class, (g, from) -> new Message.HeadReply(chain.headInfo()))
-                .answer(Message.Receipts.class, (r, from) -> courier.onReceipts(r))
-                .answer(Message.GetStatus.class, (g, from) -> new Message.StatusReply(status()))
-                .answer(Message.GetCommand.class, (c, from) -> new Message.CommandReply(report(c.id())))
-                .answer(Message.GetModules.class, (g, from) -> new Message.ModulesReply(modules().describe(config.policy)))
-                .answer(Message.GetPeers.class, (g, from) -> new Message.PeersReply(peers()));
-        router.starting("this peer is still starting");
-    }
-
-    /** The rows of the requests that need accounts: sign-ins and what rides on them, registrations, transfers. */
-    private void routeAccountRequests(AccountHosting hosting, AuthRouter auth) {
-        router.route(Message.AuthStart.class, auth::route)
-                .route(Message.AuthFinish.class, auth::route)
-                .route(Message.GrantRequest.class, auth::route)
-                .route(Message.EnrollRequest.class, auth::route)
-                .route(Message.LoginRequest.class, auth::login)
-                .route(Message.SubmitBatch.class, auth::submit)
-                .route(Message.AuthRelay.class, auth::onRelay)
-                .answer(Message.ViewCheck.class, (v, from) -> hosting.onViewCheck(v))
-                .answer(Message.CredentialRequest.class, (r, from) -> accounts.onCredentialRequest(r))
-                .answer(Message.RegisterAccount.class, accounts::onRegister)
-                .answer(Message.GetAccounts.class, (g, from) -> accounts.list())
-                .open();
     }
 
     /** The ORPHAN case of a block announcement ({@link Gossip#onBlock}): the missing range is fetched. */
@@ -693,14 +475,14 @@ public final class Peer implements AutoCloseable {
 
     /** The users signed in at this peer. */
     public Set<String> signedInUsers() {
-        return Set.copyOf(signedInUsers);
+        return roster.here();
     }
 
     /** This peer's status, as {@code GET /api/v1/status} shows it. */
     public PeerStatus status() {
         Head h = chain.headInfo();
         return new PeerStatus(role(), identity.nodeId(), identity.publicKey(), address(), chain.chainId(), h.height(), h.hash(),
-                directory.neighbours(), signedInUsers.stream().sorted().toList(), skew.millis());
+                directory.neighbours(), roster.hereSorted(), skew.millis());
     }
 
     /** What this peer knows of a command. */
@@ -713,8 +495,7 @@ public final class Peer implements AutoCloseable {
 
     private List<PeerInfo> peers() {
         List<PeerInfo> out = new ArrayList<>();
-        out.add(new PeerInfo(identity.nodeId(), address(), false, signedInUsers.stream().sorted().toList(),
-                clock.instant()));
+        out.add(new PeerInfo(identity.nodeId(), address(), false, roster.hereSorted(), clock.instant()));
         out.addAll(directory.infos());
         return out;
     }
@@ -727,6 +508,11 @@ public final class Peer implements AutoCloseable {
     /** Whether a catch-up is running. */
     boolean syncing() {
         return syncing.get();
+    }
+
+    /** Whether this peer holds the credential of {@code username} (it can host sign-ins for it). */
+    boolean holdsCredential(String username) {
+        return credentials.find(username).isPresent();
     }
 
     @Override
