@@ -17,18 +17,6 @@ final class Maintenance {
     /** How often, in ticks, a peer short of neighbours tries again the peers that failed. */
     static final int RETRY_FAILING_TICKS = 10;
 
-    /** The head comparison, with the catch-up it may start ({@code Peer}). */
-    @FunctionalInterface
-    interface HeadCheck {
-        /**
-         * Compares heads with a neighbour when due.
-         *
-         * @param ticks the ticks so far
-         * @param retryFailing whether peers that failed may be asked
-         */
-        void run(long ticks, boolean retryFailing);
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
 
     private final PeerConfig config;

@@ -57,19 +57,18 @@ import org.slf4j.LoggerFactory;
  * {@link #start()} joins (or creates) the chain and returns when the peer serves; {@link #close()}
  * stops every thread it started. Thread-safe.
  *
- * <p>The peer starts, wires and stops its parts, each a job of its own: {@link ChainJoin},
- * {@link Handshakes}, {@link Gossip} and the {@link BlockIntake}, the catch-up, the
- * {@link BlockProducer}, the {@link AuthRouter} and {@link AccountHosting}, {@link Accounts},
- * {@link OwnAccount} and {@link BackupHosts}, the {@link ReceiptCourier}, the {@link Roster};
- * requests reach them through the {@link RequestRouter}.
+ * <p>The peer keeps its lifecycle, its builder and its views; {@link #start()} wires the parts
+ * that do each job ({@code DataDir}, {@code ChainJoin}, {@code Handshakes}, {@code Gossip} and
+ * {@code BlockIntake}, {@code HeadCheck} and the catch-up, {@code BlockProducer}, {@code AuthRouter}
+ * and {@code AccountHosting}, {@code Accounts}, {@code OwnAccount}, {@code BackupHosts},
+ * {@code ReceiptCourier}, {@code Roster}, {@code Maintenance}), and requests reach them through the
+ * {@code RequestRouter}.
  */
 public final class Peer implements AutoCloseable {
 
     /** The default proof-of-work difficulty: a mean of about 15 ms on one core here. */
     public static final int DEFAULT_DIFFICULTY_BITS = 17;
     static final int PAGE = 500;
-    /** The longest interval, in ticks, between two head comparisons while nothing happens. */
-    static final int MAX_HEAD_CHECK_TICKS = 4;
 
     private static final Logger LOG = LoggerFactory.getLogger(Peer.class);
 
@@ -84,14 +83,6 @@ public final class Peer implements AutoCloseable {
     private final Penalties penalties;
     private final RequestRouter router;
     private final GrantOrder grantOrder = new GrantOrder(() -> this.chain);
-    /**
-     * Heads are compared with a neighbour every {@code headCheckEvery} ticks: every tick after
-     * anything happened, backing off to {@link #MAX_HEAD_CHECK_TICKS} while they agree. Gossip
-     * brings blocks; the comparison only catches what it lost, and an idle classroom computer should
-     * cost next to no CPU.
-     */
-    private volatile int headCheckEvery = 1;
-    private volatile long nextHeadCheck;
     private final AtomicBoolean syncing = new AtomicBoolean();
 
     private NodeIdentity identity;
@@ -101,7 +92,6 @@ public final class Peer implements AutoCloseable {
     private CredentialStore credentials;
     private volatile Dispatcher dispatcher;
     private volatile BlockProducer producer;
-    private volatile BackupHosts backups;
     private PeerDirectory directory;
     private Handshakes handshakes;
     private Roster roster;
@@ -164,8 +154,6 @@ public final class Peer implements AutoCloseable {
         name = identity.nodeId().substring(0, 8);
         validator = new BlockValidator(codec, clock);
         chain = ChainState.load(store, validator).orElse(null);
-        AccountHost accountHost = new AccountHost(credentials, identity, json, clock, config.random,
-                () -> chain == null ? null : chain.chainId(), this::onSignIn, grantOrder);
         threads = config.threads != null ? config.threads : PeerThreads.dedicated();
         events = threads.lane("events", name, false);
         sync = threads.lane("sync", name, true);
@@ -174,9 +162,11 @@ public final class Peer implements AutoCloseable {
         handshakes = new Handshakes(identity, config.transport, directory, config.fingerprint, random, () -> chain, name);
         roster = new Roster(config.transport, directory);
         skew = new ClockSkew(clock, () -> chain, name);
+        HeadCheck headCheck = new HeadCheck(config.transport, directory, () -> chain, (n, head) -> syncFrom(n, head, true),
+                random);
         Gossip gossip = new Gossip(config.transport, directory, penalties, () -> chain, this::accept, this::onOrphan, name);
         intake = new BlockIntake(() -> chain, () -> producer, () -> dispatcher, events, listeners, skew,
-                this::headActivity, gossip, name);
+                headCheck::activity, gossip, name);
         router.openHandshakes(handshakes);
         config.seeds.forEach(directory::learn);
         chain = new ChainJoin(config, identity, codec, store, validator, random, handshakes, this::download, () -> chain,
@@ -185,57 +175,37 @@ public final class Peer implements AutoCloseable {
                 new ReceiptAdmission(json, () -> chain, directory, roster::here, identity.nodeId()), receipts,
                 data.receipts(), listeners, json, clock, name);
         router.openChain(chain, gossip, courier, new RequestRouter.Views(this::status, this::report,
-                () -> modules().describe(config.policy), this::peers));
+                () -> config.modules().describe(config.policy), this::peers));
+        BackupHosts backups = new BackupHosts(config, identity, chain, credentials, directory, handshakes, name);
+        // someone signed in at a peer through a session hosted here: perhaps a backup of a student's account
+        AccountHost accountHost = new AccountHost(credentials, identity, json, clock, config.random, chain::chainId,
+                signIn -> events.execute(() -> backups.onSignIn(signIn)), grantOrder);
         GrantedBatches granted = new GrantedBatches(data.granted(), identity.nodeId(), accountHost, grantOrder, chain,
                 name);
         // a search holds its thread for its whole length
         producer = new BlockProducer(chain, codec, clock, intake::acceptMined, granted, threads.lane("miner", name, true));
         Accounts accounts = new Accounts(config, identity.nodeId(), chain, accountHost, producer, directory, name);
         OwnAccount ownAccount = new OwnAccount(config, identity, chain, credentials, roster, directory, handshakes, name);
-        backups = new BackupHosts(config, identity, chain, credentials, directory, handshakes, name);
         AccountHosting hosting = new AccountHosting(identity.nodeId(), accountHost, accounts, granted, producer);
         router.openAccounts(new AuthRouter(identity.nodeId(), config.transport, directory, chain, hosting, producer,
-                this::modules, roster, random, name), hosting, accounts, backups);
+                config::modules, roster, random, name), hosting, accounts, backups);
         ownAccount.ensure();
         granted.restore(producer); // batches granted here before a stop: mined again unless on the chain
         producer.start();
         dispatcher = buildDispatcher();
         dispatcher.submit(chain.range(1, Integer.MAX_VALUE).stream().flatMap(b -> b.payload().commands().stream()).toList());
         ticker = threads.every(config.tick, "tick", name, new Maintenance(config, identity.nodeId(), chain, producer,
-                handshakes, courier, ownAccount, backups, accounts, roster, directory, this::compareHeads, random, name)::tick);
+                handshakes, courier, ownAccount, backups, accounts, roster, directory, headCheck, random, name)::tick);
         LOG.info("peer {} started as {} on chain {} at {} (height {})", name, role(), chain.chainId(), address(),
                 chain.headInfo().height());
     }
 
     private Dispatcher buildDispatcher() {
         Dispatcher.Builder b = Dispatcher.builder().identity(identity).role(this::role).signedInUsers(roster::here)
-                .registry(modules()).policy(config.policy).log(data.executionLog()).clock(clock)
+                .registry(config.modules()).policy(config.policy).log(data.executionLog()).clock(clock)
                 .signer(new ReceiptSigner(identity, json)).receipts(courier::dispatched).threads(threads);
-        config.services.forEach((type, impl) -> addService(b, type, impl));
+        config.addServices(b);
         return b.build();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> void addService(Dispatcher.Builder b, Class<T> type, Object impl) {
-        b.service(type, (T) impl);
-    }
-
-    private ModuleRegistry modules() {
-        if (config.modules == null) {
-            config.modules = ModuleRegistry.load(Peer.class.getClassLoader(), config.modsDir);
-        }
-        return config.modules;
-    }
-
-    /**
-     * Someone signed in at a peer through a session this peer hosts: the roster, and perhaps a
-     * backup of a student's account ({@link BackupHosts#onSignIn}); never a change of role.
-     */
-    private void onSignIn(AccountHost.SignIn signIn) {
-        BackupHosts b = backups;
-        if (events != null && b != null) {
-            events.execute(() -> b.onSignIn(signIn));
-        }
     }
 
     @Override
@@ -399,46 +369,6 @@ public final class Peer implements AutoCloseable {
         }
     }
 
-    /** Compares heads with a neighbour when due, and catches up from it when its head is better. */
-    private void compareHeads(long ticks, boolean retryFailing) {
-        if (ticks < nextHeadCheck) {
-            return;
-        }
-        List<String> neighbours = directory.neighbours();
-        if (neighbours.isEmpty()) {
-            // no neighbour left: compare heads with anyone we know
-            neighbours = directory.reachable(retryFailing);
-            if (neighbours.isEmpty()) {
-                return;
-            }
-        }
-        String n = neighbours.get(random.nextInt(neighbours.size()));
-        nextHeadCheck = ticks + headCheckEvery;
-        config.transport.send(n, new Message.GetHead()).whenComplete((reply, err) -> {
-            if (err != null) {
-                directory.failed(n);
-                headActivity();
-                return;
-            }
-            directory.seen(n);
-            if (reply instanceof Message.HeadReply h && h.head() != null
-                    && (h.head().mayBeBetterThan(chain.headInfo()) && !chain.contains(h.head().hash())
-                        && !chain.refusedCopy(h.head().hash()) || !chain.missingParents().isEmpty())) {
-                headActivity();
-                syncFrom(n, h.head(), true);
-            } else {
-                // the same head (or a worse one): nothing was missed, ask less often while it stays so
-                headCheckEvery = Math.min(headCheckEvery * 2, MAX_HEAD_CHECK_TICKS);
-            }
-        });
-    }
-
-    /** Something happened (a block, a better head, a failure): compare heads at every tick again. */
-    private void headActivity() {
-        headCheckEvery = 1;
-        nextHeadCheck = 0;
-    }
-
     /** The ORPHAN case of a block announcement ({@link Gossip#onBlock}): the missing range is fetched. */
     private Message onOrphan(Message.BlockAnnouncement a) {
         if (a.senderAddress() != null) {
@@ -475,7 +405,8 @@ public final class Peer implements AutoCloseable {
 
     /** The users signed in at this peer. */
     public Set<String> signedInUsers() {
-        return roster.here();
+        Roster r = roster;
+        return r == null ? Set.of() : r.here();
     }
 
     /** This peer's status, as {@code GET /api/v1/status} shows it. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.classchain.PeerListener;
 import org.classchain.core.auth.PasswordPolicy;
+import org.classchain.core.dispatch.Dispatcher;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.dispatch.Policy;
 import org.classchain.core.exec.PeerThreads;
@@ -48,6 +49,24 @@ final class PeerConfig {
     PeerThreads threads;
     final Map<Class<?>, Object> services = new LinkedHashMap<>();
     final List<PeerListener> listeners = new ArrayList<>();
+
+    /** The command modules: those given, else loaded once from the class path and the mods dir. */
+    synchronized ModuleRegistry modules() {
+        if (modules == null) {
+            modules = ModuleRegistry.load(Peer.class.getClassLoader(), modsDir);
+        }
+        return modules;
+    }
+
+    /** Hands the host services to the dispatcher, where modules find them by type. */
+    void addServices(Dispatcher.Builder dispatcher) {
+        services.forEach((type, impl) -> addService(dispatcher, type, impl));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void addService(Dispatcher.Builder b, Class<T> type, Object impl) {
+        b.service(type, (T) impl);
+    }
 
     void check() {
         Objects.requireNonNull(transport, "a peer needs a transport");
