@@ -21,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.classchain.Block;
 import org.classchain.BlockHeader;
 import org.classchain.Command;
@@ -40,6 +39,7 @@ import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.mining.Miner;
 import org.classchain.core.peer.Peer;
 import org.classchain.core.store.FileBlockStore;
+import org.classchain.core.testing.Await;
 import org.classchain.core.testing.RecordingModule;
 import org.classchain.spi.ArgumentSpec;
 import org.classchain.spi.ArgumentType;
@@ -135,16 +135,6 @@ class CheapBlocksOverHttpTest {
         clients.forEach(Transport::close);
     }
 
-    private static void await(String what, Duration within, BooleanSupplier c) throws InterruptedException {
-        long end = System.nanoTime() + within.toNanos();
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting " + within + " until " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     private static Command note(int bytes) {
         return new Command(UUID.randomUUID(), "note", Target.all(), Map.of("text", "x".repeat(bytes)),
                 Instant.now().plus(Duration.ofMinutes(5)));
@@ -156,7 +146,7 @@ class CheapBlocksOverHttpTest {
 
     private void sendAndAwait(Command c) throws Exception {
         assertThat(client.submit(teacher.address(), List.of(c))).isInstanceOf(Message.Submitted.class);
-        await("every peer has it", Duration.ofSeconds(20),
+        Await.until("every peer has it", Duration.ofSeconds(20),
                 () -> peers.stream().allMatch(p -> p.chain().heightOfCommand(c.id()).isPresent()));
     }
 
@@ -301,7 +291,8 @@ class CheapBlocksOverHttpTest {
         }
         Command next = record();
         sendAndAwait(next);
-        await("the student ran the next command", Duration.ofSeconds(10), () -> record.runs(student.nodeId(), next.id()) == 1);
+        Await.until("the student ran the next command", Duration.ofSeconds(10),
+                () -> record.runs(student.nodeId(), next.id()) == 1);
 
         Map<String, Measure> after = new LinkedHashMap<>();
         for (Map.Entry<String, Peer> t : targets.entrySet()) {

@@ -13,7 +13,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.classchain.Block;
 import org.classchain.BlockHeader;
 import org.classchain.Command;
@@ -27,6 +26,7 @@ import org.classchain.core.client.TeacherClient;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.mining.Miner;
 import org.classchain.core.peer.Peer;
+import org.classchain.core.testing.Await;
 import org.classchain.core.testing.MutableClock;
 import org.classchain.core.testing.RecordingModule;
 import org.classchain.spi.Message;
@@ -100,16 +100,6 @@ class TimeIsNotTheStudentsOverHttpTest {
         clients.forEach(Transport::close);
     }
 
-    private static void await(String what, Duration within, BooleanSupplier c) throws InterruptedException {
-        long end = System.nanoTime() + within.toNanos();
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting " + within + " until " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     private static Command record() {
         return new Command(UUID.randomUUID(), "record", Target.all(), Map.of(), Instant.now().plus(Duration.ofMinutes(5)));
     }
@@ -117,7 +107,7 @@ class TimeIsNotTheStudentsOverHttpTest {
     private Command sendAndAwait() throws Exception {
         Command c = record();
         assertThat(client.submit(teacher.address(), List.of(c))).isInstanceOf(Message.Submitted.class);
-        await("every peer has it", Duration.ofSeconds(20),
+        Await.until("every peer has it", Duration.ofSeconds(20),
                 () -> peers.stream().allMatch(p -> p.chain().heightOfCommand(c.id()).isPresent()));
         return c;
     }
@@ -196,7 +186,7 @@ class TimeIsNotTheStudentsOverHttpTest {
             }
             Thread.sleep(100);
         }
-        await("it ran on both students", Duration.ofSeconds(5),
+        Await.until("it ran on both students", Duration.ofSeconds(5),
                 () -> module.runs(a.nodeId(), c.id()) == 1 && module.runs(b.nodeId(), c.id()) == 1);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
 import org.classchain.Account;
 import org.classchain.Block;
 import org.classchain.BlockHeader;
@@ -32,15 +32,10 @@ import org.slf4j.LoggerFactory;
  * genesis block and becomes the TEACHER. A seed that does not answer, or answers without a chain,
  * is retried until the join timeout; a student never becomes the TEACHER of a chain of its own
  * unless told to. A seed, or a data dir, that holds another chain than the expected one is refused
- * at once. Used once, by the starting thread.
+ * at once. The chain it joins becomes the peer's before the download catches up on it. Used once,
+ * by the starting thread.
  */
 final class ChainJoin {
-
-    /** Downloads the chain a seed's Welcome names, and makes it the peer's. */
-    @FunctionalInterface
-    interface Download {
-        void from(String seed, Message.Welcome welcome) throws IOException;
-    }
 
     private static final Logger LOG = LoggerFactory.getLogger(ChainJoin.class);
 
@@ -51,13 +46,16 @@ final class ChainJoin {
     private final BlockValidator validator;
     private final Random random;
     private final Handshakes handshakes;
-    private final Download download;
-    private final Supplier<ChainState> chain;
+    private final CatchUp catchUp;
+    private final Consumer<ChainState> follow;
     private final String name;
 
-    /** @param chain the chain a {@link Download} made the peer's */
+    /**
+     * @param catchUp downloads the chain a seed serves
+     * @param follow makes a chain the peer's, before the download catches up on it
+     */
     ChainJoin(PeerConfig config, NodeIdentity identity, BlockCodec codec, BlockStore store, BlockValidator validator,
-              Random random, Handshakes handshakes, Download download, Supplier<ChainState> chain, String name) {
+              Random random, Handshakes handshakes, CatchUp catchUp, Consumer<ChainState> follow, String name) {
         this.config = config;
         this.identity = identity;
         this.codec = codec;
@@ -65,8 +63,8 @@ final class ChainJoin {
         this.validator = validator;
         this.random = random;
         this.handshakes = handshakes;
-        this.download = download;
-        this.chain = chain;
+        this.catchUp = catchUp;
+        this.follow = follow;
         this.name = name;
     }
 
@@ -106,8 +104,7 @@ final class ChainJoin {
                         throw new IOException("seed " + seed + " serves " + describe(w.chainId(), w.genesisHash())
                                 + ", not the expected chain " + config.expectedChain);
                     }
-                    download.from(seed, w);
-                    ChainState c = chain.get();
+                    ChainState c = download(seed, w);
                     if (!expected(c.chainId(), c.genesis().hash())) {
                         throw new IOException("seed " + seed + " serves " + describe(c.chainId(), c.genesis().hash())
                                 + ", not the expected chain " + config.expectedChain);
@@ -147,6 +144,25 @@ final class ChainJoin {
             }
             backoff = Math.min(backoff * 2, 5000);
         }
+    }
+
+    /** Downloads the chain a seed serves: its genesis block, then a catch-up from the seed. */
+    private ChainState download(String seed, Message.Welcome w) throws IOException {
+        Block genesis = catchUp.genesis(seed);
+        if (!genesis.hash().equals(w.genesisHash())) {
+            throw new IOException("seed " + seed + " sent a genesis block that is not the one it announced");
+        }
+        ChainState chain;
+        try {
+            chain = ChainState.create(genesis, store, validator);
+        } catch (ValidationException e) {
+            throw new IOException("seed " + seed + " sent an invalid genesis block: " + e.getMessage(), e);
+        }
+        LOG.info("peer {} joins chain {} through {} (its height {})", name, chain.chainId(), seed,
+                w.head() == null ? 0 : w.head().height());
+        follow.accept(chain);
+        catchUp.run(seed, w.head());
+        return chain;
     }
 
     private ChainState resume(ChainState stored) throws IOException {

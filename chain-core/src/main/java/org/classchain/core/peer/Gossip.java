@@ -3,7 +3,6 @@ package org.classchain.core.peer;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import java.util.List;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.classchain.Block;
 import org.classchain.Hash;
@@ -20,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * added (announced or mined here) is relayed once to the other neighbours (dedupe by hash). A
  * sender whose blocks keep failing, or who sends blocks no honest peer sends, is charged
  * ({@link Penalties}) until it is disconnected for a while. An announcement whose parent is unknown
- * goes to the catch-up. Gossip only validates and forwards what arrives; catching up is apart.
+ * goes to the {@link CatchUp}, which fetches it only from a sender this peer verified. Gossip only
+ * validates and forwards what arrives; catching up is apart.
  * Thread-safe.
  */
 final class Gossip {
@@ -38,19 +38,24 @@ final class Gossip {
     private final Penalties penalties;
     private final Supplier<ChainState> chain;
     private final Intake intake;
-    private final Function<Message.BlockAnnouncement, Message> orphan;
+    private final CatchUp catchUp;
+    private final HeadCheck headCheck;
     private final String name;
     private final Cache<Hash, Boolean> relayed = CacheBuilder.newBuilder().maximumSize(50_000).build();
 
-    /** @param orphan answers an announcement whose block's parent is unknown here */
+    /**
+     * @param catchUp fetches the parent of an announced block, from a sender this peer verified
+     * @param headCheck compares heads at the next tick when an announced block's parent is unknown
+     */
     Gossip(Transport transport, PeerDirectory directory, Penalties penalties, Supplier<ChainState> chain, Intake intake,
-           Function<Message.BlockAnnouncement, Message> orphan, String name) {
+           CatchUp catchUp, HeadCheck headCheck, String name) {
         this.transport = transport;
         this.directory = directory;
         this.penalties = penalties;
         this.chain = chain;
         this.intake = intake;
-        this.orphan = orphan;
+        this.catchUp = catchUp;
+        this.headCheck = headCheck;
         this.name = name;
     }
 
@@ -84,7 +89,8 @@ final class Gossip {
                 }
                 return Message.Rejected.of(422, r.reason());
             case ORPHAN:
-                return orphan.apply(a);
+                headCheck.activity(); // and compare heads with a neighbour at the next tick
+                return catchUp.onOrphan(a.senderAddress());
             default:
                 return new Message.Ack("added");
         }

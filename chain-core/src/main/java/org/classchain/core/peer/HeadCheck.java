@@ -2,9 +2,7 @@ package org.classchain.core.peer;
 
 import java.util.List;
 import java.util.Random;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
-import org.classchain.Head;
 import org.classchain.core.chain.ChainState;
 import org.classchain.spi.Message;
 import org.classchain.spi.Transport;
@@ -25,15 +23,14 @@ final class HeadCheck {
     private final Transport transport;
     private final PeerDirectory directory;
     private final Supplier<ChainState> chain;
-    private final BiConsumer<String, Head> catchUp;
+    private final CatchUp catchUp;
     private final Random random;
     /** Heads are compared every {@code every} ticks, at the tick {@code next} at the earliest. */
     private volatile int every = 1;
     private volatile long next;
 
-    /** @param catchUp starts a catch-up from a neighbour whose head is better */
-    HeadCheck(Transport transport, PeerDirectory directory, Supplier<ChainState> chain, BiConsumer<String, Head> catchUp,
-              Random random) {
+    /** @param catchUp catches up from a neighbour whose head is better */
+    HeadCheck(Transport transport, PeerDirectory directory, Supplier<ChainState> chain, CatchUp catchUp, Random random) {
         this.transport = transport;
         this.directory = directory;
         this.chain = chain;
@@ -48,7 +45,8 @@ final class HeadCheck {
     }
 
     /**
-     * Compares heads with a neighbour when due: a random one, or, with none left, anyone known.
+     * Compares heads with a neighbour when due: a random one, or, with none left, anyone known; not
+     * one the {@link CatchUp} is catching up from or has backed off.
      *
      * @param ticks the ticks so far
      * @param retryFailing whether peers that failed may be asked
@@ -65,6 +63,10 @@ final class HeadCheck {
                 return;
             }
         }
+        neighbours = catchUp.idle(neighbours); // not caught up from now, nor backed off
+        if (neighbours.isEmpty()) {
+            return;
+        }
         String n = neighbours.get(random.nextInt(neighbours.size()));
         next = ticks + every;
         transport.send(n, new Message.GetHead()).whenComplete((reply, err) -> {
@@ -79,7 +81,7 @@ final class HeadCheck {
                     && (h.head().mayBeBetterThan(chain.headInfo()) && !chain.contains(h.head().hash())
                         && !chain.refusedCopy(h.head().hash()) || !chain.missingParents().isEmpty())) {
                 activity();
-                catchUp.accept(n, h.head());
+                catchUp.start(n, h.head());
             } else {
                 // the same head (or a worse one): nothing was missed, ask less often while it stays so
                 every = Math.min(every * 2, MAX_HEAD_CHECK_TICKS);

@@ -11,11 +11,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.classchain.Block;
 import org.classchain.Chain;
 import org.classchain.Command;
 import org.classchain.CommandReport;
@@ -59,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The peer keeps its lifecycle, its builder and its views; {@link #start()} wires the parts
  * that do each job ({@code DataDir}, {@code ChainJoin}, {@code Handshakes}, {@code Gossip} and
- * {@code BlockIntake}, {@code HeadCheck} and the catch-up, {@code BlockProducer}, {@code AuthRouter}
+ * {@code BlockIntake}, {@code HeadCheck} and {@code CatchUp}, {@code BlockProducer}, {@code AuthRouter}
  * and {@code AccountHosting}, {@code Accounts}, {@code OwnAccount}, {@code BackupHosts},
  * {@code ReceiptCourier}, {@code Roster}, {@code Maintenance}), and requests reach them through the
  * {@code RequestRouter}.
@@ -68,7 +63,6 @@ public final class Peer implements AutoCloseable {
 
     /** The default proof-of-work difficulty: a mean of about 15 ms on one core here. */
     public static final int DEFAULT_DIFFICULTY_BITS = 17;
-    static final int PAGE = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(Peer.class);
 
@@ -83,24 +77,18 @@ public final class Peer implements AutoCloseable {
     private final Penalties penalties;
     private final RequestRouter router;
     private final GrantOrder grantOrder = new GrantOrder(() -> this.chain);
-    private final AtomicBoolean syncing = new AtomicBoolean();
 
     private NodeIdentity identity;
-    private BlockStore store;
-    private BlockValidator validator;
     private volatile ChainState chain;
-    private CredentialStore credentials;
     private volatile Dispatcher dispatcher;
     private volatile BlockProducer producer;
     private PeerDirectory directory;
     private Handshakes handshakes;
     private Roster roster;
-    private ReceiptCourier courier;
     private ClockSkew skew;
-    private BlockIntake intake;
-    private PeerThreads threads;
+    private volatile BlockIntake intake;
+    private CatchUp catchUp;
     private Lane events;
-    private Lane sync;
     private Lane ticker;
     private String name;
     private volatile boolean closed;
@@ -149,29 +137,31 @@ public final class Peer implements AutoCloseable {
     private void startUp() throws IOException {
         data.open(config, codec, json, receipts);
         identity = data.identity();
-        store = data.blocks();
-        credentials = data.credentials();
+        BlockStore store = data.blocks();
+        CredentialStore credentials = data.credentials();
         name = identity.nodeId().substring(0, 8);
-        validator = new BlockValidator(codec, clock);
+        BlockValidator validator = new BlockValidator(codec, clock);
         chain = ChainState.load(store, validator).orElse(null);
-        threads = config.threads != null ? config.threads : PeerThreads.dedicated();
+        PeerThreads threads = config.threads != null ? config.threads : PeerThreads.dedicated();
         events = threads.lane("events", name, false);
-        sync = threads.lane("sync", name, true);
         config.transport.start(this::handle);
         directory = new PeerDirectory(config.transport.localAddress(), config.maxNeighbours, clock);
         handshakes = new Handshakes(identity, config.transport, directory, config.fingerprint, random, () -> chain, name);
         roster = new Roster(config.transport, directory);
         skew = new ClockSkew(clock, () -> chain, name);
-        HeadCheck headCheck = new HeadCheck(config.transport, directory, () -> chain, (n, head) -> syncFrom(n, head, true),
-                random);
-        Gossip gossip = new Gossip(config.transport, directory, penalties, () -> chain, this::accept, this::onOrphan, name);
+        catchUp = new CatchUp(config.transport, directory, () -> chain,
+                (blocks, from) -> intake.accept(blocks, new ChainState.Source(from, true), from, false), clock, threads,
+                name);
+        HeadCheck headCheck = new HeadCheck(config.transport, directory, () -> chain, catchUp, random);
+        Gossip gossip = new Gossip(config.transport, directory, penalties, () -> chain,
+                (blocks, source, from, relay) -> intake.accept(blocks, source, from, relay), catchUp, headCheck, name);
         intake = new BlockIntake(() -> chain, () -> producer, () -> dispatcher, events, listeners, skew,
                 headCheck::activity, gossip, name);
         router.openHandshakes(handshakes);
         config.seeds.forEach(directory::learn);
-        chain = new ChainJoin(config, identity, codec, store, validator, random, handshakes, this::download, () -> chain,
+        chain = new ChainJoin(config, identity, codec, store, validator, random, handshakes, catchUp, c -> chain = c,
                 name).join(chain);
-        courier = new ReceiptCourier(identity.nodeId(), config.transport, directory, handshakes, chain,
+        ReceiptCourier courier = new ReceiptCourier(identity.nodeId(), config.transport, directory, handshakes, chain,
                 new ReceiptAdmission(json, () -> chain, directory, roster::here, identity.nodeId()), receipts,
                 data.receipts(), listeners, json, clock, name);
         router.openChain(chain, gossip, courier, new RequestRouter.Views(this::status, this::report,
@@ -192,7 +182,7 @@ public final class Peer implements AutoCloseable {
         ownAccount.ensure();
         granted.restore(producer); // batches granted here before a stop: mined again unless on the chain
         producer.start();
-        dispatcher = buildDispatcher();
+        dispatcher = buildDispatcher(courier, threads);
         dispatcher.submit(chain.range(1, Integer.MAX_VALUE).stream().flatMap(b -> b.payload().commands().stream()).toList());
         ticker = threads.every(config.tick, "tick", name, new Maintenance(config, identity.nodeId(), chain, producer,
                 handshakes, courier, ownAccount, backups, accounts, roster, directory, headCheck, random, name)::tick);
@@ -200,7 +190,7 @@ public final class Peer implements AutoCloseable {
                 chain.headInfo().height());
     }
 
-    private Dispatcher buildDispatcher() {
+    private Dispatcher buildDispatcher(ReceiptCourier courier, PeerThreads threads) {
         Dispatcher.Builder b = Dispatcher.builder().identity(identity).role(this::role).signedInUsers(roster::here)
                 .registry(config.modules()).policy(config.policy).log(data.executionLog()).clock(clock)
                 .signer(new ReceiptSigner(identity, json)).receipts(courier::dispatched).threads(threads);
@@ -217,7 +207,7 @@ public final class Peer implements AutoCloseable {
             closed = true;
         }
         // in this order, each on its own: one that fails keeps no other open (the data dir's lock last)
-        for (AutoCloseable c : new AutoCloseable[] {ticker, producer, handshakes, config.transport, dispatcher, sync,
+        for (AutoCloseable c : new AutoCloseable[] {ticker, producer, handshakes, config.transport, dispatcher, catchUp,
                 events, data}) {
             try {
                 if (c != null) {
@@ -236,145 +226,6 @@ public final class Peer implements AutoCloseable {
      */
     public CompletableFuture<Message> handle(String from, Message request) {
         return router.handle(from, request);
-    }
-
-    // ------------------------------------------------------------------ catch-up
-
-    private void download(String seed, Message.Welcome w) throws IOException {
-        List<Block> first = fetch(seed, 0).orElseThrow(() -> new IOException("seed " + seed + " sent no blocks"));
-        Block genesis = first.get(0);
-        if (!genesis.hash().equals(w.genesisHash())) {
-            throw new IOException("seed " + seed + " sent a genesis block that is not the one it announced");
-        }
-        try {
-            chain = ChainState.create(genesis, store, validator);
-        } catch (org.classchain.core.validation.ValidationException e) {
-            throw new IOException("seed " + seed + " sent an invalid genesis block: " + e.getMessage(), e);
-        }
-        LOG.info("peer {} joins chain {} through {} (its height {})", name, chain.chainId(), seed,
-                w.head() == null ? 0 : w.head().height());
-        syncFrom(seed, w.head(), false);
-    }
-
-    /** Accepts blocks through the intake (see {@link BlockIntake#accept}). */
-    private ChainState.Result accept(List<Block> blocks, ChainState.Source source, String from, boolean relay) {
-        return intake.accept(blocks, source, from, relay);
-    }
-
-    private Optional<List<Block>> fetch(String address, long from) throws IOException {
-        return await(request(address, from), address);
-    }
-
-    /** Asks {@code address} for the page of blocks from height {@code from}. */
-    private CompletableFuture<Message> request(String address, long from) {
-        return config.transport.send(address, new Message.GetBlocks(from, PAGE));
-    }
-
-    /** The page a {@link #request} brings; empty when the peer has no block there. */
-    private Optional<List<Block>> await(CompletableFuture<Message> request, String address) throws IOException {
-        try {
-            Message reply = request.get(30, TimeUnit.SECONDS);
-            if (reply instanceof Message.Blocks blocks) {
-                return blocks.blocks().isEmpty() ? Optional.empty() : Optional.of(blocks.blocks());
-            }
-            throw new IOException(address + " answered " + reply + " to a block request");
-        } catch (ExecutionException | TimeoutException e) {
-            directory.failed(address);
-            throw new IOException("fetching blocks from " + address + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
-
-    /** Catches up from a peer whose head is better than ours; one at a time. */
-    private void syncFrom(String address, Head theirs, boolean async) {
-        if (async) {
-            if (syncing.compareAndSet(false, true)) {
-                sync.execute(() -> {
-                    try {
-                        syncFrom(address, theirs, false);
-                    } finally {
-                        syncing.set(false);
-                    }
-                });
-            }
-            return;
-        }
-        try {
-            Head mine = chain.headInfo();
-            if (theirs != null && (!theirs.mayBeBetterThan(mine) || chain.contains(theirs.hash())
-                    || chain.refusedCopy(theirs.hash()))) {
-                return;
-            }
-            // from the shared height, not above it: a better head at the same height (a tie won on the
-            // lower hash) must be fetched too; a deeper fork is found by stepping back below
-            long from = Math.min(mine.height(), theirs == null ? mine.height() : theirs.height());
-            long step = 1;
-            long started = System.nanoTime();
-            long total = 0;
-            // one request ahead: the next page downloads and decodes while this one is validated
-            CompletableFuture<Message> next = request(address, from);
-            try {
-                while (!closed) {
-                    Optional<List<Block>> page = await(next, address);
-                    if (page.isEmpty()) {
-                        break;
-                    }
-                    List<Block> blocks = page.get();
-                    next = blocks.size() < PAGE ? null : request(address, blocks.get(blocks.size() - 1).height() + 1);
-                    ChainState.Result r = accept(blocks, new ChainState.Source(address, true), address, false);
-                    total += r.added().size();
-                    if (r.status() == ChainState.Status.OVER_SHARE) {
-                        LOG.info("peer {}: {} serves more side-branch blocks than its share; catch-up stopped", name, address);
-                        break;
-                    }
-                    if (r.status() == ChainState.Status.INVALID) {
-                        LOG.warn("peer {}: {} sent an invalid block during catch-up: {}", name, address, r.reason());
-                        directory.failed(address);
-                        break;
-                    }
-                    if (r.added().isEmpty() && !chain.contains(blocks.get(blocks.size() - 1).hash())) {
-                        if (from == 0) {
-                            break;
-                        }
-                        from = Math.max(0, from - step);
-                        step *= 4;
-                        if (next != null) {
-                            next.cancel(true); // the page asked ahead is not wanted
-                        }
-                        next = request(address, from);
-                        continue;
-                    }
-                    from = blocks.get(blocks.size() - 1).height() + 1;
-                    long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-                    if (elapsedMs > 3000 && total % (PAGE * 20) < PAGE) {
-                        LOG.info("peer {}: catching up from {}: height {} ({} blocks, {} blocks/s)", name, address,
-                                chain.headInfo().height(), total, total * 1000 / Math.max(1, elapsedMs));
-                    }
-                    if (blocks.size() < PAGE) {
-                        break;
-                    }
-                }
-            } finally {
-                if (next != null) {
-                    next.cancel(true); // the page asked ahead is not wanted when the catch-up stops
-                }
-            }
-            if (total > 0) {
-                LOG.info("peer {}: caught up {} block(s) from {}, height {}", name, total, address, chain.headInfo().height());
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("peer {}: catch-up from {} stopped: {}", name, address, e.toString());
-        }
-    }
-
-    /** The ORPHAN case of a block announcement ({@link Gossip#onBlock}): the missing range is fetched. */
-    private Message onOrphan(Message.BlockAnnouncement a) {
-        if (a.senderAddress() != null) {
-            syncFrom(a.senderAddress(), null, true);
-        }
-        return new Message.Ack("parent unknown; fetching");
     }
 
     // ------------------------------------------------------------------ views
@@ -438,12 +289,12 @@ public final class Peer implements AutoCloseable {
 
     /** Whether a catch-up is running. */
     boolean syncing() {
-        return syncing.get();
+        return catchUp != null && catchUp.running();
     }
 
     /** Whether this peer holds the credential of {@code username} (it can host sign-ins for it). */
     boolean holdsCredential(String username) {
-        return credentials.find(username).isPresent();
+        return data.credentials().find(username).isPresent();
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.classchain.core.auth.AttemptLimiter.Admission;
 import org.classchain.core.auth.AttemptLimiter.Source;
+import org.classchain.core.testing.FakeClock;
 import org.junit.jupiter.api.Test;
 
 class AttemptLimiterTest {

@@ -16,6 +16,7 @@ import org.classchain.Role;
 import org.classchain.Target;
 import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.identity.NodeIdentity;
+import org.classchain.core.testing.FakeClock;
 import org.classchain.spi.Message;
 import org.classchain.spi.Message.AuthChallenge;
 import org.classchain.spi.Message.AuthConfirmed;

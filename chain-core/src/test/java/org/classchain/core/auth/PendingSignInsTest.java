@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.classchain.core.testing.FakeClock;
 import org.junit.jupiter.api.Test;
 
 /** Issue 23, property 5, the rule alone: unfinished sign-ins are bounded and never keep the teacher out. */

@@ -219,13 +219,15 @@ public abstract class ClassroomTests {
         Classroom.Options o = options();
         try (Classroom room = Classroom.start(transports(), 2, o)) {
             List<Command> shortLived = sendConcurrently(room, 1, 3, n -> new Command(UUID.randomUUID(), "record",
-                    Target.all(), Map.of(), Instant.now().plus(Duration.ofMillis(1500))), 1);
+                    Target.all(), Map.of(), Instant.now().plus(Duration.ofMinutes(10))), 1);
             List<Command> longLived = sendConcurrently(room, 2, 10, n -> new Command(UUID.randomUUID(), "record",
                     Target.all(), Map.of(), Instant.now().plus(Duration.ofHours(1))), 2);
             assertThat(room.awaitOneHead(Duration.ofSeconds(30))).isTrue();
-            Thread.sleep(1600); // the short-lived commands have expired by now
+            // the late student comes eleven minutes later: the short-lived commands have expired
+            org.classchain.core.testing.MutableClock later = new org.classchain.core.testing.MutableClock();
+            later.advance(Duration.ofMinutes(11));
             Peer late = Peer.builder().transport(transports().get()).seed(room.students.get(1).address())
-                    .tick(o.tick).modules(ModuleRegistry.of(room.module)).dataDir(tmp.resolve("late")).threads(threads())
+                    .tick(o.tick).clock(later).modules(ModuleRegistry.of(room.module)).dataDir(tmp.resolve("late")).threads(threads())
                     .build();
             try {
                 late.start();

@@ -24,9 +24,9 @@ class DeepForkCatchUpTest {
     @Timeout(120)
     void aForkDeeperThanAPageIsFoundAndTheBetterChainTaken() throws Exception {
         Fixtures fx = new Fixtures(31, 1);
-        List<Block> better = fx.chain(Peer.PAGE * 2 + 200);
+        List<Block> better = fx.chain(CatchUp.PAGE * 2 + 200);
         List<Block> fork = new ArrayList<>(better.subList(0, 101)); // shares genesis..#100
-        while (fork.size() < Peer.PAGE + 301) {
+        while (fork.size() < CatchUp.PAGE + 301) {
             fork.add(fx.child(fork.get(fork.size() - 1)));
         }
         MemoryBlockStore serverStore = new MemoryBlockStore();
@@ -47,7 +47,7 @@ class DeepForkCatchUpTest {
                     Thread.sleep(20);
                 }
                 assertThat(student.chain().head()).isEqualTo(head);
-                for (int h : new int[] {100, 101, Peer.PAGE, Peer.PAGE + 300}) {
+                for (int h : new int[] {100, 101, CatchUp.PAGE, CatchUp.PAGE + 300}) {
                     assertThat(student.chain().blockAt(h)).contains(better.get(h));
                 }
             }

@@ -122,7 +122,10 @@ class DelegatedAuthTest {
                 assertThat(again).isInstanceOfSatisfying(Message.Rejected.class, x -> assertThat(x.code()).isEqualTo(401));
             }
         }
-        Thread.sleep(500);
+        // a barrier instead of a sleep: once a later honest command is on the chain, the replays were handled
+        Command after = record(3);
+        assertThat(client.submit(student.address(), List.of(after))).isInstanceOf(Message.Submitted.class);
+        await("the later command is on the teacher's chain", () -> teacher.chain().heightOfCommand(after.id()).isPresent());
         assertThat(teacher.chain().heightOfCommand(altered.id())).isEmpty();
         assertThat(teacher.chain().range(0, 100).stream().flatMap(b -> b.payload().commands().stream())
                 .filter(c -> c.id().equals(honest.id())).count()).isEqualTo(1);
@@ -222,7 +225,12 @@ class DelegatedAuthTest {
         assertThat(t.submit(elsewhere.address(), List.of(forAlice))).isInstanceOf(Message.Submitted.class);
         await("alice's computers ran it", () -> module.runs(lab.nodeId(), forAlice.id()) == 1
                 && module.runs(alicesPeer.nodeId(), forAlice.id()) == 1);
-        Thread.sleep(300);
+        // a barrier instead of a sleep: a later command for everyone ran at both, so forAlice's block was dispatched
+        Command forAll = new Command(UUID.randomUUID(), "record", Target.all(), Map.of(),
+                Instant.now().plus(Duration.ofMinutes(5)));
+        assertThat(t.submit(elsewhere.address(), List.of(forAll))).isInstanceOf(Message.Submitted.class);
+        await("everyone ran the later command", () -> module.runs(elsewhere.nodeId(), forAll.id()) == 1
+                && module.runs(lab.nodeId(), forAll.id()) == 1);
         assertThat(module.runs(elsewhere.nodeId(), forAlice.id())).isZero();
         assertThat(module.runs(teacher.nodeId(), forAlice.id())).isZero();
     }
