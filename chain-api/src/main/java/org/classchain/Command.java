@@ -50,9 +50,23 @@ public record Command(UUID id, String module, Target target, Map<String, String>
     /** A new command with a random id, valid for {@code ttl} from {@code now}. */
     public static Command create(String module, Target target, Map<String, String> args, Instant now, Duration ttl) {
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
-            throw new IllegalArgumentException("a command's time to live is between 1 ms and " + MAX_TTL + ", not " + ttl);
+            throw new IllegalArgumentException("a command's time to live is between 1 ms and " + describe(MAX_TTL)
+                    + ", not " + describe(ttl));
         }
         return new Command(UUID.randomUUID(), module, target, args, now.plus(ttl));
+    }
+
+    /** {@code 30 days}, {@code 2 h}, {@code 90 s}, {@code 1500 ms}: the largest unit that divides it. */
+    private static String describe(Duration d) {
+        long ms = d.toMillis();
+        if (ms <= 0 || ms % 1000 != 0) {
+            return ms + " ms";
+        }
+        long s = ms / 1000;
+        if (s % 86_400 == 0) {
+            return s / 86_400 + (s == 86_400 ? " day" : " days");
+        }
+        return s % 3600 == 0 ? s / 3600 + " h" : s % 60 == 0 ? s / 60 + " min" : s + " s";
     }
 
     /** Whether {@code name} is a well-formed module name. */

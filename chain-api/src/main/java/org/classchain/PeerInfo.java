@@ -12,12 +12,20 @@ import java.util.Objects;
  * @param neighbour whether it is a current neighbour
  * @param users the users signed in there, as last heard
  * @param lastSeen when it last answered or wrote, or null
+ * @param modules the command modules installed there, as last heard (empty until its status was read)
  */
-public record PeerInfo(String nodeId, String address, boolean neighbour, List<String> users, Instant lastSeen) {
+public record PeerInfo(String nodeId, String address, boolean neighbour, List<String> users, Instant lastSeen,
+                       List<String> modules) {
 
-    /** Copies the users. */
+    /** Copies the lists. */
     public PeerInfo {
         Objects.requireNonNull(address, "address");
         users = List.copyOf(users);
+        modules = List.copyOf(modules);
+    }
+
+    /** A roster row that names no modules. */
+    public PeerInfo(String nodeId, String address, boolean neighbour, List<String> users, Instant lastSeen) {
+        this(nodeId, address, neighbour, users, lastSeen, List.of());
     }
 }

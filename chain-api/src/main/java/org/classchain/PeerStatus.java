@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param users the users signed in at this peer
  * @param clockSkewMillis how far this peer's clock is ahead of the teacher's host, judged by the grant of the latest
  *                        block that reached it by announcement (0 if unknown); never by a header timestamp
+ * @param modules the names of the command modules installed at this peer, sorted (whether or not its local policy
+ *                runs them): how the teacher's host learns which modules the room has
  */
 public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String address, String chainId, long height, Hash headHash,
-                         List<String> neighbours, List<String> users, long clockSkewMillis) {
+                         List<String> neighbours, List<String> users, long clockSkewMillis, List<String> modules) {
 
     /** Copies the lists. */
     public PeerStatus {
@@ -28,5 +30,13 @@ public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String add
         Objects.requireNonNull(publicKey, "publicKey");
         neighbours = List.copyOf(neighbours);
         users = List.copyOf(users);
+        modules = List.copyOf(modules);
+    }
+
+    /** A status that names no modules (a peer from before modules were reported). */
+    public PeerStatus(Role role, String nodeId, NodeKey publicKey, String address, String chainId, long height,
+                      Hash headHash, List<String> neighbours, List<String> users, long clockSkewMillis) {
+        this(role, nodeId, publicKey, address, chainId, height, headHash, neighbours, users, clockSkewMillis,
+                List.of());
     }
 }

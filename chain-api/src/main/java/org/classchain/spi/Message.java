@@ -227,15 +227,29 @@ public sealed interface Message {
 
     /**
      * A MAC'd batch asking the host for a grant: {@code mac = HMAC-SHA256(K, counter | batch)}.
-     * Reply: {@link GrantIssued}.
+     * Reply: {@link GrantIssued}. The host refuses (422) a command whose module no computer it
+     * knows of has installed, unless {@code force}: a sender's "I know, send it anyway" (for a
+     * module only computers the host has not heard from yet have). {@code force} is outside the
+     * MAC: it changes only whether the host checks, never what is granted.
      */
     record GrantRequest(String username, String session, long counter, List<Command> commands,
-                        List<Account> accounts, byte[] mac) implements AuthRequest {
+                        List<Account> accounts, byte[] mac, boolean force) implements AuthRequest {
         /** Copies the lists and the MAC. */
         public GrantRequest {
             commands = List.copyOf(commands);
             accounts = List.copyOf(accounts);
             mac = mac.clone();
+        }
+
+        /** A batch whose modules the host checks (not forced). */
+        public GrantRequest(String username, String session, long counter, List<Command> commands,
+                            List<Account> accounts, byte[] mac) {
+            this(username, session, counter, commands, accounts, mac, false);
+        }
+
+        /** This batch with {@code force} set as given. */
+        public GrantRequest withForce(boolean force) {
+            return new GrantRequest(username, session, counter, commands, accounts, mac, force);
         }
 
         /** A copy of the MAC. */

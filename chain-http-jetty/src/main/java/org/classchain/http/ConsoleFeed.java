@@ -92,6 +92,14 @@ public final class ConsoleFeed implements PeerListener {
             }
             co.put("notAfter", c.notAfter().toEpochMilli());
         }
+        ArrayNode accounts = o.putArray("accounts");
+        for (org.classchain.Account a : block.payload().accounts()) {
+            ObjectNode ao = accounts.addObject();
+            ao.put("username", a.username());
+            ao.put("role", a.role().name());
+            ArrayNode keys = ao.putArray("hostKeys");
+            a.hostKeys().forEach(k -> keys.add(k.hex()));
+        }
         Grant g = block.payload().grant();
         if (g == null) {
             o.putNull("grant");

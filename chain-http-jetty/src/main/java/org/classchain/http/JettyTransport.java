@@ -1,6 +1,7 @@
 package org.classchain.http;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -155,7 +156,14 @@ public final class JettyTransport implements Transport {
             Server s;
             try {
                 channel.socket().setReuseAddress(true);
-                channel.bind(new InetSocketAddress(host, port), 128);
+                try {
+                    channel.bind(new InetSocketAddress(host, port), 128);
+                } catch (BindException e) {
+                    BindException named = new BindException("cannot listen on " + host + ":" + port + ": "
+                            + e.getMessage());
+                    named.initCause(e);
+                    throw named;
+                }
                 int actual = ((InetSocketAddress) channel.getLocalAddress()).getPort();
                 s = newServer(handler, channel, actual);
                 boundPort = actual;
@@ -274,8 +282,9 @@ public final class JettyTransport implements Transport {
             call = calls.toHttp(request);
             String base = base(address);
             if (tlsKeystore == null && base.startsWith("https://")) {
-                throw new IOException("cannot call " + base + ": https needs the classroom TLS keystore, and this peer "
-                        + "was started without one (--tls-keystore)");
+                // no answer would change that: an argument this transport cannot use, not a failed call
+                throw new IllegalArgumentException("cannot call " + base + ": https needs the classroom TLS keystore, "
+                        + "and this peer was started without one (--tls-keystore)");
             }
             uri = URI.create(base + call.pathAndQuery());
             c = client();
@@ -294,7 +303,8 @@ public final class JettyTransport implements Transport {
         response.whenComplete((resp, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                result.completeExceptionally(new IOException(call.method() + " " + uri + " failed: " + cause, cause));
+                result.completeExceptionally(new IOException(call.method() + " " + uri + " failed: "
+                        + Failures.describe(uri, cause), cause));
                 return;
             }
             try {
@@ -358,12 +368,20 @@ public final class JettyTransport implements Transport {
                 c.setBindAddress(new java.net.InetSocketAddress(bindAddress, 0));
             }
             if (tlsKeystore != null) {
-                SslContextFactory.Client ssl = new SslContextFactory.Client();
+                SslContextFactory.Client ssl = new SslContextFactory.Client() {
+                    @Override
+                    protected void checkEndPointIdentificationAlgorithm() {
+                        // none, on purpose (below): not a warning on every start of a peer, send or status
+                    }
+                };
                 ssl.setTrustStorePath(tlsKeystore.toString());
                 ssl.setTrustStorePassword(tlsPassword);
                 ssl.setTrustStoreType("PKCS12");
-                // trust is the classroom keystore's certificate, shared by every peer; its name
-                // cannot list every LAN address, so it is not checked against the host
+                // Trust is the classroom keystore's certificate, which every peer holds with its
+                // private key: any of them can present it under any name, so checking the name
+                // against the host adds nothing, and one certificate cannot list every LAN
+                // address a classroom's DHCP hands out. Who a peer is rests on its node key,
+                // proven in the signed handshake (SECURITY.md, "A LAN attacker").
                 ssl.setEndpointIdentificationAlgorithm(null);
                 c.setSslContextFactory(ssl);
             }

@@ -454,7 +454,8 @@ final class WireJson {
 
     /**
      * {@code {"username", "session", "counter", "commands": [canonical command], "accounts":
-     * [canonical account] (may be absent), "mac" (hex)}}: a batch, at POST /commands and in relays.
+     * [canonical account] (may be absent), "mac" (hex), "force" (may be absent: false)}}: a batch,
+     * at POST /commands and in relays.
      */
     ObjectNode grantRequest(GrantRequest g) {
         ObjectNode o = NODES.objectNode();
@@ -467,6 +468,9 @@ final class WireJson {
             accounts.add(canonical.accountTree(a));
         }
         o.put("mac", JsonFields.hex(g.mac()));
+        if (g.force()) {
+            o.put("force", true);
+        }
         return o;
     }
 
@@ -489,7 +493,7 @@ final class WireJson {
             }
         }
         return new GrantRequest(text(o, "username"), text(o, "session"), whole(o, "counter"), commands, accounts,
-                hex(o, "mac"));
+                hex(o, "mac"), has(o, "force") && bool(o, "force"));
     }
 
     /** {@code {"session", "salt" (hex), "iterations", "B" (hex)}}. */
@@ -656,7 +660,7 @@ final class WireJson {
 
     /**
      * {@code {"role", "nodeId", "address", "chainId", "height", "headHash", "neighbours",
-     * "users", "clockSkewMillis"}}.
+     * "users", "clockSkewMillis", "modules"}} ({@code modules} absent: none named).
      */
     static ObjectNode status(PeerStatus s) {
         ObjectNode o = NODES.objectNode();
@@ -672,6 +676,8 @@ final class WireJson {
         ArrayNode u = o.putArray("users");
         s.users().forEach(u::add);
         o.put("clockSkewMillis", s.clockSkewMillis());
+        ArrayNode m = o.putArray("modules");
+        s.modules().forEach(m::add);
         return o;
     }
 
@@ -684,7 +690,8 @@ final class WireJson {
         return new StatusReply(new PeerStatus(enumValue(o, "role", Role.class), text(o, "nodeId"),
                 new org.classchain.NodeKey(key), optionalText(o, "address"), optionalText(o, "chainId"), whole(o, "height"),
                 optionalHash(o, "headHash"), texts(o, "neighbours"), texts(o, "users"),
-                has(o, "clockSkewMillis") ? whole(o, "clockSkewMillis") : 0));
+                has(o, "clockSkewMillis") ? whole(o, "clockSkewMillis") : 0,
+                has(o, "modules") ? texts(o, "modules") : List.of()));
     }
 
     /** {@code {"id", "module", "height" (null while pending), "receipts": [RECEIPT]}}. */
@@ -760,7 +767,7 @@ final class WireJson {
         return new ModulesReply(out);
     }
 
-    /** {@code {"peers": [{"nodeId", "address", "neighbour", "users", "lastSeen" (epoch ms or null)}]}}. */
+    /** {@code {"peers": [{"nodeId", "address", "neighbour", "users", "lastSeen" (epoch ms or null), "modules"}]}}. */
     static ObjectNode peers(PeersReply p) {
         ObjectNode o = NODES.objectNode();
         ArrayNode arr = o.putArray("peers");
@@ -776,6 +783,8 @@ final class WireJson {
             } else {
                 po.put("lastSeen", info.lastSeen().toEpochMilli());
             }
+            ArrayNode modules = po.putArray("modules");
+            info.modules().forEach(modules::add);
         }
         return o;
     }
@@ -787,7 +796,8 @@ final class WireJson {
             ObjectNode po = object(p, "peer");
             Long seen = optionalWhole(po, "lastSeen");
             out.add(new PeerInfo(optionalText(po, "nodeId"), text(po, "address"), bool(po, "neighbour"),
-                    texts(po, "users"), seen == null ? null : Instant.ofEpochMilli(seen)));
+                    texts(po, "users"), seen == null ? null : Instant.ofEpochMilli(seen),
+                    has(po, "modules") ? texts(po, "modules") : List.of()));
         }
         return new PeersReply(out);
     }

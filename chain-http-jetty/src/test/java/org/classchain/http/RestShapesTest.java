@@ -58,10 +58,11 @@ class RestShapesTest {
     void status() throws Exception {
         Hash head = data.hash();
         stub.replyWith(new Message.StatusReply(new PeerStatus(Role.TEACHER, "nid", new org.classchain.NodeKey(new byte[32]), "http://127.0.0.1:1", "chain-1", 12,
-                head, List.of("http://127.0.0.1:2"), List.of("t"), 0)));
+                head, List.of("http://127.0.0.1:2"), List.of("t"), 0, List.of("blackout", "message"))));
         JsonNode j = getJson("/status", 200);
         assertThat(fieldNames(j)).containsExactlyInAnyOrder("role", "nodeId", "publicKey", "address", "chainId", "height", "headHash",
-                "neighbours", "users", "clockSkewMillis");
+                "neighbours", "users", "clockSkewMillis", "modules");
+        assertThat(j.get("modules").get(1).asText()).isEqualTo("message");
         assertThat(j.get("role").asText()).isEqualTo("TEACHER");
         assertThat(j.get("height").asLong()).isEqualTo(12);
         assertThat(j.get("headHash").asText()).isEqualTo(head.hex());

@@ -34,7 +34,8 @@ import org.classchain.spi.host.InboxService;
  * works the same with or without a display.
  */
 public final class SendFileModule implements CommandModule {
-    static final int MAX_BYTES = 256 * 1024;
+    /** The largest file it takes, in bytes (256 KiB). */
+    public static final int MAX_BYTES = 256 * 1024;
     static final int MAX_NAME_CHARS = 120;
     static final int MAX_NAME_BYTES = 200;
     private static final int MAX_COPIES = 100;

@@ -1,5 +1,7 @@
 package org.classchain.samples;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,11 +9,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.classchain.Command;
 import org.classchain.Target;
 import org.classchain.core.client.TeacherClient;
@@ -32,8 +36,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--once", description = "stop after showing the receipts")
     boolean once;
 
-    @Option(names = "--data-dir", description = "where the peers keep their data (default: a new temporary folder)")
+    @Option(names = "--data-dir", description = "where the peers keep their data (default: a new temporary folder, "
+            + "removed when the demo ends)")
     Path dataDir;
+
+    @Option(names = "--keep", description = "keep the temporary folder when the demo ends")
+    boolean keep;
 
     @Override
     public Integer call() throws Exception {
@@ -41,6 +49,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--students is 1-200");
         }
         Path root = dataDir != null ? dataDir : Files.createTempDirectory("classchain-demo-");
+        boolean remove = dataDir == null && !keep; // a folder given with --data-dir is never removed
         byte[] pw = new byte[12];
         new SecureRandom().nextBytes(pw);
         String password = HexFormat.of().formatHex(pw);
@@ -49,17 +58,22 @@ final class DemoCommand implements Callable<Integer> {
         Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
         List<Peer> peers = new ArrayList<>();
         CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread shutdown = new Thread(() -> {
             peers.forEach(Peer::close);
+            if (remove) {
+                removeTree(root);
+            }
             stop.countDown();
-        }, "classchain-demo-shutdown"));
+        }, "classchain-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
         Peer teacher = start(root.resolve("teacher"), null, password);
         peers.add(teacher);
         for (int i = 1; i <= students; i++) {
             peers.add(start(root.resolve("student-" + i), teacher.address(), null));
         }
         System.out.println();
-        System.out.println("A classroom of " + (students + 1) + " peers is running on 127.0.0.1 (data in " + root + "):");
+        System.out.println("A classroom of " + (students + 1) + " peers is running on 127.0.0.1 (data in " + root
+                + (remove ? ", removed when the demo ends; --keep keeps it" : "") + "):");
         for (Peer p : peers) {
             System.out.printf("  %-8s %s  node %s%n", p.role(), p.address(), p.nodeId());
         }
@@ -93,13 +107,25 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         if (once) {
-            peers.forEach(Peer::close);
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            shutdown.run();
             return ok ? 0 : 3;
         }
         System.out.println();
         System.out.println("The classroom keeps running; Ctrl-C stops it.");
         stop.await();
         return ok ? 0 : 3;
+    }
+
+    /** Deletes {@code root} and everything in it; what cannot be deleted is said, not thrown. */
+    private static void removeTree(Path root) {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("classchain: could not remove " + root + ": " + e);
+        }
     }
 
     private static Peer start(Path dir, String seed, String password) throws Exception {

@@ -2,8 +2,6 @@ package org.classchain.samples;
 
 import java.io.Console;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where a password comes from: {@code --password-file}, else {@code CLASSCHAIN_PASSWORD}, else a no-echo prompt. */
@@ -13,12 +11,7 @@ final class Passwords {
 
     static String read(Path file, String prompt) throws IOException {
         if (file != null) {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            String line = text.lines().findFirst().orElse("");
-            if (line.isEmpty()) {
-                throw new IOException("the password file " + file + " is empty");
-            }
-            return line;
+            return LocalFiles.firstLine(file, "the password file");
         }
         String env = System.getenv("CLASSCHAIN_PASSWORD");
         if (env != null && !env.isEmpty()) {

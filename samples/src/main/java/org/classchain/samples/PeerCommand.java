@@ -1,14 +1,18 @@
 package org.classchain.samples;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -91,6 +95,9 @@ final class PeerCommand implements Callable<Integer> {
         if (deny != null && allow != null) {
             throw new IllegalArgumentException("give --deny or --allow, not both");
         }
+        for (String seed : seeds) {
+            checkSeed(seed, tls.enabled());
+        }
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".classchain", "peer-" + port);
         PeerSettings settings = PeerSettings.read(dir);
         Path mods = settings.path("mods-dir", modsDir, dir.resolve("mods"));
@@ -159,11 +166,54 @@ final class PeerCommand implements Callable<Integer> {
             peer.close();
             stopped.countDown();
         }, "classchain-shutdown"));
-        peer.start();
+        try {
+            peer.start();
+        } catch (BindException e) {
+            throw new BindException(e.getMessage() + " (another peer or program listens there: stop it, or give "
+                    + "another --port)");
+        }
         System.out.println("ClassChain peer " + peer.nodeId() + " is the " + peer.role() + " of chain "
                 + peer.chain().chainId() + " at " + peer.address() + " (console: " + peer.address() + "/)");
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Refuses at once a seed no peer can be reached at, saying what is wrong with an example,
+     * rather than retrying it until {@code --join-timeout} and then blaming the teacher's peer.
+     *
+     * @throws IllegalArgumentException without a scheme, not an http(s) URL with a host, or in a
+     *                                  scheme other than the classroom's ({@code https} exactly when
+     *                                  {@code --tls-keystore} is given)
+     */
+    static void checkSeed(String seed, boolean tls) {
+        String scheme = tls ? "https" : "http";
+        String example = "e.g. --seed " + scheme + "://192.168.1.10:8080";
+        if (seed.matches("[^:/\\s]+:\\d+(/.*)?")) {
+            throw new IllegalArgumentException("--seed " + seed + " has no scheme: give the peer's URL, e.g. --seed "
+                    + scheme + "://" + seed);
+        }
+        URI uri;
+        try {
+            uri = new URI(seed);
+        } catch (URISyntaxException e) {
+            String where = e.getIndex() < 0 ? "" : " at character " + (e.getIndex() + 1);
+            throw new IllegalArgumentException("--seed '" + seed + "' is not a peer's URL ("
+                    + e.getReason().toLowerCase(Locale.ROOT) + where + "): " + example);
+        }
+        if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
+            throw new IllegalArgumentException("--seed " + seed + " is not a peer's URL (an http:// or https:// "
+                    + "address with a host): " + example);
+        }
+        if (uri.getScheme().equals("https") && !tls) {
+            throw new IllegalArgumentException("--seed " + seed + ": https needs the classroom keystore: add "
+                    + "--tls-keystore classroom.p12 --tls-password-file ks-pw.txt, or, in a classroom without TLS, "
+                    + "e.g. --seed http://" + uri.getRawAuthority());
+        }
+        if (uri.getScheme().equals("http") && tls) {
+            throw new IllegalArgumentException("--seed " + seed + ": with --tls-keystore every peer speaks https, "
+                    + "e.g. --seed https://" + uri.getRawAuthority());
+        }
     }
 
     /** This machine's first site-local IPv4 address, or 127.0.0.1. */

@@ -1,9 +1,14 @@
 package org.classchain.samples;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +17,7 @@ import org.classchain.Command;
 import org.classchain.Target;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.http.JettyTransport;
+import org.classchain.mods.SendFileModule;
 import org.classchain.spi.Message;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,6 +57,14 @@ final class SendCommand implements Callable<Integer> {
             + "exit non-zero unless all executed")
     boolean wait;
 
+    @Option(names = "--force", description = "send even a module that no computer the teacher's peer has heard from "
+            + "has installed (without it such a command is refused, exit 2, before anything is mined)")
+    boolean force;
+
+    @Option(names = "--file", description = "with send-file: the file to put into the students' inbox (at most "
+            + "256 KiB); sets the arguments name (unless given), content and sha256")
+    Path file;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> arguments = new LinkedHashMap<>();
@@ -61,6 +75,9 @@ final class SendCommand implements Callable<Integer> {
             }
             arguments.put(a.substring(0, eq), a.substring(eq + 1));
         }
+        if (file != null) {
+            addFile(arguments);
+        }
         Command command = Command.create(module, Target.parse(target), arguments, Instant.now(), ttl);
         String password = Passwords.read(passwordFile, "Password for " + user + ": ");
         try (JettyTransport transport = tls.apply(JettyTransport.builder()).build()) {
@@ -69,7 +86,13 @@ final class SendCommand implements Callable<Integer> {
             if (!(signedIn instanceof Message.AuthConfirmed)) {
                 throw new IllegalStateException("sign-in refused: " + describe(signedIn));
             }
-            Message reply = client.submit(peer, List.of(command));
+            Message reply = client.submit(peer, List.of(command), force);
+            if (reply instanceof Message.Rejected r && r.code() == 422) {
+                // a module no computer of the room has: refused before anything was mined
+                System.err.println("classchain: " + r.reason() + ". Nothing was sent; --force sends it anyway (for "
+                        + "a module only computers the teacher's peer has not heard from yet have)");
+                return 2;
+            }
             if (!(reply instanceof Message.Submitted submitted)) {
                 throw new IllegalStateException("command refused: " + describe(reply));
             }
@@ -79,6 +102,26 @@ final class SendCommand implements Callable<Integer> {
             }
             return new ReceiptWaiter(client, peer, System.out).await(command, command.notAfter()) ? 0 : 3;
         }
+    }
+
+    /** {@code --file}: the send-file module's arguments for that file. */
+    private void addFile(Map<String, String> arguments) throws IOException, NoSuchAlgorithmException {
+        if (!module.equals("send-file")) {
+            throw new IllegalArgumentException("--file goes with send-file, not " + module
+                    + ": e.g. send send-file --file notes.pdf");
+        }
+        if (arguments.containsKey("content") || arguments.containsKey("sha256")) {
+            throw new IllegalArgumentException("--file sets content and sha256: give them with --arg or with --file, "
+                    + "not both");
+        }
+        byte[] bytes = LocalFiles.read(file, "--file");
+        if (bytes.length > SendFileModule.MAX_BYTES) {
+            throw new IllegalArgumentException("send-file takes files of at most " + SendFileModule.MAX_BYTES / 1024
+                    + " KiB; " + file + " has " + (bytes.length + 1023) / 1024 + " KiB");
+        }
+        arguments.putIfAbsent("name", file.getFileName().toString());
+        arguments.put("content", Base64.getEncoder().encodeToString(bytes));
+        arguments.put("sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
     }
 
     static String describe(Message m) {

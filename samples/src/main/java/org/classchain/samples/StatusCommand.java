@@ -30,6 +30,7 @@ final class StatusCommand implements Callable<Integer> {
             System.out.println("height:     " + s.height() + " (head " + s.headHash().shortHex() + ")");
             System.out.println("neighbours: " + String.join(", ", s.neighbours()));
             System.out.println("users:      " + String.join(", ", s.users()));
+            System.out.println("modules:    " + String.join(", ", s.modules()));
             if (Math.abs(s.clockSkewMillis()) > 60_000) {
                 System.out.println("clock:      " + s.clockSkewMillis() / 1000 + " s off the teacher's host (its latest grant)");
             }

@@ -1,8 +1,6 @@
 package org.classchain.samples;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.classchain.http.JettyTransport;
 import picocli.CommandLine.Option;
@@ -46,11 +44,7 @@ final class TlsOptions {
 
     private String password() throws IOException {
         if (passwordFile != null) {
-            String line = Files.readString(passwordFile, StandardCharsets.UTF_8).lines().findFirst().orElse("");
-            if (line.isEmpty()) {
-                throw new IOException("the TLS password file " + passwordFile + " is empty");
-            }
-            return line;
+            return LocalFiles.firstLine(passwordFile, "the TLS password file");
         }
         String env = System.getenv("CLASSCHAIN_TLS_PASSWORD");
         if (env != null && !env.isEmpty()) {

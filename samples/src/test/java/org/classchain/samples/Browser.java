@@ -31,6 +31,30 @@ final class Browser implements AutoCloseable {
         return Files.isExecutable(DRIVER) && Files.isExecutable(CHROMIUM);
     }
 
+    /** Skips the calling test where the system browser or driver is missing. */
+    static void assumeAvailable() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(available(),
+                "no /usr/bin/chromedriver and /usr/bin/chromium: apt-get install chromium chromium-driver");
+    }
+
+    /** A wait of at most {@code seconds} that checks its condition every 100 ms. */
+    org.openqa.selenium.support.ui.WebDriverWait waitFor(int seconds) {
+        return new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(100));
+    }
+
+    /** Closes a browser and a classroom, either of which may be null (a start that failed or was skipped). */
+    static void closeBoth(Browser browser, AutoCloseable room) throws Exception {
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            if (room != null) {
+                room.close();
+            }
+        }
+    }
+
     /**
      * @param profile a fresh, empty folder for the browser's profile
      * @param hideWebCrypto whether to remove {@code crypto.subtle} before any page script runs, as a

@@ -24,19 +24,33 @@ final class ConsoleClassroom implements AutoCloseable {
 
     static final String TEACHER = "teacher";
 
-    final Peer teacher;
+    Peer teacher;
     final List<Peer> students = new ArrayList<>();
     private final List<Peer> all = new ArrayList<>();
     private final Map<Peer, JettyTransport> transports = new HashMap<>();
+    private final Path dir;
+    private final String password;
+    private final Duration tick;
 
     /**
      * @param deny for each student, the modules its policy refuses (null or "" for none)
      */
     ConsoleClassroom(Path dir, String password, String... deny) throws Exception {
+        this(dir, password, Duration.ofMillis(200), deny);
+    }
+
+    /**
+     * @param tick the peers' maintenance tick (the launcher's default is 1 s; 200 ms makes a test quicker)
+     * @param deny for each student, the modules its policy refuses (null or "" for none)
+     */
+    ConsoleClassroom(Path dir, String password, Duration tick, String... deny) throws Exception {
+        this.dir = dir;
+        this.tick = tick;
+        this.password = password;
         try {
-            teacher = start(dir.resolve("teacher"), null, password, null, -1);
+            teacher = start(dir.resolve("teacher"), null, password, null, -1, 0);
             for (int i = 0; i < deny.length; i++) {
-                students.add(start(dir.resolve("student-" + (i + 1)), teacher.address(), null, deny[i], i));
+                students.add(start(dir.resolve("student-" + (i + 1)), teacher.address(), null, deny[i], i, 0));
             }
         } catch (Exception | Error e) {
             close();
@@ -44,10 +58,22 @@ final class ConsoleClassroom implements AutoCloseable {
         }
     }
 
-    private Peer start(Path dir, String seed, String password, String deny, int screen) throws Exception {
-        JettyTransport transport = JettyTransport.builder().host("127.0.0.1").port(0).build();
+    /** Stops the teacher's peer (the console's page stays open) without starting it again. */
+    void stopTeacher() {
+        teacher.close();
+    }
+
+    /** Starts the teacher's peer again from its data dir, on the same port: its console page reconnects. */
+    void startTeacher() throws Exception {
+        int port = java.net.URI.create(teacher.address()).getPort();
+        all.remove(teacher);
+        teacher = start(dir.resolve("teacher"), null, password, null, -1, port);
+    }
+
+    private Peer start(Path dir, String seed, String password, String deny, int screen, int port) throws Exception {
+        JettyTransport transport = JettyTransport.builder().host("127.0.0.1").port(port).build();
         Peer.Builder b = Peer.builder().dataDir(dir).transport(transport).difficultyBits(8)
-                .tick(Duration.ofMillis(200)).policy(Policy.parse(deny == null || deny.isEmpty() ? null : deny, null));
+                .tick(tick).policy(Policy.parse(deny == null || deny.isEmpty() ? null : deny, null));
         Launchers.addHostServices(b, dir, dir.resolve("inbox"));
         Launchers.addConsoleFeed(b, transport);
         if (screen >= 0) {
@@ -63,6 +89,16 @@ final class ConsoleClassroom implements AutoCloseable {
         transports.put(p, transport);
         p.start();
         return p;
+    }
+
+    /** Opens the teacher's console in {@code browser} and waits until its room shows the teacher and every student. */
+    void openConsole(Browser browser) {
+        browser.driver.get(teacher.address() + "/");
+        browser.waitFor(20).until(org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated(
+                org.openqa.selenium.By.id("served-by"), "TEACHER"));
+        browser.waitFor(30).until(d -> d.findElements(org.openqa.selenium.By.cssSelector("#room li.peer")).size()
+                == 1 + students.size()
+                && d.findElements(org.openqa.selenium.By.cssSelector("#room .badge.STUDENT")).size() == students.size());
     }
 
     /** The transport a peer serves on (for its event stream). */

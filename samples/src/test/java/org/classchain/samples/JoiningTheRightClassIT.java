@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.classchain.core.client.TeacherClient;
-import org.classchain.http.JettyTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,12 +33,6 @@ class JoiningTheRightClassIT {
         }
     }
 
-    private String chainOf(String url) throws Exception {
-        try (JettyTransport t = JettyTransport.builder().build()) {
-            return new TeacherClient(t, new java.security.SecureRandom(), Duration.ofSeconds(10)).status(url).chainId();
-        }
-    }
-
     @Test
     @Timeout(180)
     void aPinnedStudentRefusesASeedOfAnotherClass() throws Exception {
@@ -51,8 +43,8 @@ class JoiningTheRightClassIT {
                 "--password-file", pw.toString());
         PeerProcesses.Running classB = processes.peer("b", Duration.ofSeconds(60), "--user", "other",
                 "--password-file", pw.toString());
-        String a = chainOf(classA.url());
-        String b = chainOf(classB.url());
+        String a = PeerProcesses.status(classA.url()).chainId();
+        String b = PeerProcesses.status(classB.url()).chainId();
 
         // --chain on the command line
         Process pinned = processes.launch("pinned", "--seed", classB.url(), "--chain", a, "--join-timeout", "60s");
@@ -77,7 +69,7 @@ class JoiningTheRightClassIT {
 
         // pinned to its own class, a student joins it
         PeerProcesses.Running good = processes.peer("good", Duration.ofSeconds(60), "--seed", classA.url(), "--chain", a);
-        assertThat(chainOf(good.url())).isEqualTo(a);
+        assertThat(PeerProcesses.status(good.url()).chainId()).isEqualTo(a);
     }
 
     @Test

@@ -6,13 +6,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.classchain.PeerStatus;
 import org.classchain.Role;
+import org.classchain.core.client.TeacherClient;
+import org.classchain.http.JettyTransport;
 
 /**
  * Runs the packaged launcher ({@code target/classchain.jar}) as real processes for the *IT tests:
@@ -41,8 +45,15 @@ final class PeerProcesses implements AutoCloseable {
     }
 
     ProcessBuilder java(String... args) {
+        return java(List.of(), args);
+    }
+
+    /** The launcher with these JVM options (e.g. {@code -Djava.io.tmpdir=DIR}) and arguments. */
+    ProcessBuilder java(List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-Djava.awt.headless=true", "-jar", JAR.toString()));
+                "-Xmx128m", "-Djava.awt.headless=true"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("DISPLAY");
@@ -104,13 +115,25 @@ final class PeerProcesses implements AutoCloseable {
 
     /** Runs a one-shot launcher command and waits for it. */
     Result run(Duration timeout, String... args) throws IOException, InterruptedException {
+        return run(List.of(), timeout, args);
+    }
+
+    /** Runs a one-shot launcher command with these JVM options and waits for it. */
+    Result run(List<String> jvmOptions, Duration timeout, String... args) throws IOException, InterruptedException {
         Path out = dir.resolve("cli-" + System.nanoTime() + ".out");
-        Process p = java(args).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = java(jvmOptions, args).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
             throw new AssertionError(String.join(" ", args) + " did not finish within " + timeout);
         }
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    }
+
+    /** What the peer at {@code url} says of itself ({@code GET /status}, plain http). */
+    static PeerStatus status(String url) throws Exception {
+        try (JettyTransport t = JettyTransport.builder().build()) {
+            return new TeacherClient(t, new SecureRandom(), Duration.ofSeconds(10)).status(url);
+        }
     }
 
     static String tail(Path file, int lines) throws IOException {

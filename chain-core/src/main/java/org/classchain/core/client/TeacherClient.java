@@ -68,9 +68,17 @@ public final class TeacherClient {
         return confirmed;
     }
 
-    /** Sends one batch through {@code peer}: {@link Message.Submitted} or a refusal. */
+    /**
+     * Sends one batch through {@code peer}: {@link Message.Submitted} or a refusal (422 when a
+     * command's module is installed on no computer the teacher's host knows of).
+     */
     public Message submit(String peer, List<Command> commands) throws Exception {
-        return call(peer, new Message.SubmitBatch(srp.grantRequest(commands, List.of())));
+        return submit(peer, commands, false);
+    }
+
+    /** As {@link #submit(String, List)}; {@code force} sends modules the host knows no computer to have. */
+    public Message submit(String peer, List<Command> commands, boolean force) throws Exception {
+        return call(peer, new Message.SubmitBatch(srp.grantRequest(commands, List.of()).withForce(force)));
     }
 
     /**

@@ -112,6 +112,11 @@ public final class ModuleRegistry implements Closeable {
         return Optional.ofNullable(modules.get(name));
     }
 
+    /** The names of the loaded modules, sorted. */
+    public List<String> names() {
+        return modules.keySet().stream().sorted().toList();
+    }
+
     /** Every loaded module, sorted by name, marked allowed or not by {@code policy}. */
     public List<ModuleInfo> describe(Policy policy) {
         return modules.values().stream().sorted(Comparator.comparing(Entry::name))

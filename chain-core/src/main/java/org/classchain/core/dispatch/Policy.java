@@ -1,6 +1,7 @@
 package org.classchain.core.dispatch;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -65,6 +66,16 @@ public final class Policy {
             case DENY -> !names.contains(module);
             case ALLOW_ONLY -> names.contains(module);
         };
+    }
+
+    /**
+     * The names this policy's deny or allow list gives that are not among {@code installed},
+     * sorted: most likely typos, which refuse or allow nothing.
+     */
+    public Set<String> unknownNames(Collection<String> installed) {
+        Set<String> out = new TreeSet<>(names);
+        out.removeAll(installed);
+        return out;
     }
 
     private static Set<String> names(String commaSeparated) {

@@ -1,6 +1,8 @@
 package org.classchain.core.peer;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -46,16 +48,19 @@ final class ChainJoin {
     private final BlockValidator validator;
     private final Random random;
     private final Handshakes handshakes;
+    private final PeerBook book;
     private final CatchUp catchUp;
     private final Consumer<ChainState> follow;
     private final String name;
 
     /**
+     * @param book the peers a resumed peer verified before its restart, greeted at once
      * @param catchUp downloads the chain a seed serves
      * @param follow makes a chain the peer's, before the download catches up on it
      */
     ChainJoin(PeerConfig config, NodeIdentity identity, BlockCodec codec, BlockStore store, BlockValidator validator,
-              Random random, Handshakes handshakes, CatchUp catchUp, Consumer<ChainState> follow, String name) {
+              Random random, Handshakes handshakes, PeerBook book, CatchUp catchUp, Consumer<ChainState> follow,
+              String name) {
         this.config = config;
         this.identity = identity;
         this.codec = codec;
@@ -63,6 +68,7 @@ final class ChainJoin {
         this.validator = validator;
         this.random = random;
         this.handshakes = handshakes;
+        this.book = book;
         this.catchUp = catchUp;
         this.follow = follow;
         this.name = name;
@@ -115,7 +121,10 @@ final class ChainJoin {
                     if (cause instanceof Handshakes.Refused refused) {
                         throw new IOException("seed " + seed + " refused this peer: " + refused.getMessage());
                     }
-                    LOG.warn("seed {} does not answer yet ({}); try {} , retrying in {} ms", seed, cause.toString(),
+                    if (cause instanceof IllegalArgumentException) { // not an address this transport can call
+                        throw new IOException("seed " + seed + " cannot be called: " + cause.getMessage());
+                    }
+                    LOG.warn("seed {} does not answer yet ({}); try {}; retrying in {} ms", seed, cause.toString(),
                             ++attempt, backoff);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -124,17 +133,17 @@ final class ChainJoin {
             }
             if (System.nanoTime() > deadline) {
                 if (answeredWithoutChain) {
-                    throw new IOException("no seed served a chain within " + config.joinTimeout + " (" + config.seeds
-                            + "), still waiting for the teacher's chain: start the teacher's peer first, check the "
-                            + "address, or pass --genesis-if-unreachable to create a new chain");
+                    throw new IOException("no seed served a chain within " + seconds(config.joinTimeout) + " ("
+                            + config.seeds + "), still waiting for the teacher's chain: start the teacher's peer first, "
+                            + "check the address, or pass --genesis-if-unreachable to create a new chain");
                 }
                 if (config.genesisIfUnreachable && config.expectedChain == null) {
-                    LOG.warn("no seed answered within {}; creating a new chain as asked", config.joinTimeout);
+                    LOG.warn("no seed answered within {}; creating a new chain as asked", seconds(config.joinTimeout));
                     return genesis();
                 }
-                throw new IOException("no seed answered within " + config.joinTimeout + " (" + config.seeds + "). A student "
-                        + "never starts a chain of its own: start the teacher's peer first, check the address, or "
-                        + "pass --genesis-if-unreachable to create a new chain");
+                throw new IOException("no seed answered within " + seconds(config.joinTimeout) + " (" + config.seeds
+                        + "). A student never starts a chain of its own: start the teacher's peer first, check the "
+                        + "address, or pass --genesis-if-unreachable to create a new chain");
             }
             try {
                 Thread.sleep(backoff);
@@ -174,6 +183,7 @@ final class ChainJoin {
         LOG.info("peer {} resumes chain {} at height {} from {}", name, stored.chainId(), stored.headInfo().height(),
                 config.dataDir);
         config.seeds.forEach(handshakes::greetQuietly);
+        book.load().forEach(handshakes::greetQuietly); // the room it knew, greeted at once
         return stored;
     }
 
@@ -205,6 +215,11 @@ final class ChainJoin {
     private boolean expected(String chainId, Hash genesisHash) {
         String e = config.expectedChain;
         return e == null || e.equalsIgnoreCase(chainId) || genesisHash != null && e.equalsIgnoreCase(genesisHash.hex());
+    }
+
+    /** {@code 60 s}, {@code 0.5 s}. */
+    private static String seconds(Duration d) {
+        return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
     }
 
     private static String describe(String chainId, Hash genesisHash) {

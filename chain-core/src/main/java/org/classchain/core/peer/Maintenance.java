@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
  * A peer's periodic work, one {@link #tick} at a time on its tick lane: re-mining batches no block
  * carries after the grace, answering Hellos whose call-back took too long, sending waiting
  * receipts, registering this computer's account and introducing it to the teacher's host, fetching
- * and dropping credentials, granting collected registrations, polling the roster, filling the
- * neighbour set, and comparing heads. Not thread-safe: one tick at a time.
+ * and dropping credentials, keeping the verified peers' addresses ({@link PeerBook}), granting
+ * collected registrations, polling the roster, filling the neighbour set, and comparing heads.
+ * Not thread-safe: one tick at a time.
  */
 final class Maintenance {
 
@@ -30,6 +31,7 @@ final class Maintenance {
     private final Accounts accounts;
     private final Roster roster;
     private final PeerDirectory directory;
+    private final PeerBook book;
     private final HeadCheck headCheck;
     private final Random random;
     private final String name;
@@ -37,7 +39,7 @@ final class Maintenance {
 
     Maintenance(PeerConfig config, String nodeId, ChainState chain, BlockProducer producer, Handshakes handshakes,
                 ReceiptCourier courier, OwnAccount ownAccount, BackupHosts backups, Accounts accounts, Roster roster,
-                PeerDirectory directory, HeadCheck headCheck, Random random, String name) {
+                PeerDirectory directory, PeerBook book, HeadCheck headCheck, Random random, String name) {
         this.config = config;
         this.nodeId = nodeId;
         this.chain = chain;
@@ -49,6 +51,7 @@ final class Maintenance {
         this.accounts = accounts;
         this.roster = roster;
         this.directory = directory;
+        this.book = book;
         this.headCheck = headCheck;
         this.random = random;
         this.name = name;
@@ -66,6 +69,7 @@ final class Maintenance {
                 handshakes.introduce();
                 backups.fetchCredentials();
                 ownAccount.dropStaleCredentials();
+                book.save(directory.infos());
             }
             accounts.flush();
             if (ticks % 3 == 0 && chain.teacherAccount().isHostedBy(nodeId)) {

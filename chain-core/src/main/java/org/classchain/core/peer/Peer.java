@@ -140,6 +140,7 @@ public final class Peer implements AutoCloseable {
         BlockStore store = data.blocks();
         CredentialStore credentials = data.credentials();
         name = identity.nodeId().substring(0, 8);
+        config.warnOfUnknownPolicyNames(name);
         BlockValidator validator = new BlockValidator(codec, clock);
         chain = ChainState.load(store, validator).orElse(null);
         PeerThreads threads = config.threads != null ? config.threads : PeerThreads.dedicated();
@@ -159,8 +160,9 @@ public final class Peer implements AutoCloseable {
                 headCheck::activity, gossip, name);
         router.openHandshakes(handshakes);
         config.seeds.forEach(directory::learn);
-        chain = new ChainJoin(config, identity, codec, store, validator, random, handshakes, catchUp, c -> chain = c,
-                name).join(chain);
+        PeerBook book = new PeerBook(config.dataDir);
+        chain = new ChainJoin(config, identity, codec, store, validator, random, handshakes, book, catchUp,
+                c -> chain = c, name).join(chain);
         ReceiptCourier courier = new ReceiptCourier(identity.nodeId(), config.transport, directory, handshakes, chain,
                 new ReceiptAdmission(json, () -> chain, directory, roster::here, identity.nodeId()), receipts,
                 data.receipts(), listeners, json, clock, name);
@@ -176,7 +178,8 @@ public final class Peer implements AutoCloseable {
         producer = new BlockProducer(chain, codec, clock, intake::acceptMined, granted, threads.lane("miner", name, true));
         Accounts accounts = new Accounts(config, identity.nodeId(), chain, accountHost, producer, directory, name);
         OwnAccount ownAccount = new OwnAccount(config, identity, chain, credentials, roster, directory, handshakes, name);
-        AccountHosting hosting = new AccountHosting(identity.nodeId(), accountHost, accounts, granted, producer);
+        AccountHosting hosting = new AccountHosting(identity.nodeId(), accountHost, accounts, granted, producer,
+                config::modules, directory);
         router.openAccounts(new AuthRouter(identity.nodeId(), config.transport, directory, chain, hosting, producer,
                 config::modules, roster, random, name), hosting, accounts, backups);
         ownAccount.ensure();
@@ -184,8 +187,9 @@ public final class Peer implements AutoCloseable {
         producer.start();
         dispatcher = buildDispatcher(courier, threads);
         dispatcher.submit(chain.range(1, Integer.MAX_VALUE).stream().flatMap(b -> b.payload().commands().stream()).toList());
-        ticker = threads.every(config.tick, "tick", name, new Maintenance(config, identity.nodeId(), chain, producer,
-                handshakes, courier, ownAccount, backups, accounts, roster, directory, headCheck, random, name)::tick);
+        Maintenance maintenance = new Maintenance(config, identity.nodeId(), chain, producer, handshakes, courier,
+                ownAccount, backups, accounts, roster, directory, book, headCheck, random, name);
+        ticker = threads.every(config.tick, "tick", name, maintenance::tick);
         LOG.info("peer {} started as {} on chain {} at {} (height {})", name, role(), chain.chainId(), address(),
                 chain.headInfo().height());
     }
@@ -217,7 +221,9 @@ public final class Peer implements AutoCloseable {
                 LOG.warn("peer {}: closing {} failed: {}", name, c.getClass().getSimpleName(), e.toString());
             }
         }
-        LOG.info("peer {} stopped", name);
+        if (name != null) { // null: refused before it had an identity (a locked data dir), nothing ran
+            LOG.info("peer {} stopped", name);
+        }
     }
 
     /**
@@ -264,7 +270,7 @@ public final class Peer implements AutoCloseable {
     public PeerStatus status() {
         Head h = chain.headInfo();
         return new PeerStatus(role(), identity.nodeId(), identity.publicKey(), address(), chain.chainId(), h.height(), h.hash(),
-                directory.neighbours(), roster.hereSorted(), skew.millis());
+                directory.neighbours(), roster.hereSorted(), skew.millis(), config.modules().names());
     }
 
     /** What this peer knows of a command. */
@@ -277,7 +283,8 @@ public final class Peer implements AutoCloseable {
 
     private List<PeerInfo> peers() {
         List<PeerInfo> out = new ArrayList<>();
-        out.add(new PeerInfo(identity.nodeId(), address(), false, roster.hereSorted(), clock.instant()));
+        out.add(new PeerInfo(identity.nodeId(), address(), false, roster.hereSorted(), clock.instant(),
+                config.modules().names()));
         out.addAll(directory.infos());
         return out;
     }

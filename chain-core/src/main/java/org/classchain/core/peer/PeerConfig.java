@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.classchain.PeerListener;
 import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.dispatch.Dispatcher;
@@ -17,12 +18,16 @@ import org.classchain.core.dispatch.Policy;
 import org.classchain.core.exec.PeerThreads;
 import org.classchain.spi.BlockStore;
 import org.classchain.spi.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything a {@link Peer} is built from. Collected by {@link Peer.Builder}; immutable once
  * built. Defaults suit a classroom peer; tests shorten the intervals and the difficulty.
  */
 final class PeerConfig {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerConfig.class);
+
     Path dataDir;
     Transport transport;
     BlockStore blockStore;
@@ -56,6 +61,16 @@ final class PeerConfig {
             modules = ModuleRegistry.load(Peer.class.getClassLoader(), modsDir);
         }
         return modules;
+    }
+
+    /** A deny or allow list naming a module not installed here is most likely a typo: it refuses or allows nothing. */
+    void warnOfUnknownPolicyNames(String peer) {
+        List<String> installed = modules().names();
+        Set<String> unknown = policy.unknownNames(installed);
+        if (!unknown.isEmpty()) {
+            LOG.warn("peer {}: the local policy ({}) names {}, but there is no module installed here by that name "
+                    + "(installed: {})", peer, policy, String.join(", ", unknown), String.join(", ", installed));
+        }
     }
 
     /** Hands the host services to the dispatcher, where modules find them by type. */

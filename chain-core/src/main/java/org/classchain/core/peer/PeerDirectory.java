@@ -11,9 +11,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.classchain.Account;
+import org.classchain.Command;
 import org.classchain.NodeKey;
 import org.classchain.PeerInfo;
 
@@ -51,6 +54,8 @@ final class PeerDirectory {
     static final int MAX_CLAIMS_PER_SOURCE = 8;
     /** Verified peers kept per machine (host) of the LAN; loopback addresses count apart. */
     static final int MAX_PER_HOST = 32;
+    /** Module names kept of what one peer says it has installed. */
+    static final int MAX_MODULES = 256;
 
     /** What a handshake's claim of an address comes to. */
     enum Claim {
@@ -76,6 +81,7 @@ final class PeerDirectory {
         volatile Instant lastSeen;
         volatile Instant added;
         volatile List<String> users = List.of();
+        volatile List<String> modules = List.of();
 
         Entry(String address, Instant added) {
             this.address = address;
@@ -365,12 +371,23 @@ final class PeerDirectory {
                 .min().orElse(Integer.MAX_VALUE / 2);
     }
 
-    /** Records who is signed in at {@code address}, as it last said. */
-    void users(String address, List<String> users) {
+    /**
+     * Records who is signed in at {@code address} and which modules it has, as its status last
+     * said: at most {@link #MAX_MODULES} well-formed module names (a peer's say, never proof).
+     */
+    void heard(String address, List<String> users, List<String> modules) {
         Entry e = known.get(address);
         if (e != null && e.verified) {
             e.users = List.copyOf(users);
+            e.modules = modules.stream().filter(Command::isValidModuleName).distinct().limit(MAX_MODULES).toList();
         }
+    }
+
+    /** The modules the verified peers said they have installed, as last heard. */
+    Set<String> modules() {
+        Set<String> out = new TreeSet<>();
+        known.values().stream().filter(x -> x.verified).forEach(x -> out.addAll(x.modules));
+        return out;
     }
 
     /** Who is signed in at the node with this id, as its least-failing verified address last said. */
@@ -418,6 +435,6 @@ final class PeerDirectory {
     /** The verified peers, by address: the roster and the room. */
     List<PeerInfo> infos() {
         return known.values().stream().filter(x -> x.verified).sorted(Comparator.comparing((Entry x) -> x.address))
-                .map(e -> new PeerInfo(e.nodeId, e.address, e.neighbour, e.users, e.lastSeen)).toList();
+                .map(e -> new PeerInfo(e.nodeId, e.address, e.neighbour, e.users, e.lastSeen, e.modules)).toList();
     }
 }

@@ -9,7 +9,8 @@ import org.classchain.spi.Transport;
 /**
  * Who is signed in where (DESIGN section 5): the people signed in at this computer (its own
  * student, and whoever logged in here), and, at a host of the teacher's account, who is signed in
- * at the other computers, polled a few at a time and kept in the {@link PeerDirectory}. Commands
+ * at the other computers (and the modules they have), polled a few at a time and kept in the
+ * {@link PeerDirectory}. Commands
  * that target users run where the roster shows them. Thread-safe.
  */
 final class Roster {
@@ -52,7 +53,7 @@ final class Roster {
             transport.send(address, new Message.GetStatus()).whenComplete((reply, err) -> {
                 if (reply instanceof Message.StatusReply st) {
                     directory.seen(address); // a status proves nothing about who answers
-                    directory.users(address, st.status().users());
+                    directory.heard(address, st.status().users(), st.status().modules());
                 } else if (err != null) {
                     directory.failed(address);
                 }

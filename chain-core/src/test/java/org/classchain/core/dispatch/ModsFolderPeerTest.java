@@ -20,6 +20,7 @@ import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.net.InMemoryNetwork;
 import org.classchain.core.peer.Peer;
+import org.classchain.core.testing.Await;
 import org.classchain.spi.Message;
 import org.classchain.spi.Transport;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,15 @@ class ModsFolderPeerTest {
                 assertThat(client.signIn(teacher.address(), "teacher", "pw")).isInstanceOf(Message.AuthConfirmed.class);
                 Command c = new Command(UUID.randomUUID(), "hello-mod", Target.all(), Map.of("who", "world"),
                         Instant.now().plusSeconds(60));
+                // only the students have hello-mod: the teacher's host takes it once its roster heard so
+                Await.until("the teacher's roster lists hello-mod", Duration.ofSeconds(20), () -> {
+                    try {
+                        return client.peers(teacher.address()).stream()
+                                .anyMatch(p -> p.modules().contains("hello-mod"));
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
                 assertThat(client.submit(teacher.address(), List.of(c))).isInstanceOf(Message.Submitted.class);
                 long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
                 while (teacher.report(c.id()).receipts().size() < 2 && System.nanoTime() < end) {

@@ -3,6 +3,7 @@ package org.classchain.core.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,15 @@ class PolicyTest {
         assertThat(p.permits("message")).isTrue();
         assertThat(p.permits("blackout")).isFalse();
         assertThat(Policy.allowOnly(Set.of()).permits("message")).isFalse();
+    }
+
+    @Test
+    void namesNoInstalledModuleHasAreReportedAsLikelyTypos() {
+        List<String> installed = List.of("blackout", "message");
+        assertThat(Policy.parse("mesage,blackout", null).unknownNames(installed)).containsExactly("mesage");
+        assertThat(Policy.parse(null, "message,zz-top,bell").unknownNames(installed)).containsExactly("bell", "zz-top");
+        assertThat(Policy.allowAll().unknownNames(installed)).isEmpty();
+        assertThat(Policy.allowOnly(Set.of()).unknownNames(installed)).isEmpty();
     }
 
     @Test

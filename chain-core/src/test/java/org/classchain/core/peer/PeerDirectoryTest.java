@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.classchain.NodeKey;
 import org.classchain.core.identity.NodeIdentity;
@@ -26,6 +28,26 @@ class PeerDirectoryTest {
             d.verified(address, key());
         }
         return d.offerNeighbour(address, outbound);
+    }
+
+    @Test
+    void theModulesAPeerSaysItHasAreKeptBoundedAndOnlyForVerifiedPeers() {
+        PeerDirectory d = new PeerDirectory("mem://0", 8, Clock.systemUTC());
+        d.learn("mem://1");
+        d.heard("mem://1", List.of(), List.of("bell"));
+        assertThat(d.modules()).as("an unverified address says nothing").isEmpty();
+        d.verified("mem://1", key());
+        d.verified("mem://2", key());
+        List<String> many = new ArrayList<>(List.of("bell", "Not A Name", "bell", "x".repeat(65)));
+        for (int i = 0; i < 2 * PeerDirectory.MAX_MODULES; i++) {
+            many.add("m" + i);
+        }
+        d.heard("mem://1", List.of("alice"), many);
+        d.heard("mem://2", List.of(), List.of("message", "bell"));
+        assertThat(d.infos().get(0).modules()).hasSize(PeerDirectory.MAX_MODULES).startsWith("bell", "m0")
+                .doesNotContain("Not A Name");
+        assertThat(d.modules()).contains("bell", "message", "m0").doesNotContain("m" + PeerDirectory.MAX_MODULES)
+                .hasSize(PeerDirectory.MAX_MODULES + 1);
     }
 
     @Test

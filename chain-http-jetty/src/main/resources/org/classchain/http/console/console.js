@@ -10,6 +10,10 @@
   var Crypto = window.ClassChainCrypto;
   var API = '/api/v1';
   var ROOM_PERIOD = 10000;
+  /** While this page's peer does not answer, and for a while after it answers again: room refreshes this often. */
+  var RECOVERY_PERIOD = 2000;
+  var RECOVERY_LENGTH = 20000;
+  var SEATS_KEY = 'classchain.seats';
   var POLL_PERIOD = 5000;
   var BLOCK_PAGE = 20;
   var SESSION_IDLE = 30 * 60000;
@@ -40,7 +44,10 @@
     events: null,
     view: null,
     viewRefused: false,
-    hostSkew: 0
+    hostSkew: 0,
+    peerDown: null,
+    fastUntil: 0,
+    blocks: new Map()
   };
 
   // ------------------------------------------------------------------ helpers
@@ -121,6 +128,7 @@
         } catch (e) {
           data = null;
         }
+        peerAnswered();
         if (!r.ok) {
           var retry = Number(r.headers.get('Retry-After')) || (data && data.retryAfterSeconds) || 0;
           throw new ApiError(r.status, (data && data.error) || r.statusText || 'request failed', retry);
@@ -128,8 +136,37 @@
         return data;
       });
     }, function () {
+      peerSilent();
       throw new ApiError(0, 'this peer cannot be reached', 0);
     });
+  }
+
+  /**
+   * This page's peer did not answer: what the room shows is no longer known (a student's card
+   * must not say it answers when nobody can tell), and the page says so once, in one place.
+   */
+  function peerSilent() {
+    if (state.peerDown === null) {
+      state.peerDown = Date.now();
+      var box = $('connection');
+      box.textContent = 'This peer cannot be reached since ' + time(state.peerDown) + '. The room below is '
+        + 'as it was then; it fills in again once the peer answers.';
+      show(box, true);
+      renderRoom();
+    }
+  }
+
+  /** This page's peer answered: the outage's message goes, and the room is read again soon and often. */
+  function peerAnswered() {
+    if (state.peerDown !== null) {
+      state.peerDown = null;
+      state.fastUntil = Date.now() + RECOVERY_LENGTH;
+      show($('connection'), false);
+      setTimeout(function () {
+        refreshStatus();
+        refreshRoom();
+      }, 0);
+    }
   }
 
   // ------------------------------------------------------------------ the serving peer
@@ -230,6 +267,7 @@
       refreshView().then(function () {
         connectEvents();
         renderRoom();
+        rebuildResults();
       });
       status.textContent = '';
       $('session-state').textContent = 'Signed in as ' + username + (c.role ? ' (' + c.role + ')' : '')
@@ -252,8 +290,13 @@
       error.textContent = e instanceof ApiError ? (e.status === -1 ? e.message : signInMessage(e))
         : 'Sign-in failed: ' + (e && e.message ? e.message : e);
       show(error, true);
-    }).then(function () {
+      return true;
+    }).then(function (failed) {
       button.disabled = false;
+      if (failed === true) {
+        // the button was disabled while it ran, which sent focus to the page: back to the form
+        $('password').focus();
+      }
     });
   }
 
@@ -329,7 +372,7 @@
     return api('GET', '/room').then(function (r) {
       state.room = r.peers.filter(function (p) {
         return p.nodeId;
-      });
+      }).sort(roomOrder);
       renderRoom();
       $('room-status').textContent = state.room.length + ' computer(s) known to this peer, '
         + state.room.filter(function (p) { return p.online; }).length + ' answering; updated ' + time(r.at) + '.';
@@ -338,8 +381,56 @@
     });
   }
 
+  /** Teachers' computers first, then by name (people signed in, else the seat, else the id). */
+  function roomOrder(a, b) {
+    var ra = a.role === 'TEACHER' ? 0 : 1;
+    var rb = b.role === 'TEACHER' ? 0 : 1;
+    return ra - rb || peerName(a).localeCompare(peerName(b), undefined, { numeric: true, sensitivity: 'base' })
+      || (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0);
+  }
+
+  /** Seat labels the teacher gave computers, kept in this browser: nodeId -> label. */
+  function seats() {
+    try {
+      return JSON.parse(localStorage.getItem(SEATS_KEY) || '{}') || {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function seatOf(nodeId) {
+    return seats()[nodeId] || '';
+  }
+
+  function setSeat(nodeId, label) {
+    var all = seats();
+    if (label) {
+      all[nodeId] = label.slice(0, 40);
+    } else {
+      delete all[nodeId];
+    }
+    try {
+      localStorage.setItem(SEATS_KEY, JSON.stringify(all));
+    } catch (e) { /* private mode: the label lasts as long as the page */ }
+  }
+
   function peerName(p) {
-    return p.users && p.users.length ? p.users.join(', ') : 'computer ' + short(p.nodeId);
+    if (p.users && p.users.length) {
+      return p.users.join(', ');
+    }
+    var seat = seatOf(p.nodeId);
+    return seat ? seat : 'computer ' + short(p.nodeId);
+  }
+
+  /** A computer's name by node id, for the results and the chain: its card's name when it is in the room. */
+  function computerName(nodeId) {
+    var p = state.room.find(function (x) { return x.nodeId === nodeId; });
+    return p ? peerName(p) : seatOf(nodeId) || 'computer ' + short(nodeId);
+  }
+
+  /** Teachers' computers are never a target: commands go to students. */
+  function selectable(p) {
+    return p.role !== 'TEACHER' && !(state.self && p.nodeId === state.self.nodeId);
   }
 
   function matchesFilter(p) {
@@ -347,7 +438,8 @@
     if (!f) {
       return true;
     }
-    var text = [p.nodeId, p.address, p.role || '', (p.users || []).join(' '), peerName(p)].join(' ').toLowerCase();
+    var text = [p.nodeId, p.address, p.role || '', (p.users || []).join(' '), peerName(p), seatOf(p.nodeId)]
+      .join(' ').toLowerCase();
     return text.indexOf(f) >= 0;
   }
 
@@ -359,7 +451,9 @@
       var card = list.querySelector('li[data-node-id="' + CSS.escape(p.nodeId) + '"]');
       if (!card) {
         card = buildCard(p);
-        list.appendChild(card);
+      }
+      if (list.children[seen.size - 1] !== card) {
+        list.insertBefore(card, list.children[seen.size - 1] || null); // in the room's order
       }
       updateCard(card, p);
     });
@@ -384,10 +478,18 @@
       card.classList.toggle('selected', box.checked);
       updateTargetSummary();
     });
+    var seat = el('input', { type: 'text', className: 'seat', placeholder: 'seat label', maxlength: '40',
+      'aria-label': 'Seat label of computer ' + short(p.nodeId), spellcheck: 'false', value: seatOf(p.nodeId) });
+    seat.addEventListener('change', function () {
+      setSeat(p.nodeId, seat.value.trim());
+      state.room.sort(roomOrder);
+      renderRoom();
+    });
     var card = el('li', { className: 'peer', 'data-node-id': p.nodeId }, [
       el('div', { className: 'head' }, [box, el('label', { for: id, className: 'name' })]),
       el('p', { className: 'meta badges' }),
       el('p', { className: 'meta info' }),
+      seat,
       el('div', { className: 'screen' }, [el('span', { className: 'screen-note', text: 'no screen yet' })])
     ]);
     return card;
@@ -403,16 +505,31 @@
       badges.appendChild(el('span', { className: 'badge ' + p.role, text: p.role }));
       badges.appendChild(document.createTextNode(' '));
     }
-    badges.appendChild(el('span', { className: 'badge ' + (p.online ? 'online' : 'offline'),
-      text: p.online ? 'online' : 'offline' }));
-    if (state.self && p.nodeId === state.self.nodeId) {
+    var me = state.self && p.nodeId === state.self.nodeId;
+    // while this page's peer is silent nobody can say who answers; the page's own peer is down
+    var down = state.peerDown !== null;
+    var status = down ? (me ? 'offline' : 'unknown') : p.online ? 'online' : 'offline';
+    badges.appendChild(el('span', { className: 'badge ' + status, text: status }));
+    if (me) {
       badges.appendChild(document.createTextNode(' this peer'));
     }
     card.querySelector('.info').textContent = (p.height !== null && p.height !== undefined ? 'height ' + p.height
-      + ' · ' : '') + (p.online ? 'answering now' : 'last seen ' + ago(p.lastSeen)) + ' · ' + short(p.nodeId);
-    card.classList.toggle('offline', !p.online);
+      + ' · ' : '') + (down ? (me ? 'does not answer since ' + time(state.peerDown)
+        : 'not known while this peer does not answer') : p.online ? 'answering now' : 'last seen ' + ago(p.lastSeen))
+      + ' · ' + short(p.nodeId);
+    card.classList.toggle('offline', down || !p.online);
     card.hidden = !matchesFilter(p);
+    var seat = card.querySelector('input.seat');
+    seat.hidden = (p.users && p.users.length > 0) || !selectable(p);
+    if (document.activeElement !== seat) {
+      seat.value = seatOf(p.nodeId);
+    }
     var box = card.querySelector('input.select');
+    box.disabled = !selectable(p);
+    box.title = selectable(p) ? '' : 'A teacher\'s computer: commands go to students';
+    if (!selectable(p)) {
+      state.selected.delete(p.nodeId);
+    }
     box.checked = state.selected.has(p.nodeId);
     card.classList.toggle('selected', box.checked);
     renderThumb(card, p);
@@ -462,7 +579,7 @@
     state.room.forEach(function (p) {
       if (!on) {
         state.selected.delete(p.nodeId);
-      } else if (matchesFilter(p)) {
+      } else if (matchesFilter(p) && selectable(p)) {
         state.selected.add(p.nodeId);
       }
     });
@@ -647,7 +764,9 @@
     }
     var button = form.querySelector('button.send');
     button.disabled = true;
-    send(m.name, args, t, true).catch(function (e) {
+    send(m.name, args, t, true).then(function () {
+      form.reset(); // sent: a second click must not send it again
+    }, function (e) {
       errorBox.textContent = sendMessage(e);
       show(errorBox, true);
     }).then(function () {
@@ -760,7 +879,7 @@
       entry.body = el('tbody');
       entry.box = el('article', { className: 'result', 'data-command-id': command.id }, [
         el('h3', { text: command.module + (args ? ' (' + args + ')' : '') }),
-        el('p', { className: 'sub', text: 'to ' + t.text + ' · sent ' + time(Date.now()) + ' · expires '
+        el('p', { className: 'sub', text: 'to ' + t.text + ' · sent ' + time(t.sentAt || Date.now()) + ' · expires '
           + time(command.notAfter) + ' · ' + command.id }),
         el('div', { className: 'table-wrap' }, [el('table', {}, [
           el('thead', {}, [el('tr', {}, [el('th', { scope: 'col', text: 'Computer' }),
@@ -779,6 +898,55 @@
     state.orphans.delete(command.id);
   }
 
+  /** Who a command on the chain was expected to reach, as {@link #currentTarget} says it for a new one. */
+  function expectedOf(target) {
+    if (target.kind === 'PEERS') {
+      return target.values.slice();
+    }
+    if (target.kind === 'USERS') {
+      return state.room.filter(function (p) {
+        return (p.users || []).some(function (u) { return target.values.indexOf(u) >= 0; });
+      }).map(function (p) { return p.nodeId; });
+    }
+    return state.room.filter(function (p) { return p.role === 'STUDENT'; }).map(function (p) { return p.nodeId; });
+  }
+
+  /**
+   * After a reload (and a sign-in), the results of the commands in the loaded blocks, rebuilt from
+   * the receipts the teacher's peer keeps; screenshots only give back the thumbnails.
+   */
+  function rebuildResults() {
+    if (!canSend() || !state.view) {
+      return;
+    }
+    var found = [];
+    state.blocks.forEach(function (b) {
+      (b.commands || []).forEach(function (c) {
+        if (!state.commands.has(c.id)) {
+          found.push({ block: b, command: c });
+        }
+      });
+    });
+    found.sort(function (x, y) { return x.block.height - y.block.height; });
+    found.forEach(function (f) {
+      var c = f.command;
+      var command = { id: c.id, module: c.module, args: c.args || {}, target: c.target, notAfter: c.notAfter };
+      track(command, { target: c.target, expected: expectedOf(c.target), text: describeTarget(c.target),
+        sentAt: f.block.time }, c.module !== 'screenshot');
+      api('GET', '/commands/' + encodeURIComponent(c.id) + viewQuery()).then(function (report) {
+        (report.receipts || []).forEach(function (r) {
+          onReceipt(receiptEvent(r));
+        });
+      }, function () { /* polled again while it waits */ });
+    });
+  }
+
+  /** A receipt of {@code GET /commands/{id}} in the shape of a receipt event. */
+  function receiptEvent(r) {
+    return { commandId: r.commandId, peerId: r.peerId, status: r.status, detail: r.detail, at: r.at,
+      hasAttachment: !!r.attachment, contentType: r.attachment ? r.attachment.contentType : null };
+  }
+
   function setRow(entry, peerId, r) {
     if (!entry.visible) {
       return;
@@ -786,13 +954,12 @@
     var row = entry.rows.get(peerId);
     if (!row) {
       row = el('tr', { className: 'result-row', 'data-peer-id': peerId }, [el('td'), el('td'),
-        el('td'), el('td')]);
+        el('td'), el('td', { className: 'at' })]);
       entry.rows.set(peerId, row);
       entry.body.appendChild(row);
     }
-    var p = state.room.find(function (x) { return x.nodeId === peerId; });
     row.setAttribute('data-status', r.status);
-    row.children[0].textContent = p ? peerName(p) : 'computer ' + short(peerId);
+    row.children[0].textContent = computerName(peerId);
     row.children[0].title = peerId;
     row.children[1].textContent = '';
     row.children[1].appendChild(el('span', { className: 'st ' + r.status, text: STATUS_TEXT[r.status] || r.status }));
@@ -851,10 +1018,7 @@
       api('GET', '/commands/' + entry.command.id + viewQuery()).then(function (report) {
         (report.receipts || []).forEach(function (r) {
           if (entry.pending.has(r.peerId) || !entry.rows.has(r.peerId)) {
-            onReceipt({
-              commandId: r.commandId, peerId: r.peerId, status: r.status, detail: r.detail, at: r.at,
-              hasAttachment: !!r.attachment, contentType: r.attachment ? r.attachment.contentType : null
-            });
+            onReceipt(receiptEvent(r));
           }
         });
       }, function () {});
@@ -926,6 +1090,7 @@
   function blockSummary(b) {
     return {
       height: b.header.height, hash: b.hash, time: b.header.timestampMillis, commands: b.payload.commands,
+      accounts: b.payload.accounts || [],
       grant: b.payload.grant || null, genesis: !!b.payload.genesis, teacher: b.payload.genesis
         ? b.payload.genesis.teacher.username : null
     };
@@ -943,6 +1108,7 @@
       });
       state.lowestLoaded = state.lowestLoaded === null ? from : Math.min(state.lowestLoaded, from);
       show($('older-blocks'), state.lowestLoaded > 0);
+      rebuildResults();
     }, function () {});
   }
 
@@ -950,11 +1116,30 @@
     if (!t || t.kind === 'ALL') {
       return 'every student';
     }
-    var values = t.values.map(function (v) { return t.kind === 'PEERS' ? short(v) : v; });
+    var values = t.values.map(function (v) { return t.kind === 'PEERS' ? computerName(v) : v; });
     return (t.kind === 'PEERS' ? 'computers ' : t.kind === 'USERS' ? 'people ' : 'role ') + values.join(', ');
   }
 
+  /** What a block's account records do, in words. */
+  function describeAccounts(accounts) {
+    var freed = (accounts || []).filter(function (a) { return !a.hostKeys || a.hostKeys.length === 0; });
+    return (accounts || []).map(function (a) {
+      if (!a.hostKeys || a.hostKeys.length === 0) {
+        return 'name ' + a.username + ' freed';
+      }
+      var renamed = freed.find(function (f) { return f.username !== a.username; });
+      if (a.role === 'TEACHER') {
+        return 'teacher account ' + a.username + ' on ' + a.hostKeys.length + ' computer(s)';
+      }
+      return renamed ? renamed.username + ' renamed ' + a.username : 'name ' + a.username + ' registered';
+    }).join('; ');
+  }
+
   function addBlockRow(b, fresh) {
+    state.blocks.set(b.hash, b);
+    if (state.blocks.size > 500) {
+      state.blocks.delete(state.blocks.keys().next().value);
+    }
     var body = $('blocks');
     var existing = body.querySelector('tr[data-height="' + b.height + '"]');
     if (existing && existing.getAttribute('data-hash') === b.hash) {
@@ -969,8 +1154,8 @@
       ? 'genesis: the chain was created; teacher ' + (b.teacher || '?')
       : b.commands.map(function (c) {
         return c.module + ' → ' + describeTarget(c.target);
-      }).join('; ') || '(none)';
-    var granted = b.grant ? b.grant.username + ' (' + b.grant.role + '), signed by peer ' + short(b.grant.hostNodeId)
+      }).concat(describeAccounts(b.accounts) ? [describeAccounts(b.accounts)] : []).join('; ') || '(empty)';
+    var granted = b.grant ? b.grant.username + ' (' + b.grant.role + '), signed by ' + computerName(b.grant.hostNodeId)
       : b.genesis ? 'the teacher\'s peer' : '';
     var row = el('tr', { 'data-height': String(b.height), 'data-hash': b.hash, className: fresh ? 'fresh' : null }, [
       el('td', {}, [open]),
@@ -992,10 +1177,40 @@
     body.insertBefore(row, after);
   }
 
+  /** Beside a block's raw form: each of its commands' receipts, as the peer keeps them. */
+  function showBlockReceipts(commands) {
+    var box = $('block-receipts');
+    box.textContent = commands.length ? '' : 'No commands in this block, so no receipts.';
+    commands.forEach(function (c) {
+      var body = el('tbody');
+      box.appendChild(el('article', { className: 'result', 'data-command-id': c.id }, [
+        el('h3', { text: c.module + ' → ' + describeTarget(c.target) }),
+        el('table', {}, [el('thead', {}, [el('tr', {}, [el('th', { scope: 'col', text: 'Computer' }),
+          el('th', { scope: 'col', text: 'Status' }), el('th', { scope: 'col', text: 'Detail' })])]), body])]));
+      body.appendChild(el('tr', {}, [el('td', { text: 'Loading…' })]));
+      api('GET', '/commands/' + encodeURIComponent(c.id) + viewQuery()).then(function (report) {
+        body.textContent = '';
+        (report.receipts || []).forEach(function (r) {
+          body.appendChild(el('tr', { className: 'receipt-row', 'data-peer-id': r.peerId }, [
+            el('td', { text: computerName(r.peerId), title: r.peerId }),
+            el('td', {}, [el('span', { className: 'st ' + r.status, text: STATUS_TEXT[r.status] || r.status })]),
+            el('td', { text: (r.detail || '') + (r.at ? ' · ' + time(r.at) : '') })]));
+        });
+        if (!body.children.length) {
+          body.appendChild(el('tr', {}, [el('td', { text: 'No receipt kept here (a student\'s peer keeps none).' })]));
+        }
+      }, function (e) {
+        body.textContent = '';
+        body.appendChild(el('tr', {}, [el('td', { text: 'The receipts could not be read: ' + e.message })]));
+      });
+    });
+  }
+
   function showBlock(hash, opener) {
     var dialog = $('block-dialog');
     $('block-dialog-title').textContent = 'Block ' + short(hash);
     $('block-raw').textContent = 'Loading…';
+    $('block-receipts').textContent = '';
     $('block-check').textContent = '';
     dialog.returnFocusTo = opener;
     if (!dialog.open) {
@@ -1005,6 +1220,7 @@
       var b = decodeBlock(w);
       $('block-dialog-title').textContent = 'Block ' + b.header.height;
       $('block-raw').textContent = JSON.stringify({ hash: w.hash, header: b.header, payload: b.payload }, null, 2);
+      showBlockReceipts(b.payload.commands || []);
       return Promise.all([Crypto.sha256(b.headerBytes), Crypto.sha256(b.payloadBytes)]).then(function (h) {
         var hashOk = Crypto.hex(h[0]) === w.hash;
         var payloadOk = Crypto.hex(h[1]) === b.header.payloadHash;
@@ -1044,9 +1260,13 @@
         state.liveWasDown = false;
         pollPending();
         refreshStatus();
+        refreshRoom();
       }
     };
     es.onerror = function () {
+      if (!state.liveWasDown) {
+        refreshStatus(); // is the peer itself gone? then the room is no longer known
+      }
       state.liveWasDown = true;
       setLive(false, 'live updates: reconnecting…');
       if (es.readyState === EventSource.CLOSED && state.events === es) {
@@ -1144,6 +1364,13 @@
       refreshRoom();
       refreshAccounts();
     }, ROOM_PERIOD);
+    setInterval(function () {
+      // while this page's peer is silent, and a little after: is it back, and is the room whole again?
+      if (state.peerDown !== null || Date.now() < state.fastUntil) {
+        refreshStatus();
+        refreshRoom();
+      }
+    }, RECOVERY_PERIOD);
     setInterval(pollPending, POLL_PERIOD);
     setInterval(renewView, 60000);
     setInterval(thumbTick, 1000);

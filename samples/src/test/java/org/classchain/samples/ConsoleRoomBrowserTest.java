@@ -1,0 +1,114 @@
+package org.classchain.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The room as the console shows it while the peer that served the page stops and starts again
+ * (issue 19, item 3): no card may claim a student answers while the page's own peer cannot say,
+ * the error goes once the peer answers again, and the room is whole within 10 s of the restart.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class ConsoleRoomBrowserTest {
+
+    static final String PASSWORD = "a teacher's password 19";
+
+    private ConsoleClassroom room;
+    private Browser browser;
+    private WebDriver driver;
+
+    @BeforeAll
+    void start(@TempDir Path tmp) throws Exception {
+        Browser.assumeAvailable();
+        // the launcher's tick (1 s): how long students take to find a restarted peer depends on it
+        room = new ConsoleClassroom(tmp.resolve("room"), PASSWORD, Duration.ofSeconds(1), "", "", "");
+        browser = new Browser(tmp.resolve("profile"), false, 1366, 1200);
+        driver = browser.driver;
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        Browser.closeBoth(browser, room);
+    }
+
+    private WebDriverWait waitFor(int seconds) {
+        return browser.waitFor(seconds);
+    }
+
+    private static boolean whole(WebDriver d) {
+        List<WebElement> cards = d.findElements(By.cssSelector("#room li.peer"));
+        return cards.size() == 4 && d.findElements(By.cssSelector("#room .badge.STUDENT")).size() == 3
+                && d.findElements(By.cssSelector("#room .badge.online")).size() == 4;
+    }
+
+    @Test
+    @Order(1)
+    void aRestartOfTheTeachersPeerLeavesNoStaleCardNoStaleErrorAndTheRoomWholeWithinTenSeconds() throws Exception {
+        driver.get(room.teacher.address() + "/");
+        waitFor(30).until(ConsoleRoomBrowserTest::whole);
+
+        room.stopTeacher();
+        // the page's own peer is down: no card may still say its computer answers
+        long down = System.nanoTime();
+        SoftAssertions soft = new SoftAssertions();
+        boolean stale = !waitQuietly(30, d -> d.findElements(By.cssSelector("#room li.peer")).stream()
+                .noneMatch(c -> c.getText().contains("answering now")));
+        System.out.printf("ROOM: cards %s 'answering now' %d ms after the page's peer stopped%n",
+                stale ? "STILL claimed" : "stopped claiming", (System.nanoTime() - down) / 1_000_000);
+        soft.assertThat(stale).as("a card still says 'answering now' 30 s after the page's peer stopped").isFalse();
+        soft.assertThat(driver.findElements(By.cssSelector("#room .badge.online"))).as("online badges").isEmpty();
+        soft.assertThat(driver.findElements(By.cssSelector("#connection:not([hidden])")).stream()
+                .map(WebElement::getText).toList()).as("the page says its peer cannot be reached")
+                .anyMatch(t -> t.contains("cannot be reached"));
+        browser.screenshot("room-01-peer-down", true);
+
+        long restart = System.nanoTime();
+        room.startTeacher();
+        long started = System.nanoTime();
+        boolean wholeAgain = waitQuietly(120, ConsoleRoomBrowserTest::whole);
+        long whole = System.nanoTime();
+        System.out.printf("ROOM: peer restarted in %d ms; room %s %d ms after it served again%n",
+                (started - restart) / 1_000_000, wholeAgain ? "whole" : "STILL NOT whole", (whole - started) / 1_000_000);
+        soft.assertThat((whole - started) / 1_000_000).as("ms until the room is whole after the restart")
+                .isLessThan(10_000);
+        // the error of the outage is gone once the peer answers again
+        waitQuietly(10, d -> !d.findElement(By.id("served-by")).getText().contains("does not answer")
+                && d.findElements(By.cssSelector("#connection:not([hidden])")).isEmpty());
+        soft.assertThat(driver.findElements(By.cssSelector("#connection:not([hidden])"))).as("the outage's message")
+                .isEmpty();
+        soft.assertThat(driver.findElement(By.id("served-by")).getText()).doesNotContain("does not answer");
+        soft.assertThat(driver.findElement(By.id("room-status")).getText()).doesNotContain("could not be read");
+        browser.screenshot("room-02-whole-again", true);
+        soft.assertAll();
+    }
+
+    /** Waits for the condition; false when it did not hold in time. */
+    private boolean waitQuietly(int seconds, java.util.function.Function<WebDriver, Boolean> condition) {
+        try {
+            waitFor(seconds).until(condition::apply);
+            return true;
+        } catch (org.openqa.selenium.TimeoutException e) {
+            return false;
+        }
+    }
+}
