@@ -1,10 +1,6 @@
 package org.classchain.core.auth;
 
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,22 +8,17 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.CryptoException;
 import org.classchain.Account;
 import org.classchain.Command;
 import org.classchain.Grant;
-import org.classchain.Hash;
 import org.classchain.Role;
 import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.identity.NodeIdentity;
@@ -46,8 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The host side of delegated authentication (DESIGN section 5) for the accounts in a
- * {@link CredentialStore}: answers SRP-6a rounds, keeps signed-in sessions, signs grants for
- * MAC'd batches of TEACHER sessions and records logins. The host never runs PBKDF2.
+ * {@link CredentialStore}: answers SRP-6a rounds, keeps signed-in sessions ({@code Sessions}), signs
+ * grants for MAC'd batches of TEACHER sessions ({@code GrantSigner}) and records logins. The host
+ * never runs PBKDF2.
  *
  * <p>Replies: {@link AuthStart} gets {@link AuthChallenge}, {@link AuthFinish} gets
  * {@link AuthConfirmed}, {@link GrantRequest} gets {@link GrantIssued}, {@link LoginRequest} gets
@@ -58,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An unknown username gets a plausible challenge (a salt and verifier derived from a
  * per-process secret, a fresh {@code B}) whose finish fails like a wrong password, so usernames
- * cannot be enumerated. A restart changes those decoys.
+ * cannot be enumerated ({@code Decoys}). A restart changes those decoys.
  *
  * <p>Thread-safe: {@link #handle} may be called from any number of threads.
  */
@@ -79,7 +71,6 @@ public final class AccountHost {
     /** A view token may end at most this far ahead. */
     public static final Duration MAX_VIEW_TOKEN = Duration.ofHours(1);
 
-    static final int MAX_SESSIONS_PER_ACCOUNT = 16;
     static final int MAX_PEER_ID_LENGTH = 128;
     private static final long SWEEP_EVERY_MILLIS = 10_000;
 
@@ -114,43 +105,6 @@ public final class AccountHost {
         }
     }
 
-    private static final class Session {
-        final String id;
-        final String username;
-        final Role role;
-        final byte[] key;
-        long lastCounter; // guarded by this
-        Instant lastUse; // guarded by this
-
-        Session(String id, String username, Role role, byte[] key, Instant now) {
-            this.id = id;
-            this.username = username;
-            this.role = role;
-            this.key = key;
-            this.lastUse = now;
-        }
-
-        synchronized Instant expiresAt() {
-            return lastUse.plus(SESSION_IDLE_TIMEOUT);
-        }
-
-        @Override
-        public String toString() {
-            return "Session[" + username + "]";
-        }
-    }
-
-    /** A refusal travelling up to {@link #handle}. */
-    private static final class Refusal extends Exception {
-        private static final long serialVersionUID = 1L;
-        final transient Rejected rejected;
-
-        Refusal(Rejected rejected) {
-            super(rejected.reason(), null, false, false);
-            this.rejected = rejected;
-        }
-    }
-
     private final CredentialStore store;
     private final NodeIdentity identity;
     private final CanonicalJson json;
@@ -158,14 +112,11 @@ public final class AccountHost {
     private final SecureRandom random;
     private final Supplier<String> chainId;
     private final Consumer<SignIn> signIns;
-    private final GrantSequence order;
-    /** Batches granted lately, by their hash: a client's retry gets the grant it missed. */
-    private final com.google.common.cache.Cache<Hash, Grant> recentGrants = com.google.common.cache.CacheBuilder
-            .newBuilder().maximumSize(10_000).expireAfterWrite(Command.MAX_TTL).build();
+    private final GrantSigner signer;
     private final AttemptLimiter limiter;
-    private final byte[] decoySecret = new byte[32];
+    private final Decoys decoys;
     private final PendingSignIns<Handshake> handshakes;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Sessions sessions;
     private final AtomicLong nextSweep = new AtomicLong(Long.MIN_VALUE);
 
     /**
@@ -189,10 +140,11 @@ public final class AccountHost {
         this.random = Objects.requireNonNull(random, "random");
         this.chainId = Objects.requireNonNull(chainId, "chainId");
         this.signIns = Objects.requireNonNull(signIns, "signIns");
-        this.order = Objects.requireNonNull(order, "order");
+        this.signer = new GrantSigner(identity, json, Objects.requireNonNull(order, "order"), random);
         this.limiter = new AttemptLimiter(clock);
         this.handshakes = new PendingSignIns<>(clock, HANDSHAKE_TIMEOUT);
-        random.nextBytes(decoySecret);
+        this.sessions = new Sessions(clock);
+        this.decoys = new Decoys(random);
     }
 
     /**
@@ -248,15 +200,7 @@ public final class AccountHost {
 
     /** The live session with this id, if any. */
     public Optional<SessionInfo> session(String sessionId) {
-        Session s = sessionId == null ? null : sessions.get(sessionId);
-        if (s == null) {
-            return Optional.empty();
-        }
-        Instant expiresAt = s.expiresAt();
-        if (!clock.instant().isBefore(expiresAt)) {
-            return Optional.empty();
-        }
-        return Optional.of(new SessionInfo(s.username, s.role, expiresAt));
+        return sessions.info(sessionId);
     }
 
     /**
@@ -267,16 +211,7 @@ public final class AccountHost {
      * the session: viewing alone does not keep it alive.
      */
     public boolean canView(String sessionId, long untilMillis, byte[] mac, String peerNodeId) {
-        Session s = sessionId == null ? null : sessions.get(sessionId);
-        if (s == null || s.role != Role.TEACHER || mac == null) {
-            return false;
-        }
-        Instant now = clock.instant();
-        Instant until = Instant.ofEpochMilli(untilMillis);
-        if (!now.isBefore(s.expiresAt()) || !now.isBefore(until) || until.isAfter(now.plus(MAX_VIEW_TOKEN))) {
-            return false;
-        }
-        return MessageDigest.isEqual(SessionMac.view(s.key, untilMillis, peerNodeId), mac);
+        return sessions.canView(sessionId, untilMillis, mac, peerNodeId);
     }
 
     /** The number of sign-ins started and not finished (nor expired, nor dropped to make room). */
@@ -286,8 +221,7 @@ public final class AccountHost {
 
     /** The number of live sessions. */
     public int activeSessions() {
-        Instant now = clock.instant();
-        return (int) sessions.values().stream().filter(s -> now.isBefore(s.expiresAt())).count();
+        return sessions.active();
     }
 
     // ------------------------------------------------------------------ SRP rounds
@@ -315,9 +249,9 @@ public final class AccountHost {
             verifier = new BigInteger(1, c.verifier());
             role = c.role();
         } else {
-            salt = decoySalt(username);
+            salt = decoys.salt(username);
             iterations = store.policy().iterations();
-            verifier = decoyVerifier(username);
+            verifier = decoys.verifier(username);
             role = Role.STUDENT;
         }
         HostSrp srp = new HostSrp(Srp.GROUP, verifier, Srp.digest(), random);
@@ -364,9 +298,7 @@ public final class AccountHost {
         } catch (CryptoException e) {
             throw new IllegalStateException("SRP state after a verified M1 is complete", e);
         }
-        Session session = new Session(f.session(), h.username, h.role, key, now);
-        sessions.put(session.id, session);
-        evictOldestSessions(h.username);
+        sessions.open(new Sessions.Session(f.session(), h.username, h.role, key, now));
         LOG.info("{} ({}) signed in from {}", h.username, h.role, source);
         return new AuthConfirmed(serverEvidence, h.role, now.plus(SESSION_IDLE_TIMEOUT));
     }
@@ -383,8 +315,8 @@ public final class AccountHost {
             throw refuse(400, "a batch has at most " + MAX_BATCH_COMMANDS + " commands and "
                     + MAX_BATCH_ACCOUNTS + " accounts");
         }
-        Session session = authenticate(r.session(), r.username(), r.counter(), json.encodeBatch(commands, accounts),
-                r.mac());
+        Sessions.Session session = sessions.authenticate(r.session(), r.username(), r.counter(),
+                json.encodeBatch(commands, accounts), r.mac());
         if (session.role != Role.TEACHER) {
             throw refuse(403, "students cannot add commands");
         }
@@ -406,31 +338,7 @@ public final class AccountHost {
         if (chain == null) {
             throw refuse(503, "this peer hosts no chain yet");
         }
-        Hash batch = json.batchHash(commands, accounts);
-        Grant earlier = recentGrants.getIfPresent(batch);
-        if (earlier != null && earlier.username().equals(session.username)) {
-            // a client that did not hear the answer sends the same batch again: the same grant, so that
-            // no second grant for the same commands takes a place in the sequence that it cannot keep
-            LOG.info("batch of {} commands for {} granted before (grant {}); granting the same", commands.size(),
-                    session.username, earlier.grantId());
-            return new GrantIssued(earlier);
-        }
-        Grant grant = sign(chain, session.username, commands, accounts, now);
-        recentGrants.put(batch, grant);
-        LOG.info("granted {} commands and {} accounts for {} (grant {})", commands.size(), accounts.size(),
-                session.username, grant.grantId());
-        return new GrantIssued(grant);
-    }
-
-    /** Signs a grant at the next place of the grant sequence: grants are issued one at a time, in order. */
-    private Grant sign(String chain, String username, List<Command> commands, List<Account> accounts, Instant now) {
-        synchronized (order) {
-            Grant unsigned = new Grant(chain, username, Role.TEACHER, json.batchHash(commands, accounts),
-                    randomUuid(), now, identity.nodeId(), order.next(), new byte[Grant.SIGNATURE_LENGTH]);
-            Grant grant = unsigned.withSignature(identity.sign(json.grantSigningBytes(unsigned)));
-            order.issued(grant);
-            return grant;
-        }
+        return new GrantIssued(signer.grant(chain, session.username, commands, accounts, now));
     }
 
     /**
@@ -446,18 +354,7 @@ public final class AccountHost {
      */
     public Optional<Regranted> regrant(Grant old, List<Command> commands, List<Account> accounts,
                                        java.util.function.Predicate<UUID> onChain) {
-        if (!old.hostNodeId().equals(identity.nodeId())
-                || !org.classchain.core.identity.Ed25519Signatures.verify(identity.publicKey(),
-                        json.grantSigningBytes(old), old.signature())
-                || !json.batchHash(commands, accounts).equals(old.commandsHash())) {
-            throw new IllegalArgumentException("grant " + old.grantId() + " is not this host's grant for this batch");
-        }
-        List<Command> left = commands.stream().filter(c -> !onChain.test(c.id())).toList();
-        if (left.isEmpty() && accounts.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new Regranted(sign(old.chainId(), old.username(), left, accounts, clock.instant()), left,
-                accounts));
+        return signer.regrant(old, commands, accounts, onChain, clock.instant());
     }
 
     /**
@@ -493,7 +390,7 @@ public final class AccountHost {
         if (chain == null) {
             throw new IllegalStateException("no chain yet");
         }
-        return sign(chain, teacher, List.of(), accounts, clock.instant());
+        return signer.sign(chain, teacher, List.of(), accounts, clock.instant());
     }
 
     private Message login(LoginRequest r) throws Refusal {
@@ -501,7 +398,8 @@ public final class AccountHost {
         if (peer == null || peer.isBlank() || peer.length() > MAX_PEER_ID_LENGTH) {
             throw refuse(400, "a login names the peer, in at most " + MAX_PEER_ID_LENGTH + " characters");
         }
-        Session session = authenticate(r.session(), r.username(), r.counter(), SessionMac.loginMessage(peer), r.mac());
+        Sessions.Session session = sessions.authenticate(r.session(), r.username(), r.counter(),
+                SessionMac.loginMessage(peer), r.mac());
         SignIn signIn = new SignIn(session.username, session.role, peer, clock.instant());
         try {
             signIns.accept(signIn);
@@ -512,40 +410,12 @@ public final class AccountHost {
     }
 
     private Message enroll(Message.EnrollRequest r) throws Refusal {
-        Session session = authenticate(r.session(), r.username(), r.counter(), SessionMac.enrollMessage(r.deviceKey()),
-                r.mac());
+        Sessions.Session session = sessions.authenticate(r.session(), r.username(), r.counter(),
+                SessionMac.enrollMessage(r.deviceKey()), r.mac());
         if (session.role != Role.TEACHER) {
             throw refuse(403, "only the teacher enrolls devices");
         }
         return new Message.Ack("enroll " + r.deviceKey().nodeId() + " for " + session.username);
-    }
-
-    /** The session of a MAC'd request whose MAC and counter are good; advances its counter. */
-    private Session authenticate(String sessionId, String username, long counter, byte[] message, byte[] mac)
-            throws Refusal {
-        if (sessionId == null || username == null) {
-            throw refuse(400, "a request names its session and username");
-        }
-        Session s = sessions.get(sessionId);
-        if (s == null || !s.username.equals(username)) {
-            throw refuse(401, "unknown or expired session: sign in again");
-        }
-        synchronized (s) {
-            Instant now = clock.instant();
-            if (!now.isBefore(s.lastUse.plus(SESSION_IDLE_TIMEOUT))) {
-                sessions.remove(sessionId, s);
-                throw refuse(401, "unknown or expired session: sign in again");
-            }
-            if (!MessageDigest.isEqual(SessionMac.mac(s.key, counter, message), mac)) {
-                throw refuse(401, "bad MAC");
-            }
-            if (counter <= s.lastCounter) {
-                throw refuse(401, "replayed counter");
-            }
-            s.lastCounter = counter;
-            s.lastUse = now;
-        }
-        return s;
     }
 
     // ------------------------------------------------------------------ helpers
@@ -558,17 +428,7 @@ public final class AccountHost {
     }
 
     private static Refusal refuse(int code, String reason) {
-        return new Refusal(Rejected.of(code, reason));
-    }
-
-    private void evictOldestSessions(String username) {
-        List<Session> mine = sessions.values().stream().filter(s -> s.username.equals(username)).toList();
-        if (mine.size() <= MAX_SESSIONS_PER_ACCOUNT) {
-            return;
-        }
-        mine.stream().sorted((a, b) -> a.expiresAt().compareTo(b.expiresAt()))
-                .limit(mine.size() - MAX_SESSIONS_PER_ACCOUNT)
-                .forEach(s -> sessions.remove(s.id, s));
+        return Refusal.of(code, reason);
     }
 
     private void sweepNowAndThen() {
@@ -581,7 +441,7 @@ public final class AccountHost {
 
     private void sweep(Instant now) {
         handshakes.expire();
-        sessions.values().removeIf(s -> !now.isBefore(s.expiresAt()));
+        sessions.sweep(now);
         limiter.purge();
     }
 
@@ -589,43 +449,6 @@ public final class AccountHost {
         byte[] id = new byte[16];
         random.nextBytes(id);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-    }
-
-    private UUID randomUuid() {
-        byte[] b = new byte[16];
-        random.nextBytes(b);
-        b[6] = (byte) ((b[6] & 0x0f) | 0x40);
-        b[8] = (byte) ((b[8] & 0x3f) | 0x80);
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        return new UUID(buf.getLong(), buf.getLong());
-    }
-
-    private byte[] decoySalt(String username) {
-        byte[] h = decoyHmac("salt", 0, username);
-        byte[] salt = new byte[PasswordHardening.SALT_LENGTH];
-        System.arraycopy(h, 0, salt, 0, salt.length);
-        return salt;
-    }
-
-    private BigInteger decoyVerifier(String username) {
-        byte[] material = new byte[Srp.N_LENGTH];
-        for (int i = 0; i * Srp.HASH_LENGTH < material.length; i++) {
-            byte[] h = decoyHmac("verifier", i, username);
-            System.arraycopy(h, 0, material, i * Srp.HASH_LENGTH,
-                    Math.min(Srp.HASH_LENGTH, material.length - i * Srp.HASH_LENGTH));
-        }
-        BigInteger v = new BigInteger(1, material).mod(Srp.GROUP.getN());
-        return v.signum() == 0 ? BigInteger.ONE : v;
-    }
-
-    private byte[] decoyHmac(String purpose, int block, String username) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(decoySecret, "HmacSHA256"));
-            return mac.doFinal((purpose + "\0" + block + "\0" + username).getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JDK has HmacSHA256", e);
-        }
     }
 
     @Override

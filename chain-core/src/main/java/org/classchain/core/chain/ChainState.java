@@ -2,12 +2,8 @@ package org.classchain.core.chain;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +11,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.classchain.Account;
 import org.classchain.Block;
 import org.classchain.Chain;
 import org.classchain.Hash;
 import org.classchain.Head;
 import org.classchain.NodeKey;
-import org.classchain.core.mining.Difficulty;
 import org.classchain.core.validation.BlockValidator;
 import org.classchain.core.validation.Rule;
 import org.classchain.core.validation.ValidationException;
@@ -31,6 +25,10 @@ import org.classchain.spi.BlockStore;
 /**
  * The chain a peer follows: every accepted block, validated against its branch and stored
  * durably before anyone hears of it, with fork choice over the whole tree.
+ *
+ * <p>Blocks come in through a {@code BlockAdmission}, cheap checks first; those that cannot join
+ * the tree yet wait in its {@code AsidePool}, and blocks kept off the best chain are charged to
+ * their senders' {@code SideShares}.
  *
  * <p>Thread-safe: writers and readers synchronize on the instance; a call to
  * {@link #accept} returns only after the accepted blocks are fsync'd.
@@ -95,54 +93,14 @@ public final class ChainState implements Chain {
         }
     }
 
-    /** Blocks kept aside (orphans, and copies): at most this many blocks and bytes, of which one source holds a share. */
-    static final int MAX_ORPHANS = 256;
-    static final long MAX_ORPHAN_BYTES = 8L << 20;
-    static final int MAX_ORPHANS_PER_SOURCE = 32;
-    static final long MAX_ORPHAN_BYTES_PER_SOURCE = 2L << 20;
-    /** Blocks kept off the best chain that a source sent: at most this many blocks and bytes, and a share each. */
-    static final int MAX_SIDE_BLOCKS = 8192;
-    static final long MAX_SIDE_BYTES = 32L << 20;
-    static final int MAX_SIDE_BLOCKS_PER_SOURCE = 2048;
-    static final long MAX_SIDE_BYTES_PER_SOURCE = 8L << 20;
     /** How many refused copies are remembered, so that a head that is one is not fetched again and again. */
     private static final int REMEMBERED_COPIES = 1024;
-
-    private record Orphan(Block block, String source, int bytes) {
-    }
-
-    private record Charge(String source, int bytes) {
-    }
-
-    /** What one call of {@link #acceptAll} did so far. */
-    private static final class Batch {
-        final Source source;
-        final List<Block> added = new ArrayList<>();
-        final List<Reorg> reorgs = new ArrayList<>();
-        /** Blocks added although another block carries their grant. */
-        final Set<Hash> copies = new HashSet<>();
-        /** Orphans this batch connected, by the source that sent them. */
-        final Map<Hash, String> connectedFrom = new HashMap<>();
-        Map<String, NodeKey> teacherHosts;
-
-        Batch(Source source) {
-            this.source = source;
-        }
-
-        String sourceOf(Block b) {
-            return connectedFrom.getOrDefault(b.hash(), source.key());
-        }
-    }
 
     private final BlockValidator validator;
     private final BlockStore store;
     private final BlockTree tree;
-    private final Map<Hash, Orphan> orphans = new LinkedHashMap<>();
-    private long orphanBytes;
-    /** The side-branch blocks charged to a source, until they join the best chain. */
-    private final Map<Hash, Charge> sideCharges = new HashMap<>();
-    private final Map<String, long[]> sideShares = new HashMap<>();
-    private long sideBytes;
+    private final AsidePool aside;
+    private final SideShares sideShares = new SideShares();
     private final Map<Hash, Boolean> refusedCopies = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Hash, Boolean> eldest) {
@@ -154,6 +112,7 @@ public final class ChainState implements Chain {
         this.tree = tree;
         this.validator = validator;
         this.store = store;
+        this.aside = new AsidePool(validator::encodedSize, Source.LOCAL.key());
     }
 
     /** A new chain from a genesis block, which is validated and stored. */
@@ -191,11 +150,12 @@ public final class ChainState implements Chain {
         ChainState state = new ChainState(new BlockTree(genesis), validator, store);
         List<Block> rest = blocks.subList(1, blocks.size());
         state.preverify(rest);
-        Batch batch = new Batch(Source.LOCAL);
+        BlockAdmission admission = new BlockAdmission(state.tree, validator, state.aside, state.sideShares,
+                state.refusedCopies, Source.LOCAL);
         for (int i = 0; i < rest.size(); i++) {
             Block b = rest.get(i);
             try {
-                state.validateAndAdd(b, batch);
+                admission.add(b);
             } catch (ValidationException e) {
                 throw new IOException("stored block " + (i + 1) + " (#" + b.height() + " " + b.hash().shortHex()
                         + ") is invalid: " + e.getMessage(), e);
@@ -230,162 +190,10 @@ public final class ChainState implements Chain {
     public synchronized Result acceptAll(List<Block> blocks, Source source) {
         int bits = tree.genesis().difficultyBits();
         preverify(blocks.stream().filter(b -> validator.meetsWork(b, bits)).toList());
-        Batch batch = new Batch(source);
-        int n = blocks.size();
-        int[] run = new int[n]; // how many blocks of this batch, from i on, chain onto block i
-        for (int i = n - 1; i >= 0; i--) {
-            boolean next = i + 1 < n && blocks.get(i + 1).previousHash().equals(blocks.get(i).hash());
-            run[i] = 1 + (next ? run[i + 1] : 0);
-        }
-        Status last = Status.DUPLICATE;
-        Rule lastRule = null;
-        String lastReason = null;
-        try {
-            for (int i = 0; i < n; i++) {
-                Block b = blocks.get(i);
-                if (tree.contains(b.hash())) {
-                    continue;
-                }
-                validator.checkWork(b, bits);
-                validator.checkIntrinsic(b);
-                Optional<BlockTree.Node> parent = tree.node(b.previousHash());
-                if (parent.isEmpty()) {
-                    if (b.height() == 0) {
-                        throw new ValidationException(Rule.GENESIS, "genesis " + b.hash().shortHex()
-                                + " belongs to another chain; this one starts at " + tree.root().block.hash().shortHex());
-                    }
-                    last = keepAside(b, batch, Status.ORPHAN);
-                    lastRule = null;
-                    lastReason = reasonFor(last, b);
-                    continue;
-                }
-                if (tree.grantHeld(b.payload().grant().grantId())) {
-                    // with the blocks after it here and those kept aside that build on it
-                    long reach = parent.get().work + (run[i] + depthAside(b.hash())) * Difficulty.work(bits);
-                    if (reach <= tree.head().work && !source.page()) {
-                        // it cannot be on the best chain now: copies of one grant never win a tie
-                        refusedCopies.put(b.hash(), Boolean.TRUE);
-                        last = keepAside(b, batch, Status.COPY);
-                        lastRule = null;
-                        lastReason = reasonFor(last, b);
-                        continue;
-                    }
-                    batch.copies.add(b.hash());
-                }
-                validateAndAdd(b, batch);
-                last = Status.ADDED;
-            }
-        } catch (ValidationException e) {
-            settle(batch);
-            persist(batch.added);
-            return new Result(Status.INVALID, e.rule(), e.getMessage(), batch.added, batch.reorgs);
-        }
-        Status refused = settle(batch);
-        if (refused != null) {
-            last = refused;
-            lastRule = null;
-            lastReason = refused == Status.COPY ? "another block carries its grant, and this one is not on the best chain"
-                    : "the sender's share of side branches is full";
-        }
-        persist(batch.added);
-        return batch.added.isEmpty() || refused != null ? new Result(last, lastRule, lastReason, batch.added, batch.reorgs)
-                : new Result(Status.ADDED, null, null, batch.added, batch.reorgs);
-    }
-
-    private static String reasonFor(Status s, Block b) {
-        return switch (s) {
-            case COPY -> "grant " + b.payload().grant().grantId() + " is carried by another block here, and this one "
-                    + "would not be on the best chain";
-            case OVER_SHARE -> "the sender's share of kept orphan blocks is full";
-            case NOT_KEPT -> "parent unknown, and grant " + b.payload().grant().grantId() + " is signed by node "
-                    + b.payload().grant().hostNodeId() + ", not a host of the teacher's account known here";
-            default -> null;
-        };
-    }
-
-    /**
-     * Takes out again what this batch added off the best chain and may not keep: copies of
-     * granted blocks (from an announcement), and side blocks past their sender's share; charges
-     * the rest to their senders. Returns the refusal, or null when everything stays.
-     */
-    private Status settle(Batch batch) {
-        Set<Hash> wasBest = new HashSet<>();
-        for (Reorg r : batch.reorgs) {
-            for (Block b : r.attached()) {
-                wasBest.add(b.hash());
-                release(b.hash());
-            }
-        }
-        Set<Hash> removed = new HashSet<>();
-        Set<Hash> aside = new HashSet<>();
-        Status refused = null;
-        for (Block b : batch.added) { // parents before children
-            if (wasBest.contains(b.hash()) || tree.onBestChain(tree.node(b.hash()).orElseThrow())) {
-                continue;
-            }
-            if (removed.contains(b.previousHash())) {
-                removed.add(b.hash());
-                if (aside.contains(b.previousHash())) {
-                    aside.add(b.hash());
-                }
-            } else if (batch.copies.contains(b.hash()) && !batch.source.page()) {
-                removed.add(b.hash());
-                aside.add(b.hash());
-                refusedCopies.put(b.hash(), Boolean.TRUE);
-                refused = Status.COPY;
-            } else if (!charge(batch.sourceOf(b), b)) {
-                removed.add(b.hash());
-                refused = refused == null ? Status.OVER_SHARE : refused;
-            }
-        }
-        if (!removed.isEmpty()) {
-            for (int i = batch.added.size() - 1; i >= 0; i--) {
-                Hash h = batch.added.get(i).hash();
-                if (removed.contains(h)) {
-                    tree.remove(h);
-                }
-            }
-            for (Block b : batch.added) {
-                if (aside.contains(b.hash())) {
-                    pool(b, batch.sourceOf(b)); // back aside: a later block may still make its branch the best
-                }
-            }
-            batch.added.removeIf(b -> removed.contains(b.hash()));
-        }
-        return refused;
-    }
-
-    /** Charges a block kept off the best chain to its sender; false when its share (or the whole) is full. */
-    private boolean charge(String source, Block b) {
-        int bytes = validator.encodedSize(b);
-        long[] share = sideShares.computeIfAbsent(source, k -> new long[2]);
-        if (sideCharges.size() >= MAX_SIDE_BLOCKS || sideBytes + bytes > MAX_SIDE_BYTES
-                || share[0] >= MAX_SIDE_BLOCKS_PER_SOURCE || share[1] + bytes > MAX_SIDE_BYTES_PER_SOURCE) {
-            if (share[0] == 0) {
-                sideShares.remove(source);
-            }
-            return false;
-        }
-        share[0]++;
-        share[1] += bytes;
-        sideBytes += bytes;
-        sideCharges.put(b.hash(), new Charge(source, bytes));
-        return true;
-    }
-
-    /** A charged block joined the best chain: it no longer counts against its sender. */
-    private void release(Hash hash) {
-        Charge c = sideCharges.remove(hash);
-        if (c == null) {
-            return;
-        }
-        sideBytes -= c.bytes();
-        long[] share = sideShares.get(c.source());
-        share[0]--;
-        share[1] -= c.bytes();
-        if (share[0] == 0) {
-            sideShares.remove(c.source());
-        }
+        BlockAdmission admission = new BlockAdmission(tree, validator, aside, sideShares, refusedCopies, source);
+        Result r = admission.admit(blocks);
+        persist(r.added());
+        return r;
     }
 
     private void persist(List<Block> added) {
@@ -397,184 +205,6 @@ public final class ChainState implements Chain {
         } catch (IOException e) {
             throw new UncheckedIOException("could not store blocks: " + e.getMessage(), e);
         }
-    }
-
-    private void validateAndAdd(Block b, Batch batch) throws ValidationException {
-        validator.checkIntrinsic(b);
-        BlockTree.Node parent = tree.node(b.previousHash())
-                .orElseThrow(() -> new ValidationException(Rule.UNKNOWN_PARENT, "parent " + b.previousHash().shortHex()
-                        + " is unknown"));
-        validator.checkInContext(b, tree.context(parent));
-        Reorg r = tree.add(b);
-        batch.added.add(b);
-        if (r.headChanged()) {
-            batch.reorgs.add(r);
-        }
-        connectOrphans(b, batch);
-    }
-
-    private void connectOrphans(Block parent, Batch batch) {
-        Deque<Block> ready = new ArrayDeque<>();
-        ready.add(parent);
-        while (!ready.isEmpty()) {
-            Hash p = ready.poll().hash();
-            List<Orphan> children = new ArrayList<>();
-            for (Iterator<Orphan> it = orphans.values().iterator(); it.hasNext(); ) {
-                Orphan o = it.next();
-                if (o.block().previousHash().equals(p)) {
-                    children.add(o);
-                    it.remove();
-                    orphanBytes -= o.bytes();
-                }
-            }
-            for (Orphan o : children) {
-                Block b = o.block();
-                try {
-                    validator.checkInContext(b, tree.context(tree.node(p).orElseThrow()));
-                    if (tree.grantHeld(b.payload().grant().grantId())) {
-                        batch.copies.add(b.hash());
-                    }
-                    Reorg r = tree.add(b);
-                    batch.added.add(b);
-                    batch.connectedFrom.put(b.hash(), o.source());
-                    if (r.headChanged()) {
-                        batch.reorgs.add(r);
-                    }
-                    ready.add(b);
-                } catch (ValidationException e) {
-                    // an invalid orphan is dropped like any invalid block
-                }
-            }
-        }
-    }
-
-    /**
-     * Keeps aside, within the sender's share, a block whose parent is unknown (an orphan) or a copy
-     * of a granted block that cannot be on the best chain yet, after the checks that need no
-     * parent: its grant is the teacher's, covers its batch, and is signed by a host of the
-     * teacher's account known here (a copy, whose parent is known, is validated in full). It joins
-     * the tree when its parent arrives, or, for a copy, when blocks built on it make a branch with
-     * more work. A page's blocks are not kept aside (the catch-up asks again lower down).
-     *
-     * @param as what the block is: ORPHAN or COPY
-     */
-    private Status keepAside(Block b, Batch batch, Status as) throws ValidationException {
-        if (batch.source.page() || orphans.containsKey(b.hash())) {
-            return as;
-        }
-        Optional<BlockTree.Node> parent = tree.node(b.previousHash());
-        if (parent.isPresent()) {
-            validator.checkInContext(b, tree.context(parent.get()));
-        } else if (!validator.checkGrantAlone(b, tree.genesis(), id -> Optional.ofNullable(teacherHosts(batch).get(id)))) {
-            return Status.NOT_KEPT;
-        }
-        long stale = tree.head().height() - STALE_DEPTH;
-        for (Iterator<Orphan> it = orphans.values().iterator(); it.hasNext(); ) {
-            Orphan o = it.next();
-            if (o.block().height() < stale) {
-                orphanBytes -= o.bytes();
-                it.remove();
-            }
-        }
-        String source = batch.source.key();
-        UUID grantId = b.payload().grant().grantId();
-        if (!source.equals(Source.LOCAL.key()) && orphans.values().stream()
-                .anyMatch(o -> o.source().equals(source) && o.block().payload().grant().grantId().equals(grantId))) {
-            return Status.COPY; // one block of a grant aside per sender
-        }
-        if (!pool(b, source)) {
-            return Status.OVER_SHARE;
-        }
-        if (parent.isEmpty() && orphans.containsKey(b.hash())) {
-            joinWhenHeavier(b, batch);
-        }
-        return as;
-    }
-
-    /** Puts a block in the pool within its source's share (the oldest go when the pool is full); false past the share. */
-    private boolean pool(Block b, String source) {
-        int bytes = validator.encodedSize(b);
-        if (!source.equals(Source.LOCAL.key())) {
-            int count = 0;
-            long held = 0;
-            for (Orphan o : orphans.values()) {
-                if (o.source().equals(source)) {
-                    count++;
-                    held += o.bytes();
-                }
-            }
-            if (count >= MAX_ORPHANS_PER_SOURCE || held + bytes > MAX_ORPHAN_BYTES_PER_SOURCE) {
-                return false;
-            }
-        }
-        orphans.put(b.hash(), new Orphan(b, source, bytes));
-        orphanBytes += bytes;
-        // the pool is full: the oldest go (the catch-up fetches what they were waiting for anyway)
-        for (Iterator<Orphan> it = orphans.values().iterator(); it.hasNext()
-                && (orphans.size() > MAX_ORPHANS || orphanBytes > MAX_ORPHAN_BYTES); ) {
-            orphanBytes -= it.next().bytes();
-            it.remove();
-        }
-        return true;
-    }
-
-    /**
-     * An orphan kept aside may complete a branch that starts at a copy kept aside: when that branch
-     * has more work than the best chain, it joins the tree.
-     */
-    private void joinWhenHeavier(Block b, Batch batch) {
-        Orphan root = orphans.get(b.hash());
-        int depth = 1 + depthAside(b.hash());
-        for (Orphan up = orphans.get(root.block().previousHash()); up != null; up = orphans.get(up.block().previousHash())) {
-            root = up;
-            depth++;
-        }
-        Optional<BlockTree.Node> parent = tree.node(root.block().previousHash());
-        long work = Difficulty.work(tree.genesis().difficultyBits());
-        if (parent.isEmpty() || parent.get().work + depth * work <= tree.head().work) {
-            return;
-        }
-        Block first = root.block();
-        orphans.remove(first.hash());
-        orphanBytes -= root.bytes();
-        try {
-            if (tree.grantHeld(first.payload().grant().grantId())) {
-                batch.copies.add(first.hash());
-            }
-            batch.connectedFrom.put(first.hash(), root.source());
-            validateAndAdd(first, batch);
-        } catch (ValidationException e) {
-            // it was valid when kept; an invalid one is dropped like any invalid block
-        }
-    }
-
-    /** The number of blocks past the head's height below which a block kept aside is let go. */
-    static final int STALE_DEPTH = 64;
-
-    /** The longest run of blocks kept aside that chains onto {@code b}. */
-    private int depthAside(Hash b) {
-        int deepest = 0;
-        for (Orphan o : orphans.values()) {
-            if (o.block().previousHash().equals(b)) {
-                deepest = Math.max(deepest, 1 + depthAside(o.block().hash()));
-            }
-        }
-        return deepest;
-    }
-
-    /** The hosts of the teacher's account as far as known: the best chain's, and those this batch adds. */
-    private Map<String, NodeKey> teacherHosts(Batch batch) {
-        if (batch.teacherHosts == null) {
-            Map<String, NodeKey> keys = new HashMap<>();
-            String teacher = tree.genesis().teacher().username();
-            tree.genesis().teacher().hostKeys().forEach(k -> keys.put(k.nodeId(), k));
-            Account current = tree.head().accounts.get(teacher);
-            if (current != null) {
-                current.hostKeys().forEach(k -> keys.put(k.nodeId(), k));
-            }
-            batch.teacherHosts = keys;
-        }
-        return batch.teacherHosts;
     }
 
     private void preverify(List<Block> blocks) {
@@ -597,8 +227,7 @@ public final class ChainState implements Chain {
 
     /** The parents of kept orphans that are still unknown: what to fetch. */
     public synchronized Set<Hash> missingParents() {
-        return orphans.values().stream().map(o -> o.block().previousHash()).filter(h -> !tree.contains(h) && !orphans.containsKey(h))
-                .collect(Collectors.toSet());
+        return aside.missingParents(tree::contains);
     }
 
     /** Whether this block is known (in the tree; orphans do not count). */
@@ -613,12 +242,12 @@ public final class ChainState implements Chain {
 
     /** The blocks kept aside: orphans waiting for their parent, copies waiting for a branch with more work. */
     public synchronized int orphanCount() {
-        return orphans.size();
+        return aside.count();
     }
 
     /** The encoded bytes of the blocks kept aside ({@link #orphanCount}). */
     public synchronized long orphanBytes() {
-        return orphanBytes;
+        return aside.bytes();
     }
 
     /** The encoded bytes of the blocks in the tree that are not on the best chain. */
@@ -628,8 +257,7 @@ public final class ChainState implements Chain {
 
     /** The encoded bytes of side-branch blocks kept and charged to {@code source}, and its share's count. */
     synchronized long[] sideShare(String source) {
-        long[] share = sideShares.get(source);
-        return share == null ? new long[2] : share.clone();
+        return sideShares.share(source);
     }
 
     /**
@@ -717,6 +345,12 @@ public final class ChainState implements Chain {
         out.replaceAll((name, a) -> a.role() != org.classchain.Role.TEACHER ? a : new Account(a.username(), a.role(),
                 a.hostKeys().stream().filter(k -> !head.retiredTeacherHosts.contains(k.nodeId())).toList()));
         return Map.copyOf(out);
+    }
+
+    /** The teacher's account as the best chain records it now: enrolled hosts in, retired ones out. */
+    public Account teacherAccount() {
+        Account genesisTeacher = genesisConfig().teacher();
+        return accounts().getOrDefault(genesisTeacher.username(), genesisTeacher);
     }
 
     /** Node ids that a legacy sign-in made hosts of the teacher's account: they sign no grant now. */

@@ -2,20 +2,16 @@ package org.classchain.core.peer;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.classchain.Account;
 import org.classchain.Block;
 import org.classchain.NodeKey;
@@ -23,27 +19,23 @@ import org.classchain.Payload;
 import org.classchain.PeerInfo;
 import org.classchain.Role;
 import org.classchain.core.auth.AccountHost;
-import org.classchain.core.auth.CredentialStore;
-import org.classchain.core.auth.CredentialTransfers;
-import org.classchain.core.auth.StoredCredential;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.identity.Ed25519Signatures;
-import org.classchain.core.identity.NodeIdentity;
 import org.classchain.spi.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The accounts side of a peer: the student account of the person at this computer (created
- * here, registered with the teacher's host, renamed or freed by the teacher), and, at a host of
- * the teacher's account, the registrations it records (batched, one student account per
- * computer, rate-limited), the devices the teacher enrolls, the names the teacher frees or
- * renames, and the credential transfers to hosts the chain names.
+ * The account records a host of the teacher's account grants on its own authority (DESIGN section
+ * 5): the STUDENT accounts students' peers register, and backup hosts of them (batched for
+ * {@link #COLLECT}, one student account per computer unless the teacher allows more, names that
+ * look like taken ones refused, a few a minute per computer and per address); the devices the
+ * teacher enrolls; and the names the teacher frees or renames, checked before they are granted.
  *
  * <p>The rule it keeps: the TEACHER's credential is hosted only by the computer that created it
  * and by devices the teacher enrolls from a signed-in session; signing in somewhere changes
- * nothing but the roster. Student accounts may be backed up on other peers the student signs in
- * at. Thread-safe.
+ * nothing but the roster. This computer's own account is {@link OwnAccount}'s, backups'
+ * credentials {@link BackupHosts}'. Thread-safe.
  */
 final class Accounts {
 
@@ -56,16 +48,12 @@ final class Accounts {
     private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
 
     private final PeerConfig config;
-    private final NodeIdentity identity;
     private final ChainState chain;
-    private final CredentialStore credentials;
     private final AccountHost accountHost;
     private final BlockProducer producer;
     private final PeerDirectory directory;
-    private final Set<String> signedInUsers;
     private final Clock clock;
-    private final Supplier<Optional<String>> teacherHostAddress;
-    private final Runnable lookForPeers;
+    private final String nodeId;
     private final String name;
 
     /** Registrations waiting for the next batch, by username; guarded by this. */
@@ -75,181 +63,32 @@ final class Accounts {
             .maximumSize(10_000).build();
     private final Cache<String, double[]> allowances = CacheBuilder.newBuilder()
             .expireAfterAccess(Duration.ofMinutes(10)).maximumSize(10_000).build();
-    private final Cache<String, Boolean> warned = CacheBuilder.newBuilder().expireAfterWrite(Duration.ofMinutes(10))
-            .maximumSize(100).build();
-    /** The name of this computer's own student account: the one it was started with, unless the teacher renamed it. */
-    private volatile String ownName;
 
-    Accounts(PeerConfig config, NodeIdentity identity, ChainState chain, CredentialStore credentials,
-             AccountHost accountHost, BlockProducer producer, PeerDirectory directory, Set<String> signedInUsers,
-             Supplier<Optional<String>> teacherHostAddress, Runnable lookForPeers, String name) {
+    Accounts(PeerConfig config, String nodeId, ChainState chain, AccountHost accountHost, BlockProducer producer,
+             PeerDirectory directory, String name) {
         this.config = config;
-        this.identity = identity;
+        this.nodeId = nodeId;
         this.chain = chain;
-        this.credentials = credentials;
         this.accountHost = accountHost;
         this.producer = producer;
         this.directory = directory;
-        this.signedInUsers = signedInUsers;
         this.clock = config.clock;
-        this.teacherHostAddress = teacherHostAddress;
-        this.lookForPeers = lookForPeers;
         this.name = name;
-        this.ownName = config.username;
     }
 
+    /** What a registration's signature covers. */
     static byte[] registrationBytes(String chainId, String username, NodeKey hostKey) {
         return ("classchain-register-v1\n" + chainId + "\n" + username + "\n" + hostKey.hex())
                 .getBytes(StandardCharsets.UTF_8);
     }
 
     private Account teacherAccount() {
-        Account genesisTeacher = chain.genesisConfig().teacher();
-        return chain.accounts().getOrDefault(genesisTeacher.username(), genesisTeacher);
-    }
-
-    private boolean teacherHost() {
-        return teacherAccount().isHostedBy(identity.nodeId());
+        return chain.teacherAccount();
     }
 
     /** Whether this peer can grant in the teacher's name: a host on the chain that holds the credential. */
     private boolean canGrant(Account teacher) {
-        return teacher.isHostedBy(identity.nodeId()) && accountHost.hosts(teacher.username());
-    }
-
-    // ------------------------------------------------------------------ this computer's account
-
-    /**
-     * On a student's peer started for a person: their STUDENT credential is created here (the
-     * verifier never leaves this peer) and they count as signed in at this computer; the account
-     * is registered with the teacher's host on the next ticks until the chain has it. A name the
-     * teacher renamed is followed.
-     *
-     * @throws IOException when the name belongs to another computer, or a password is needed and missing
-     */
-    void ensureOwnAccount() throws IOException {
-        String user = config.username;
-        if (user == null || teacherHost()) {
-            return;
-        }
-        Optional<Account> renamed = renamedTo(user);
-        if (renamed.isPresent()) {
-            adopt(renamed.get().username());
-            return;
-        }
-        Account onChain = chain.accounts().get(user);
-        if (onChain != null && !onChain.isRetired() && !onChain.isHostedBy(identity.nodeId())) {
-            throw new IOException("the name '" + user + "' is already taken on this chain by another computer; "
-                    + "choose another --user, or ask the teacher to free it (classchain accounts free " + user + ")");
-        }
-        ensureCredential(user);
-        signedInUsers.add(user);
-    }
-
-    private void ensureCredential(String user) throws IOException {
-        if (credentials.find(user).isPresent()) {
-            return;
-        }
-        if (config.password == null) {
-            throw new IOException("no password given for the account '" + user + "'");
-        }
-        credentials.create(user, config.password, Role.STUDENT);
-    }
-
-    /** The live account the teacher renamed {@code user} to: retired, and this computer first host of another. */
-    private Optional<Account> renamedTo(String user) {
-        Account onChain = chain.accounts().get(user);
-        if (onChain == null || !onChain.isRetired()) {
-            return Optional.empty();
-        }
-        return chain.accounts().values().stream().filter(a -> !a.isRetired() && a.role() == Role.STUDENT
-                && a.hostKeys().get(0).equals(identity.publicKey()) && !a.username().equals(user)).findFirst();
-    }
-
-    private void adopt(String newName) throws IOException {
-        String old = ownName;
-        ensureCredential(newName);
-        signedInUsers.remove(old);
-        signedInUsers.add(newName);
-        ownName = newName;
-        LOG.info("peer {}: the teacher renamed '{}' to '{}': the person at this computer signs in as '{}' now", name,
-                old, newName, newName);
-    }
-
-    /** Asks a teacher host to record our person's account, until the chain has it; follows a rename. */
-    void registerOwnAccount() {
-        String user = ownName;
-        if (user == null || teacherHost()) {
-            return;
-        }
-        Optional<Account> renamed = renamedTo(user);
-        if (renamed.isPresent()) {
-            try {
-                adopt(renamed.get().username());
-            } catch (IOException e) {
-                warnOnce("rename", "peer {}: the teacher renamed '{}' to '{}' but this peer cannot make its credential: {}",
-                        name, user, renamed.get().username(), e.getMessage());
-            }
-            return;
-        }
-        Account onChain = chain.accounts().get(user);
-        if (onChain != null && onChain.isHostedBy(identity.nodeId())) {
-            return;
-        }
-        if (onChain != null && !onChain.isRetired()) {
-            warnOnce("taken:" + user, "peer {}: the name '{}' is taken by another computer; ask the teacher to free it "
-                    + "(classchain accounts free {})", name, user, user);
-            return;
-        }
-        try {
-            ensureCredential(user); // a credential dropped while another computer held the name
-        } catch (IOException e) {
-            warnOnce("credential:" + user, "peer {}: cannot register '{}': {}", name, user, e.getMessage());
-            return;
-        }
-        Message.RegisterAccount r = new Message.RegisterAccount(user, identity.publicKey(),
-                identity.sign(registrationBytes(chain.chainId(), user, identity.publicKey())));
-        Optional<String> host = teacherHostAddress.get();
-        if (host.isEmpty()) {
-            lookForPeers.run();
-            return;
-        }
-        config.transport.send(host.get(), r).whenComplete((reply, err) -> {
-            if (reply instanceof Message.Rejected rej) {
-                warnOnce("refused:" + user + ":" + rej.reason(), "peer {}: the teacher's peer did not record account "
-                        + "'{}': {}", name, user, rej.reason());
-            }
-        });
-    }
-
-    private void warnOnce(String key, String format, Object... args) {
-        if (warned.asMap().putIfAbsent(key, Boolean.TRUE) == null) {
-            LOG.warn(format, args);
-        }
-    }
-
-    /**
-     * Student credentials this peer holds for a name the chain gives to other hosts only (freed or
-     * renamed by the teacher, or taken by the computer it belongs to): dropped, so that this peer
-     * no longer answers sign-ins for it. The account of the person at this computer is kept.
-     */
-    void dropStaleCredentials() {
-        for (String user : credentials.usernames()) {
-            Account onChain = chain.accounts().get(user);
-            Optional<StoredCredential> c = credentials.find(user);
-            if (onChain == null || onChain.isHostedBy(identity.nodeId()) || c.isEmpty() || c.get().role() != Role.STUDENT
-                    || user.equals(ownName)) { // our person's, being registered again once the teacher freed it
-                continue;
-            }
-            try {
-                credentials.remove(user);
-                signedInUsers.remove(user);
-                LOG.info("peer {}: no longer hosts '{}' ({} on the chain)", name, user,
-                        onChain.isRetired() ? "freed" : "hosted elsewhere");
-            } catch (IOException e) {
-                LOG.warn("peer {}: could not drop the credential of '{}': {}", name, user, e.toString());
-            }
-        }
+        return teacher.isHostedBy(nodeId) && accountHost.hosts(teacher.username());
     }
 
     // ------------------------------------------------------------------ registrations, at the teacher's host
@@ -321,15 +160,12 @@ final class Accounts {
 
     /** Why {@code key} may not take the new name {@code username}, or null. Holds this. */
     private Message refuseNewAccount(String username, NodeKey key, boolean wasFreed) {
-        String skeleton = skeleton(username);
-        if (looksLikeTheTeacher(skeleton)) {
+        if (Names.looksLikeTheTeacher(username, teacherAccount().username())) {
             return Message.Rejected.of(409, "the name '" + username + "' looks like the teacher's");
         }
-        for (Account a : accountsNow()) {
-            if (!a.isRetired() && !a.username().equals(username) && skeleton(a.username()).equals(skeleton)) {
-                return Message.Rejected.of(409, "the name '" + username + "' looks like the taken name '" + a.username()
-                        + "'");
-            }
+        Optional<String> taken = Names.lookalike(username, accountsNow(), Set.of(username));
+        if (taken.isPresent()) {
+            return Message.Rejected.of(409, "the name '" + username + "' looks like the taken name '" + taken.get() + "'");
         }
         if (hostsTeacher(key)) {
             return Message.Rejected.of(409, "a host of the teacher's account holds no student account");
@@ -345,12 +181,6 @@ final class Accounts {
             return Message.Rejected.of(409, "the teacher freed the name '" + username + "' from this computer");
         }
         return null;
-    }
-
-    /** Whether a name's skeleton is the teacher's, or holds it (when that is four letters or more). */
-    private boolean looksLikeTheTeacher(String skeleton) {
-        String teacher = skeleton(teacherAccount().username());
-        return skeleton.equals(teacher) || teacher.length() >= 4 && skeleton.contains(teacher);
     }
 
     private boolean hostsTeacher(NodeKey key) {
@@ -481,15 +311,13 @@ final class Accounts {
                 return Optional.of(Message.Rejected.of(400, "a teacher frees or renames accounts: the new name '"
                         + a.username() + "' must take the hosts of an account freed in the same batch"));
             }
-            String skeleton = skeleton(a.username());
-            if (looksLikeTheTeacher(skeleton)) {
+            if (Names.looksLikeTheTeacher(a.username(), teacherAccount().username())) {
                 return Optional.of(Message.Rejected.of(403, "the name '" + a.username() + "' looks like the teacher's"));
             }
-            for (Account other : now.values()) {
-                if (!other.isRetired() && !names.contains(other.username()) && skeleton(other.username()).equals(skeleton)) {
-                    return Optional.of(Message.Rejected.of(403, "the name '" + a.username()
-                            + "' looks like the taken name '" + other.username() + "'"));
-                }
+            Optional<String> taken = Names.lookalike(a.username(), now.values(), names);
+            if (taken.isPresent()) {
+                return Optional.of(Message.Rejected.of(403, "the name '" + a.username() + "' looks like the taken name '"
+                        + taken.get() + "'"));
             }
         }
         return Optional.empty();
@@ -552,122 +380,9 @@ final class Accounts {
         return new Message.Ack("enrolling " + device.nodeId() + " as a host of '" + teacherName + "'");
     }
 
-    // ------------------------------------------------------------------ student backups and transfers
-
-    /**
-     * Someone signed in at another peer. A TEACHER sign-in changes nothing (the roster shows it);
-     * a STUDENT's may make that peer a backup host of the student's account.
-     */
-    void onSignIn(AccountHost.SignIn signIn) {
-        if (signIn.role() == Role.STUDENT && !identity.nodeId().equals(signIn.peerNodeId())) {
-            proposeStudentBackup(signIn.username(), signIn.peerNodeId());
-        }
-    }
-
-    /** A student signed in at another peer: ask the teacher's host to record it as a backup of the account. */
-    private void proposeStudentBackup(String username, String peerNodeId) {
-        Account account = chain.accounts().get(username);
-        Optional<String> address = directory.addressOf(peerNodeId);
-        if (account == null || account.isRetired() || account.isHostedBy(peerNodeId)
-                || account.hostKeys().size() >= 1 + config.backups || address.isEmpty()
-                || teacherAccount().isHostedBy(peerNodeId)) {
-            return;
-        }
-        Optional<String> teacherHost = teacherHostAddress.get();
-        if (teacherHost.isEmpty()) {
-            return;
-        }
-        config.transport.send(address.get(), new Message.GetStatus()).thenAccept(reply -> {
-            if (reply instanceof Message.StatusReply st && st.status().publicKey().nodeId().equals(peerNodeId)) {
-                NodeKey key = st.status().publicKey();
-                config.transport.send(teacherHost.get(), new Message.RegisterAccount(username, key,
-                        identity.sign(registrationBytes(chain.chainId(), username, key))));
-                LOG.info("peer {}: proposing {} as a backup host of '{}' (signed in there)", name, peerNodeId, username);
-            }
-        });
-    }
-
-    /** Accounts the chain says this peer hosts but whose credential it lacks: ask another host for it. */
-    void fetchCredentials() {
-        for (Account account : chain.accounts().values()) {
-            if (!account.isHostedBy(identity.nodeId()) || credentials.find(account.username()).isPresent()) {
-                continue;
-            }
-            boolean asked = false;
-            for (NodeKey host : account.hostKeys()) {
-                Optional<String> address = directory.addressOf(host.nodeId());
-                if (host.nodeId().equals(identity.nodeId()) || address.isEmpty()) {
-                    continue;
-                }
-                asked = true;
-                CredentialTransfers.Pending pending = CredentialTransfers.request(chain.chainId(), account.username(),
-                        identity, config.random);
-                config.transport.send(address.get(), pending.request()).whenComplete((reply, err) -> {
-                    if (!(reply instanceof Message.CredentialTransfer t)) {
-                        return;
-                    }
-                    try {
-                        credentials.put(CredentialTransfers.open(t, pending, host));
-                        LOG.info("peer {}: now a host of '{}'", name, account.username());
-                    } catch (GeneralSecurityException | IOException e) {
-                        LOG.warn("peer {}: could not take the credential of '{}' from {}: {}", name, account.username(),
-                                host.nodeId(), e.getMessage());
-                    }
-                });
-                break;
-            }
-            if (!asked) {
-                lookForPeers.run();
-            }
-        }
-    }
-
-    Message onCredentialRequest(Message.CredentialRequest r) {
-        Account account = chain.accounts().get(r.username());
-        if (account == null || !account.hostKeys().contains(r.requesterKey())) {
-            return Message.Rejected.of(403, "the requester does not host this account on the chain");
-        }
-        if (!CredentialTransfers.verify(r, chain.chainId())) {
-            return Message.Rejected.of(401, "the request is not signed by the key it names");
-        }
-        Optional<StoredCredential> credential = credentials.find(r.username());
-        if (credential.isEmpty()) {
-            return Message.Rejected.of(404, "this peer holds no credential for that account");
-        }
-        try {
-            return CredentialTransfers.seal(credential.get(), r, identity, config.random);
-        } catch (GeneralSecurityException e) {
-            return Message.Rejected.of(400, "cannot seal to that key");
-        }
-    }
-
     /** The accounts on the chain, for {@code GET /accounts}. */
     Message.AccountsReply list() {
         return new Message.AccountsReply(chain.accounts().values().stream()
                 .sorted(java.util.Comparator.comparing(Account::username)).toList());
-    }
-
-    // ------------------------------------------------------------------ names
-
-    /**
-     * What a name looks like: lower case, without '.', '_' and '-', with the digits that pass for
-     * letters read as those letters ("T3acher_" looks like "teacher", "a1ice" like "alice").
-     */
-    static String skeleton(String username) {
-        StringBuilder b = new StringBuilder();
-        for (char c : username.toLowerCase(Locale.ROOT).toCharArray()) {
-            switch (c) {
-                case '.', '_', '-' -> { }
-                case '0' -> b.append('o');
-                case '1', 'i' -> b.append('l');
-                case '3' -> b.append('e');
-                case '4' -> b.append('a');
-                case '5' -> b.append('s');
-                case '7' -> b.append('t');
-                case '8' -> b.append('b');
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
     }
 }

@@ -3,10 +3,7 @@ package org.classchain.core.peer;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -33,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * bounded effort: {@link #FRUITLESS_PAGES} pages that did not add to the best chain's work (blocks
  * it has, orphans, a side branch), an invalid page, a page past the source's side-branch share,
  * or a page that did not come within {@link #PAGE_TIMEOUT}. A source that failed, or that served
- * nothing new towards the head it claimed, is then backed off ({@link Sources}): no catch-up from
- * it, and no head comparison with it, for half a second, doubling up to {@link Sources#MAX_BACK_OFF}.
+ * nothing new towards the head it claimed, is then backed off ({@link CatchUpSources}): no
+ * catch-up from it, and no head comparison with it, for half a second, doubling up to
+ * {@link CatchUpSources#MAX_BACK_OFF}.
  *
  * <p>Up to {@link #LANES} catch-ups run at once, at most one per source, each on a lane of its
  * own: one stalled source never keeps the peer from catching up from another. A peer fetches only
@@ -94,7 +92,7 @@ final class CatchUp implements AutoCloseable {
     private final PeerDirectory directory;
     private final Supplier<ChainState> chain;
     private final Pages pages;
-    private final Sources sources;
+    private final CatchUpSources sources;
     private final Lane[] lanes = new Lane[LANES];
     private final boolean[] busy = new boolean[LANES];
     private final String name;
@@ -106,7 +104,7 @@ final class CatchUp implements AutoCloseable {
         this.directory = directory;
         this.chain = chain;
         this.pages = pages;
-        this.sources = new Sources(clock);
+        this.sources = new CatchUpSources(clock);
         this.name = name;
         for (int i = 0; i < LANES; i++) {
             lanes[i] = threads.lane("sync-" + (i + 1), name, true); // a page wait holds the thread
@@ -365,139 +363,6 @@ final class CatchUp implements AutoCloseable {
 
         int fruitless() {
             return fruitless;
-        }
-    }
-
-    /**
-     * What this peer holds against each source it catches up from: whether a catch-up from it runs,
-     * its back-off after failing or serving nothing new (half a second, doubling up to
-     * {@link #MAX_BACK_OFF}, by the peer's clock; a clock set back does not stretch it), and the
-     * page size it is asked for (a quarter after a page timed out, doubling again with each full
-     * page that came quickly). Thread-safe.
-     */
-    static final class Sources {
-        static final Duration FIRST_BACK_OFF = Duration.ofMillis(500);
-        static final Duration MAX_BACK_OFF = Duration.ofSeconds(8);
-        /** Sources remembered at most (those backed off or given smaller pages; the others are forgotten). */
-        static final int MAX_REMEMBERED = 1024;
-
-        private static final class State {
-            boolean running;
-            int failures;
-            long until;
-            int limit = PAGE;
-        }
-
-        private final Clock clock;
-        private final Map<String, State> states = new HashMap<>();
-
-        Sources(Clock clock) {
-            this.clock = clock;
-        }
-
-        /** Marks a catch-up from {@code address} as running; false when one runs already or it is backed off. */
-        synchronized boolean begin(String address) {
-            State s = states.get(address);
-            if (s != null && (s.running || backedOff(s))) {
-                return false;
-            }
-            if (s == null) {
-                makeRoom();
-                s = new State();
-                states.put(address, s);
-            }
-            s.running = true;
-            return true;
-        }
-
-        /** Records how a catch-up from {@code address} ended. */
-        synchronized void end(String address, Outcome outcome) {
-            State s = states.get(address);
-            if (s == null) {
-                return;
-            }
-            s.running = false;
-            if (outcome == Outcome.PROGRESS) {
-                s.failures = 0;
-                s.until = 0;
-            } else if (outcome == Outcome.NOTHING_NEW || outcome == Outcome.FAILED) {
-                s.failures++;
-                long doubled = FIRST_BACK_OFF.toMillis() << Math.min(s.failures - 1, 20);
-                s.until = clock.millis() + Math.min(MAX_BACK_OFF.toMillis(), doubled);
-            }
-            forgetIfPlain(address, s);
-        }
-
-        /** Whether no catch-up from {@code address} runs and it is not backed off. */
-        synchronized boolean idle(String address) {
-            State s = states.get(address);
-            return s == null || !s.running && !backedOff(s);
-        }
-
-        /** How long {@code address} stays backed off (zero when it is not). */
-        synchronized Duration backOff(String address) {
-            State s = states.get(address);
-            return s == null || !backedOff(s) ? Duration.ZERO : Duration.ofMillis(s.until - clock.millis());
-        }
-
-        /** The page size to ask {@code address} for. */
-        synchronized int limit(String address) {
-            State s = states.get(address);
-            return s == null ? PAGE : s.limit;
-        }
-
-        /** A page from {@code address} did not come in time: smaller pages from now on. */
-        synchronized void timedOut(String address) {
-            State s = states.get(address);
-            if (s != null) {
-                s.limit = Math.max(1, s.limit / 4);
-            }
-        }
-
-        /** A full page from {@code address} came quickly: larger pages again, up to {@link #PAGE}. */
-        synchronized void quick(String address) {
-            State s = states.get(address);
-            if (s != null) {
-                s.limit = Math.min(PAGE, s.limit * 2);
-                forgetIfPlain(address, s);
-            }
-        }
-
-        private boolean backedOff(State s) {
-            long left = s.until - clock.millis();
-            return left > 0 && left <= MAX_BACK_OFF.toMillis();
-        }
-
-        private void forgetIfPlain(String address, State s) {
-            if (!s.running && s.failures == 0 && s.limit == PAGE) {
-                states.remove(address);
-            }
-        }
-
-        /** When full, forgets a source neither caught up from nor backed off, else the first not caught up from. */
-        private void makeRoom() {
-            if (states.size() < MAX_REMEMBERED) {
-                return;
-            }
-            String victim = null;
-            for (Iterator<Map.Entry<String, State>> it = states.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<String, State> e = it.next();
-                if (!e.getValue().running) {
-                    if (!backedOff(e.getValue())) {
-                        it.remove();
-                        return;
-                    }
-                    victim = victim == null ? e.getKey() : victim;
-                }
-            }
-            if (victim != null) {
-                states.remove(victim);
-            }
-        }
-
-        /** How many sources are remembered (tests). */
-        synchronized int size() {
-            return states.size();
         }
     }
 }

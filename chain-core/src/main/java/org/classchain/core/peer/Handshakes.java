@@ -1,5 +1,6 @@
 package org.classchain.core.peer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The handshake ({@code POST /api/v1/peers}) on both sides, and the call-back that proves an
- * address. Thread-safe.
+ * The handshake ({@code POST /api/v1/peers}) on both sides, the call-back that proves an
+ * address, and the greetings that make this computer known. Thread-safe.
  *
  * <p>Greeting ({@link #greet}): this peer sends a signed Hello; the Welcome that comes back, signed
  * by the answering node's key for the address called, verifies that address in the
@@ -29,9 +30,15 @@ import org.slf4j.LoggerFactory;
  * bound (and offered an inbound neighbour slot) only when the Welcome comes back signed by the
  * claimed key for that address; the reply to the greeting waits for the call-back. A Hello from
  * an address this peer is greeting at that moment is that peer's call-back: it is answered at
- * once, offered no slot and not called back (the greeting under way verifies it).
+ * once, offered no slot and not called back (the greeting under way verifies it). A Hello that is
+ * not signed by the key it names, or presents a code fingerprint the chain does not pin, is
+ * refused (DESIGN section 6).
+ *
+ * <p>Introductions ({@link #introduce}): a student greets a host of the teacher's account until
+ * one answered, so that the host calls it back and knows it: its row in the room, and its
+ * receipts kept.
  */
-final class Handshakes {
+final class Handshakes implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Handshakes.class);
     /** How many addresses a Welcome samples. */
@@ -65,6 +72,8 @@ final class Handshakes {
     private final java.util.Set<String> otherClasses = ConcurrentHashMap.newKeySet();
     /** Replies waiting for a call-back, with the System.nanoTime() at which they stop waiting. */
     private final Map<CompletableFuture<Boolean>, Long> waiting = new ConcurrentHashMap<>();
+    /** The teacher's host this student last greeted successfully (so that it knows this computer). */
+    private volatile String introducedAt;
 
     Handshakes(NodeIdentity identity, Transport transport, PeerDirectory directory, String fingerprint, Random random,
                Supplier<ChainState> chain, String name) {
@@ -83,14 +92,24 @@ final class Handshakes {
 
     private Message.Hello ourHello() {
         return new Message.Hello(identity.nodeId(), identity.publicKey(), self(), fingerprint,
-                HexFormat.of().formatHex(identity.sign(Peer.helloBytes(self(), fingerprint))));
+                HexFormat.of().formatHex(identity.sign(helloBytes(self(), fingerprint))));
+    }
+
+    /** What a Hello's signature covers. */
+    static byte[] helloBytes(String address, String fingerprint) {
+        return ("classchain-hello-v1\n" + address + "\n" + fingerprint).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** What a Welcome's signature covers. */
+    static byte[] welcomeBytes(String address) {
+        return ("classchain-welcome-v1\n" + address).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Whether {@code w} is signed by the key it carries, whose node id it names, for {@code address}. */
     static boolean proves(Message.Welcome w, String address) {
         return w.publicKey() != null && address != null && address.equals(w.address())
                 && w.publicKey().nodeId().equals(w.nodeId())
-                && signedBy(w.publicKey(), Peer.welcomeBytes(address), w.signature());
+                && signedBy(w.publicKey(), welcomeBytes(address), w.signature());
     }
 
     static boolean signedBy(NodeKey key, byte[] message, String signatureHex) {
@@ -102,10 +121,47 @@ final class Handshakes {
     }
 
     /**
-     * Greets {@code address}, asking to be its neighbour. Completes with its Welcome; fails with
-     * {@link Refused} when it refused us.
+     * Greets {@code address}, asking to be its neighbour, and notes when it is a host of the
+     * teacher's account. Completes with its Welcome; fails with {@link Refused} when it refused us.
      */
     CompletableFuture<Message.Welcome> greet(String address) {
+        return handshake(address).thenApply(w -> {
+            ChainState c = chain.get();
+            if (c != null && c.teacherAccount().isHostedBy(w.nodeId()) && directory.addressOf(w.nodeId()).isPresent()) {
+                introducedAt = address;
+            }
+            return w;
+        });
+    }
+
+    /** Greets {@code address}; a failure (it does not answer, it refused us) is only noted in the directory. */
+    void greetQuietly(String address) {
+        greet(address).exceptionally(e -> null);
+    }
+
+    /** Asks a few peers whose node id is unknown who they are (a host's address is looked for). */
+    void lookForPeers() {
+        directory.unidentified().stream().limit(3).forEach(this::greetQuietly);
+    }
+
+    /**
+     * A student greets a host of the teacher's account until one answered, so that the host calls
+     * it back and knows it: its row in the room, and its receipts kept.
+     */
+    void introduce() {
+        ChainState c = chain.get();
+        if (c.teacherAccount().isHostedBy(identity.nodeId())) {
+            return;
+        }
+        directory.addressOfHost(c.teacherAccount()).filter(a -> !a.equals(introducedAt)).ifPresent(this::greetQuietly);
+    }
+
+    /** The teacher's host may not know this computer (yet): greet it again at the next {@link #introduce}. */
+    void introduceAgain() {
+        introducedAt = null;
+    }
+
+    private CompletableFuture<Message.Welcome> handshake(String address) {
         greeting.merge(address, 1, Integer::sum);
         CompletableFuture<Message> sent;
         try {
@@ -150,14 +206,31 @@ final class Handshakes {
                 });
     }
 
-    /** Answers a Hello whose key and signature were checked; see the class comment. */
+    /** Answers a Hello; see the class comment. */
     CompletableFuture<Message> onHello(Message.Hello h, String from) {
+        if (!h.publicKey().nodeId().equals(h.nodeId())) {
+            return RequestRouter.done(Message.Rejected.of(400, "node id " + h.nodeId()
+                    + " is not derived from the given key"));
+        }
+        if (!signedBy(h.publicKey(), helloBytes(h.address(), h.fingerprint()), h.signature())) {
+            return RequestRouter.done(Message.Rejected.of(401, "the handshake is not signed by the node key it names"));
+        }
+        ChainState c = chain.get();
+        if (c != null) {
+            List<String> pinned = c.genesisConfig().fingerprints();
+            if (!pinned.isEmpty() && !pinned.contains(h.fingerprint())) {
+                LOG.warn("peer {}: refused {} at {}: code fingerprint {} is not pinned by this chain", name, h.nodeId(),
+                        h.address(), h.fingerprint());
+                return RequestRouter.done(Message.Rejected.of(403, "code fingerprint '" + h.fingerprint()
+                        + "' is not one this chain accepts (same build everywhere, please)"));
+            }
+        }
         String address = h.address();
         boolean callBack = greeting.containsKey(address);
         String source = Penalties.key(from, address);
         switch (directory.claim(address, h.publicKey(), source, !callBack)) {
             case PROVEN:
-                return CompletableFuture.completedFuture(welcome(!callBack && directory.offerNeighbour(address, false)));
+                return RequestRouter.done(welcome(!callBack && directory.offerNeighbour(address, false)));
             case CHECK:
                 CompletableFuture<Boolean> proven = new CompletableFuture<>();
                 waiting.put(proven, System.nanoTime() + CALL_BACK_WAIT_NANOS);
@@ -165,7 +238,7 @@ final class Handshakes {
                 return proven.whenComplete((ok, e) -> waiting.remove(proven))
                         .thenApply(ok -> welcome(ok && directory.offerNeighbour(address, false)));
             default:
-                return CompletableFuture.completedFuture(welcome(false));
+                return RequestRouter.done(welcome(false));
         }
     }
 
@@ -180,7 +253,8 @@ final class Handshakes {
     }
 
     /** Answers every Hello still waiting for its call-back (the peer is closing). */
-    void close() {
+    @Override
+    public void close() {
         waiting.keySet().forEach(reply -> reply.complete(false));
     }
 
@@ -209,6 +283,6 @@ final class Handshakes {
         List<String> sample = directory.sample(SAMPLE, random);
         return new Message.Welcome(identity.nodeId(), c == null ? null : c.chainId(),
                 c == null ? null : c.genesis().hash(), c == null ? null : c.headInfo(), neighbour, sample,
-                identity.publicKey(), self(), HexFormat.of().formatHex(identity.sign(Peer.welcomeBytes(self()))));
+                identity.publicKey(), self(), HexFormat.of().formatHex(identity.sign(welcomeBytes(self()))));
     }
 }

@@ -9,19 +9,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.classchain.PeerListener;
 import org.classchain.core.auth.PasswordPolicy;
+import org.classchain.core.dispatch.Dispatcher;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.dispatch.Policy;
 import org.classchain.core.exec.PeerThreads;
 import org.classchain.spi.BlockStore;
 import org.classchain.spi.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything a {@link Peer} is built from. Collected by {@link Peer.Builder}; immutable once
  * built. Defaults suit a classroom peer; tests shorten the intervals and the difficulty.
  */
 final class PeerConfig {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerConfig.class);
+
     Path dataDir;
     Transport transport;
     BlockStore blockStore;
@@ -48,6 +54,34 @@ final class PeerConfig {
     PeerThreads threads;
     final Map<Class<?>, Object> services = new LinkedHashMap<>();
     final List<PeerListener> listeners = new ArrayList<>();
+
+    /** The command modules: those given, else loaded once from the class path and the mods dir. */
+    synchronized ModuleRegistry modules() {
+        if (modules == null) {
+            modules = ModuleRegistry.load(Peer.class.getClassLoader(), modsDir);
+        }
+        return modules;
+    }
+
+    /** A deny or allow list naming a module not installed here is most likely a typo: it refuses or allows nothing. */
+    void warnOfUnknownPolicyNames(String peer) {
+        List<String> installed = modules().names();
+        Set<String> unknown = policy.unknownNames(installed);
+        if (!unknown.isEmpty()) {
+            LOG.warn("peer {}: the local policy ({}) names {}, but there is no module installed here by that name "
+                    + "(installed: {})", peer, policy, String.join(", ", unknown), String.join(", ", installed));
+        }
+    }
+
+    /** Hands the host services to the dispatcher, where modules find them by type. */
+    void addServices(Dispatcher.Builder dispatcher) {
+        services.forEach((type, impl) -> addService(dispatcher, type, impl));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void addService(Dispatcher.Builder b, Class<T> type, Object impl) {
+        b.service(type, (T) impl);
+    }
 
     void check() {
         Objects.requireNonNull(transport, "a peer needs a transport");

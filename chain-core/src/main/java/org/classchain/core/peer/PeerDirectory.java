@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import org.classchain.Account;
 import org.classchain.Command;
 import org.classchain.NodeKey;
 import org.classchain.PeerInfo;
@@ -403,6 +404,12 @@ final class PeerDirectory {
     /** Where the node with this id was verified: the least-failing address, even if it has been failing. */
     Optional<String> addressOf(String nodeId) {
         return verifiedEntryOf(nodeId).map(x -> x.address);
+    }
+
+    /** Where a host of {@code account} was verified: the first of its hosts that was, if any. */
+    Optional<String> addressOfHost(Account account) {
+        return account.hostKeys().stream().map(NodeKey::nodeId).map(this::addressOf).flatMap(Optional::stream)
+                .findFirst();
     }
 
     /** The key a handshake call-back verified for this node id, if any. */

@@ -3,7 +3,6 @@ package org.classchain.core.peer;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.classchain.Account;
 import org.classchain.Command;
 import org.classchain.NodeKey;
 import org.classchain.Receipt;
@@ -88,8 +87,7 @@ final class ReceiptAdmission {
             return Judgement.later("command " + r.commandId() + " is not on this peer's chain (yet)");
         }
         Target target = command.get().target();
-        Account teacher = c.accounts().getOrDefault(c.genesisConfig().teacher().username(), c.genesisConfig().teacher());
-        Role role = teacher.isHostedBy(r.peerId()) ? Role.TEACHER : Role.STUDENT;
+        Role role = c.teacherAccount().isHostedBy(r.peerId()) ? Role.TEACHER : Role.STUDENT;
         Set<String> users = self.equals(r.peerId()) ? ownUsers.get() : Set.copyOf(directory.usersOf(r.peerId()));
         if (target.matches(r.peerId(), role, users)) {
             return Judgement.keep();

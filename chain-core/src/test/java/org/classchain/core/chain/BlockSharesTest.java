@@ -91,7 +91,7 @@ class BlockSharesTest {
     @Test
     void theOrphanPoolHoldsAShareOfBlocksAndBytesPerSender() {
         // small blocks: the count share
-        for (int i = 0; i < ChainState.MAX_ORPHANS_PER_SOURCE; i++) {
+        for (int i = 0; i < AsidePool.MAX_ORPHANS_PER_SOURCE; i++) {
             assertThat(chain.acceptAll(List.of(orphan(10)), announced("mallory")).status())
                     .isEqualTo(ChainState.Status.ORPHAN);
         }
@@ -106,7 +106,7 @@ class BlockSharesTest {
             kept += last == ChainState.Status.ORPHAN ? 1 : 0;
         }
         assertThat(last).isEqualTo(ChainState.Status.OVER_SHARE);
-        assertThat((long) kept * big).isLessThanOrEqualTo(ChainState.MAX_ORPHAN_BYTES_PER_SOURCE);
+        assertThat((long) kept * big).isLessThanOrEqualTo(AsidePool.MAX_ORPHAN_BYTES_PER_SOURCE);
         // another sender still has its share
         assertThat(chain.acceptAll(List.of(orphan(10)), announced("bob")).status()).isEqualTo(ChainState.Status.ORPHAN);
         // and the whole pool stays within its bounds however many senders fill it
@@ -115,8 +115,8 @@ class BlockSharesTest {
                 chain.acceptAll(List.of(orphan(big)), announced("sender" + s));
             }
         }
-        assertThat(chain.orphanBytes()).isLessThanOrEqualTo(ChainState.MAX_ORPHAN_BYTES);
-        assertThat(chain.orphanCount()).isLessThanOrEqualTo(ChainState.MAX_ORPHANS);
+        assertThat(chain.orphanBytes()).isLessThanOrEqualTo(AsidePool.MAX_ORPHAN_BYTES);
+        assertThat(chain.orphanCount()).isLessThanOrEqualTo(AsidePool.MAX_ORPHANS);
         assertThat(store.size()).isEqualTo(1);
     }
 
@@ -177,7 +177,7 @@ class BlockSharesTest {
         ChainState.Result r = chain.acceptAll(side, new ChainState.Source("mallory", true));
         assertThat(r.status()).isEqualTo(ChainState.Status.OVER_SHARE);
         long[] share = chain.sideShare("mallory");
-        assertThat(share[1]).isLessThanOrEqualTo(ChainState.MAX_SIDE_BYTES_PER_SOURCE).isPositive();
+        assertThat(share[1]).isLessThanOrEqualTo(SideShares.MAX_SIDE_BYTES_PER_SOURCE).isPositive();
         assertThat(chain.sideBranchBytes()).isEqualTo(share[1]);
         assertThat(store.size()).isEqualTo(best.size() + (int) share[0]);
         assertThat(chain.head()).isEqualTo(best.get(best.size() - 1));

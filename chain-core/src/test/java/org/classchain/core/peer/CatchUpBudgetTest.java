@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import org.classchain.core.peer.CatchUp.Effort;
 import org.classchain.core.peer.CatchUp.Outcome;
-import org.classchain.core.peer.CatchUp.Sources;
 import org.classchain.core.testing.FakeClock;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +19,7 @@ class CatchUpBudgetTest {
     private static final String B = "http://127.0.0.3:1";
 
     private final FakeClock clock = new FakeClock(Instant.parse("2026-12-01T09:00:00Z"));
-    private final Sources sources = new Sources(clock);
+    private final CatchUpSources sources = new CatchUpSources(clock);
 
     @Test
     void pagesThatAddNothingToTheBestChainSpendTheAllowanceAndProgressDoesNot() {
@@ -57,7 +56,7 @@ class CatchUpBudgetTest {
 
     @Test
     void aSourceThatServedNothingNewIsBackedOffDoublingUpToTheCapAndProgressClearsIt() {
-        Duration expected = Sources.FIRST_BACK_OFF;
+        Duration expected = CatchUpSources.FIRST_BACK_OFF;
         for (int i = 0; i < 8; i++) {
             assertThat(sources.begin(A)).isTrue();
             sources.end(A, i % 2 == 0 ? Outcome.NOTHING_NEW : Outcome.FAILED);
@@ -68,17 +67,17 @@ class CatchUpBudgetTest {
             assertThat(sources.begin(A)).as("still backed off").isFalse();
             clock.advance(Duration.ofMillis(1));
             assertThat(sources.idle(A)).isTrue();
-            expected = expected.multipliedBy(2).compareTo(Sources.MAX_BACK_OFF) > 0 ? Sources.MAX_BACK_OFF
+            expected = expected.multipliedBy(2).compareTo(CatchUpSources.MAX_BACK_OFF) > 0 ? CatchUpSources.MAX_BACK_OFF
                     : expected.multipliedBy(2);
         }
-        assertThat(expected).isEqualTo(Sources.MAX_BACK_OFF);
+        assertThat(expected).isEqualTo(CatchUpSources.MAX_BACK_OFF);
         assertThat(sources.begin(A)).isTrue();
         sources.end(A, Outcome.PROGRESS);
         assertThat(sources.backOff(A)).isZero();
         assertThat(sources.size()).as("a source with nothing held against it is forgotten").isZero();
         assertThat(sources.begin(A)).isTrue();
         sources.end(A, Outcome.NOTHING_NEW);
-        assertThat(sources.backOff(A)).as("after progress, the first back-off again").isEqualTo(Sources.FIRST_BACK_OFF);
+        assertThat(sources.backOff(A)).as("after progress, the first back-off again").isEqualTo(CatchUpSources.FIRST_BACK_OFF);
     }
 
     @Test
@@ -105,12 +104,12 @@ class CatchUpBudgetTest {
         sources.timedOut(A);
         sources.end(A, Outcome.FAILED);
         assertThat(sources.limit(A)).isEqualTo(CatchUp.PAGE / 4);
-        clock.advance(Sources.MAX_BACK_OFF);
+        clock.advance(CatchUpSources.MAX_BACK_OFF);
         sources.begin(A);
         sources.timedOut(A);
         sources.end(A, Outcome.FAILED);
         assertThat(sources.limit(A)).isEqualTo(CatchUp.PAGE / 16);
-        clock.advance(Sources.MAX_BACK_OFF);
+        clock.advance(CatchUpSources.MAX_BACK_OFF);
         sources.begin(A);
         for (int i = 0; i < 5; i++) {
             sources.quick(A);
@@ -122,11 +121,11 @@ class CatchUpBudgetTest {
 
     @Test
     void theSourcesRememberedAreBounded() {
-        for (int i = 0; i < Sources.MAX_REMEMBERED + 100; i++) {
+        for (int i = 0; i < CatchUpSources.MAX_REMEMBERED + 100; i++) {
             String a = "http://10.0." + (i / 250) + "." + (i % 250) + ":1";
             sources.begin(a);
             sources.end(a, Outcome.FAILED);
         }
-        assertThat(sources.size()).isEqualTo(Sources.MAX_REMEMBERED);
+        assertThat(sources.size()).isEqualTo(CatchUpSources.MAX_REMEMBERED);
     }
 }

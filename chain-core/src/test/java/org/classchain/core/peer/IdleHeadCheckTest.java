@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * An idle peer compares heads less and less often (down to one in {@link Peer#MAX_HEAD_CHECK_TICKS}
+ * An idle peer compares heads less and less often (down to one in {@link HeadCheck#MAX_HEAD_CHECK_TICKS}
  * ticks), and every tick again once something happens: a lost announcement is still caught.
  */
 class IdleHeadCheckTest {
@@ -71,7 +71,7 @@ class IdleHeadCheckTest {
             Thread.sleep(TICK.toMillis() * ticks);
             int idle = headChecks.get();
             // one comparison every tick would be about 100; backed off, about 25
-            assertThat(idle).isBetween(ticks / Peer.MAX_HEAD_CHECK_TICKS / 3, ticks / 2);
+            assertThat(idle).isBetween(ticks / HeadCheck.MAX_HEAD_CHECK_TICKS / 3, ticks / 2);
 
             // the teacher's announcement to the student is lost: a head comparison finds the block
             int requestsBefore = blockRequests.get(); // the join's; none since, as nothing happened

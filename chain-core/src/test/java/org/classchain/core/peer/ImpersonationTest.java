@@ -53,10 +53,10 @@ class ImpersonationTest {
             forged.add(new Message.Hello(teacherId, teacher.status().publicKey(), impostor.localAddress(), "", "00"));
             // the teacher's id with the impostor's own key
             forged.add(new Message.Hello(teacherId, own.publicKey(), impostor.localAddress(), "",
-                    HexFormat.of().formatHex(own.sign(Peer.helloBytes(impostor.localAddress(), "")))));
+                    HexFormat.of().formatHex(own.sign(Handshakes.helloBytes(impostor.localAddress(), "")))));
             // its own id, properly signed, but claiming to serve at the teacher's address
             forged.add(new Message.Hello(own.nodeId(), own.publicKey(), teacher.address(), "",
-                    HexFormat.of().formatHex(own.sign(Peer.helloBytes(teacher.address(), "")))));
+                    HexFormat.of().formatHex(own.sign(Handshakes.helloBytes(teacher.address(), "")))));
             for (int i = 0; i < 10; i++) {
                 for (Message.Hello h : forged) {
                     impostor.send(student.address(), h).get(5, TimeUnit.SECONDS);

@@ -134,7 +134,7 @@ public abstract class RoomIntegrityTests {
 
     private static Message.Hello signedHello(NodeIdentity id, String address) {
         return new Message.Hello(id.nodeId(), id.publicKey(), address, "",
-                HexFormat.of().formatHex(id.sign(Peer.helloBytes(address, ""))));
+                HexFormat.of().formatHex(id.sign(Handshakes.helloBytes(address, ""))));
     }
 
     // ------------------------------------------------------------------ item 4

@@ -1,0 +1,126 @@
+package org.classchain.core.peer;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import java.util.List;
+import java.util.function.Supplier;
+import org.classchain.Block;
+import org.classchain.Hash;
+import org.classchain.core.chain.ChainState;
+import org.classchain.core.validation.Rule;
+import org.classchain.spi.Message;
+import org.classchain.spi.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Blocks announced by neighbours and relayed to them ({@code POST /api/v1/blocks}, DESIGN section
+ * 7): an announced block is validated and stored through the {@link BlockIntake}, and each block
+ * added (announced or mined here) is relayed once to the other neighbours (dedupe by hash). A
+ * sender whose blocks keep failing, or who sends blocks no honest peer sends, is charged
+ * ({@link Penalties}) until it is disconnected for a while. An announcement whose parent is unknown
+ * goes to the {@link CatchUp}, which fetches it only from a sender this peer verified. Gossip only
+ * validates and forwards what arrives; catching up is apart.
+ * Thread-safe.
+ */
+final class Gossip {
+
+    /** Accepts blocks into the chain: {@link BlockIntake#accept}. */
+    @FunctionalInterface
+    interface Intake {
+        ChainState.Result accept(List<Block> blocks, ChainState.Source source, String from, boolean relay);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gossip.class);
+
+    private final Transport transport;
+    private final PeerDirectory directory;
+    private final Penalties penalties;
+    private final Supplier<ChainState> chain;
+    private final Intake intake;
+    private final CatchUp catchUp;
+    private final HeadCheck headCheck;
+    private final String name;
+    private final Cache<Hash, Boolean> relayed = CacheBuilder.newBuilder().maximumSize(50_000).build();
+
+    /**
+     * @param catchUp fetches the parent of an announced block, from a sender this peer verified
+     * @param headCheck compares heads at the next tick when an announced block's parent is unknown
+     */
+    Gossip(Transport transport, PeerDirectory directory, Penalties penalties, Supplier<ChainState> chain, Intake intake,
+           CatchUp catchUp, HeadCheck headCheck, String name) {
+        this.transport = transport;
+        this.directory = directory;
+        this.penalties = penalties;
+        this.chain = chain;
+        this.intake = intake;
+        this.catchUp = catchUp;
+        this.headCheck = headCheck;
+        this.name = name;
+    }
+
+    /** Answers a block announced by {@code from}. */
+    Message onBlock(Message.BlockAnnouncement a, String from) {
+        Block b = a.block();
+        if (a.senderAddress() != null) {
+            directory.seen(a.senderAddress());
+        }
+        if (chain.get().contains(b.hash())) {
+            return new Message.Ack("known");
+        }
+        String sender = Penalties.key(from, a.senderAddress());
+        ChainState.Result r = intake.accept(List.of(b), new ChainState.Source(sender, false), a.senderAddress(), true);
+        switch (r.status()) {
+            case COPY:
+            case OVER_SHARE:
+            case NOT_KEPT:
+                // no honest peer sends these but by a rare race: cheap to refuse, and they count
+                LOG.info("peer {}: not kept: block #{} {} from {}: {}", name, b.height(), b.hash().shortHex(),
+                        a.senderAddress(), r.reason());
+                charge(sender, a.senderAddress(), "blocks it may not");
+                return r.status() == ChainState.Status.COPY ? Message.Rejected.of(409, r.reason())
+                        : r.status() == ChainState.Status.NOT_KEPT ? Message.Rejected.of(422, r.reason())
+                        : new Message.Rejected(429, r.reason(), 60);
+            case INVALID:
+                LOG.info("peer {}: rejected block #{} {} from {}: {}", name, b.height(), b.hash().shortHex(),
+                        a.senderAddress(), r.reason());
+                if (r.rule() != Rule.TIMESTAMP) {
+                    charge(sender, a.senderAddress(), "invalid blocks");
+                }
+                return Message.Rejected.of(422, r.reason());
+            case ORPHAN:
+                headCheck.activity(); // and compare heads with a neighbour at the next tick
+                return catchUp.onOrphan(a.senderAddress());
+            default:
+                return new Message.Ack("added");
+        }
+    }
+
+    /** Counts a block {@code sender} should not have sent; disconnects it when it keeps doing so. */
+    private void charge(String sender, String address, String what) {
+        if (penalties.invalidBlock(sender)) {
+            LOG.warn("peer {}: {} keeps sending {}; disconnected for {}", name, address, what, Penalties.BAN);
+            directory.ban(address);
+        }
+    }
+
+    /** Relays a block added here to every neighbour but {@code except}, once. */
+    void announce(Block b, String except) {
+        if (relayed.asMap().putIfAbsent(b.hash(), Boolean.TRUE) != null) {
+            return;
+        }
+        Message.BlockAnnouncement msg = new Message.BlockAnnouncement(b, transport.localAddress());
+        for (String n : directory.neighbours()) {
+            if (n.equals(except)) {
+                continue;
+            }
+            transport.send(n, msg).whenComplete((reply, err) -> {
+                if (err != null) {
+                    directory.failed(n);
+                } else {
+                    directory.seen(n);
+                }
+            });
+        }
+    }
+}
