@@ -147,6 +147,12 @@ class CloseAppsRealProcessTest {
         long child = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(victim.getInputStream(),
                 java.nio.charset.StandardCharsets.UTF_8)).readLine().strip());
         JdkProcesses processes = new JdkProcesses();
+        // kill only once the shell has become the sleep that never reaps: a shell still running may reap it
+        long execDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!victim.info().command().orElse("").endsWith("sleep")) {
+            assertThat(System.nanoTime() - execDeadline).as("the shell %d never became sleep", victim.pid()).isNegative();
+            Thread.sleep(10);
+        }
         assertThat(processes.kill(child)).isTrue();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (processes.isAlive(child)) {
