@@ -2,17 +2,14 @@ package org.classchain.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.http.JettyTransport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 19, item 2, with the real launcher as separate processes: {@code send --wait} does not
@@ -20,28 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
  * known as is refused at once (exit 2, naming the known users); with every target offline it
  * returns at once, listing them (exit 3).
  */
-class OfflineTargetsIT {
-
-    @TempDir
-    Path tmp;
-
-    private PeerProcesses processes;
-
-    @AfterEach
-    void killAll() {
-        if (processes != null) {
-            processes.close();
-        }
-    }
+class OfflineTargetsIT extends LauncherProcesses {
 
     @Test
     @Timeout(240)
     void sendWaitReturnsAtOnceWhenNoComputerCanAnswer() throws Exception {
         processes = new PeerProcesses(tmp);
         Path pw = tmp.resolve("pw.txt");
-        Files.writeString(pw, "a teacher's secret\n");
-        PeerProcesses.Running teacher = processes.peer("teacher", Duration.ofSeconds(60), "--user", "teacher",
-                "--password-file", pw.toString());
+        PeerProcesses.Running teacher = processes.teacher(pw);
         PeerProcesses.Running alice = processes.peer("alice", Duration.ofSeconds(60), "--seed", teacher.url());
         awaitKnown(teacher.url(), alice.nodeId());
         String[] send = {"send", "--peer", teacher.url(), "--user", "teacher", "--password-file", pw.toString(),
