@@ -53,12 +53,13 @@ final class SendCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     TlsOptions tls = new TlsOptions();
 
-    @Option(names = "--wait", description = "wait for every target's receipt (or the TTL), print them, "
-            + "exit non-zero unless all executed")
+    @Option(names = "--wait", description = "wait until every target the teacher's peer knows has sent its receipt "
+            + "or is offline (at most the TTL), print them, exit 3 unless all executed (offline ones listed)")
     boolean wait;
 
     @Option(names = "--force", description = "send even a module that no computer the teacher's peer has heard from "
-            + "has installed (without it such a command is refused, exit 2, before anything is mined)")
+            + "has installed, or to a user: nobody is known as (without it such a command is refused, exit 2, "
+            + "before anything is mined)")
     boolean force;
 
     @Option(names = "--file", description = "with send-file: the file to put into the students' inbox (at most "
@@ -86,6 +87,17 @@ final class SendCommand implements Callable<Integer> {
             if (!(signedIn instanceof Message.AuthConfirmed)) {
                 throw new IllegalStateException("sign-in refused: " + describe(signedIn));
             }
+            ReceiptWaiter waiter = new ReceiptWaiter(client, peer, System.out);
+            if (command.target().kind() == Target.Kind.USERS && !force) {
+                ReceiptWaiter.UnknownUsers users = waiter.unknownUsers(command.target());
+                if (!users.unknown().isEmpty()) {
+                    // nobody could ever answer: refused before anything is mined, like an unknown module
+                    System.err.println("classchain: unknown user " + String.join(", ", users.unknown())
+                            + "; known users: " + (users.known().isEmpty() ? "(none)" : String.join(", ",
+                            users.known())) + ". Nothing was sent; --force sends it anyway");
+                    return 2;
+                }
+            }
             Message reply = client.submit(peer, List.of(command), force);
             if (reply instanceof Message.Rejected r && r.code() == 422) {
                 // a module no computer of the room has: refused before anything was mined
@@ -100,7 +112,7 @@ final class SendCommand implements Callable<Integer> {
             if (!wait) {
                 return 0;
             }
-            return new ReceiptWaiter(client, peer, System.out).await(command, command.notAfter()) ? 0 : 3;
+            return waiter.await(command, command.notAfter()) ? 0 : 3;
         }
     }
 

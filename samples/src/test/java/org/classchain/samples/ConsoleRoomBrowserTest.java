@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -100,6 +101,40 @@ class ConsoleRoomBrowserTest {
         soft.assertThat(driver.findElement(By.id("room-status")).getText()).doesNotContain("could not be read");
         browser.screenshot("room-02-whole-again", true);
         soft.assertAll();
+    }
+
+    /**
+     * Issue 19, item 1: a student whose peer stops stays in the room as an offline STUDENT, is
+     * counted in "every student", and gets a row that says it runs when it returns.
+     */
+    @Test
+    @Order(2)
+    void anOfflineStudentStaysInEveryStudentWithARowThatWaitsForIt() throws Exception {
+        driver.get(room.teacher.address() + "/");
+        waitFor(30).until(ConsoleRoomBrowserTest::whole);
+        room.students.get(2).close();
+        waitFor(30).until(d -> d.findElements(By.cssSelector("#room .badge.online")).size() == 3
+                && d.findElements(By.cssSelector("#room li.peer")).size() == 4);
+        assertThat(driver.findElements(By.cssSelector("#room .badge.STUDENT"))).as("the offline student keeps its badge")
+                .hasSize(3);
+
+        driver.findElement(By.id("username")).sendKeys(ConsoleClassroom.TEACHER);
+        driver.findElement(By.id("password")).sendKeys(PASSWORD);
+        driver.findElement(By.id("signin-button")).click();
+        waitFor(30).until(ExpectedConditions.visibilityOfElementLocated(By.id("session-state")));
+        driver.findElement(By.id("target-all")).click();
+        waitFor(10).until(d -> d.findElement(By.id("target-summary")).getText()
+                .contains("every student (3 known, 1 offline)"));
+        driver.findElement(By.id("module-message")).click();
+        waitFor(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("arg-message-text"))).sendKeys("Pens down");
+        driver.findElement(By.id("send-message")).click();
+        waitFor(60).until(d -> d.findElements(By.cssSelector("#results article.result")).get(0)
+                .findElements(By.cssSelector("tr.result-row[data-status=EXECUTED]")).size() == 2);
+        List<WebElement> offline = driver.findElements(By.cssSelector("#results article.result")).get(0)
+                .findElements(By.cssSelector("tr.result-row[data-status=OFFLINE]"));
+        assertThat(offline).as("a row for the offline student").hasSize(1);
+        assertThat(offline.get(0).getText()).contains("offline — will run when it returns");
+        browser.screenshot("room-03-offline-student", true);
     }
 
     /** Waits for the condition; false when it did not hold in time. */

@@ -8,10 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 23, property 6, with the real launcher: {@code classchain peer --chain ID} (or {@code chain=}
@@ -19,19 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * non-zero exit and no data dir left; a {@code --user} student whose seed hosts no chain waits for
  * the teacher's chain and never becomes the TEACHER of one of its own.
  */
-class JoiningTheRightClassIT {
-
-    @TempDir
-    Path tmp;
-
-    private PeerProcesses processes;
-
-    @AfterEach
-    void killAll() {
-        if (processes != null) {
-            processes.close();
-        }
-    }
+class JoiningTheRightClassIT extends LauncherProcesses {
 
     @Test
     @Timeout(180)

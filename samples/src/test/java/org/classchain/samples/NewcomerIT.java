@@ -10,33 +10,18 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 20, items 1 to 8, with the real launcher as separate processes: what a newcomer types
  * wrong is refused at once, saying what was wrong, and nothing is left behind.
  */
-class NewcomerIT {
-
-    @TempDir
-    Path tmp;
-
-    private PeerProcesses processes;
-
-    @AfterEach
-    void killAll() {
-        if (processes != null) {
-            processes.close();
-        }
-    }
+class NewcomerIT extends LauncherProcesses {
 
     /** A teacher's peer, its password in {@code pw.txt}. */
     private PeerProcesses.Running teacher(Path pw) throws Exception {
-        Files.writeString(pw, "a teacher's secret\n");
-        return processes.peer("teacher", Duration.ofSeconds(60), "--user", "teacher", "--password-file", pw.toString());
+        return processes.teacher(pw);
     }
 
     /** Items 1, 5, 7 (durations) and 8: a typo'd module, a missing password file, a long TTL, a file. */

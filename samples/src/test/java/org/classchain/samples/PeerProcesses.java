@@ -99,6 +99,12 @@ final class PeerProcesses implements AutoCloseable {
         throw new AssertionError(name + " did not start within " + timeout + ": " + tail(log(name), 40));
     }
 
+    /** Starts the teacher's peer ({@code teacher}, user {@code teacher}), writing its password to {@code pw}. */
+    Running teacher(Path pw) throws IOException, InterruptedException {
+        Files.writeString(pw, "a teacher's secret\n");
+        return peer("teacher", Duration.ofSeconds(60), "--user", "teacher", "--password-file", pw.toString());
+    }
+
     /** Starts peer {@code name} as {@link #peer} does, without waiting for anything. */
     Process launch(String name, String... args) throws IOException {
         List<String> all = new ArrayList<>(List.of("peer", "--host", "127.0.0.1", "--port", "0", "--difficulty", "10",

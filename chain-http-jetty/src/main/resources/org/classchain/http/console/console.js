@@ -21,7 +21,8 @@
   var VIEW_RENEW_BELOW = 10 * 60000;
   var STATUS_TEXT = {
     EXECUTED: 'executed', REFUSED: 'refused', FAILED: 'failed', EXPIRED: 'expired',
-    UNKNOWN_MODULE: 'unknown module', UNAVAILABLE: 'not possible here', PENDING: 'waiting', NO_RECEIPT: 'no receipt'
+    UNKNOWN_MODULE: 'unknown module', UNAVAILABLE: 'not possible here', PENDING: 'waiting', NO_RECEIPT: 'no receipt',
+    OFFLINE: 'offline'
   };
 
   var state = {
@@ -604,8 +605,9 @@
     var mode = targetMode();
     if (mode === 'all') {
       var students = state.room.filter(function (p) { return p.role === 'STUDENT'; });
+      var away = students.filter(function (p) { return !p.online; }).length;
       return { target: { kind: 'ALL', values: [] }, expected: students.map(function (p) { return p.nodeId; }),
-        text: 'every student (' + students.length + ' known)' };
+        text: 'every student (' + students.length + ' known' + (away ? ', ' + away + ' offline' : '') + ')' };
     }
     var peers = selectedPeers();
     if (peers.length === 0) {
@@ -890,7 +892,9 @@
       results.insertBefore(entry.box, results.firstChild);
     }
     t.expected.forEach(function (id) {
-      setRow(entry, id, { status: 'PENDING', detail: '', at: null });
+      // an offline student keeps its row: the command waits on the chain for it until it expires
+      setRow(entry, id, isOffline(id) ? { status: 'OFFLINE', detail: 'offline — will run when it returns', at: null }
+        : { status: 'PENDING', detail: '', at: null });
       entry.pending.add(id);
     });
     // receipts that came in before the peer's 202 did
@@ -999,6 +1003,11 @@
     }
   }
 
+  /** Whether the room says the computer with this node id does not answer now. */
+  function isOffline(nodeId) {
+    return state.room.some(function (p) { return p.nodeId === nodeId && !p.online; });
+  }
+
   /** The fallback for lost events: asks the peer for each command still waiting on receipts. */
   function pollPending() {
     var now = Date.now();
@@ -1009,7 +1018,10 @@
       } else if (entry.pending.size > 0 && !entry.closed) {
         entry.closed = true;
         entry.pending.forEach(function (id) {
-          setRow(entry, id, { status: 'NO_RECEIPT', detail: 'none arrived before the command expired '
+          var row = entry.rows.get(id);
+          setRow(entry, id, row && row.getAttribute('data-status') === 'OFFLINE'
+            ? { status: 'EXPIRED', detail: 'offline until the command expired', at: null }
+            : { status: 'NO_RECEIPT', detail: 'none arrived before the command expired '
             + '(computer off, or not targeted after all)', at: null });
         });
       }
