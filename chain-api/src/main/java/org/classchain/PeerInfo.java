@@ -33,7 +33,15 @@ public record PeerInfo(String nodeId, String address, boolean neighbour, List<St
         modules = List.copyOf(modules);
     }
 
-    /** A roster row that names no modules. */
+    /**
+     * A roster row that names no modules.
+     *
+     * @param nodeId its node id
+     * @param address never null
+     * @param neighbour whether it is a current neighbour
+     * @param users copied
+     * @param lastSeen or null
+     */
     public PeerInfo(String nodeId, String address, boolean neighbour, List<String> users, Instant lastSeen) {
         this(nodeId, address, neighbour, users, lastSeen, List.of());
     }

@@ -30,7 +30,13 @@ public record Outcome(boolean success, String detail, Attachment attachment, boo
         }
     }
 
-    /** A success or failure, as before API 1.1. */
+    /**
+     * A success or failure, as before API 1.1.
+     *
+     * @param success whether the command did what it was asked
+     * @param detail null becomes empty
+     * @param attachment or null
+     */
     public Outcome(boolean success, String detail, Attachment attachment) {
         this(success, detail, attachment, false);
     }

@@ -83,6 +83,8 @@ public interface DesktopService {
      * How many times the blackout or lock that is up now was interrupted (hidden, closed, its
      * windows' connection to the display lost) and put back; 0 when none is up. The default
      * knows of none.
+     *
+     * @return the count, for the receipt
      */
     default int interruptions() {
         return 0;

@@ -59,6 +59,9 @@ public interface ProcessService {
     /**
      * What the program of process {@code pid} is, whatever its file is called: the SHA-256 (hex)
      * of its executable file. Empty when it cannot be read (the default).
+     *
+     * @param pid the process id
+     * @return the digest, or empty
      */
     default Optional<String> executableDigest(long pid) {
         return Optional.empty();
@@ -68,6 +71,9 @@ public interface ProcessService {
      * The SHA-256 (hex) of the executables installed on this computer under {@code name} (on the
      * PATH and in the folders browsers install to), launcher scripts followed to their program;
      * empty when none is found (the default).
+     *
+     * @param name an executable's name, {@code firefox} say
+     * @return the digests, or none
      */
     default Set<String> installedDigests(String name) {
         return Set.of();
