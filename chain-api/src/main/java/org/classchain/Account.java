@@ -13,14 +13,22 @@ import java.util.regex.Pattern;
  *
  * <p>A STUDENT account with no host keys is <em>retired</em>: the teacher freed its name, which
  * nobody can sign in as and a new registration may take. A TEACHER account always has a host.
+ *
+ * @param username the name people sign in with, unique on a chain
+ * @param role what the account may do
+ * @param hostKeys the node keys of the peers that host its credential, the first host first
  */
 public record Account(String username, Role role, List<NodeKey> hostKeys) {
 
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /**
-     * Checks the username (1–64 of letters, digits, '.', '_', '-') and copies the key list; only a
-     * STUDENT account may have no host key (retired).
+     * Checks the username and copies the key list.
+     *
+     * @param username 1–64 of letters, digits, '.', '_' and '-'
+     * @param role never null
+     * @param hostKeys copied; empty only for a retired STUDENT account
+     * @throws IllegalArgumentException when the username is malformed or a TEACHER account has no host
      */
     public Account {
         Objects.requireNonNull(role, "role");
@@ -33,22 +41,35 @@ public record Account(String username, Role role, List<NodeKey> hostKeys) {
         }
     }
 
-    /** The record that frees a STUDENT account's name: no host, so nobody signs in as it. */
+    /**
+     * The record that frees a STUDENT account's name: no host, so nobody signs in as it.
+     *
+     * @param username the name to free
+     * @return a retired STUDENT account
+     */
     public static Account retired(String username) {
         return new Account(username, Role.STUDENT, List.of());
     }
 
-    /** Whether this account was freed by the teacher (it has no host). */
+    /** {@return whether this account was freed by the teacher (it has no host)} */
     public boolean isRetired() {
         return hostKeys.isEmpty();
     }
 
-    /** Whether {@code name} is a well-formed username. */
+    /**
+     * {@return whether {@code name} is a well-formed username}
+     *
+     * @param name any string, or null
+     */
     public static boolean isValidUsername(String name) {
         return name != null && USERNAME.matcher(name).matches();
     }
 
-    /** Whether the peer with this node id hosts this account. */
+    /**
+     * {@return whether the peer with this node id hosts this account}
+     *
+     * @param nodeId a peer's node id
+     */
     public boolean isHostedBy(String nodeId) {
         return hostKeys.stream().anyMatch(k -> k.nodeId().equals(nodeId));
     }

@@ -12,33 +12,48 @@ import java.util.Optional;
  */
 public interface Chain {
 
-    /** The id fixed by the genesis block. */
+    /** {@return the id fixed by the genesis block} */
     String chainId();
 
-    /** The genesis block. */
+    /** {@return the genesis block} */
     Block genesis();
 
-    /** The head block of the best chain. */
+    /** {@return the head block of the best chain} */
     Block head();
 
-    /** Height, hash and cumulative work of the head. */
+    /** {@return height, hash and cumulative work of the head} */
     Head headInfo();
 
-    /** The block at {@code height} on the best chain, if the chain is that long. */
+    /**
+     * {@return the block at {@code height} on the best chain, if the chain is that long}
+     *
+     * @param height 0 for genesis
+     */
     Optional<Block> blockAt(long height);
 
-    /** A block this peer knows by hash, on the best chain or not. */
+    /**
+     * {@return a block this peer knows by hash, on the best chain or not}
+     *
+     * @param hash the block's hash
+     */
     Optional<Block> block(Hash hash);
 
     /**
-     * Up to {@code limit} consecutive blocks of the best chain starting at height {@code from};
-     * empty when {@code from} is above the head.
+     * {@return up to {@code limit} consecutive blocks of the best chain starting at height {@code from}}
+     * Empty when {@code from} is above the head.
+     *
+     * @param from the height of the first block
+     * @param limit the most blocks to return
      */
     List<Block> range(long from, int limit);
 
-    /** The height of the best chain's block that carries this command, if any. */
+    /**
+     * {@return the height of the best chain's block that carries this command, if any}
+     *
+     * @param commandId the command's id
+     */
     Optional<Long> heightOfCommand(java.util.UUID commandId);
 
-    /** The accounts recorded on the best chain, by username. */
+    /** {@return the accounts recorded on the best chain, by username} */
     java.util.Map<String, Account> accounts();
 }

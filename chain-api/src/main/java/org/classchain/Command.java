@@ -16,6 +16,12 @@ import java.util.regex.Pattern;
  *
  * <p>Instants are kept to the millisecond, the precision of the canonical encoding; argument
  * keys are kept sorted.
+ *
+ * @param id unique on a chain: a peer runs a command once
+ * @param module the name of the module that runs it
+ * @param target the peers it is for
+ * @param args the module's arguments, by name
+ * @param notAfter when it expires: a peer that sees it later reports EXPIRED
  */
 public record Command(UUID id, String module, Target target, Map<String, String> args, Instant notAfter) {
 
@@ -26,7 +32,16 @@ public record Command(UUID id, String module, Target target, Map<String, String>
 
     private static final Pattern MODULE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,63}");
 
-    /** Checks the fields and copies the arguments into a sorted, unmodifiable map. */
+    /**
+     * Checks the fields and copies the arguments into a sorted, unmodifiable map.
+     *
+     * @param id never null
+     * @param module a valid module name ({@link #isValidModuleName})
+     * @param target never null
+     * @param args copied; names must be well-formed Unicode, no name or value null
+     * @param notAfter never null; cut to the millisecond
+     * @throws IllegalArgumentException when the module name or an argument name is malformed
+     */
     public Command {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(target, "target");
@@ -47,7 +62,17 @@ public record Command(UUID id, String module, Target target, Map<String, String>
         notAfter = notAfter.truncatedTo(ChronoUnit.MILLIS);
     }
 
-    /** A new command with a random id, valid for {@code ttl} from {@code now}. */
+    /**
+     * A new command with a random id, valid for {@code ttl} from {@code now}.
+     *
+     * @param module the module that runs it
+     * @param target the peers it is for
+     * @param args the module's arguments
+     * @param now the sender's time
+     * @param ttl how long it stays valid: more than 0, at most {@link #MAX_TTL}
+     * @return the command
+     * @throws IllegalArgumentException when {@code ttl} is out of range or a field is malformed
+     */
     public static Command create(String module, Target target, Map<String, String> args, Instant now, Duration ttl) {
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
             throw new IllegalArgumentException("a command's time to live is between 1 ms and " + describe(MAX_TTL)
@@ -69,7 +94,12 @@ public record Command(UUID id, String module, Target target, Map<String, String>
         return s % 3600 == 0 ? s / 3600 + " h" : s % 60 == 0 ? s / 60 + " min" : s + " s";
     }
 
-    /** Whether {@code name} is a well-formed module name. */
+    /**
+     * {@return whether {@code name} is a well-formed module name}
+     * That is 1–64 of a-z, 0-9 and '-', starting with a letter.
+     *
+     * @param name any string, or null
+     */
     public static boolean isValidModuleName(String name) {
         return name != null && MODULE_NAME.matcher(name).matches();
     }
@@ -87,7 +117,11 @@ public record Command(UUID id, String module, Target target, Map<String, String>
         return true;
     }
 
-    /** Whether this command has expired at {@code now}. */
+    /**
+     * {@return whether this command has expired at {@code now}}
+     *
+     * @param now the time to judge by
+     */
     public boolean isExpiredAt(Instant now) {
         return now.isAfter(notAfter);
     }

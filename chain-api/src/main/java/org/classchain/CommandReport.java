@@ -14,7 +14,14 @@ import java.util.UUID;
  */
 public record CommandReport(UUID id, String module, Long height, List<Receipt> receipts) {
 
-    /** Copies the receipts. */
+    /**
+     * Copies the receipts.
+     *
+     * @param id never null
+     * @param module null if this peer has not seen the command
+     * @param height null while pending
+     * @param receipts copied
+     */
     public CommandReport {
         Objects.requireNonNull(id, "id");
         receipts = List.copyOf(receipts);

@@ -17,7 +17,15 @@ public record GenesisConfig(String chainId, int difficultyBits, Account teacher,
     /** The most difficulty bits a chain may ask for; keeps cumulative work within a {@code long}. */
     public static final int MAX_DIFFICULTY_BITS = 32;
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param chainId 1–64 characters, not blank
+     * @param difficultyBits 1 to {@link #MAX_DIFFICULTY_BITS}
+     * @param teacher a TEACHER account
+     * @param fingerprints copied
+     * @throws IllegalArgumentException naming the field that is out of range
+     */
     public GenesisConfig {
         Objects.requireNonNull(teacher, "teacher");
         if (chainId == null || chainId.isBlank() || chainId.length() > 64) {

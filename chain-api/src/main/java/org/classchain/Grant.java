@@ -37,7 +37,20 @@ public record Grant(String chainId, String username, Role role, Hash commandsHas
     /** What the first grant of a chain follows: the genesis block, which carries no grant. */
     public static final UUID FIRST = new UUID(0L, 0L);
 
-    /** Checks the fields and copies the signature. */
+    /**
+     * Checks the fields and copies the signature.
+     *
+     * @param chainId never null
+     * @param username never null
+     * @param role never null
+     * @param commandsHash never null
+     * @param grantId never null, never {@link #FIRST}
+     * @param issuedAt never null; cut to the millisecond
+     * @param hostNodeId never null
+     * @param previousGrantId null only in a legacy grant
+     * @param signature exactly {@link #SIGNATURE_LENGTH} bytes, copied; an unsigned grant carries zeros
+     * @throws IllegalArgumentException when the grant id is {@link #FIRST} or the signature's length is wrong
+     */
     public Grant {
         Objects.requireNonNull(chainId, "chainId");
         Objects.requireNonNull(username, "username");
@@ -56,18 +69,22 @@ public record Grant(String chainId, String username, Role role, Hash commandsHas
         signature = signature.clone();
     }
 
-    /** Whether this grant was issued before grants were ordered: it names no predecessor. */
+    /** {@return whether this grant was issued before grants were ordered: it names no predecessor} */
     public boolean isLegacy() {
         return previousGrantId == null;
     }
 
-    /** The same grant with {@code signature}: a host signs the unsigned form, then seals it with this. */
+    /**
+     * {@return the same grant with {@code signature}} A host signs the unsigned form, then seals it with this.
+     *
+     * @param signature the host's signature, {@link #SIGNATURE_LENGTH} bytes
+     */
     public Grant withSignature(byte[] signature) {
         return new Grant(chainId, username, role, commandsHash, grantId, issuedAt, hostNodeId, previousGrantId,
                 signature);
     }
 
-    /** A copy of the signature. */
+    /** {@return a copy of the signature} */
     @Override
     public byte[] signature() {
         return signature.clone();

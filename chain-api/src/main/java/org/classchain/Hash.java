@@ -8,6 +8,8 @@ import java.util.HexFormat;
  *
  * <p>Hashes order as unsigned big-endian numbers, which is the order fork choice uses to break
  * ties. The bytes are copied in and out, so a {@code Hash} can never change.
+ *
+ * @param bytes the {@link #LENGTH} digest bytes
  */
 public record Hash(byte[] bytes) implements Comparable<Hash> {
 
@@ -17,7 +19,12 @@ public record Hash(byte[] bytes) implements Comparable<Hash> {
     /** The all-zero hash: the "previous hash" of a genesis block. */
     public static final Hash ZERO = new Hash(new byte[LENGTH]);
 
-    /** Copies and checks the bytes. */
+    /**
+     * Copies and checks the bytes.
+     *
+     * @param bytes exactly {@link #LENGTH} bytes
+     * @throws IllegalArgumentException when there are not {@link #LENGTH} of them
+     */
     public Hash {
         if (bytes == null || bytes.length != LENGTH) {
             throw new IllegalArgumentException("a hash has exactly " + LENGTH + " bytes");
@@ -25,7 +32,13 @@ public record Hash(byte[] bytes) implements Comparable<Hash> {
         bytes = bytes.clone();
     }
 
-    /** Parses 64 hex digits (either case). */
+    /**
+     * Parses 64 hex digits (either case).
+     *
+     * @param hex what {@link #hex()} printed
+     * @return the hash
+     * @throws IllegalArgumentException when {@code hex} is not 64 hex digits
+     */
     public static Hash fromHex(String hex) {
         if (hex == null || hex.length() != 2 * LENGTH) {
             throw new IllegalArgumentException("a hash is " + 2 * LENGTH + " hex digits");
@@ -33,23 +46,27 @@ public record Hash(byte[] bytes) implements Comparable<Hash> {
         return new Hash(HexFormat.of().parseHex(hex));
     }
 
-    /** A copy of the digest bytes. */
+    /** {@return a copy of the digest bytes} */
     @Override
     public byte[] bytes() {
         return bytes.clone();
     }
 
-    /** The byte at {@code index}, without copying the array. */
+    /**
+     * {@return the byte at {@code index}, without copying the array}
+     *
+     * @param index 0 to {@link #LENGTH} - 1
+     */
     public byte byteAt(int index) {
         return bytes[index];
     }
 
-    /** Lower-case hex, 64 digits. */
+    /** {@return the hash in lower-case hex, 64 digits} */
     public String hex() {
         return HexFormat.of().formatHex(bytes);
     }
 
-    /** The first 12 hex digits, for logs and tables. */
+    /** {@return the first 12 hex digits, for logs and tables} */
     public String shortHex() {
         return hex().substring(0, 12);
     }

@@ -11,7 +11,14 @@ import java.util.Objects;
  */
 public record Head(long height, Hash hash, long cumulativeWork) {
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param height at least 0
+     * @param hash never null
+     * @param cumulativeWork positive
+     * @throws IllegalArgumentException when the height is negative or the work is not positive
+     */
     public Head {
         Objects.requireNonNull(hash, "hash");
         if (height < 0 || cumulativeWork <= 0) {
@@ -23,6 +30,9 @@ public record Head(long height, Hash hash, long cumulativeWork) {
      * Whether this head has more cumulative work than {@code other}. A tie is never better: which
      * of two branches of equal work a peer follows depends on their grants, not on their heads
      * (see {@link #mayBeBetterThan}).
+     *
+     * @param other the head to compare with
+     * @return whether this one has strictly more work
      */
     public boolean isBetterThan(Head other) {
         return cumulativeWork > other.cumulativeWork;
@@ -32,6 +42,9 @@ public record Head(long height, Hash hash, long cumulativeWork) {
      * Whether the branch ending at this head is worth fetching to compare with {@code other}'s: it
      * has more work, or as much work and another head (two hosts of the teacher's account granted
      * at once; fork choice then looks at the grants).
+     *
+     * @param other the head to compare with
+     * @return whether this one's branch is worth fetching
      */
     public boolean mayBeBetterThan(Head other) {
         return cumulativeWork > other.cumulativeWork

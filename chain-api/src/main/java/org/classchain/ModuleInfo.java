@@ -15,7 +15,15 @@ import org.classchain.spi.ArgumentSpec;
  */
 public record ModuleInfo(String name, String description, List<ArgumentSpec> arguments, String source, boolean allowed) {
 
-    /** Copies the arguments. */
+    /**
+     * Copies the arguments.
+     *
+     * @param name never null
+     * @param description one line for people
+     * @param arguments copied
+     * @param source where it was loaded from
+     * @param allowed whether this peer's local policy lets it run
+     */
     public ModuleInfo {
         Objects.requireNonNull(name, "name");
         arguments = List.copyOf(arguments);

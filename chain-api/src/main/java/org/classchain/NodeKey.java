@@ -12,13 +12,20 @@ import java.util.HexFormat;
  * <p>The node id is the first 10 bytes of SHA-256("classchain-node:" + key), in hex: short
  * enough for tables, long enough that two peers of a school never collide, and checkable by
  * anyone who holds the key.
+ *
+ * @param publicKey the {@link #LENGTH} bytes of the Ed25519 public key
  */
 public record NodeKey(byte[] publicKey) {
 
     /** Length of an Ed25519 public key in bytes. */
     public static final int LENGTH = 32;
 
-    /** Copies and checks the key bytes. */
+    /**
+     * Copies and checks the key bytes.
+     *
+     * @param publicKey exactly {@link #LENGTH} bytes; not checked to be a point on the curve
+     * @throws IllegalArgumentException when there are not {@link #LENGTH} of them
+     */
     public NodeKey {
         if (publicKey == null || publicKey.length != LENGTH) {
             throw new IllegalArgumentException("an Ed25519 public key has exactly " + LENGTH + " bytes");
@@ -26,23 +33,29 @@ public record NodeKey(byte[] publicKey) {
         publicKey = publicKey.clone();
     }
 
-    /** Parses 64 hex digits. */
+    /**
+     * Parses 64 hex digits (either case).
+     *
+     * @param hex what {@link #hex()} printed
+     * @return the key
+     * @throws IllegalArgumentException when {@code hex} is not 64 hex digits
+     */
     public static NodeKey fromHex(String hex) {
         return new NodeKey(HexFormat.of().parseHex(hex));
     }
 
-    /** A copy of the key bytes. */
+    /** {@return a copy of the key bytes} */
     @Override
     public byte[] publicKey() {
         return publicKey.clone();
     }
 
-    /** The key as 64 hex digits. */
+    /** {@return the key as 64 lower-case hex digits} */
     public String hex() {
         return HexFormat.of().formatHex(publicKey);
     }
 
-    /** The node id: 20 hex digits derived from the key. */
+    /** {@return the node id: 20 hex digits derived from the key} */
     public String nodeId() {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");

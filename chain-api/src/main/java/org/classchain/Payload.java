@@ -19,7 +19,16 @@ import java.util.Set;
  */
 public record Payload(List<Command> commands, List<Account> accounts, Grant grant, GenesisConfig genesis) {
 
-    /** Copies the lists and checks that the payload is either a genesis or a granted batch. */
+    /**
+     * Copies the lists and checks that the payload is either a genesis or a granted batch.
+     *
+     * @param commands copied; no command id twice
+     * @param accounts copied
+     * @param grant null only in genesis
+     * @param genesis null except in genesis, whose payload carries nothing else
+     * @throws IllegalArgumentException when a genesis carries more, or a command id appears twice
+     * @throws NullPointerException when a payload after genesis has no grant
+     */
     public Payload {
         commands = List.copyOf(commands);
         accounts = List.copyOf(accounts);
@@ -38,17 +47,26 @@ public record Payload(List<Command> commands, List<Account> accounts, Grant gran
         }
     }
 
-    /** The payload of a genesis block. */
+    /**
+     * {@return the payload of a genesis block}
+     *
+     * @param config what the chain fixes
+     */
     public static Payload genesis(GenesisConfig config) {
         return new Payload(List.of(), List.of(), null, config);
     }
 
-    /** A granted batch of commands. */
+    /**
+     * {@return a granted batch of commands, with no account update}
+     *
+     * @param commands the commands, in the order peers run them
+     * @param grant the grant for them
+     */
     public static Payload granted(List<Command> commands, Grant grant) {
         return new Payload(commands, List.of(), grant, null);
     }
 
-    /** Whether this is a genesis payload. */
+    /** {@return whether this is a genesis payload} */
     public boolean isGenesis() {
         return genesis != null;
     }

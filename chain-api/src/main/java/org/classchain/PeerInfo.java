@@ -17,14 +17,31 @@ import java.util.Objects;
 public record PeerInfo(String nodeId, String address, boolean neighbour, List<String> users, Instant lastSeen,
                        List<String> modules) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param nodeId its node id
+     * @param address never null
+     * @param neighbour whether it is a current neighbour
+     * @param users copied
+     * @param lastSeen or null
+     * @param modules copied
+     */
     public PeerInfo {
         Objects.requireNonNull(address, "address");
         users = List.copyOf(users);
         modules = List.copyOf(modules);
     }
 
-    /** A roster row that names no modules. */
+    /**
+     * A roster row that names no modules.
+     *
+     * @param nodeId its node id
+     * @param address never null
+     * @param neighbour whether it is a current neighbour
+     * @param users copied
+     * @param lastSeen or null
+     */
     public PeerInfo(String nodeId, String address, boolean neighbour, List<String> users, Instant lastSeen) {
         this(nodeId, address, neighbour, users, lastSeen, List.of());
     }

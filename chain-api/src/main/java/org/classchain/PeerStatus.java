@@ -23,7 +23,21 @@ import java.util.Objects;
 public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String address, String chainId, long height, Hash headHash,
                          List<String> neighbours, List<String> users, long clockSkewMillis, List<String> modules) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param role never null
+     * @param nodeId never null
+     * @param publicKey never null
+     * @param address where other peers reach it
+     * @param chainId the chain it follows
+     * @param height the best chain's height
+     * @param headHash the best chain's head hash
+     * @param neighbours copied
+     * @param users copied
+     * @param clockSkewMillis 0 if unknown
+     * @param modules copied
+     */
     public PeerStatus {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(nodeId, "nodeId");
@@ -33,7 +47,20 @@ public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String add
         modules = List.copyOf(modules);
     }
 
-    /** A status that names no modules (a peer from before modules were reported). */
+    /**
+     * A status that names no modules (a peer from before modules were reported).
+     *
+     * @param role never null
+     * @param nodeId never null
+     * @param publicKey never null
+     * @param address where other peers reach it
+     * @param chainId the chain it follows
+     * @param height the best chain's height
+     * @param headHash the best chain's head hash
+     * @param neighbours copied
+     * @param users copied
+     * @param clockSkewMillis 0 if unknown
+     */
     public PeerStatus(Role role, String nodeId, NodeKey publicKey, String address, String chainId, long height,
                       Hash headHash, List<String> neighbours, List<String> users, long clockSkewMillis) {
         this(role, nodeId, publicKey, address, chainId, height, headHash, neighbours, users, clockSkewMillis,

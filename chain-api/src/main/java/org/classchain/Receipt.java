@@ -28,7 +28,18 @@ public record Receipt(UUID commandId, String peerId, NodeKey peerKey, ReceiptSta
     /** The longest detail kept; longer ones are cut. */
     public static final int MAX_DETAIL = 500;
 
-    /** Checks the fields, cuts the detail and copies the signature. */
+    /**
+     * Checks the fields, cuts the detail and copies the signature.
+     *
+     * @param commandId never null
+     * @param peerId never null
+     * @param peerKey never null
+     * @param status never null
+     * @param detail null becomes empty; cut to {@link #MAX_DETAIL} characters
+     * @param at never null; cut to the millisecond
+     * @param attachment or null
+     * @param signature copied; null becomes empty (unsigned)
+     */
     public Receipt {
         Objects.requireNonNull(commandId, "commandId");
         Objects.requireNonNull(peerId, "peerId");
@@ -40,7 +51,7 @@ public record Receipt(UUID commandId, String peerId, NodeKey peerKey, ReceiptSta
         signature = signature == null ? new byte[0] : signature.clone();
     }
 
-    /** A copy of the signature. */
+    /** {@return a copy of the signature} */
     @Override
     public byte[] signature() {
         return signature.clone();

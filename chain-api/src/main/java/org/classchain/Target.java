@@ -11,6 +11,9 @@ import java.util.TreeSet;
  *
  * <p>Parsed from and printed as {@code all}, {@code peer:ID[,ID]}, {@code user:NAME[,NAME]} or
  * {@code role:STUDENT}. Values are kept sorted so that the canonical encoding is unique.
+ *
+ * @param kind what the values name
+ * @param values node ids, usernames or a role name; none for {@link Kind#ALL}
  */
 public record Target(Kind kind, List<String> values) {
 
@@ -26,7 +29,14 @@ public record Target(Kind kind, List<String> values) {
         ROLE
     }
 
-    /** Checks the values: none for ALL, at least one otherwise, sorted and without duplicates. */
+    /**
+     * Checks the values: none for ALL, at least one otherwise, sorted and without duplicates.
+     *
+     * @param kind never null
+     * @param values copied, sorted, without duplicates; each 1–128 characters, not blank; for
+     *               {@link Kind#ROLE}, names of {@link Role}
+     * @throws IllegalArgumentException naming what is wrong
+     */
     public Target {
         Objects.requireNonNull(kind, "kind");
         values = List.copyOf(new TreeSet<>(values));
@@ -38,7 +48,9 @@ public record Target(Kind kind, List<String> values) {
         }
         if (kind == Kind.ROLE) {
             for (String v : values) {
-                Role.valueOf(v);
+                if (!v.equals(Role.TEACHER.name()) && !v.equals(Role.STUDENT.name())) {
+                    throw new IllegalArgumentException("a role is TEACHER or STUDENT, not '" + v + "'");
+                }
             }
         }
         for (String v : values) {
@@ -48,29 +60,45 @@ public record Target(Kind kind, List<String> values) {
         }
     }
 
-    /** Every student peer. */
+    /** {@return the target of every student peer} */
     public static Target all() {
         return new Target(Kind.ALL, List.of());
     }
 
-    /** The peers with these node ids. */
+    /**
+     * {@return the target of the peers with these node ids}
+     *
+     * @param nodeIds at least one
+     */
     public static Target peers(String... nodeIds) {
         return new Target(Kind.PEERS, List.of(nodeIds));
     }
 
-    /** The peers where these users are signed in. */
+    /**
+     * {@return the target of the peers where these users are signed in}
+     *
+     * @param usernames at least one
+     */
     public static Target users(String... usernames) {
         return new Target(Kind.USERS, List.of(usernames));
     }
 
-    /** Every peer of this role. */
+    /**
+     * {@return the target of every peer of this role}
+     *
+     * @param role the role
+     */
     public static Target role(Role role) {
         return new Target(Kind.ROLE, List.of(role.name()));
     }
 
     /**
-     * Parses {@code all}, {@code peer:a,b}, {@code user:a,b} or {@code role:STUDENT}.
+     * Parses {@code all}, {@code peer:a,b}, {@code user:a,b} or {@code role:STUDENT}: the kind in
+     * either case, the values as given (a role's in either case). {@link #toString()} prints what
+     * this parses back.
      *
+     * @param text the target as a person typed it
+     * @return the target
      * @throws IllegalArgumentException naming what is wrong
      */
     public static Target parse(String text) {
@@ -101,6 +129,7 @@ public record Target(Kind kind, List<String> values) {
      * @param nodeId the peer's node id
      * @param role the peer's role
      * @param signedInUsers the users signed in at that peer
+     * @return whether the peer runs a command with this target
      */
     public boolean matches(String nodeId, Role role, Set<String> signedInUsers) {
         return switch (kind) {

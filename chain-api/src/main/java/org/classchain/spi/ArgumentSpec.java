@@ -19,19 +19,40 @@ import java.util.stream.Collectors;
  */
 public record ArgumentSpec(String name, ArgumentType type, boolean required, String defaultValue, String description) {
 
-    /** Checks the name and type. */
+    /**
+     * Checks the name and type.
+     *
+     * @param name never null
+     * @param type never null
+     * @param required whether a command must give it
+     * @param defaultValue or null
+     * @param description null becomes empty
+     */
     public ArgumentSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         description = description == null ? "" : description;
     }
 
-    /** A required argument. */
+    /**
+     * {@return a required argument}
+     *
+     * @param name the argument's name
+     * @param type how the value is checked
+     * @param description one line for people
+     */
     public static ArgumentSpec required(String name, ArgumentType type, String description) {
         return new ArgumentSpec(name, type, true, null, description);
     }
 
-    /** An optional argument with a default (null for none). */
+    /**
+     * {@return an optional argument}
+     *
+     * @param name the argument's name
+     * @param type how the value is checked
+     * @param defaultValue the value used when it is not given, or null for none
+     * @param description one line for people
+     */
     public static ArgumentSpec optional(String name, ArgumentType type, String defaultValue, String description) {
         return new ArgumentSpec(name, type, false, defaultValue, description);
     }
@@ -39,6 +60,10 @@ public record ArgumentSpec(String name, ArgumentType type, boolean required, Str
     /**
      * Every problem with {@code args} against {@code specs}: missing required arguments, values
      * of the wrong type and arguments the module does not take. Empty when the arguments are fine.
+     *
+     * @param specs what the module takes
+     * @param args what a command gives
+     * @return one line per problem, for people
      */
     public static List<String> problems(List<ArgumentSpec> specs, Map<String, String> args) {
         List<String> problems = new ArrayList<>();

@@ -21,7 +21,11 @@ public enum ArgumentType {
     /** A comma-separated list of names. */
     LIST;
 
-    /** Why {@code value} is not of this type, or empty when it is. */
+    /**
+     * {@return why {@code value} is not of this type, or empty when it is}
+     *
+     * @param value the argument's value as a command gives it
+     */
     public Optional<String> problemWith(String value) {
         try {
             switch (this) {

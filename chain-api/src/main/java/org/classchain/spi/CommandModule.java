@@ -23,25 +23,25 @@ public interface CommandModule {
     /** The version of this API; a module built against "1.x" runs on any "1.y". */
     String API_VERSION = "1.1";
 
-    /** The unique name commands use, e.g. {@code blackout} (see {@link Command#isValidModuleName}). */
+    /** {@return the unique name commands use, e.g. {@code blackout}} (see {@link Command#isValidModuleName}) */
     String name();
 
-    /** One line for the console and {@code GET /api/v1/modules}. */
+    /** {@return one line for the console and {@code GET /api/v1/modules}} */
     default String description() {
         return "";
     }
 
-    /** The arguments this module takes. */
+    /** {@return the arguments this module takes} */
     default List<ArgumentSpec> arguments() {
         return List.of();
     }
 
-    /** The API version the module was compiled against, or null when it does not say. */
+    /** {@return the API version the module was compiled against, or null when it does not say} */
     default String apiVersion() {
         return null;
     }
 
-    /** How long {@code execute} may run before it is interrupted and reported FAILED. */
+    /** {@return how long {@code execute} may run before it is interrupted and reported FAILED} */
     default Duration timeout() {
         return Duration.ofSeconds(30);
     }
@@ -49,12 +49,19 @@ public interface CommandModule {
     /**
      * Runs the command on this machine.
      *
+     * @param context what the module sees of the peer: its node id, clock and host services
+     * @param command the command, its arguments checked against {@link #arguments()}
      * @return what happened; never null
      * @throws Exception anything, reported as FAILED with its message
      */
     Outcome execute(ModuleContext context, Command command) throws Exception;
 
-    /** The value of argument {@code name}, or its declared default, or null. */
+    /**
+     * {@return the value of argument {@code name}, or its declared default, or null}
+     *
+     * @param command the command being run
+     * @param name the argument's name
+     */
     default String argument(Command command, String name) {
         String given = command.args().get(name);
         if (given != null) {

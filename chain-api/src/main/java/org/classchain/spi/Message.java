@@ -31,6 +31,12 @@ public sealed interface Message {
      * {@code signature} (hex) is the node key's signature over
      * {@code "classchain-hello-v1\n" + address + "\n" + fingerprint}: a peer binds a node id to an
      * address only on such proof, so nobody can pass for another node (the teacher's host, say).
+     *
+     * @param nodeId the caller's node id, derived from {@code publicKey}
+     * @param publicKey the caller's node key
+     * @param address where the caller serves, at most {@link #MAX_ADDRESS} characters
+     * @param fingerprint the caller's code fingerprint (hex SHA-256), or empty
+     * @param signature (hex) the caller's proof of {@code address}, or empty
      */
     record Hello(String nodeId, NodeKey publicKey, String address, String fingerprint, String signature)
             implements Message {
@@ -40,7 +46,16 @@ public sealed interface Message {
          */
         public static final int MAX_ADDRESS = 256;
 
-        /** Checks that nothing is missing and that the address is not over {@link #MAX_ADDRESS}. */
+        /**
+         * Checks that nothing is missing and that the address is not over {@link #MAX_ADDRESS}.
+         *
+         * @param nodeId never null
+         * @param publicKey never null
+         * @param address never null, at most {@link #MAX_ADDRESS} characters
+         * @param fingerprint null becomes empty
+         * @param signature null becomes empty
+         * @throws IllegalArgumentException when the address is too long
+         */
         public Hello {
             Objects.requireNonNull(nodeId, "nodeId");
             Objects.requireNonNull(publicKey, "publicKey");
@@ -67,7 +82,20 @@ public sealed interface Message {
      */
     record Welcome(String nodeId, String chainId, Hash genesisHash, Head head, boolean neighbour,
                    List<String> peers, NodeKey publicKey, String address, String signature) implements Message {
-        /** Copies the peer list, without addresses over {@link Hello#MAX_ADDRESS}; checks the address. */
+        /**
+         * Copies the peer list, without addresses over {@link Hello#MAX_ADDRESS}; checks the address.
+         *
+         * @param nodeId never null
+         * @param chainId or null
+         * @param genesisHash or null
+         * @param head or null
+         * @param neighbour whether it took the caller as a neighbour
+         * @param peers copied without the addresses that are too long
+         * @param publicKey or null
+         * @param address or null; at most {@link Hello#MAX_ADDRESS} characters
+         * @param signature null becomes empty
+         * @throws IllegalArgumentException when the address is too long
+         */
         public Welcome {
             Objects.requireNonNull(nodeId, "nodeId");
             peers = peers.stream().filter(p -> p.length() <= Hello.MAX_ADDRESS).toList();
@@ -78,9 +106,21 @@ public sealed interface Message {
         }
     }
 
-    /** A block announced by a neighbour. Reply: {@link Ack}. */
+    /**
+     * A block announced by a neighbour. Reply: {@link Ack}.
+     *
+     * @param block the block, not yet checked
+     * @param senderAddress where the announcing peer serves, so the receiver can fetch what the
+     *                      block needs from it; or null
+     */
     record BlockAnnouncement(Block block, String senderAddress) implements Message {
-        /** Checks that nothing is missing and that the sender's address is not over {@link Hello#MAX_ADDRESS}. */
+        /**
+         * Checks that nothing is missing and that the sender's address is not over {@link Hello#MAX_ADDRESS}.
+         *
+         * @param block never null
+         * @param senderAddress or null; at most {@link Hello#MAX_ADDRESS} characters
+         * @throws IllegalArgumentException when the address is too long
+         */
         public BlockAnnouncement {
             Objects.requireNonNull(block, "block");
             if (senderAddress != null) {
@@ -97,21 +137,42 @@ public sealed interface Message {
         }
     }
 
-    /** Asks for up to {@code limit} best-chain blocks from height {@code from}. Reply: {@link Blocks}. */
+    /**
+     * Asks for up to {@code limit} best-chain blocks from height {@code from}. Reply: {@link Blocks}.
+     *
+     * @param from the first height, at least 0
+     * @param limit the most blocks wanted, at least 1; a peer may send fewer
+     */
     record GetBlocks(long from, int limit) implements Message {
     }
 
-    /** Asks for one block by hash. Reply: {@link Blocks} with zero or one block. */
+    /**
+     * Asks for one block by hash. Reply: {@link Blocks} with zero or one block.
+     *
+     * @param hash the block's hash
+     */
     record GetBlock(Hash hash) implements Message {
-        /** Checks that nothing is missing. */
+        /**
+         * Checks that nothing is missing.
+         *
+         * @param hash never null
+         */
         public GetBlock {
             Objects.requireNonNull(hash, "hash");
         }
     }
 
-    /** A page of blocks. */
+    /**
+     * A page of blocks.
+     *
+     * @param blocks the blocks, in chain order
+     */
     record Blocks(List<Block> blocks) implements Message {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param blocks copied
+         */
         public Blocks {
             blocks = List.copyOf(blocks);
         }
@@ -121,19 +182,35 @@ public sealed interface Message {
     record GetHead() implements Message {
     }
 
-    /** A peer's head. */
+    /**
+     * A peer's head.
+     *
+     * @param head the tip of its best chain
+     */
     record HeadReply(Head head) implements Message {
     }
 
-    /** Receipts travelling to the teacher's hosts. Reply: {@link Ack}. */
+    /**
+     * Receipts travelling to the teacher's hosts. Reply: {@link Ack}.
+     *
+     * @param receipts signed receipts, of one or more commands
+     */
     record Receipts(List<Receipt> receipts) implements Message {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param receipts copied
+         */
         public Receipts {
             receipts = List.copyOf(receipts);
         }
     }
 
-    /** Generic acknowledgement. */
+    /**
+     * Generic acknowledgement.
+     *
+     * @param detail what was done, for logs and people ("queued", "already recorded")
+     */
     record Ack(String detail) implements Message {
     }
 
@@ -146,7 +223,12 @@ public sealed interface Message {
      * @param retryAfterSeconds when to try again (for 429), else 0
      */
     record Rejected(int code, String reason, long retryAfterSeconds) implements Message {
-        /** A refusal without a retry hint. */
+        /**
+         * {@return a refusal without a retry hint}
+         *
+         * @param code an HTTP-like status
+         * @param reason what was wrong, for a person
+         */
         public static Rejected of(int code, String reason) {
             return new Rejected(code, reason, 0);
         }
@@ -157,68 +239,116 @@ public sealed interface Message {
     /** Marker for requests that go to an account's host. */
     sealed interface AuthRequest extends Message permits AuthStart, AuthFinish, GrantRequest, LoginRequest,
             EnrollRequest {
-        /** The account the request is for. */
+        /** {@return the account the request is for} */
         String username();
     }
 
-    /** SRP-6a round one: the client's public value A. Reply: {@link AuthChallenge}. */
+    /**
+     * SRP-6a round one: the client's public value A. Reply: {@link AuthChallenge}.
+     *
+     * @param username the account signing in
+     * @param clientPublic A, unsigned big-endian
+     */
     record AuthStart(String username, byte[] clientPublic) implements AuthRequest {
-        /** Copies A. */
+        /**
+         * Copies A.
+         *
+         * @param username never null
+         * @param clientPublic copied
+         */
         public AuthStart {
             Objects.requireNonNull(username, "username");
             clientPublic = clientPublic.clone();
         }
 
-        /** A copy of A. */
+        /** {@return a copy of A} */
         @Override
         public byte[] clientPublic() {
             return clientPublic.clone();
         }
     }
 
-    /** SRP-6a round one reply: the session, the PBKDF2 salt and iterations, and the host's B. */
+    /**
+     * SRP-6a round one reply: the session, the PBKDF2 salt and iterations, and the host's B.
+     *
+     * @param session the id round two names, {@code <hostNodeId>.<id>}
+     * @param salt the account's PBKDF2 salt
+     * @param iterations the account's PBKDF2 iterations
+     * @param serverPublic B, unsigned big-endian
+     */
     record AuthChallenge(String session, byte[] salt, int iterations, byte[] serverPublic) implements Message {
-        /** Copies the arrays. */
+        /**
+         * Copies the arrays.
+         *
+         * @param session the session id
+         * @param salt copied
+         * @param iterations the PBKDF2 iterations
+         * @param serverPublic copied
+         */
         public AuthChallenge {
             salt = salt.clone();
             serverPublic = serverPublic.clone();
         }
 
-        /** A copy of the salt. */
+        /** {@return a copy of the salt} */
         @Override
         public byte[] salt() {
             return salt.clone();
         }
 
-        /** A copy of B. */
+        /** {@return a copy of B} */
         @Override
         public byte[] serverPublic() {
             return serverPublic.clone();
         }
     }
 
-    /** SRP-6a round two: the client's evidence M1. Reply: {@link AuthConfirmed}. */
+    /**
+     * SRP-6a round two: the client's evidence M1. Reply: {@link AuthConfirmed}.
+     *
+     * @param username the account signing in
+     * @param session the session id of the {@link AuthChallenge}
+     * @param clientEvidence M1
+     */
     record AuthFinish(String username, String session, byte[] clientEvidence) implements AuthRequest {
-        /** Copies M1. */
+        /**
+         * Copies M1.
+         *
+         * @param username the account
+         * @param session the session id
+         * @param clientEvidence copied
+         */
         public AuthFinish {
             clientEvidence = clientEvidence.clone();
         }
 
-        /** A copy of M1. */
+        /** {@return a copy of M1} */
         @Override
         public byte[] clientEvidence() {
             return clientEvidence.clone();
         }
     }
 
-    /** The host's evidence M2 (the client checks it) and when the session ends if idle. */
+    /**
+     * The host's evidence M2 (the client checks it) and when the session ends if idle.
+     *
+     * @param serverEvidence M2
+     * @param role the account's role
+     * @param expiresAt when the session ends unless it is used before
+     */
     record AuthConfirmed(byte[] serverEvidence, Role role, Instant expiresAt) implements Message {
-        /** Copies M2. */
+        /**
+         * Copies M2.
+         *
+         * @param serverEvidence copied
+         * @param role the account's role
+         * @param expiresAt when the session ends if idle
+         */
         public AuthConfirmed {
             serverEvidence = serverEvidence.clone();
         }
 
-        /** A copy of M2. */
+        /** {@return a copy of M2} */
         @Override
         public byte[] serverEvidence() {
             return serverEvidence.clone();
@@ -231,50 +361,99 @@ public sealed interface Message {
      * knows of has installed, unless {@code force}: a sender's "I know, send it anyway" (for a
      * module only computers the host has not heard from yet have). {@code force} is outside the
      * MAC: it changes only whether the host checks, never what is granted.
+     *
+     * @param username the signed-in account
+     * @param session its session id
+     * @param counter one more than the session's last, so a request cannot be replayed
+     * @param commands the commands to grant
+     * @param accounts the account updates to grant
+     * @param mac the MAC under the session key K
+     * @param force whether the host grants commands of modules no computer it knows of has
      */
     record GrantRequest(String username, String session, long counter, List<Command> commands,
                         List<Account> accounts, byte[] mac, boolean force) implements AuthRequest {
-        /** Copies the lists and the MAC. */
+        /**
+         * Copies the lists and the MAC.
+         *
+         * @param username the account
+         * @param session the session id
+         * @param counter the request's counter
+         * @param commands copied
+         * @param accounts copied
+         * @param mac copied
+         * @param force whether the module check is waived
+         */
         public GrantRequest {
             commands = List.copyOf(commands);
             accounts = List.copyOf(accounts);
             mac = mac.clone();
         }
 
-        /** A batch whose modules the host checks (not forced). */
+        /**
+         * A batch whose modules the host checks (not forced).
+         *
+         * @param username the account
+         * @param session the session id
+         * @param counter the request's counter
+         * @param commands copied
+         * @param accounts copied
+         * @param mac copied
+         */
         public GrantRequest(String username, String session, long counter, List<Command> commands,
                             List<Account> accounts, byte[] mac) {
             this(username, session, counter, commands, accounts, mac, false);
         }
 
-        /** This batch with {@code force} set as given. */
+        /**
+         * {@return this batch with {@code force} set as given}
+         *
+         * @param force whether the host grants commands of modules no computer it knows of has
+         */
         public GrantRequest withForce(boolean force) {
             return new GrantRequest(username, session, counter, commands, accounts, mac, force);
         }
 
-        /** A copy of the MAC. */
+        /** {@return a copy of the MAC} */
         @Override
         public byte[] mac() {
             return mac.clone();
         }
     }
 
-    /** The host's grant for a batch. */
+    /**
+     * The host's grant for a batch.
+     *
+     * @param grant signed by the host
+     */
     record GrantIssued(Grant grant) implements Message {
     }
 
     /**
      * Signs a person in at a peer (the roster): {@code mac = HMAC-SHA256(K, counter | "login:" + peerNodeId)}.
      * Reply: {@link Ack}.
+     *
+     * @param username the signed-in account
+     * @param session its session id
+     * @param counter one more than the session's last
+     * @param peerNodeId the peer the person signs in at
+     * @param mac the MAC under the session key K
      */
     record LoginRequest(String username, String session, long counter, String peerNodeId, byte[] mac)
             implements AuthRequest {
-        /** Copies the MAC. */
+        /**
+         * Copies the MAC.
+         *
+         * @param username the account
+         * @param session the session id
+         * @param counter the request's counter
+         * @param peerNodeId the peer signed in at
+         * @param mac copied
+         */
         public LoginRequest {
             mac = mac.clone();
         }
 
-        /** A copy of the MAC. */
+        /** {@return a copy of the MAC} */
         @Override
         public byte[] mac() {
             return mac.clone();
@@ -288,17 +467,29 @@ public sealed interface Message {
      * and that the device may host the teacher's credential, then records its key on the chain;
      * the device fetches the credential, encrypted to it. Reply: {@link Ack}.
      *
+     * @param username the signed-in TEACHER account
+     * @param session its session id
+     * @param counter one more than the session's last
      * @param deviceKey the node key of the device to enroll, as its status and handshake show it
+     * @param mac the MAC under the session key K
      */
     record EnrollRequest(String username, String session, long counter, NodeKey deviceKey, byte[] mac)
             implements AuthRequest {
-        /** Checks that nothing is missing and copies the MAC. */
+        /**
+         * Checks that nothing is missing and copies the MAC.
+         *
+         * @param username the account
+         * @param session the session id
+         * @param counter the request's counter
+         * @param deviceKey never null
+         * @param mac copied
+         */
         public EnrollRequest {
             Objects.requireNonNull(deviceKey, "deviceKey");
             mac = mac.clone();
         }
 
-        /** A copy of the MAC. */
+        /** {@return a copy of the MAC} */
         @Override
         public byte[] mac() {
             return mac.clone();
@@ -312,6 +503,7 @@ public sealed interface Message {
      * @param relayId dedupes the same relay arriving by two paths
      * @param hostNodeId the host it is for
      * @param hopsLeft decremented at each hop; dropped at 0
+     * @param request the client's request
      * @param origin the address the sender of this hop got the request from (its client, or the
      *               previous hop), as the sender saw it; null if not said. Each hop sets it anew, so
      *               the host trusts a relaying peer for one level only: its sign-in limits keep the
@@ -322,7 +514,16 @@ public sealed interface Message {
         /** The longest {@code origin}. */
         public static final int MAX_ORIGIN = 256;
 
-        /** Checks that nothing is missing. */
+        /**
+         * Checks that nothing is missing.
+         *
+         * @param relayId never null
+         * @param hostNodeId never null
+         * @param hopsLeft the hops it may still take
+         * @param request never null
+         * @param origin or null; at most {@link #MAX_ORIGIN} characters
+         * @throws IllegalArgumentException when the origin is too long
+         */
         public AuthRelay {
             Objects.requireNonNull(relayId, "relayId");
             Objects.requireNonNull(hostNodeId, "hostNodeId");
@@ -332,7 +533,14 @@ public sealed interface Message {
             }
         }
 
-        /** A relay that does not say where the request came from. */
+        /**
+         * A relay that does not say where the request came from.
+         *
+         * @param relayId never null
+         * @param hostNodeId never null
+         * @param hopsLeft the hops it may still take
+         * @param request never null
+         */
         public AuthRelay(UUID relayId, String hostNodeId, int hopsLeft, AuthRequest request) {
             this(relayId, hostNodeId, hopsLeft, request, null);
         }
@@ -343,17 +551,33 @@ public sealed interface Message {
     /**
      * A client's MAC'd batch: the peer obtains a grant from the account's host (itself or
      * through relays), mines the block and broadcasts it. Reply: {@link Submitted}.
+     *
+     * @param request the client's MAC'd batch
      */
     record SubmitBatch(GrantRequest request) implements Message {
-        /** Checks that nothing is missing. */
+        /**
+         * Checks that nothing is missing.
+         *
+         * @param request never null
+         */
         public SubmitBatch {
             Objects.requireNonNull(request, "request");
         }
     }
 
-    /** The batch was granted and queued for mining; it will reach the chain. */
+    /**
+     * The batch was granted and queued for mining; it will reach the chain.
+     *
+     * @param commandIds the ids of its commands, in order
+     * @param grantId the id of its grant
+     */
     record Submitted(List<UUID> commandIds, UUID grantId) implements Message {
-        /** Copies the ids. */
+        /**
+         * Copies the ids.
+         *
+         * @param commandIds copied
+         * @param grantId the grant's id
+         */
         public Submitted {
             commandIds = List.copyOf(commandIds);
         }
@@ -363,11 +587,19 @@ public sealed interface Message {
     record GetStatus() implements Message {
     }
 
-    /** A peer's status. */
+    /**
+     * A peer's status.
+     *
+     * @param status what it says of itself
+     */
     record StatusReply(PeerStatus status) implements Message {
     }
 
-    /** Asks what the peer knows of a command. Reply: {@link CommandReply}. */
+    /**
+     * Asks what the peer knows of a command. Reply: {@link CommandReply}.
+     *
+     * @param id the command's id
+     */
     record GetCommand(UUID id) implements Message {
     }
 
@@ -383,20 +615,30 @@ public sealed interface Message {
      * @param mac 32 bytes
      */
     record ViewCheck(String session, long until, byte[] mac) implements Message {
-        /** Copies the MAC. */
+        /**
+         * Copies the MAC.
+         *
+         * @param session never null
+         * @param until epoch milliseconds
+         * @param mac never null, copied
+         */
         public ViewCheck {
             Objects.requireNonNull(session, "session");
             mac = Objects.requireNonNull(mac, "mac").clone();
         }
 
-        /** A copy of the MAC. */
+        /** {@return a copy of the MAC} */
         @Override
         public byte[] mac() {
             return mac.clone();
         }
     }
 
-    /** What the peer knows of a command. */
+    /**
+     * What the peer knows of a command.
+     *
+     * @param report where the command is and the receipts that reached the peer
+     */
     record CommandReply(CommandReport report) implements Message {
     }
 
@@ -404,9 +646,17 @@ public sealed interface Message {
     record GetModules() implements Message {
     }
 
-    /** The installed modules. */
+    /**
+     * The installed modules.
+     *
+     * @param modules one per module, whether or not the local policy lets it run
+     */
     record ModulesReply(List<ModuleInfo> modules) implements Message {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param modules copied
+         */
         public ModulesReply {
             modules = List.copyOf(modules);
         }
@@ -416,9 +666,17 @@ public sealed interface Message {
     record GetPeers() implements Message {
     }
 
-    /** The peers this one knows, itself first. */
+    /**
+     * The peers this one knows, itself first.
+     *
+     * @param peers the roster
+     */
     record PeersReply(List<PeerInfo> peers) implements Message {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param peers copied
+         */
         public PeersReply {
             peers = List.copyOf(peers);
         }
@@ -432,16 +690,26 @@ public sealed interface Message {
      * {@link Ack} or {@link Rejected}: 409 when the name is taken or looks like a taken one, or
      * the computer already holds its student account; 429 when a computer or an address
      * registers faster than a few a minute.
+     *
+     * @param username the student's name
+     * @param hostKey the node key of the peer that hosts the credential: the sender
+     * @param signature the sender's node-key signature
      */
     record RegisterAccount(String username, NodeKey hostKey, byte[] signature) implements Message {
-        /** Checks that nothing is missing and copies the signature. */
+        /**
+         * Checks that nothing is missing and copies the signature.
+         *
+         * @param username never null
+         * @param hostKey never null
+         * @param signature copied
+         */
         public RegisterAccount {
             Objects.requireNonNull(username, "username");
             Objects.requireNonNull(hostKey, "hostKey");
             signature = signature.clone();
         }
 
-        /** A copy of the signature. */
+        /** {@return a copy of the signature} */
         @Override
         public byte[] signature() {
             return signature.clone();
@@ -452,9 +720,17 @@ public sealed interface Message {
     record GetAccounts() implements Message {
     }
 
-    /** The accounts on a peer's chain, by username; retired ones (no host key) included. */
+    /**
+     * The accounts on a peer's chain, by username; retired ones (no host key) included.
+     *
+     * @param accounts every account on the chain
+     */
     record AccountsReply(List<Account> accounts) implements Message {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param accounts copied
+         */
         public AccountsReply {
             accounts = List.copyOf(accounts);
         }
@@ -466,11 +742,21 @@ public sealed interface Message {
      * {@code "classchain-credential-request-v1\n" + chainId + "\n" + username + "\n" + hex(ephemeralKey)}.
      * Reply: {@link CredentialTransfer}.
      *
+     * @param username the account whose credential is asked for
+     * @param requesterKey the node key of the backup host asking
      * @param ephemeralKey a fresh X25519 public key; the credential is encrypted to it
+     * @param signature the requester's node-key signature
      */
     record CredentialRequest(String username, NodeKey requesterKey, byte[] ephemeralKey, byte[] signature)
             implements Message {
-        /** Copies the arrays. */
+        /**
+         * Copies the arrays.
+         *
+         * @param username never null
+         * @param requesterKey never null
+         * @param ephemeralKey copied
+         * @param signature copied
+         */
         public CredentialRequest {
             Objects.requireNonNull(username, "username");
             Objects.requireNonNull(requesterKey, "requesterKey");
@@ -478,13 +764,13 @@ public sealed interface Message {
             signature = signature.clone();
         }
 
-        /** A copy of the ephemeral key. */
+        /** {@return a copy of the ephemeral key} */
         @Override
         public byte[] ephemeralKey() {
             return ephemeralKey.clone();
         }
 
-        /** A copy of the signature. */
+        /** {@return a copy of the signature} */
         @Override
         public byte[] signature() {
             return signature.clone();
@@ -495,10 +781,24 @@ public sealed interface Message {
      * A credential encrypted to a backup host: AES-256-GCM under a key derived from X25519 of the
      * two ephemeral keys. {@code signature} is the sending host's node-key signature over both
      * ephemeral keys, the nonce and the ciphertext, so the backup knows a real host sent it.
+     *
+     * @param hostKey the node key of the sending host
+     * @param ephemeralKey the host's fresh X25519 public key
+     * @param nonce the AES-GCM nonce
+     * @param ciphertext the encrypted credential, with its GCM tag
+     * @param signature the host's node-key signature
      */
     record CredentialTransfer(NodeKey hostKey, byte[] ephemeralKey, byte[] nonce, byte[] ciphertext, byte[] signature)
             implements Message {
-        /** Copies the arrays. */
+        /**
+         * Copies the arrays.
+         *
+         * @param hostKey never null
+         * @param ephemeralKey copied
+         * @param nonce copied
+         * @param ciphertext copied
+         * @param signature copied
+         */
         public CredentialTransfer {
             Objects.requireNonNull(hostKey, "hostKey");
             ephemeralKey = ephemeralKey.clone();
@@ -507,25 +807,25 @@ public sealed interface Message {
             signature = signature.clone();
         }
 
-        /** A copy of the host's ephemeral key. */
+        /** {@return a copy of the host's ephemeral key} */
         @Override
         public byte[] ephemeralKey() {
             return ephemeralKey.clone();
         }
 
-        /** A copy of the nonce. */
+        /** {@return a copy of the nonce} */
         @Override
         public byte[] nonce() {
             return nonce.clone();
         }
 
-        /** A copy of the ciphertext. */
+        /** {@return a copy of the ciphertext} */
         @Override
         public byte[] ciphertext() {
             return ciphertext.clone();
         }
 
-        /** A copy of the signature. */
+        /** {@return a copy of the signature} */
         @Override
         public byte[] signature() {
             return signature.clone();

@@ -12,6 +12,8 @@ public interface MessageHandler {
      *
      * @param from the transport-level address the request came from (e.g. the remote IP),
      *             for rate limiting; not an identity
+     * @param request the request
+     * @return the reply, or a {@link Message.Rejected}
      */
     CompletableFuture<Message> handle(String from, Message request);
 }

@@ -11,15 +11,20 @@ import java.util.Set;
  */
 public interface ModuleContext {
 
-    /** The node id of the peer running the command. */
+    /** {@return the node id of the peer running the command} */
     String nodeId();
 
-    /** The users signed in at this peer. */
+    /** {@return the users signed in at this peer} */
     Set<String> signedInUsers();
 
-    /** The peer's clock. */
+    /** {@return the peer's clock} */
     Clock clock();
 
-    /** The host service of this type, if the peer provides one. */
+    /**
+     * {@return the host service of this type, if the peer provides one}
+     *
+     * @param type a service interface of {@code org.classchain.spi.host}
+     * @param <T> the service's type
+     */
     <T> Optional<T> service(Class<T> type);
 }

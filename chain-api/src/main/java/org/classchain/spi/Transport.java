@@ -15,15 +15,22 @@ public interface Transport extends AutoCloseable {
     /**
      * Starts accepting requests, each handed to {@code handler}. After this returns,
      * {@link #localAddress()} is the address other peers reach this one at.
+     *
+     * @param handler answers every request that arrives, on the transport's threads
+     * @throws IOException when it cannot listen (the port is taken, say)
      */
     void start(MessageHandler handler) throws IOException;
 
-    /** Where other peers reach this one. */
+    /** {@return where other peers reach this one} */
     String localAddress();
 
     /**
      * Sends a request and completes with the reply. Completes exceptionally when the peer cannot
      * be reached or does not answer within the transport's timeout; never blocks the caller.
+     *
+     * @param address a peer's address as a handshake gave it
+     * @param request the request
+     * @return the reply, a {@link Message.Rejected} when the peer refused
      */
     CompletableFuture<Message> send(String address, Message request);
 

@@ -38,7 +38,11 @@ public final class ConsoleFeed implements PeerListener {
 
     private final JettyTransport transport;
 
-    /** A feed publishing on {@code transport}. */
+    /**
+     * A feed publishing on {@code transport}.
+     *
+     * @param transport the transport whose event stream the consoles read
+     */
     public ConsoleFeed(JettyTransport transport) {
         this.transport = Objects.requireNonNull(transport, "transport");
     }

@@ -137,7 +137,7 @@ public final class JettyTransport implements Transport {
         this.calls = new ClientCalls(wire);
     }
 
-    /** A builder with the defaults: 127.0.0.1, a free port, 1 MiB bodies, 10 s requests, 200 req/s per address. */
+    /** {@return a builder with the defaults: 127.0.0.1, a free port, 1 MiB bodies, 10 s requests, 200 req/s per address} */
     public static Builder builder() {
         return new Builder();
     }
@@ -235,7 +235,7 @@ public final class JettyTransport implements Transport {
         }
     }
 
-    /** The port the server listens on, once started. */
+    /** {@return the port the server listens on, once started} */
     public int port() {
         synchronized (lock) {
             if (server == null) {
@@ -263,12 +263,15 @@ public final class JettyTransport implements Transport {
      * As {@link #publish}, to the consoles of a signed-in teacher only: those that opened the
      * stream with a view token this peer accepted (docs/auth.md). For what students must not see,
      * such as receipts.
+     *
+     * @param eventType the event name, as for {@link #publish}
+     * @param jsonData the event's data, one JSON document
      */
     public void publishToTeacher(String eventType, String jsonData) {
         events.publish(eventType, jsonData, true);
     }
 
-    /** How many consoles are connected to the event stream now. */
+    /** {@return how many consoles are connected to the event stream now} */
     public int eventClients() {
         return events.clientCount();
     }
@@ -472,6 +475,9 @@ public final class JettyTransport implements Transport {
          * certificates it holds (a keystore holding only the certificate will do for a client).
          * Addresses are {@code https://}. The password is kept in memory only, never logged.
          *
+         * @param keystore a PKCS12 file
+         * @param password the keystore's password
+         * @return this builder
          * @throws IllegalArgumentException if the file does not exist
          */
         public Builder tls(Path keystore, String password) {
@@ -489,19 +495,32 @@ public final class JettyTransport implements Transport {
          * The local address outgoing calls leave from (default: the system's choice). Lets
          * several peers on one machine look like different machines to each other, each on its
          * own 127.0.0.x, as in the tests of per-address defences.
+         *
+         * @param address a local IP address
+         * @return this builder
          */
         public Builder bindAddress(String address) {
             this.bindAddress = Objects.requireNonNull(address, "address");
             return this;
         }
 
-        /** The interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface). */
+        /**
+         * The interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface).
+         *
+         * @param host a host name or IP address of this machine
+         * @return this builder
+         */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
         }
 
-        /** The port to listen on; 0 (the default) picks a free one. */
+        /**
+         * The port to listen on; 0 (the default) picks a free one.
+         *
+         * @param port 0-65535
+         * @return this builder
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("a port is 0-65535, not " + port);
@@ -513,6 +532,9 @@ public final class JettyTransport implements Transport {
         /**
          * The address other peers reach this one at, e.g. {@code http://10.0.0.5:8080}, when it
          * is not {@code http://host:port} (behind NAT, or listening on 0.0.0.0).
+         *
+         * @param address a base URL, or null for {@code http://host:port}
+         * @return this builder
          */
         public Builder advertisedAddress(String address) {
             this.advertisedAddress = address == null ? null : base(address);
@@ -522,6 +544,9 @@ public final class JettyTransport implements Transport {
         /**
          * The largest request body accepted (default 1 MiB); larger ones are refused with 413
          * without being read. Block announcements always accept one maximal block.
+         *
+         * @param bytes at least 1024
+         * @return this builder
          */
         public Builder maxBodyBytes(int bytes) {
             if (bytes < 1024) {
@@ -538,6 +563,10 @@ public final class JettyTransport implements Transport {
          * 503 when the server holds the whole budget (both with {@code Retry-After: 1}); one body
          * is always admitted when nothing else is held. Default: a sixteenth of the maximum heap
          * (at least two maximal block announcements) in all, a quarter of that per address.
+         *
+         * @param total bytes held at once from every address, positive
+         * @param perAddress bytes held at once from one address, positive
+         * @return this builder
          */
         public Builder bodyBudget(long total, long perAddress) {
             if (total < 1 || perAddress < 1) {
@@ -551,19 +580,32 @@ public final class JettyTransport implements Transport {
         /**
          * How long a sent request may take, connecting included, before {@link #send} fails; also
          * how long the server waits for its handler before answering 503. Default 10 s.
+         *
+         * @param timeout positive
+         * @return this builder
          */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = positive(timeout, "request timeout");
             return this;
         }
 
-        /** How long connecting to a peer may take (default 5 s). */
+        /**
+         * How long connecting to a peer may take (default 5 s).
+         *
+         * @param timeout positive
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive(timeout, "connect timeout");
             return this;
         }
 
-        /** How long an idle connection is kept, on both sides (default 30 s). */
+        /**
+         * How long an idle connection is kept, on both sides (default 30 s).
+         *
+         * @param timeout positive
+         * @return this builder
+         */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = positive(timeout, "idle timeout");
             return this;
@@ -573,6 +615,10 @@ public final class JettyTransport implements Transport {
          * Requests per second allowed from one remote address, with bursts of up to {@code burst};
          * beyond that the server answers 429 with {@code Retry-After}. Default 200/s, burst 400.
          * Loopback is not exempt.
+         *
+         * @param perSecond the sustained rate, positive
+         * @param burst at least 1
+         * @return this builder
          */
         public Builder rateLimit(double perSecond, int burst) {
             if (!(perSecond > 0) || burst < 1) {
@@ -587,6 +633,9 @@ public final class JettyTransport implements Transport {
          * Most connections open at once from one remote address (default 128); one more is closed
          * as soon as it opens. Loopback is not exempt: tests and benchmarks that run many peers
          * on one address raise it.
+         *
+         * @param limit at least 1
+         * @return this builder
          */
         public Builder connectionsPerAddress(int limit) {
             if (limit < 1) {
@@ -596,13 +645,18 @@ public final class JettyTransport implements Transport {
             return this;
         }
 
-        /** No rate limit (for benchmarks and tests that hammer one server). */
+        /** {@return this builder, with no rate limit} For benchmarks and tests that hammer one server. */
         public Builder noRateLimit() {
             this.ratePerSecond = Double.POSITIVE_INFINITY;
             return this;
         }
 
-        /** Most server threads (default 32). */
+        /**
+         * Most server threads (default 32).
+         *
+         * @param threads at least 4
+         * @return this builder
+         */
         public Builder maxThreads(int threads) {
             if (threads < 4) {
                 throw new IllegalArgumentException("the server needs at least 4 threads");
@@ -614,13 +668,16 @@ public final class JettyTransport implements Transport {
         /**
          * How often an open event stream gets a keep-alive comment (default 15 s; never more than
          * half the idle timeout).
+         *
+         * @param period positive
+         * @return this builder
          */
         public Builder eventKeepAlive(Duration period) {
             this.eventKeepAlive = positive(period, "event keep-alive period");
             return this;
         }
 
-        /** A transport with this configuration, not yet started. */
+        /** {@return a transport with this configuration, not yet started} */
         public JettyTransport build() {
             return new JettyTransport(this);
         }

@@ -165,7 +165,11 @@ public final class ScreenshotModule implements CommandModule {
      * thread; returns null when there is no screen to show.
      */
     public interface ScreenSource {
-        /** The current picture of all screens, or null. */
+        /**
+         * {@return the current picture of all screens, or null}
+         *
+         * @throws Exception when the picture cannot be taken; the command is reported FAILED
+         */
         BufferedImage capture() throws Exception;
     }
 }

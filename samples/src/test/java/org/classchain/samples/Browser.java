@@ -6,7 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -15,26 +20,60 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * Headless Chromium for the console's tests, driven through the SYSTEM chromedriver: both paths
  * are given explicitly, so Selenium Manager never looks for, or downloads, a driver or a browser.
- * CI installs them with {@code apt-get install chromium chromium-driver}.
+ * They are {@code -Dclasschain.chromium=PATH} and {@code -Dclasschain.chromedriver=PATH} when
+ * given, else the first {@code chromium} (or {@code chromium-browser}, {@code google-chrome}) and
+ * {@code chromedriver} on the PATH. CI installs them with {@code apt-get install chromium
+ * chromium-driver}. Where they are missing the browser tests skip, each with the reason, and
+ * print it once per test class.
  */
 final class Browser implements AutoCloseable {
 
-    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final String CHROMIUM_PROPERTY = "classchain.chromium";
+    static final String DRIVER_PROPERTY = "classchain.chromedriver";
     /** Where the tests leave their screenshots. */
     static final Path SHOTS = Path.of("target", "console-screenshots");
 
-    final ChromeDriver driver;
+    /** The browser and its driver, as found, or why they were not. */
+    record Binaries(Path chromium, Path driver, String problem) {
+        boolean found() {
+            return problem == null;
+        }
 
-    /** Whether this machine has the system browser and driver. */
-    static boolean available() {
-        return Files.isExecutable(DRIVER) && Files.isExecutable(CHROMIUM);
+        static Binaries locate() {
+            Lookup chromium = Lookup.of(CHROMIUM_PROPERTY, "chromium", "chromium-browser", "google-chrome");
+            Lookup driver = Lookup.of(DRIVER_PROPERTY, "chromedriver");
+            List<String> problems = new ArrayList<>();
+            chromium.problem().ifPresent(problems::add);
+            driver.problem().ifPresent(problems::add);
+            return new Binaries(chromium.path(), driver.path(), problems.isEmpty() ? null
+                    : String.join("; ", problems) + " (apt-get install chromium chromium-driver)");
+        }
     }
 
-    /** Skips the calling test where the system browser or driver is missing. */
-    static void assumeAvailable() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(available(),
-                "no /usr/bin/chromedriver and /usr/bin/chromium: apt-get install chromium chromium-driver");
+    /** One executable: from its system property, else the first of {@code names} on the PATH. */
+    private record Lookup(Path path, Optional<String> problem) {
+        static Lookup of(String property, String... names) {
+            String given = System.getProperty(property, "").strip();
+            if (!given.isEmpty()) {
+                Path p = Path.of(given);
+                return Files.isRegularFile(p) && Files.isExecutable(p) ? new Lookup(p, Optional.empty())
+                        : new Lookup(null, Optional.of("-D" + property + "=" + given + " is not an executable file"));
+            }
+            String pathVariable = Objects.requireNonNullElse(System.getenv("PATH"), "");
+            for (String name : names) {
+                for (String dir : pathVariable.split(File.pathSeparator)) {
+                    if (dir.isEmpty()) {
+                        continue;
+                    }
+                    Path p = Path.of(dir, name);
+                    if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                        return new Lookup(p, Optional.empty());
+                    }
+                }
+            }
+            return new Lookup(null, Optional.of("no " + String.join(" or ", names) + " on the PATH (" + pathVariable
+                    + ") and no -D" + property + "=PATH"));
+        }
     }
 
     /** A wait of at most {@code seconds} that checks its condition every 100 ms. */
@@ -56,20 +95,40 @@ final class Browser implements AutoCloseable {
     }
 
     /**
+     * Finds the browser and its driver for a test class; when they are missing, prints once on
+     * the test's output ({@code target/surefire-reports/<test>-output.txt}) why its tests skip.
+     */
+    static Binaries locate(Class<?> test) {
+        Binaries found = Binaries.locate();
+        if (!found.found()) {
+            System.out.println(test.getSimpleName() + " SKIPPED, no browser: " + found.problem());
+        }
+        return found;
+    }
+
+    /** Skips the current test, giving the reason in its report, unless the browser and driver were found. */
+    static void assumeFound(Binaries binaries) {
+        Assumptions.assumeTrue(binaries.found(), () -> "no browser: " + binaries.problem());
+    }
+
+    final ChromeDriver driver;
+
+    /**
+     * @param binaries where the browser and its driver are, both found ({@link #locate})
      * @param profile a fresh, empty folder for the browser's profile
      * @param hideWebCrypto whether to remove {@code crypto.subtle} before any page script runs, as a
      *                      plain-http LAN address would
      */
-    Browser(Path profile, boolean hideWebCrypto, int width, int height) {
-        System.setProperty("webdriver.chrome.driver", DRIVER.toString());
+    Browser(Binaries binaries, Path profile, boolean hideWebCrypto, int width, int height) {
+        System.setProperty("webdriver.chrome.driver", binaries.driver().toString());
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
+        options.setBinary(binaries.chromium().toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--disable-default-apps", "--disable-extensions", "--user-data-dir=" + profile.toAbsolutePath(),
                 "--window-size=" + width + "," + height, "--lang=en-GB");
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(binaries.driver().toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(120));
         if (hideWebCrypto) {

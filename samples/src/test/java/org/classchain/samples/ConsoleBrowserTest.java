@@ -12,6 +12,7 @@ import org.classchain.http.JettyTransport;
 import org.classchain.spi.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * real peer over HTTP: a wrong password, a sign-in whose SRP-6a runs in the page, a message to
  * every student with three EXECUTED rows filling in live, a thumbnail of each student's (fake)
  * screen, and the chain as the audit log. Screenshots land in {@code target/console-screenshots}.
- * Skipped where {@code /usr/bin/chromedriver} is missing (CI installs it).
+ * Skipped, saying why, where Chromium or its driver is not found (see {@link Browser}; CI installs them).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -46,13 +47,22 @@ class ConsoleBrowserTest {
     private ConsoleClassroom room;
     private Browser browser;
     private WebDriver driver;
+    private Browser.Binaries binaries;
 
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
-        Browser.assumeAvailable();
+        binaries = Browser.locate(getClass());
+        if (!binaries.found()) {
+            return;
+        }
         room = new ConsoleClassroom(tmp.resolve("room"), PASSWORD, "", "", "");
-        browser = new Browser(tmp.resolve("profile"), false, 1280, 1500);
+        browser = new Browser(binaries, tmp.resolve("profile"), false, 1280, 1500);
         driver = browser.driver;
+    }
+
+    @BeforeEach
+    void browserFound() {
+        Browser.assumeFound(binaries);
     }
 
     @AfterAll

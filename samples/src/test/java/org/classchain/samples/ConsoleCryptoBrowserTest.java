@@ -1,7 +1,6 @@
 package org.classchain.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,6 +36,7 @@ import org.classchain.http.JettyTransport;
 import org.classchain.spi.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,14 +62,23 @@ class ConsoleCryptoBrowserTest {
     private static final SRP6GroupParameters GROUP = SRP6StandardGroups.rfc5054_2048;
 
     private JettyTransport server;
+    private Browser.Binaries binaries;
     private final CanonicalJson canonical = new CanonicalJson();
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(Browser.available(), "no /usr/bin/chromedriver and /usr/bin/chromium: apt-get install chromium chromium-driver");
+        binaries = Browser.locate(getClass());
+        if (!binaries.found()) {
+            return;
+        }
         // only the page is needed: every API call is refused
         server = JettyTransport.builder().host("127.0.0.1").port(0).build();
         server.start((from, m) -> CompletableFuture.completedFuture(Message.Rejected.of(503, "no peer here")));
+    }
+
+    @BeforeEach
+    void browserFound() {
+        Browser.assumeFound(binaries);
     }
 
     @AfterAll
@@ -82,7 +91,7 @@ class ConsoleCryptoBrowserTest {
     @ParameterizedTest(name = "WebCrypto hidden: {0}")
     @ValueSource(booleans = {false, true})
     void thePagesCryptoMatchesTheStandardsAndTheJavaSide(boolean hideWebCrypto, @TempDir Path profile) throws Exception {
-        try (Browser browser = new Browser(profile, hideWebCrypto, 1000, 800)) {
+        try (Browser browser = new Browser(binaries, profile, hideWebCrypto, 1000, 800)) {
             ChromeDriver d = browser.driver;
             d.get(server.localAddress() + "/");
             assertThat(d.executeScript("return window.ClassChainCrypto.mode;"))

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -37,14 +38,23 @@ class ConsoleRoomBrowserTest {
     private ConsoleClassroom room;
     private Browser browser;
     private WebDriver driver;
+    private Browser.Binaries binaries;
 
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
-        Browser.assumeAvailable();
+        binaries = Browser.locate(getClass());
+        if (!binaries.found()) {
+            return;
+        }
         // the launcher's tick (1 s): how long students take to find a restarted peer depends on it
         room = new ConsoleClassroom(tmp.resolve("room"), PASSWORD, Duration.ofSeconds(1), "", "", "");
-        browser = new Browser(tmp.resolve("profile"), false, 1366, 1200);
+        browser = new Browser(binaries, tmp.resolve("profile"), false, 1366, 1200);
         driver = browser.driver;
+    }
+
+    @BeforeEach
+    void browserFound() {
+        Browser.assumeFound(binaries);
     }
 
     @AfterAll

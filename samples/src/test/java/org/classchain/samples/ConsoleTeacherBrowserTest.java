@@ -12,6 +12,7 @@ import org.classchain.http.JettyTransport;
 import org.classchain.spi.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -47,14 +48,23 @@ class ConsoleTeacherBrowserTest {
     private ConsoleClassroom room;
     private Browser browser;
     private WebDriver driver;
+    private Browser.Binaries binaries;
     private String messageId;
 
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
-        Browser.assumeAvailable();
+        binaries = Browser.locate(getClass());
+        if (!binaries.found()) {
+            return;
+        }
         room = new ConsoleClassroom(tmp.resolve("room"), PASSWORD, "", "", "");
-        browser = new Browser(tmp.resolve("profile"), false, 1366, 1400);
+        browser = new Browser(binaries, tmp.resolve("profile"), false, 1366, 1400);
         driver = browser.driver;
+    }
+
+    @BeforeEach
+    void browserFound() {
+        Browser.assumeFound(binaries);
     }
 
     @AfterAll

@@ -35,6 +35,9 @@ class EmbeddingExampleTest {
         for (String line : snippet.strip().lines().map(String::strip).toList()) {
             assertThat(readme).as("README shows the example line").contains(line);
         }
+        for (String line : source.lines().filter(l -> l.startsWith("import ")).toList()) {
+            assertThat(readme).as("README shows the example's imports").contains(line);
+        }
         try (Peer teacher = Peer.builder().dataDir(tmp.resolve("t")).account("teacher", "pw-for-test")
                 .transport(JettyTransport.builder().host("127.0.0.1").port(0).build()).difficultyBits(10).build()) {
             teacher.start();

@@ -15,13 +15,16 @@ import java.time.Duration;
  */
 public interface DesktopService {
 
-    /** Whether there is a display to show windows on; fixed for the life of the service. */
+    /** {@return whether there is a display to show windows on} Fixed for the life of the service. */
     boolean hasDisplay();
 
     /**
      * Shows {@code text} in a window on top of the others, titled {@code title}, that closes by
      * itself after {@code duration}. The text is shown as plain text, never interpreted.
      *
+     * @param title the window's title
+     * @param text what it says
+     * @param duration how long it stays up
      * @throws IllegalStateException when there is no display
      */
     void showMessage(String title, String text, Duration duration);
@@ -31,6 +34,7 @@ public interface DesktopService {
      * focus and ignores close requests, until {@code duration} has passed or
      * {@link #unblackout()} is called. A blackout already up is replaced by this one.
      *
+     * @param duration how long the screens stay black
      * @param message a line shown on the black, or null for none
      * @return the number of screens covered
      * @throws IllegalStateException when there is no display
@@ -79,6 +83,8 @@ public interface DesktopService {
      * How many times the blackout or lock that is up now was interrupted (hidden, closed, its
      * windows' connection to the display lost) and put back; 0 when none is up. The default
      * knows of none.
+     *
+     * @return the count, for the receipt
      */
     default int interruptions() {
         return 0;
@@ -95,6 +101,7 @@ public interface DesktopService {
     /**
      * Opens {@code uri} in the default browser.
      *
+     * @param uri the page to open
      * @throws IllegalStateException when there is no display
      * @throws UnsupportedOperationException when this machine has no way to open a browser
      * @throws IOException when the browser could not be started

@@ -6,6 +6,11 @@ package org.classchain.spi.host;
  */
 public interface NoticeService {
 
-    /** Records a notice for the person at this computer; neither argument is null. */
+    /**
+     * Records a notice for the person at this computer.
+     *
+     * @param title what it is about, never null
+     * @param text what it says, never null
+     */
     void notice(String title, String text);
 }

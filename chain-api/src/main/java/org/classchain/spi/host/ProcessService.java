@@ -19,18 +19,24 @@ public interface ProcessService {
      *     {@code chrome.exe}); never null
      */
     record RunningProcess(long pid, String command) {
-        /** Checks the command is present. */
+        /**
+         * Checks the command is present.
+         *
+         * @param pid its process id
+         * @param command never null
+         */
         public RunningProcess {
             Objects.requireNonNull(command, "command");
         }
     }
 
-    /** The processes of the current user whose executable is known, in no particular order. */
+    /** {@return the processes of the current user whose executable is known, in no particular order} */
     List<RunningProcess> processes();
 
     /**
      * Asks process {@code pid} to end (SIGTERM where there are signals).
      *
+     * @param pid the process id
      * @return whether the request was delivered; false when the process is gone or not ours
      */
     boolean end(long pid);
@@ -38,16 +44,24 @@ public interface ProcessService {
     /**
      * Ends process {@code pid} forcibly (SIGKILL where there are signals).
      *
+     * @param pid the process id
      * @return whether the request was delivered; false when the process is gone or not ours
      */
     boolean kill(long pid);
 
-    /** Whether process {@code pid} is still running; a zombie (ended, not yet reaped) is not. */
+    /**
+     * {@return whether process {@code pid} is still running; a zombie (ended, not yet reaped) is not}
+     *
+     * @param pid the process id
+     */
     boolean isAlive(long pid);
 
     /**
      * What the program of process {@code pid} is, whatever its file is called: the SHA-256 (hex)
      * of its executable file. Empty when it cannot be read (the default).
+     *
+     * @param pid the process id
+     * @return the digest, or empty
      */
     default Optional<String> executableDigest(long pid) {
         return Optional.empty();
@@ -57,6 +71,9 @@ public interface ProcessService {
      * The SHA-256 (hex) of the executables installed on this computer under {@code name} (on the
      * PATH and in the folders browsers install to), launcher scripts followed to their program;
      * empty when none is found (the default).
+     *
+     * @param name an executable's name, {@code firefox} say
+     * @return the digests, or none
      */
     default Set<String> installedDigests(String name) {
         return Set.of();

@@ -1,7 +1,5 @@
 package org.classchain.core.auth;
 
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -15,6 +13,7 @@ import org.classchain.Grant;
 import org.classchain.Hash;
 import org.classchain.Role;
 import org.classchain.core.block.CanonicalJson;
+import org.classchain.core.cache.BoundedCache;
 import org.classchain.core.identity.Ed25519Signatures;
 import org.classchain.core.identity.NodeIdentity;
 import org.slf4j.Logger;
@@ -35,8 +34,7 @@ final class GrantSigner {
     private final GrantSequence order;
     private final SecureRandom random;
     /** Batches granted lately, by their hash: a client's retry gets the grant it missed. */
-    private final Cache<Hash, Grant> recent = CacheBuilder.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(Command.MAX_TTL).build();
+    private final BoundedCache<Hash, Grant> recent = BoundedCache.expiringAfterWrite(10_000, Command.MAX_TTL);
 
     GrantSigner(NodeIdentity identity, CanonicalJson json, GrantSequence order, SecureRandom random) {
         this.identity = identity;
@@ -48,7 +46,7 @@ final class GrantSigner {
     /** The grant of a TEACHER session's batch: the one issued for it lately, or a new one. */
     Grant grant(String chain, String username, List<Command> commands, List<Account> accounts, Instant now) {
         Hash batch = json.batchHash(commands, accounts);
-        Grant earlier = recent.getIfPresent(batch);
+        Grant earlier = recent.get(batch);
         if (earlier != null && earlier.username().equals(username)) {
             // a client that did not hear the answer sends the same batch again: the same grant, so that
             // no second grant for the same commands takes a place in the sequence that it cannot keep

@@ -1,7 +1,5 @@
 package org.classchain.core.peer;
 
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +17,7 @@ import org.classchain.Payload;
 import org.classchain.PeerInfo;
 import org.classchain.Role;
 import org.classchain.core.auth.AccountHost;
+import org.classchain.core.cache.BoundedCache;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.identity.Ed25519Signatures;
 import org.classchain.spi.Message;
@@ -59,10 +58,9 @@ final class Accounts {
     /** Registrations waiting for the next batch, by username; guarded by this. */
     private final Map<String, Account> pending = new LinkedHashMap<>();
     private long pendingSince; // guarded by this
-    private final Cache<String, Boolean> recorded = CacheBuilder.newBuilder().expireAfterWrite(Duration.ofMinutes(2))
-            .maximumSize(10_000).build();
-    private final Cache<String, double[]> allowances = CacheBuilder.newBuilder()
-            .expireAfterAccess(Duration.ofMinutes(10)).maximumSize(10_000).build();
+    private final BoundedCache<String, Boolean> recorded = BoundedCache.expiringAfterWrite(10_000, Duration.ofMinutes(2));
+    private final BoundedCache<String, double[]> allowances =
+            BoundedCache.expiringAfterAccess(10_000, Duration.ofMinutes(10));
 
     Accounts(PeerConfig config, String nodeId, ChainState chain, AccountHost accountHost, BlockProducer producer,
              PeerDirectory directory, String name) {
@@ -111,7 +109,7 @@ final class Accounts {
         }
         byte[] signed = registrationBytes(chain.chainId(), r.username(), r.hostKey());
         String hostId = r.hostKey().nodeId();
-        if (chain.accounts().get(r.username()) == null && recorded.getIfPresent(r.username() + "/" + hostId) != null) {
+        if (chain.accounts().get(r.username()) == null && recorded.get(r.username() + "/" + hostId) != null) {
             return new Message.Ack("being recorded"); // granted, being mined
         }
         synchronized (this) {
@@ -226,7 +224,7 @@ final class Accounts {
         long wait = 0;
         List<double[]> buckets = new ArrayList<>();
         for (String k : keys) {
-            double[] b = allowances.asMap().computeIfAbsent(k, x -> new double[] {BURST, now});
+            double[] b = allowances.computeIfAbsent(k, x -> new double[] {BURST, now});
             b[0] = Math.min(BURST, b[0] + (now - (long) b[1]) / (double) REFILL.toMillis());
             b[1] = now;
             if (b[0] < 1) {
@@ -368,7 +366,7 @@ final class Accounts {
             return Message.Rejected.of(403, "'" + teacherName + "' has all the hosts it may have (" + (1 + config.backups)
                     + ")");
         }
-        if (recorded.asMap().putIfAbsent("enroll:" + device.nodeId(), Boolean.TRUE) != null) {
+        if (recorded.putIfAbsent("enroll:" + device.nodeId(), Boolean.TRUE) != null) {
             return new Message.Ack("being enrolled");
         }
         List<NodeKey> keys = new ArrayList<>(teacher.hostKeys());

@@ -1,7 +1,5 @@
 package org.classchain.core.peer;
 
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,6 +14,7 @@ import org.classchain.Account;
 import org.classchain.Command;
 import org.classchain.NodeKey;
 import org.classchain.Payload;
+import org.classchain.core.cache.BoundedCache;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.dispatch.Dispatcher;
 import org.classchain.core.dispatch.ModuleRegistry;
@@ -52,8 +51,7 @@ final class AuthRouter {
     private final Roster roster;
     private final Random random;
     private final String name;
-    private final Cache<UUID, Boolean> relaysSeen = CacheBuilder.newBuilder().maximumSize(50_000)
-            .expireAfterWrite(Duration.ofMinutes(10)).build();
+    private final BoundedCache<UUID, Boolean> relaysSeen = BoundedCache.expiringAfterWrite(50_000, Duration.ofMinutes(10));
 
     /**
      * @param producer mines the batches of commands granted through this peer
@@ -137,13 +135,13 @@ final class AuthRouter {
 
     /** Answers a relay another peer sent: handled here when this peer is the host, else sent one hop on. */
     CompletableFuture<Message> onRelay(Message.AuthRelay r, String from) {
-        if (relaysSeen.asMap().putIfAbsent(r.relayId(), Boolean.TRUE) != null) {
+        if (relaysSeen.putIfAbsent(r.relayId(), Boolean.TRUE) != null) {
             return RequestRouter.done(Message.Rejected.of(409, "relay " + r.relayId() + " already seen"));
         }
         if (r.hostNodeId().equals(nodeId)) {
             Message reply = hosting.handle(r.request(), from, r.origin());
             if (reply instanceof Message.Rejected rej && rej.code() == 429) {
-                relaysSeen.invalidate(r.relayId()); // turned away unprocessed: the same relay may come by another route
+                relaysSeen.remove(r.relayId()); // turned away unprocessed: the same relay may come by another route
             }
             return RequestRouter.done(reply);
         }

@@ -15,6 +15,7 @@ import org.classchain.BlockHeader;
 import org.classchain.Grant;
 import org.classchain.Payload;
 import org.classchain.core.block.BlockCodec;
+import org.classchain.core.cache.BoundedCache;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.exec.Lane;
 import org.classchain.core.exec.PeerThreads;
@@ -50,8 +51,7 @@ final class BlockProducer implements AutoCloseable {
     private final Miner miner = new Miner();
     private final Deque<Payload> pending = new ArrayDeque<>();
     private final Map<UUID, Owned> owned = new LinkedHashMap<>();
-    private final com.google.common.cache.Cache<UUID, Boolean> displacedIds =
-            com.google.common.cache.CacheBuilder.newBuilder().maximumSize(MAX_OWNED).build();
+    private final BoundedCache<UUID, Boolean> displacedIds = BoundedCache.ofSize(MAX_OWNED);
 
     private record Owned(Payload payload, long sinceMillis) {
     }
@@ -246,7 +246,7 @@ final class BlockProducer implements AutoCloseable {
             return true;
         }
         return Grant.FIRST.equals(g.previousGrantId()) || chain.heightOfGrant(g.previousGrantId()).isPresent()
-                || displacedIds.getIfPresent(g.previousGrantId()) != null;
+                || displacedIds.get(g.previousGrantId()) != null;
     }
 
     synchronized int pendingCount() {

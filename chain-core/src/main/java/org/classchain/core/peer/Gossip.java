@@ -1,11 +1,10 @@
 package org.classchain.core.peer;
 
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
 import java.util.List;
 import java.util.function.Supplier;
 import org.classchain.Block;
 import org.classchain.Hash;
+import org.classchain.core.cache.BoundedCache;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.validation.Rule;
 import org.classchain.spi.Message;
@@ -41,7 +40,7 @@ final class Gossip {
     private final CatchUp catchUp;
     private final HeadCheck headCheck;
     private final String name;
-    private final Cache<Hash, Boolean> relayed = CacheBuilder.newBuilder().maximumSize(50_000).build();
+    private final BoundedCache<Hash, Boolean> relayed = BoundedCache.ofSize(50_000);
 
     /**
      * @param catchUp fetches the parent of an announced block, from a sender this peer verified
@@ -106,7 +105,7 @@ final class Gossip {
 
     /** Relays a block added here to every neighbour but {@code except}, once. */
     void announce(Block b, String except) {
-        if (relayed.asMap().putIfAbsent(b.hash(), Boolean.TRUE) != null) {
+        if (relayed.putIfAbsent(b.hash(), Boolean.TRUE) != null) {
             return;
         }
         Message.BlockAnnouncement msg = new Message.BlockAnnouncement(b, transport.localAddress());

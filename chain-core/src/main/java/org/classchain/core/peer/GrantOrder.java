@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.classchain.Grant;
 import org.classchain.core.auth.GrantSequence;
+import org.classchain.core.cache.BoundedCache;
 import org.classchain.core.chain.ChainState;
 
 /**
@@ -22,8 +23,7 @@ final class GrantOrder implements GrantSequence {
 
     private final Supplier<ChainState> chain;
     private final Map<UUID, Grant> issued = new LinkedHashMap<>();
-    private final com.google.common.cache.Cache<UUID, Boolean> lost =
-            com.google.common.cache.CacheBuilder.newBuilder().maximumSize(MAX_REMEMBERED).build();
+    private final BoundedCache<UUID, Boolean> lost = BoundedCache.ofSize(MAX_REMEMBERED);
     private UUID tip;
 
     GrantOrder(Supplier<ChainState> chain) {
@@ -42,7 +42,7 @@ final class GrantOrder implements GrantSequence {
                 // grant that can never be mined could never be mined either)
                 UUID follow = head;
                 for (UUID g : path) {
-                    if (lost.getIfPresent(g) != null) {
+                    if (lost.get(g) != null) {
                         break;
                     }
                     follow = g;

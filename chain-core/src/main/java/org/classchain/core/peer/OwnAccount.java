@@ -1,7 +1,5 @@
 package org.classchain.core.peer;
 
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -10,6 +8,7 @@ import org.classchain.Account;
 import org.classchain.Role;
 import org.classchain.core.auth.CredentialStore;
 import org.classchain.core.auth.StoredCredential;
+import org.classchain.core.cache.BoundedCache;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.spi.Message;
@@ -36,8 +35,7 @@ final class OwnAccount {
     private final PeerDirectory directory;
     private final Handshakes handshakes;
     private final String name;
-    private final Cache<String, Boolean> warned = CacheBuilder.newBuilder().expireAfterWrite(Duration.ofMinutes(10))
-            .maximumSize(100).build();
+    private final BoundedCache<String, Boolean> warned = BoundedCache.expiringAfterWrite(100, Duration.ofMinutes(10));
     /** The name of this computer's own student account: the one it was started with, unless the teacher renamed it. */
     private volatile String ownName;
 
@@ -206,7 +204,7 @@ final class OwnAccount {
     }
 
     private void warnOnce(String key, String format, Object... args) {
-        if (warned.asMap().putIfAbsent(key, Boolean.TRUE) == null) {
+        if (warned.putIfAbsent(key, Boolean.TRUE) == null) {
             LOG.warn(format, args);
         }
     }

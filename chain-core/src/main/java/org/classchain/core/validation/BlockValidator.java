@@ -1,7 +1,5 @@
 package org.classchain.core.validation;
 
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -23,6 +21,7 @@ import org.classchain.Payload;
 import org.classchain.Role;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.HeaderCodec;
+import org.classchain.core.cache.BoundedCache;
 import org.classchain.core.identity.Ed25519Signatures;
 import org.classchain.core.mining.Difficulty;
 
@@ -44,7 +43,7 @@ public final class BlockValidator {
 
     private final BlockCodec codec;
     private final Clock clock;
-    private final Cache<Hash, NodeKey> verified = CacheBuilder.newBuilder().maximumSize(200_000).build();
+    private final BoundedCache<Hash, NodeKey> verified = BoundedCache.ofSize(200_000);
 
     /** A validator using {@code clock} for the future-timestamp rule. */
     public BlockValidator(BlockCodec codec, Clock clock) {
@@ -113,7 +112,7 @@ public final class BlockValidator {
         if (key.isEmpty()) {
             return false;
         }
-        if (!key.get().equals(verified.getIfPresent(block.hash()))) {
+        if (!key.get().equals(verified.get(block.hash()))) {
             if (!Ed25519Signatures.verify(key.get(), codec.json().grantSigningBytes(g), g.signature())) {
                 throw new ValidationException(Rule.GRANT_SIGNATURE, "grant signature does not verify with host "
                         + g.hostNodeId() + "'s key");
@@ -181,7 +180,7 @@ public final class BlockValidator {
     public void preverify(List<Block> blocks, Function<String, Optional<NodeKey>> keyOf) {
         blocks.parallelStream().forEach(b -> {
             Grant g = b.payload().grant();
-            if (g == null || verified.getIfPresent(b.hash()) != null) {
+            if (g == null || verified.get(b.hash()) != null) {
                 return;
             }
             keyOf.apply(g.hostNodeId()).ifPresent(key -> {
@@ -244,7 +243,7 @@ public final class BlockValidator {
                     + g.username() + "' by a sign-in at that computer, not by enrollment: it signs no grant now");
         }
         checkOrder(g, ctx.parent());
-        if (!hostKey.equals(verified.getIfPresent(block.hash()))) {
+        if (!hostKey.equals(verified.get(block.hash()))) {
             if (!Ed25519Signatures.verify(hostKey, codec.json().grantSigningBytes(g), g.signature())) {
                 throw new ValidationException(Rule.GRANT_SIGNATURE, "grant signature does not verify with host "
                         + g.hostNodeId() + "'s key");

@@ -78,6 +78,9 @@ public final class AwtDesktop implements DesktopService {
     /**
      * The desktop of X display {@code display} (e.g. {@code ":7"}, or null for this process's),
      * keeping its blackout's state in {@code stateFolder}.
+     *
+     * @param display an X display name, or null for this process's
+     * @param stateFolder where the blackout's state file is kept, so a keeper process finds it
      */
     public AwtDesktop(String display, Path stateFolder) {
         this.display = display;

@@ -7,12 +7,16 @@ import org.classchain.spi.host.InboxService;
 public final class FolderInbox implements InboxService {
     private final Path folder;
 
-    /** An inbox at {@code folder} (made absolute; need not exist yet). */
+    /**
+     * An inbox at a folder.
+     *
+     * @param folder made absolute; need not exist yet
+     */
     public FolderInbox(Path folder) {
         this.folder = folder.toAbsolutePath().normalize();
     }
 
-    /** The default inbox: {@code ClassChain/Inbox} in the user's home folder. */
+    /** {@return the default inbox: {@code ClassChain/Inbox} in the user's home folder} */
     public static FolderInbox inHome() {
         return new FolderInbox(Path.of(System.getProperty("user.home"), "ClassChain", "Inbox"));
     }
