@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(180)
 // Not in `mvn verify` for now: on two X screens, Super+D was sometimes not undone within 5 s
-// (2 of 4 full runs here on 2026-12-06), which would make CI red at random. Run it with
+// (in 1 of 5 runs here on 2026-12-06), which would make CI red at random. Run it with
 // -Dclasschain.desktopEscapes=true (see SECURITY.md) until that is fixed.
 @EnabledIfSystemProperty(named = "classchain.desktopEscapes", matches = "true",
         disabledReason = "flaky on two X screens; run with -Dclasschain.desktopEscapes=true")
