@@ -5,10 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import org.classchain.PeerInfo;
+import org.classchain.core.store.AtomicFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,16 +54,15 @@ final class PeerBook {
         }
     }
 
-    /** Keeps these peers' addresses when they differ from what was kept (atomically: a crash leaves one or the other). */
+    /** Keeps these peers' addresses when they differ from what was kept (a crash leaves the old list or the new one). */
     void save(List<PeerInfo> peers) {
         List<String> addresses = peers.stream().map(PeerInfo::address).sorted().toList();
         if (file == null || Objects.equals(addresses, written)) {
             return;
         }
         try {
-            Path tmp = file.resolveSibling(FILE + ".tmp");
-            Files.write(tmp, addresses, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            String lines = addresses.stream().map(a -> a + "\n").collect(Collectors.joining());
+            AtomicFile.replace(file, lines.getBytes(StandardCharsets.UTF_8), false);
             written = addresses;
         } catch (IOException e) {
             LOG.warn("could not write {}: {}", file, e.toString());

@@ -78,7 +78,7 @@ final class RecordLog implements Closeable {
         if (created) {
             try {
                 channel.force(true);
-                fsyncDirectory(file.toAbsolutePath().getParent());
+                AtomicFile.fsyncDirectory(file.toAbsolutePath().getParent());
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 throw e;
@@ -225,17 +225,5 @@ final class RecordLog implements Closeable {
     @Override
     public void close() throws IOException {
         channel.close();
-    }
-
-    /** Makes a new directory entry durable; a no-op where directories cannot be opened (Windows). */
-    private static void fsyncDirectory(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            LOG.debug("cannot fsync directory {}: {}", dir, e.toString());
-        }
     }
 }
