@@ -146,7 +146,7 @@ final class RouteTable {
     // ------------------------------------------------------------------ the table
 
     /** The replies a relay may carry back, named by {@code "type"}. */
-    private static final List<Class<? extends Message>> RELAYED_REPLIES = List.of(AuthChallenge.class,
+    static final List<Class<? extends Message>> RELAYED_REPLIES = List.of(AuthChallenge.class,
             AuthConfirmed.class, GrantIssued.class, Ack.class);
 
     /** Every request message's row, in the order of ROUTES.md. */

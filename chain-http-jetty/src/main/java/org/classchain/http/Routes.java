@@ -94,6 +94,11 @@ final class Routes {
         this.handler = handler;
     }
 
+    /** Every route, in the order they are tried. */
+    List<Route> routes() {
+        return routes;
+    }
+
     /**
      * Asks the peer whether a view token opens the teacher's private views.
      *
