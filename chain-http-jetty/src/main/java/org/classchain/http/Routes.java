@@ -28,9 +28,10 @@ import org.classchain.spi.MessageHandler;
 import org.eclipse.jetty.util.Fields;
 
 /**
- * The server's route table under {@code /api/v1}: for each method and path, how the request
- * becomes a {@link Message} for the {@link MessageHandler} and how its reply becomes a status and
- * a body. Transport concerns (rate limits, body limits, timeouts, writing) are
+ * The server side of {@link RouteTable} under {@code /api/v1}: each row served (its request read,
+ * the {@link MessageHandler} asked, its reply written), plus the few routes that are not one
+ * message (a receipt's attachment, the chain summary, the console's room), and the lookup of a
+ * route by method and path. Transport concerns (rate limits, body limits, timeouts, writing) are
  * {@link ApiHandler}'s.
  *
  * <p>Immutable and thread-safe once built.

@@ -168,11 +168,9 @@ final class WireJson {
             return HttpProblem.badRequest("field '" + (field.isEmpty() ? "" : field + ".") + "type' is not one this route takes: '"
                     + t.getTypeId() + "'");
         }
-        if (e instanceof InvalidNullException || (e instanceof MismatchedInputException
-                && String.valueOf(((MismatchedInputException) e).getOriginalMessage()).startsWith("Missing required"))) {
-            String name = field.isEmpty() && e instanceof MismatchedInputException m
-                    ? m.getOriginalMessage().replaceAll(".*'(.*)'.*", "$1") : field;
-            return HttpProblem.badRequest("missing field '" + name + "'");
+        if (e instanceof InvalidNullException || (e instanceof MismatchedInputException m
+                && String.valueOf(m.getOriginalMessage()).startsWith("Missing required"))) {
+            return HttpProblem.badRequest("missing field '" + field + "'");
         }
         if (field.isEmpty()) {
             return HttpProblem.badRequest("malformed body: " + firstLine(e));
