@@ -111,16 +111,6 @@ final class BlockWire {
         return block;
     }
 
-    /** Reads {@code {"blocks": [...]}}. */
-    List<Block> pageFromJson(JsonNode node) throws HttpProblem {
-        ObjectNode o = JsonFields.object(node, "body");
-        List<Block> out = new ArrayList<>();
-        for (JsonNode b : JsonFields.array(o, "blocks")) {
-            out.add(fromJson(b));
-        }
-        return out;
-    }
-
     /** Length-prefixed encoded blocks. */
     static byte[] frames(List<byte[]> encoded) {
         int total = 0;

@@ -2,32 +2,11 @@ package org.classchain.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.classchain.spi.Message;
-import org.classchain.spi.Message.AuthFinish;
-import org.classchain.spi.Message.AuthRelay;
-import org.classchain.spi.Message.AuthStart;
-import org.classchain.spi.Message.BlockAnnouncement;
-import org.classchain.spi.Message.Blocks;
-import org.classchain.spi.Message.GetBlock;
-import org.classchain.spi.Message.GetBlocks;
-import org.classchain.spi.Message.GetCommand;
-import org.classchain.spi.Message.GetHead;
-import org.classchain.spi.Message.GetModules;
-import org.classchain.spi.Message.GetPeers;
-import org.classchain.spi.Message.GetStatus;
-import org.classchain.spi.Message.GrantRequest;
-import org.classchain.spi.Message.HeadReply;
-import org.classchain.spi.Message.Hello;
-import org.classchain.spi.Message.LoginRequest;
-import org.classchain.spi.Message.Receipts;
 import org.classchain.spi.Message.Rejected;
-import org.classchain.spi.Message.SubmitBatch;
 
 /**
- * The client side of {@link Routes}: which method, path and body carry a request, and how the
+ * The client side of {@link RouteTable}: which method, path and body carry a request, and how the
  * status and body that come back become the reply {@link Message}.
  *
  * <p>Thread-safe.
@@ -54,64 +33,23 @@ final class ClientCalls {
     }
 
     /**
-     * The call that carries {@code request}.
+     * The call that carries {@code request}, as its row in {@link RouteTable} says.
      *
      * @throws IllegalArgumentException when {@code request} is a reply, not a request
      */
     HttpCall toHttp(Message request) {
-        if (request instanceof Hello m) {
-            return post("/peers", wire.hello(m));
-        } else if (request instanceof BlockAnnouncement m) {
-            return post("/blocks", wire.announcement(m));
-        } else if (request instanceof GetBlocks m) {
-            int limit = Math.min(m.limit(), Routes.MAX_PAGE);
-            return new HttpCall("GET", Routes.PREFIX + "/blocks?from=" + m.from() + "&limit=" + limit, null, true,
-                    BlockWire.MAX_PAGE_RESPONSE_BYTES);
-        } else if (request instanceof GetBlock m) {
-            return get("/blocks/" + m.hash().hex());
-        } else if (request instanceof GetHead) {
-            return get("/head");
-        } else if (request instanceof AuthRelay m) {
-            return post("/auth/relay", wire.relay(m));
-        } else if (request instanceof Receipts m) {
-            return post("/receipts", wire.receipts(m));
-        } else if (request instanceof AuthStart m) {
-            return post("/auth/start", WireJson.authStart(m));
-        } else if (request instanceof AuthFinish m) {
-            return post("/auth/finish", WireJson.authFinish(m));
-        } else if (request instanceof LoginRequest m) {
-            return post("/auth/login", WireJson.login(m));
-        } else if (request instanceof Message.EnrollRequest m) {
-            return post("/auth/enroll", WireJson.enroll(m));
-        } else if (request instanceof Message.GetAccounts) {
-            return get("/accounts");
-        } else if (request instanceof GrantRequest m) {
-            return post("/auth/grant", wire.grantRequest(m));
-        } else if (request instanceof SubmitBatch m) {
-            return post("/commands", wire.grantRequest(m.request()));
-        } else if (request instanceof GetStatus) {
-            return get("/status");
-        } else if (request instanceof GetCommand m) {
-            return get("/commands/" + URLEncoder.encode(String.valueOf(m.id()), StandardCharsets.UTF_8));
-        } else if (request instanceof GetModules) {
-            return get("/modules");
-        } else if (request instanceof GetPeers) {
-            return get("/peers");
-        } else if (request instanceof Message.RegisterAccount m) {
-            return post("/accounts", WireJson.register(m));
-        } else if (request instanceof Message.CredentialRequest m) {
-            return post("/accounts/credential", WireJson.credentialRequest(m));
+        RouteTable.Row row = row(request);
+        RouteTable.Outgoing out = row.requestCodec().write(row, request, wire);
+        return new HttpCall(row.method(), Routes.PREFIX + out.pathAndQuery(), out.body(), row.replyCodec().octets(),
+                row.replyCodec().maxResponseBytes());
+    }
+
+    private static RouteTable.Row row(Message request) {
+        if (request == null) {
+            throw new IllegalArgumentException("no request");
         }
-        throw new IllegalArgumentException(request == null ? "no request"
-                : "a " + request.getClass().getSimpleName() + " is a reply, not a request");
-    }
-
-    private static HttpCall post(String path, JsonNode body) {
-        return new HttpCall("POST", Routes.PREFIX + path, WireJson.bytes(body), false, MAX_RESPONSE_BYTES);
-    }
-
-    private static HttpCall get(String path) {
-        return new HttpCall("GET", Routes.PREFIX + path, null, false, MAX_RESPONSE_BYTES);
+        return RouteTable.row(request.getClass()).orElseThrow(() -> new IllegalArgumentException(
+                "a " + request.getClass().getSimpleName() + " is a reply, not a request"));
     }
 
     /**
@@ -119,64 +57,18 @@ final class ClientCalls {
      * (the peer answered); a 2xx body that does not read is an {@link IOException}.
      */
     Message fromHttp(Message request, int status, String mediaType, byte[] body, String retryAfter) throws IOException {
+        RouteTable.ReplyCodec codec = row(request).replyCodec();
         if (status < 200 || status > 299) {
-            if (status == 404 && request instanceof GetBlock) {
-                return new Blocks(List.of());
-            }
-            return rejection(status, mediaType, body, retryAfter);
+            Message answer = codec.answerFor(status);
+            return answer != null ? answer : rejection(status, mediaType, body, retryAfter);
         }
         try {
-            if (request instanceof GetBlocks && BlockWire.OCTETS.equalsIgnoreCase(mediaType)) {
-                return new Blocks(wire.blocks().fromFrames(body));
-            }
-            if (mediaType == null || !mediaType.equalsIgnoreCase(Routes.JSON)) {
-                throw new IOException("expected application/json, got " + mediaType);
-            }
-            JsonNode json = wire.parse(body);
-            return readReply(request, json);
+            return codec.read(mediaType, body, wire);
         } catch (HttpProblem p) {
             throw new IOException("malformed reply to " + request.getClass().getSimpleName() + ": " + p.getMessage(), p);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IOException("malformed reply to " + request.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
-    }
-
-    private Message readReply(Message request, JsonNode json) throws HttpProblem {
-        if (request instanceof Hello) {
-            return wire.readWelcome(json);
-        } else if (request instanceof BlockAnnouncement || request instanceof Receipts || request instanceof LoginRequest
-                || request instanceof Message.RegisterAccount || request instanceof Message.EnrollRequest) {
-            return WireJson.readAck(json);
-        } else if (request instanceof Message.GetAccounts) {
-            return wire.readAccounts(json);
-        } else if (request instanceof GetBlocks) {
-            return new Blocks(wire.blocks().pageFromJson(json));
-        } else if (request instanceof GetBlock) {
-            return new Blocks(List.of(wire.blocks().fromJson(json)));
-        } else if (request instanceof GetHead) {
-            return new HeadReply(wire.readHead(json));
-        } else if (request instanceof AuthRelay) {
-            return wire.readTypedReply(json);
-        } else if (request instanceof Message.CredentialRequest) {
-            return WireJson.readCredentialTransfer(json);
-        } else if (request instanceof AuthStart) {
-            return WireJson.readChallenge(json);
-        } else if (request instanceof AuthFinish) {
-            return WireJson.readConfirmed(json);
-        } else if (request instanceof GrantRequest) {
-            return wire.readGrantIssued(json);
-        } else if (request instanceof SubmitBatch) {
-            return WireJson.readSubmitted(json);
-        } else if (request instanceof GetStatus) {
-            return WireJson.readStatus(json);
-        } else if (request instanceof GetCommand) {
-            return WireJson.readCommandReport(json);
-        } else if (request instanceof GetModules) {
-            return WireJson.readModules(json);
-        } else if (request instanceof GetPeers) {
-            return WireJson.readPeers(json);
-        }
-        throw new IllegalArgumentException("no reply form for " + request.getClass().getSimpleName());
     }
 
     private Rejected rejection(int status, String mediaType, byte[] body, String retryAfter) {

@@ -25,8 +25,8 @@ import org.classchain.Receipt;
  * <li>{@code detached}: a block left the best chain in a reorg: {@code {"height", "hash"}};</li>
  * <li>{@code receipt}, to a signed-in teacher's streams only: a receipt reached this peer (only
  * the teacher's hosts collect them):
- * {@code {"commandId", "peerId", "status", "detail", "at", "hasAttachment", "contentType"}}; the
- * attachment itself is at {@code GET /api/v1/commands/{commandId}/attachments/{peerId}}, with the
+ * the receipt in its one wire form ({@code RECEIPT} of ROUTES.md) with its attachment only described,
+ * {@code {"contentType", "size"}}; the attachment itself is at {@code GET /api/v1/commands/{commandId}/attachments/{peerId}}, with the
  * teacher's view token.</li>
  * </ul>
  *
@@ -71,7 +71,7 @@ public final class ConsoleFeed implements PeerListener {
         if (transport.eventClients() == 0) {
             return;
         }
-        transport.publishToTeacher("receipt", text(receipt(receipt)));
+        transport.publishToTeacher("receipt", text(transport.wire().describedTree(receipt)));
     }
 
     /** The {@code block} event's data. */
@@ -115,19 +115,6 @@ public final class ConsoleFeed implements PeerListener {
             go.put("grantId", g.grantId().toString());
             go.put("issuedAt", g.issuedAt().toEpochMilli());
         }
-        return o;
-    }
-
-    /** The {@code receipt} event's data. */
-    static ObjectNode receipt(Receipt r) {
-        ObjectNode o = NODES.objectNode();
-        o.put("commandId", r.commandId().toString());
-        o.put("peerId", r.peerId());
-        o.put("status", r.status().name());
-        o.put("detail", r.detail());
-        o.put("at", r.at().toEpochMilli());
-        o.put("hasAttachment", r.attachment() != null);
-        o.put("contentType", r.attachment() == null ? null : r.attachment().contentType());
         return o;
     }
 

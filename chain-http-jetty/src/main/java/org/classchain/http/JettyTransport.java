@@ -276,6 +276,11 @@ public final class JettyTransport implements Transport {
         return events.clientCount();
     }
 
+    /** The wire JSON this transport writes and reads, for the console's events. */
+    WireJson wire() {
+        return wire;
+    }
+
     @Override
     public CompletableFuture<Message> send(String address, Message request) {
         HttpCall call;

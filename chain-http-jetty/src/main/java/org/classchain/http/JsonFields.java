@@ -1,18 +1,14 @@
 package org.classchain.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.UUID;
 import org.classchain.Hash;
-import org.classchain.NodeKey;
 
 /**
- * Strict readers of JSON fields. Each failure is a 400 {@link HttpProblem} naming the field and
+ * Strict readers of JSON fields, for the block form that {@link BlockWire} reads by hand (its
+ * {@code data} is the block codec's bytes). Each failure is a 400 {@link HttpProblem} naming the field and
  * what it should have been, so a caller can fix the request from the message alone.
  */
 final class JsonFields {
@@ -50,38 +46,12 @@ final class JsonFields {
         return n.textValue();
     }
 
-    /** A string field that may be absent or null. */
-    static String optionalText(ObjectNode o, String name) throws HttpProblem {
-        return has(o, name) ? text(o, name) : null;
-    }
-
     static long whole(ObjectNode o, String name) throws HttpProblem {
         JsonNode n = required(o, name);
         if (!n.isIntegralNumber() || !n.canConvertToLong()) {
             throw HttpProblem.badRequest("field '" + name + "' must be a whole number");
         }
         return n.longValue();
-    }
-
-    /** A whole-number field that may be absent or null. */
-    static Long optionalWhole(ObjectNode o, String name) throws HttpProblem {
-        return has(o, name) ? whole(o, name) : null;
-    }
-
-    static int wholeInt(ObjectNode o, String name) throws HttpProblem {
-        long v = whole(o, name);
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw HttpProblem.badRequest("field '" + name + "' is out of range");
-        }
-        return (int) v;
-    }
-
-    static boolean bool(ObjectNode o, String name) throws HttpProblem {
-        JsonNode n = required(o, name);
-        if (!n.isBoolean()) {
-            throw HttpProblem.badRequest("field '" + name + "' must be true or false");
-        }
-        return n.booleanValue();
     }
 
     static byte[] hex(ObjectNode o, String name) throws HttpProblem {
@@ -105,65 +75,11 @@ final class JsonFields {
         }
     }
 
-    static UUID uuid(ObjectNode o, String name) throws HttpProblem {
-        String s = text(o, name);
-        try {
-            return UUID.fromString(s);
-        } catch (IllegalArgumentException e) {
-            throw HttpProblem.badRequest("field '" + name + "' must be a UUID");
-        }
-    }
-
     static Hash hash(ObjectNode o, String name) throws HttpProblem {
         byte[] bytes = hex(o, name);
         if (bytes.length != Hash.LENGTH) {
             throw HttpProblem.badRequest("field '" + name + "' must be " + 2 * Hash.LENGTH + " hex digits");
         }
         return new Hash(bytes);
-    }
-
-    /** A hash field that may be absent or null. */
-    static Hash optionalHash(ObjectNode o, String name) throws HttpProblem {
-        return has(o, name) ? hash(o, name) : null;
-    }
-
-    static NodeKey nodeKey(ObjectNode o, String name) throws HttpProblem {
-        byte[] bytes = hex(o, name);
-        if (bytes.length != NodeKey.LENGTH) {
-            throw HttpProblem.badRequest("field '" + name + "' must be " + 2 * NodeKey.LENGTH + " hex digits");
-        }
-        return new NodeKey(bytes);
-    }
-
-    static ArrayNode array(ObjectNode o, String name) throws HttpProblem {
-        JsonNode n = required(o, name);
-        if (!(n instanceof ArrayNode a)) {
-            throw HttpProblem.badRequest("field '" + name + "' must be an array");
-        }
-        return a;
-    }
-
-    static List<String> texts(ObjectNode o, String name) throws HttpProblem {
-        List<String> out = new ArrayList<>();
-        for (JsonNode n : array(o, name)) {
-            if (!n.isTextual()) {
-                throw HttpProblem.badRequest("field '" + name + "' must be an array of strings");
-            }
-            out.add(n.textValue());
-        }
-        return out;
-    }
-
-    static <E extends Enum<E>> E enumValue(ObjectNode o, String name, Class<E> type) throws HttpProblem {
-        String s = text(o, name);
-        try {
-            return Enum.valueOf(type, s);
-        } catch (IllegalArgumentException e) {
-            throw HttpProblem.badRequest("field '" + name + "' must be one of " + List.of(type.getEnumConstants()));
-        }
-    }
-
-    static String hex(byte[] bytes) {
-        return HEX.formatHex(bytes);
     }
 }

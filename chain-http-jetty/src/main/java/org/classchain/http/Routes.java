@@ -11,42 +11,27 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.classchain.Block;
 import org.classchain.CommandReport;
-import org.classchain.Hash;
 import org.classchain.Receipt;
 import org.classchain.spi.Message;
 import org.classchain.spi.Message.Ack;
-import org.classchain.spi.Message.AuthChallenge;
-import org.classchain.spi.Message.AuthConfirmed;
-import org.classchain.spi.Message.Blocks;
 import org.classchain.spi.Message.CommandReply;
-import org.classchain.spi.Message.GetBlock;
-import org.classchain.spi.Message.GetBlocks;
 import org.classchain.spi.Message.GetCommand;
 import org.classchain.spi.Message.GetHead;
-import org.classchain.spi.Message.GetModules;
-import org.classchain.spi.Message.GetPeers;
 import org.classchain.spi.Message.GetStatus;
-import org.classchain.spi.Message.GrantIssued;
 import org.classchain.spi.Message.HeadReply;
-import org.classchain.spi.Message.ModulesReply;
-import org.classchain.spi.Message.PeersReply;
 import org.classchain.spi.Message.Rejected;
 import org.classchain.spi.Message.StatusReply;
-import org.classchain.spi.Message.SubmitBatch;
-import org.classchain.spi.Message.Submitted;
 import org.classchain.spi.Message.ViewCheck;
-import org.classchain.spi.Message.Welcome;
 import org.classchain.spi.MessageHandler;
 import org.eclipse.jetty.util.Fields;
 
 /**
- * The server's route table under {@code /api/v1}: for each method and path, how the request
- * becomes a {@link Message} for the {@link MessageHandler} and how its reply becomes a status and
- * a body. Transport concerns (rate limits, body limits, timeouts, writing) are
+ * The server side of {@link RouteTable} under {@code /api/v1}: each row served (its request read,
+ * the {@link MessageHandler} asked, its reply written), plus the few routes that are not one
+ * message (a receipt's attachment, the chain summary, the console's room), and the lookup of a
+ * route by method and path. Transport concerns (rate limits, body limits, timeouts, writing) are
  * {@link ApiHandler}'s.
  *
  * <p>Immutable and thread-safe once built.
@@ -108,6 +93,11 @@ final class Routes {
     private Routes(List<Route> routes, MessageHandler handler) {
         this.routes = List.copyOf(routes);
         this.handler = handler;
+    }
+
+    /** Every route, in the order they are tried. */
+    List<Route> routes() {
+        return routes;
     }
 
     /**
@@ -200,106 +190,70 @@ final class Routes {
     // ------------------------------------------------------------------ the table
 
     /**
-     * The routes of DESIGN section 7 over {@code handler}.
+     * The rows of {@link RouteTable} over {@code handler}, then the routes that are not one
+     * message: a receipt's attachment, the chain summary and, when {@code room} is given, the
+     * console's {@code GET /room}.
      *
-     * @param bodyLimit the limit for JSON bodies; block announcements get at least enough for one
-     *                  maximal block
-     */
-    static Routes api(MessageHandler handler, WireJson wire, int bodyLimit) {
-        return api(handler, wire, bodyLimit, null);
-    }
-
-    /**
-     * The routes of DESIGN section 7 over {@code handler}, plus the console's {@code GET /room}
-     * when {@code room} is given.
+     * @param bodyLimit the limit for JSON bodies; a row may ask for more (block announcements)
+     * @param room the console's room view, or null
      */
     static Routes api(MessageHandler handler, WireJson wire, int bodyLimit, RoomView room) {
-        Builder b = new Builder(handler, bodyLimit);
-        BlockWire blocks = wire.blocks();
-
-        // peer to peer
-        b.post("/peers", call -> wire.readHello(call.body()),
-                reply -> ok(wire.welcome(as(Welcome.class, reply))));
-        b.post("/blocks", Math.max(bodyLimit, BlockWire.MAX_BLOCK_BODY_BYTES),
-                call -> wire.readAnnouncement(call.body()),
-                reply -> ok(WireJson.ack(as(Ack.class, reply))));
-        b.get("/blocks", Routes::readGetBlocks, (reply, call) -> blockPage(wire, as(Blocks.class, reply).blocks(), call));
-        b.get("/blocks/{hash}", call -> new GetBlock(hashParam(call.params().get("hash"))), (reply, call) -> {
-            List<Block> found = as(Blocks.class, reply).blocks();
-            if (found.isEmpty()) {
-                return error(404, "no block " + call.params().get("hash"));
-            }
-            return ok(blocks.toJson(found.get(0)));
-        });
-        b.get("/head", call -> new GetHead(), reply -> ok(wire.head(as(HeadReply.class, reply).head())));
-        b.post("/auth/relay", call -> wire.readRelay(call.body()), reply -> ok(wire.typedReply(reply)));
-        b.post("/receipts", call -> wire.readReceipts(call.body()), reply -> ok(WireJson.ack(as(Ack.class, reply))));
-
-        // clients
-        b.post("/auth/start", call -> WireJson.readAuthStart(call.body()),
-                reply -> ok(WireJson.challenge(as(AuthChallenge.class, reply))));
-        b.post("/auth/finish", call -> WireJson.readAuthFinish(call.body()),
-                reply -> ok(WireJson.confirmed(as(AuthConfirmed.class, reply))));
-        b.post("/auth/login", call -> WireJson.readLogin(call.body()),
-                reply -> ok(WireJson.ack(as(Ack.class, reply))));
-        b.post("/auth/enroll", call -> WireJson.readEnroll(call.body()),
-                reply -> ok(WireJson.ack(as(Ack.class, reply))));
-        b.post("/accounts", call -> WireJson.readRegister(call.body()),
-                reply -> ok(WireJson.ack(as(Ack.class, reply))));
-        b.get("/accounts", call -> new Message.GetAccounts(),
-                reply -> ok(wire.accounts(as(Message.AccountsReply.class, reply))));
-        b.post("/accounts/credential", call -> WireJson.readCredentialRequest(call.body()),
-                reply -> ok(WireJson.credentialTransfer(as(org.classchain.spi.Message.CredentialTransfer.class, reply))));
-        b.post("/auth/grant", call -> wire.readGrantRequest(call.body()),
-                reply -> ok(wire.grantIssued(as(GrantIssued.class, reply))));
-        b.post("/commands", call -> new SubmitBatch(wire.readGrantRequest(call.body())),
-                reply -> new Encoded(202, WireJson.submitted(as(Submitted.class, reply))));
-        // receipts' attachments (screens) only with the teacher's view token; without one a report
-        // describes them, and the attachment route answers 401
-        b.route(new Route("GET", "/commands/{id}", false, 0, call -> viewed(handler, call, false,
-                reply -> ok(WireJson.commandReport(as(CommandReply.class, reply).report(), true)),
-                reply -> ok(WireJson.commandReport(as(CommandReply.class, reply).report(), false)))));
-        b.route(new Route("GET", "/commands/{id}/attachments/{peerId}", false, 0, call -> viewed(handler, call, true,
-                reply -> attachment(as(CommandReply.class, reply).report(), call.params().get("peerId")), null)));
-        b.get("/status", call -> new GetStatus(), reply -> ok(WireJson.status(as(StatusReply.class, reply).status())));
-        b.get("/modules", call -> new GetModules(), reply -> ok(WireJson.modules(as(ModulesReply.class, reply))));
-        b.get("/peers", call -> new GetPeers(), reply -> ok(WireJson.peers(as(PeersReply.class, reply))));
-        b.route(new Route("GET", "/chain/summary", false, 0, call -> summary(handler, wire, call.from())));
+        List<Route> routes = new ArrayList<>();
+        for (RouteTable.Row row : RouteTable.ROWS) {
+            boolean body = row.method().equals("POST");
+            routes.add(new Route(row.method(), row.template(), body, body ? Math.max(bodyLimit, row.minBodyLimit()) : 0,
+                    endpoint(handler, wire, row)));
+        }
+        // receipts' attachments (screens) only with the teacher's view token
+        routes.add(new Route("GET", ATTACHMENT, false, 0, call -> attachment(handler, wire, call)));
+        routes.add(new Route("GET", "/chain/summary", false, 0, call -> summary(handler, wire, call.from())));
         if (room != null) {
-            b.route(new Route("GET", "/room", false, 0, call -> room.serve(call.from())));
+            routes.add(new Route("GET", "/room", false, 0, call -> room.serve(call.from())));
         }
         // GET /events (server-sent events) needs the Jetty Response itself: ApiHandler serves it
         // before these routes.
-        return new Routes(b.routes, handler);
+        return new Routes(routes, handler);
     }
 
+    /** The path of a receipt's attachment. */
+    static final String ATTACHMENT = "/commands/{id}/attachments/{peerId}";
+
     /**
-     * A command's report, through the teacher's view token when the request carries one (then
-     * {@code teacher} encodes it) or requires one ({@code anonymous} null: 401 without it).
+     * Serves one row: the request read, the view token checked first when the row takes one, the
+     * handler asked, its reply written (a {@link Rejected} as its status).
      */
-    private static CompletableFuture<Reply> viewed(MessageHandler handler, Call call, boolean required,
-                                                   SimpleEncoder teacher, SimpleEncoder anonymous) throws HttpProblem {
-        GetCommand request = new GetCommand(uuidParam(call.params().get("id")));
+    private static Endpoint endpoint(MessageHandler handler, WireJson wire, RouteTable.Row row) {
+        return call -> {
+            Message request = row.requestCodec().read(call, wire);
+            ViewCheck token = row.viewed() ? viewToken(call.query()) : null;
+            CompletableFuture<Reply> allowed = token == null ? CompletableFuture.completedFuture(null)
+                    : view(handler, call.from(), token);
+            return allowed.thenCompose(refusal -> refusal != null ? CompletableFuture.completedFuture(refusal)
+                    : ask(handler, call.from(), request).thenApply(reply -> {
+                        if (reply instanceof Rejected r) {
+                            return rejected(r);
+                        }
+                        Encoded e = row.replyCodec().write(as(row.reply(), reply), call, !row.viewed() || token != null,
+                                wire);
+                        return e.raw() != null ? e.raw() : Reply.json(e.status(), WireJson.bytes(e.json()));
+                    }));
+        };
+    }
+
+    /** The attachment of a command's receipt from one peer: only with a view token the peer accepts (401 without). */
+    private static CompletableFuture<Reply> attachment(MessageHandler handler, WireJson wire, Call call)
+            throws HttpProblem {
+        ObjectNode id = JsonNodeFactory.instance.objectNode().put("id", call.params().get("id"));
+        GetCommand request = wire.read(id, GetCommand.class);
         ViewCheck token = viewToken(call.query());
-        if (token == null && required) {
+        if (token == null) {
             return CompletableFuture.completedFuture(rejected(Rejected.of(401,
                     "screens and other attachments are the teacher's: sign in as the teacher at this peer")));
         }
-        CompletableFuture<Reply> allowed = token == null ? CompletableFuture.completedFuture(null)
-                : view(handler, call.from(), token);
-        return allowed.thenCompose(refusal -> {
-            if (refusal != null) {
-                return CompletableFuture.completedFuture(refusal);
-            }
-            SimpleEncoder encoder = token == null ? anonymous : teacher;
-            return ask(handler, call.from(), request).thenApply(reply -> {
-                if (reply instanceof Rejected r) {
-                    return rejected(r);
-                }
-                Encoded e = encoder.encode(reply);
-                return e.raw() != null ? e.raw() : Reply.json(e.status(), WireJson.bytes(e.json()));
-            });
-        });
+        return view(handler, call.from(), token).thenCompose(refusal -> refusal != null
+                ? CompletableFuture.completedFuture(refusal)
+                : ask(handler, call.from(), request).thenApply(reply -> reply instanceof Rejected r ? rejected(r)
+                        : attachment(as(CommandReply.class, reply).report(), call.params().get("peerId"))));
     }
 
     /** {@code {"chainId", "role", "nodeId", "height", "headHash", "cumulativeWork"}}: status and head together. */
@@ -313,14 +267,14 @@ final class Routes {
             if (h instanceof Rejected r) {
                 return rejected(r);
             }
-            ObjectNode st = WireJson.status(as(StatusReply.class, s).status());
+            ObjectNode st = wire.tree(as(StatusReply.class, s));
             ObjectNode o = JsonNodeFactory.instance.objectNode();
             o.set("chainId", st.get("chainId"));
             o.set("role", st.get("role"));
             o.set("nodeId", st.get("nodeId"));
             o.set("height", st.get("height"));
             o.set("headHash", st.get("headHash"));
-            o.set("cumulativeWork", wire.head(as(HeadReply.class, h).head()).get("cumulativeWork"));
+            o.set("cumulativeWork", wire.tree(as(HeadReply.class, h)).get("cumulativeWork"));
             return Reply.json(200, WireJson.bytes(o));
         });
     }
@@ -334,62 +288,16 @@ final class Routes {
      * is never replaced, so its attachment may be cached; a type that is not a plain image is sent
      * as {@code application/octet-stream} so that no peer can make the console render its HTML.
      */
-    private static Encoded attachment(CommandReport report, String peerId) {
+    private static Reply attachment(CommandReport report, String peerId) {
         for (Receipt r : report.receipts()) {
             if (r.peerId().equals(peerId) && r.attachment() != null) {
                 String type = r.attachment().contentType().toLowerCase(Locale.ROOT).trim();
                 String served = IMAGE_TYPES.contains(type) ? type : BlockWire.OCTETS;
-                return new Encoded(new Reply(200, served, r.attachment().content(), 0, "private, max-age=86400"));
+                return new Reply(200, served, r.attachment().content(), 0, "private, max-age=86400");
             }
         }
-        return error(404, "no attachment from " + peerId + " for command " + report.id());
-    }
-
-    private static GetBlocks readGetBlocks(Call call) throws HttpProblem {
-        long from = queryLong(call.query(), "from", 0);
-        long limit = queryLong(call.query(), "limit", DEFAULT_PAGE);
-        if (from < 0) {
-            throw HttpProblem.badRequest("query parameter 'from' must be >= 0");
-        }
-        if (limit < 1 || limit > MAX_PAGE) {
-            throw HttpProblem.badRequest("query parameter 'limit' must be between 1 and " + MAX_PAGE);
-        }
-        return new GetBlocks(from, (int) limit);
-    }
-
-    private static Encoded blockPage(WireJson wire, List<Block> page, Call call) {
-        List<byte[]> encoded = wire.blocks().encodePage(page);
-        if (call.wantsOctets()) {
-            return new Encoded(new Reply(200, BlockWire.OCTETS, BlockWire.frames(encoded), 0));
-        }
-        return ok(wire.blocks().pageJson(page, encoded));
-    }
-
-    private static long queryLong(Fields query, String name, long fallback) throws HttpProblem {
-        String v = query == null ? null : query.getValue(name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw HttpProblem.badRequest("query parameter '" + name + "' must be a whole number");
-        }
-    }
-
-    private static Hash hashParam(String hex) throws HttpProblem {
-        if (hex == null || !hex.matches("[0-9a-fA-F]{64}")) {
-            throw HttpProblem.badRequest("a block hash is 64 hex digits");
-        }
-        return Hash.fromHex(hex);
-    }
-
-    private static UUID uuidParam(String s) throws HttpProblem {
-        try {
-            return UUID.fromString(s);
-        } catch (IllegalArgumentException e) {
-            throw HttpProblem.badRequest("a command id is a UUID");
-        }
+        return Reply.json(404, WireJson.bytes(WireJson.error(404, "no attachment from " + peerId + " for command "
+                + report.id())));
     }
 
     // ------------------------------------------------------------------ plumbing
@@ -405,28 +313,8 @@ final class Routes {
         }
     }
 
-    private interface Decoder {
-        Message decode(Call call) throws HttpProblem;
-    }
-
-    private interface Encoder {
-        Encoded encode(Message reply, Call call);
-    }
-
-    private interface SimpleEncoder {
-        Encoded encode(Message reply);
-    }
-
-    private static Encoded ok(JsonNode json) {
-        return new Encoded(200, json);
-    }
-
-    private static Encoded error(int status, String message) {
-        return new Encoded(status, WireJson.error(status, message));
-    }
-
     /** The reply as the type the route expects; anything else is the handler's bug, a 500. */
-    private static <T extends Message> T as(Class<T> type, Message reply) {
+    static <T extends Message> T as(Class<T> type, Message reply) {
         if (!type.isInstance(reply)) {
             throw new IllegalStateException("the peer answered " + (reply == null ? "null" : reply.getClass().getSimpleName())
                     + " where " + type.getSimpleName() + " was expected");
@@ -449,50 +337,6 @@ final class Routes {
                     () -> CompletableFuture.failedFuture(new IllegalStateException("the handler returned no future")));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private static final class Builder {
-        private final MessageHandler handler;
-        private final int bodyLimit;
-        private final List<Route> routes = new ArrayList<>();
-
-        Builder(MessageHandler handler, int bodyLimit) {
-            this.handler = handler;
-            this.bodyLimit = bodyLimit;
-        }
-
-        void route(Route r) {
-            routes.add(r);
-        }
-
-        void post(String template, Decoder decoder, SimpleEncoder encoder) {
-            post(template, bodyLimit, decoder, encoder);
-        }
-
-        void post(String template, int limit, Decoder decoder, SimpleEncoder encoder) {
-            routes.add(new Route("POST", template, true, limit, messageEndpoint(decoder, (m, c) -> encoder.encode(m))));
-        }
-
-        void get(String template, Decoder decoder, SimpleEncoder encoder) {
-            get(template, decoder, (m, c) -> encoder.encode(m));
-        }
-
-        void get(String template, Decoder decoder, Encoder encoder) {
-            routes.add(new Route("GET", template, false, 0, messageEndpoint(decoder, encoder)));
-        }
-
-        private Endpoint messageEndpoint(Decoder decoder, Encoder encoder) {
-            return call -> {
-                Message request = decoder.decode(call);
-                return ask(handler, call.from(), request).thenApply(reply -> {
-                    if (reply instanceof Rejected r) {
-                        return rejected(r);
-                    }
-                    Encoded e = encoder.encode(reply, call);
-                    return e.raw() != null ? e.raw() : Reply.json(e.status(), WireJson.bytes(e.json()));
-                });
-            };
         }
     }
 }

@@ -60,12 +60,12 @@ class AddressLengthOverHttpTest {
 
     @Test
     void aBlockAnnouncementNamingAnOverlongSenderIsRefused() throws Exception {
-        ObjectNode body = wire.announcement(new Message.BlockAnnouncement(teacher.chain().genesis(), null));
+        ObjectNode body = wire.tree(new Message.BlockAnnouncement(teacher.chain().genesis(), null));
         body.put("senderAddress", LONG);
         HttpResponse<String> r = post("/blocks", body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(r.body()).contains("at most " + Message.Hello.MAX_ADDRESS);
-        ObjectNode fine = wire.announcement(new Message.BlockAnnouncement(teacher.chain().genesis(), "http://127.0.5.9:1"));
+        ObjectNode fine = wire.tree(new Message.BlockAnnouncement(teacher.chain().genesis(), "http://127.0.5.9:1"));
         assertThat(post("/blocks", fine).statusCode()).isEqualTo(200);
     }
 
@@ -74,7 +74,7 @@ class AddressLengthOverHttpTest {
         NodeIdentity id = NodeIdentity.generate(new SecureRandom());
         String sig = HexFormat.of().formatHex(id.sign(("classchain-hello-v1\n" + LONG + "\n")
                 .getBytes(StandardCharsets.UTF_8)));
-        ObjectNode body = wire.hello(new Message.Hello(id.nodeId(), id.publicKey(), "http://x", "", sig));
+        ObjectNode body = wire.tree(new Message.Hello(id.nodeId(), id.publicKey(), "http://x", "", sig));
         body.put("address", LONG);
         HttpResponse<String> r = post("/peers", body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);

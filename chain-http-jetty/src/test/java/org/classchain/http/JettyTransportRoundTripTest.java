@@ -2,7 +2,19 @@ package org.classchain.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -141,6 +153,17 @@ class JettyTransportRoundTripTest {
                 Arguments.of(new GetModules(), new ModulesReply(List.of(module))),
                 Arguments.of(new GetPeers(), new PeersReply(List.of(peer,
                         new PeerInfo(null, "http://127.0.0.1:9009", false, List.of(), null)))),
+                Arguments.of(new Message.EnrollRequest("teacher.t", "sess-1", 5, data.nodeKey(), data.bytes(32)),
+                        new Ack("enrolled")),
+                Arguments.of(new AuthRelay(UUID.randomUUID(), "host-1", 2,
+                        new Message.EnrollRequest("teacher.t", "sess-1", 6, data.nodeKey(), data.bytes(32)),
+                        "http://127.0.0.1:9010"), new Ack("enrolled")),
+                Arguments.of(new Message.RegisterAccount("alice", data.nodeKey(), data.bytes(64)), new Ack("queued")),
+                Arguments.of(new Message.GetAccounts(), new Message.AccountsReply(List.of(data.account(),
+                        new org.classchain.Account("gone", Role.STUDENT, List.of())))),
+                Arguments.of(new Message.CredentialRequest("alice", data.nodeKey(), data.bytes(32), data.bytes(64)),
+                        new Message.CredentialTransfer(data.nodeKey(), data.bytes(32), data.bytes(12), data.bytes(200),
+                                data.bytes(64))),
                 Arguments.of(new GetStatus(), new Rejected(403, "students may not look", 0)),
                 Arguments.of(new BlockAnnouncement(block, null), new Rejected(422, "proof of work: too few zero bits", 0)),
                 Arguments.of(start, new Rejected(429, "slow down", 7)),
@@ -155,6 +178,67 @@ class JettyTransportRoundTripTest {
         assertThat(stub.lastRequest.get()).usingRecursiveComparison().isEqualTo(request);
         assertThat(stub.lastFrom.get()).isEqualTo("127.0.0.1");
         assertThat(answer).usingRecursiveComparison().isEqualTo(reply);
+    }
+
+    /**
+     * Every message type is a row's request, a row's reply, the refusal, or the view token some
+     * rows take; and the exchanges above send each one through Jetty. A new message without a
+     * row, or without an exchange here, fails this test.
+     */
+    @Test
+    void every_message_type_has_a_row_and_crosses_jetty_above() {
+        Set<Class<?>> onTheWire = new HashSet<>(List.of(Rejected.class, Message.ViewCheck.class));
+        for (RouteTable.Row row : RouteTable.ROWS) {
+            onTheWire.add(row.request());
+            onTheWire.add(row.reply());
+        }
+        onTheWire.addAll(RouteTable.RELAYED_REPLIES);
+        Set<Class<?>> exercised = new HashSet<>(Set.of(Message.ViewCheck.class)); // the test below
+        exchanges().forEach(a -> {
+            for (Object m : a.get()) {
+                exercised.add(m.getClass());
+                if (m instanceof AuthRelay relay) {
+                    exercised.add(relay.request().getClass());
+                }
+            }
+        });
+        List<Class<?>> types = new ArrayList<>();
+        Deque<Class<?>> todo = new ArrayDeque<>(List.of(Message.class.getPermittedSubclasses()));
+        while (!todo.isEmpty()) {
+            Class<?> c = todo.pop();
+            if (c.isSealed()) {
+                todo.addAll(List.of(c.getPermittedSubclasses()));
+            } else {
+                types.add(c);
+            }
+        }
+        assertThat(types).hasSizeGreaterThan(30);
+        for (Class<?> c : types) {
+            boolean relayed = Message.AuthRequest.class.isAssignableFrom(c);
+            assertThat(onTheWire.contains(c)).as(c.getSimpleName() + " has a row in RouteTable").isTrue();
+            assertThat(exercised).as(c.getSimpleName() + " crosses Jetty in exchanges()" + (relayed ? ", also relayed" : ""))
+                    .contains(c);
+        }
+    }
+
+    @Test
+    void the_teachers_view_token_reaches_the_peer_as_a_view_check() throws Exception {
+        UUID id = UUID.randomUUID();
+        AtomicReference<Message.ViewCheck> seen = new AtomicReference<>();
+        stub.answerWith(m -> {
+            if (m instanceof Message.ViewCheck v) {
+                seen.set(v);
+                return CompletableFuture.completedFuture(new Ack("yes"));
+            }
+            return CompletableFuture.completedFuture(new CommandReply(new CommandReport(id, null, null, List.of())));
+        });
+        byte[] mac = data.bytes(32);
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.localAddress()
+                + Routes.PREFIX + "/commands/" + id + "?session=host.s1&until=1760000000123&mac="
+                + HexFormat.of().formatHex(mac))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(seen.get()).usingRecursiveComparison().isEqualTo(new Message.ViewCheck("host.s1", 1760000000123L, mac));
+        assertThat(stub.lastRequest.get()).isEqualTo(new GetCommand(id));
     }
 
     @Test

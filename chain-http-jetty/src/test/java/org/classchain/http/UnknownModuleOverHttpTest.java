@@ -157,7 +157,7 @@ class UnknownModuleOverHttpTest {
         WireJson wire = new WireJson(json, new BlockWire(new BlockCodec(json)));
         HttpClient http = HttpClient.newHttpClient();
         for (boolean force : List.of(false, true)) {
-            byte[] body = new ObjectMapper().writeValueAsBytes(wire.grantRequest(
+            byte[] body = new ObjectMapper().writeValueAsBytes(wire.tree(
                     srp.grantRequest(List.of(command("recrod")), List.of()).withForce(force)));
             HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(alice.address() + "/api/v1/commands"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))

@@ -938,17 +938,9 @@
       track(command, { target: c.target, expected: expectedOf(c.target), text: describeTarget(c.target),
         sentAt: f.block.time }, c.module !== 'screenshot');
       api('GET', '/commands/' + encodeURIComponent(c.id) + viewQuery()).then(function (report) {
-        (report.receipts || []).forEach(function (r) {
-          onReceipt(receiptEvent(r));
-        });
+        (report.receipts || []).forEach(onReceipt);
       }, function () { /* polled again while it waits */ });
     });
-  }
-
-  /** A receipt of {@code GET /commands/{id}} in the shape of a receipt event. */
-  function receiptEvent(r) {
-    return { commandId: r.commandId, peerId: r.peerId, status: r.status, detail: r.detail, at: r.at,
-      hasAttachment: !!r.attachment, contentType: r.attachment ? r.attachment.contentType : null };
   }
 
   function setRow(entry, peerId, r) {
@@ -984,7 +976,7 @@
         state.orphans.delete(state.orphans.keys().next().value);
       }
     }
-    if (r.hasAttachment && /^image\//.test(r.contentType || '')) {
+    if (r.attachment && /^image\//.test(r.attachment.contentType || '')) {
       var t = state.thumbs.get(r.peerId);
       if (!t || !t.at || t.at <= r.at) {
         state.thumbs.set(r.peerId, {
@@ -1030,7 +1022,7 @@
       api('GET', '/commands/' + entry.command.id + viewQuery()).then(function (report) {
         (report.receipts || []).forEach(function (r) {
           if (entry.pending.has(r.peerId) || !entry.rows.has(r.peerId)) {
-            onReceipt(receiptEvent(r));
+            onReceipt(r);
           }
         });
       }, function () {});
