@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.classchain.core.limit.TokenBuckets;
 import org.classchain.http.Routes.Call;
 import org.classchain.http.Routes.Match;
 import org.classchain.http.Routes.Reply;
@@ -38,7 +39,7 @@ final class ApiHandler extends Handler.Abstract {
 
     private final Routes routes;
     private final WireJson wire;
-    private final RateLimiter limiter;
+    private final TokenBuckets limiter;
     private final Scheduler scheduler;
     private final long answerTimeoutMillis;
     private final int drainLimit;
@@ -55,7 +56,7 @@ final class ApiHandler extends Handler.Abstract {
      * @param events the event streams, or null for none
      * @param budget the bytes of bodies held at once, or null for no such limit
      */
-    ApiHandler(Routes routes, WireJson wire, RateLimiter limiter, Scheduler scheduler, Duration answerTimeout,
+    ApiHandler(Routes routes, WireJson wire, TokenBuckets limiter, Scheduler scheduler, Duration answerTimeout,
                int drainLimit, ConsoleAssets assets, EventStreams events, BodyBudget budget) {
         this.routes = routes;
         this.wire = wire;
@@ -85,7 +86,7 @@ final class ApiHandler extends Handler.Abstract {
         Request request = ex.request;
         String from = Request.getRemoteAddr(request);
         if (limiter != null) {
-            long wait = limiter.acquire(from);
+            long wait = limiter.takeOrSecondsToWait(from);
             if (wait > 0) {
                 throw new HttpProblem(429, "too many requests from " + from + "; retry in " + wait + " s", wait);
             }

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.CanonicalJson;
+import org.classchain.core.limit.TokenBuckets;
 import org.classchain.http.ClientCalls.HttpCall;
 import org.classchain.spi.Message;
 import org.classchain.spi.MessageHandler;
@@ -78,6 +79,8 @@ import org.slf4j.LoggerFactory;
 public final class JettyTransport implements Transport {
 
     private static final Logger LOG = LoggerFactory.getLogger(JettyTransport.class);
+    /** Remote addresses with a rate-limit bucket of their own; more share one (see {@link TokenBuckets}). */
+    private static final int MAX_RATE_LIMITED_ADDRESSES = 10_000;
 
     /** Default limit of a request body: 1 MiB. */
     public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -216,7 +219,8 @@ public final class JettyTransport implements Transport {
         connector.addBean(new ConnectionsPerAddress(connectionsPerAddress));
         connector.open(channel);
         s.addConnector(connector);
-        RateLimiter limiter = Double.isInfinite(ratePerSecond) ? null : new RateLimiter(ratePerSecond, rateBurst);
+        TokenBuckets limiter = Double.isInfinite(ratePerSecond) ? null
+                : new TokenBuckets(ratePerSecond, rateBurst, MAX_RATE_LIMITED_ADDRESSES);
         RoomView room = new RoomView(handler, this::send, scheduler);
         s.setHandler(new ApiHandler(Routes.api(handler, wire, maxBodyBytes, room), wire, limiter, scheduler,
                 requestTimeout, maxBodyBytes, ConsoleAssets.load(), events,

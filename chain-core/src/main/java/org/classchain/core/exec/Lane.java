@@ -23,23 +23,30 @@ public final class Lane implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Lane.class);
     /** Tasks run in a row before a lane on a shared pool gives the thread back. */
-    private static final int BATCH = 32;
+    static final int BATCH = 32;
     private static final Duration GRACE = Duration.ofSeconds(2);
 
     private final String name;
     private final Executor executor;
     private final ExecutorService owned; // the lane's own thread, or null on a shared pool
     private final Runnable onClose;
+    private final Duration grace;
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     private boolean scheduled; // a drain is queued on or running in the executor
     private Thread runner;     // the thread running one of our tasks now, or null
     private boolean closed;
 
     Lane(String name, Executor executor, ExecutorService owned, Runnable onClose) {
+        this(name, executor, owned, onClose, GRACE);
+    }
+
+    /** @param grace how long {@link #close()} waits for the running task before it interrupts it (tests) */
+    Lane(String name, Executor executor, ExecutorService owned, Runnable onClose, Duration grace) {
         this.name = name;
         this.executor = executor;
         this.owned = owned;
         this.onClose = onClose;
+        this.grace = grace;
     }
 
     /** Queues a task behind those queued before; ignored after {@link #close()}. */
@@ -142,13 +149,13 @@ public final class Lane implements AutoCloseable {
             onClose.run();
         }
         try {
-            if (!awaitIdle(GRACE)) {
+            if (!awaitIdle(grace)) {
                 synchronized (this) {
                     if (runner != null) {
                         runner.interrupt();
                     }
                 }
-                if (!awaitIdle(GRACE)) {
+                if (!awaitIdle(grace)) {
                     LOG.warn("lane {}: a task ignores its interrupt and keeps running", name);
                 }
             }
@@ -156,7 +163,7 @@ public final class Lane implements AutoCloseable {
                 owned.shutdown(); // not shutdownNow: that would interrupt the caller, our own task
             } else if (owned != null) {
                 owned.shutdownNow();
-                owned.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                owned.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

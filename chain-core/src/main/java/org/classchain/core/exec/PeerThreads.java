@@ -1,6 +1,10 @@
 package org.classchain.core.exec;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,6 +14,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,6 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shrinks when it is idle. Peers keep their order guarantees either way: each activity of a
  * peer is a {@link Lane}.
  *
+ * <p>{@link #dedicatedWithManualTicks()} is {@link #dedicated()} with periodic tasks that run
+ * only at {@link #tick()}: a test that asserts how many times something happens per tick counts
+ * ticks, not milliseconds of a loaded machine.
+ *
  * <p>Thread-safe. A shared instance is closed by its creator after every peer using it.
  */
 public final class PeerThreads implements AutoCloseable {
@@ -34,16 +43,67 @@ public final class PeerThreads implements AutoCloseable {
     private final ExecutorService work;
     private final ExecutorService blocking;
     private final ScheduledExecutorService timer;
+    /** The periodic tasks {@link #tick()} runs, or null when a timer runs them. */
+    private final List<Periodic> manual;
 
-    private PeerThreads(ExecutorService work, ExecutorService blocking, ScheduledExecutorService timer) {
+    private record Periodic(Lane lane, Runnable task) {
+    }
+
+    private PeerThreads(ExecutorService work, ExecutorService blocking, ScheduledExecutorService timer,
+                        List<Periodic> manual) {
         this.work = work;
         this.blocking = blocking;
         this.timer = timer;
+        this.manual = manual;
     }
 
     /** Threads of its own for every lane; nothing to close. */
     public static PeerThreads dedicated() {
-        return new PeerThreads(null, null, null);
+        return new PeerThreads(null, null, null, null);
+    }
+
+    /**
+     * Like {@link #dedicated()}, except that a periodic task ({@link #every}) never runs on a
+     * timer: once per {@link #tick()}, whatever its period. For tests that drive time.
+     */
+    public static PeerThreads dedicatedWithManualTicks() {
+        return new PeerThreads(null, null, null, new CopyOnWriteArrayList<>());
+    }
+
+    /**
+     * Runs every periodic task of these threads once, each on its lane, and returns when all have
+     * run (a task whose lane is closed meanwhile is skipped). Only for
+     * {@link #dedicatedWithManualTicks()}.
+     *
+     * @throws IllegalStateException when these threads run periodic tasks on a timer, or a task
+     *                               ran longer than a minute
+     * @throws InterruptedException when interrupted while a task runs
+     */
+    public void tick() throws InterruptedException {
+        if (manual == null) {
+            throw new IllegalStateException("these threads tick on a timer, not by hand");
+        }
+        for (Periodic p : manual) {
+            CompletableFuture<Void> ran = new CompletableFuture<>();
+            p.lane().execute(() -> {
+                try {
+                    p.task().run();
+                } finally {
+                    ran.complete(null);
+                }
+            });
+            long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (!ran.isDone() && manual.contains(p)) { // a closed lane drops the run: stop waiting
+                if (System.nanoTime() > end) {
+                    throw new IllegalStateException("periodic task " + p.lane() + " ran longer than a minute");
+                }
+                try {
+                    ran.get(50, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    // not yet: look again (it never completes exceptionally)
+                }
+            }
+        }
     }
 
     /**
@@ -62,7 +122,7 @@ public final class PeerThreads implements AutoCloseable {
                 new SynchronousQueue<>(), named("classchain-blocking-"));
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, named("classchain-timer-"));
         timer.setRemoveOnCancelPolicy(true);
-        return new PeerThreads(work, blocking, timer);
+        return new PeerThreads(work, blocking, timer, null);
     }
 
     /** Whether peers share these threads. */
@@ -91,6 +151,14 @@ public final class PeerThreads implements AutoCloseable {
     public Lane every(Duration period, String activity, String owner, Runnable task) {
         String name = "classchain-" + activity + "-" + owner;
         long ms = Math.max(1, period.toMillis());
+        if (manual != null) {
+            ScheduledThreadPoolExecutor own = ownThread(name);
+            Periodic[] entry = new Periodic[1];
+            Lane lane = new Lane(name, own, own, () -> manual.remove(entry[0]));
+            entry[0] = new Periodic(lane, task);
+            manual.add(entry[0]);
+            return lane;
+        }
         if (!isShared()) {
             ScheduledThreadPoolExecutor own = ownThread(name);
             Lane lane = new Lane(name, own, own, null);

@@ -4,15 +4,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.classchain.core.limit.TokenBuckets;
 
 /**
  * Keeps a hostile peer from costing the others: a sender whose blocks keep failing validation is
  * disconnected for a while (its peer-to-peer requests refused before any work), and auth relays
- * are rate-limited per sender. Thread-safe.
+ * are rate-limited per sender (a {@link TokenBuckets}, the REST rate limit's table). Thread-safe.
  *
- * <p>Bounded: at most {@link #MAX_TRACKED} senders are remembered. When the table is full, the
- * records that carry nothing (no ban, no recent invalid block, a full relay bucket) are
- * forgotten; if none can be, a new sender shares one overflow record with every other sender that
+ * <p>Bounded: at most {@link #MAX_TRACKED} senders are remembered (and as many relay buckets, the
+ * same way). When the table is full, the records that carry nothing (no ban, no recent invalid
+ * block) are forgotten; if none can be, a new sender shares one overflow record with every other sender that
  * did not fit, so a student with many addresses (or, on a shared loopback, many announced
  * addresses) neither grows the table nor escapes a ban by coming back under a new name. Invalid
  * blocks are forgiven {@link #FORGIVE_AFTER} after the last one: honest races spread over a day
@@ -26,7 +28,7 @@ final class Penalties {
     /** Relays per second per sender, and the burst. */
     static final double RELAYS_PER_SECOND = 20;
     static final double RELAY_BURST = 40;
-    /** Senders remembered at most. */
+    /** Senders remembered at most, in the penalty table and in the relay buckets each. */
     static final int MAX_TRACKED = 4096;
     /** The invalid-block count starts again this long after a sender's last invalid block. */
     static final Duration FORGIVE_AFTER = Duration.ofMinutes(10);
@@ -37,21 +39,21 @@ final class Penalties {
         int invalid;
         long lastInvalid;
         long bannedUntil;
-        double tokens = RELAY_BURST;
-        long refilledAt;
 
         /** True when forgetting this record changes nothing the sender could notice. */
         synchronized boolean blank(long now) {
-            return now >= bannedUntil && (invalid == 0 || now - lastInvalid >= FORGIVE_AFTER.toMillis())
-                    && Math.min(RELAY_BURST, tokens + (now - refilledAt) * RELAYS_PER_SECOND / 1000.0) >= RELAY_BURST;
+            return now >= bannedUntil && (invalid == 0 || now - lastInvalid >= FORGIVE_AFTER.toMillis());
         }
     }
 
     private final Clock clock;
     private final Map<String, Record> bySender = new ConcurrentHashMap<>();
+    private final TokenBuckets relays;
 
     Penalties(Clock clock) {
         this.clock = clock;
+        this.relays = new TokenBuckets(RELAYS_PER_SECOND, RELAY_BURST, MAX_TRACKED,
+                () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
     }
 
     /**
@@ -119,16 +121,11 @@ final class Penalties {
 
     /** Takes a relay token; false when the sender relays faster than allowed. */
     boolean relayAllowed(String sender) {
-        Record r = record(sender);
-        synchronized (r) {
-            long now = clock.millis();
-            r.tokens = Math.min(RELAY_BURST, r.tokens + (now - r.refilledAt) * RELAYS_PER_SECOND / 1000.0);
-            r.refilledAt = now;
-            if (r.tokens < 1) {
-                return false;
-            }
-            r.tokens -= 1;
-            return true;
-        }
+        return relays.take(sender) == 0;
+    }
+
+    /** How many senders have a relay bucket (the overflow bucket counts as one). */
+    int relaySenders() {
+        return relays.tracked();
     }
 }

@@ -10,11 +10,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.classchain.Command;
 import org.classchain.Target;
 import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.client.TeacherClient;
+import org.classchain.core.exec.PeerThreads;
 import org.classchain.core.net.InMemoryNetwork;
+import org.classchain.core.testing.Await;
 import org.classchain.core.testing.ForwardingTransport;
 import org.classchain.spi.Message;
 import org.classchain.spi.MessageHandler;
@@ -24,22 +27,25 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * An idle peer compares heads less and less often (down to one in {@link HeadCheck#MAX_HEAD_CHECK_TICKS}
- * ticks), and every tick again once something happens: a lost announcement is still caught.
+ * ticks), and every tick again once something happens: a lost announcement is still caught. The
+ * student's ticks are the test's ({@link PeerThreads#dedicatedWithManualTicks()}), and its head
+ * comparisons wait for their reply, so every count here is exact: no 20 ms tick of a loaded machine.
  */
 class IdleHeadCheckTest {
-
-    private static final Duration TICK = Duration.ofMillis(20);
 
     @Test
     @Timeout(60)
     void idleComparisonsBackOffAndALostBlockIsStillFetched() throws Exception {
         AtomicInteger headChecks = new AtomicInteger();
+        AtomicInteger betterHeadsSeen = new AtomicInteger();
         AtomicInteger blockRequests = new AtomicInteger();
         AtomicInteger dropped = new AtomicInteger();
         AtomicBoolean dropAnnouncements = new AtomicBoolean();
+        AtomicReference<Peer> studentRef = new AtomicReference<>();
+        PeerThreads ticks = PeerThreads.dedicatedWithManualTicks();
         try (InMemoryNetwork net = new InMemoryNetwork(41, 2);
              Peer teacher = Peer.builder().transport(net.newTransport()).account("t", "pw").difficultyBits(4)
-                     .passwordPolicy(new PasswordPolicy(1000, 1000)).tick(TICK).build();
+                     .passwordPolicy(new PasswordPolicy(1000, 1000)).tick(Duration.ofMillis(20)).build();
              Peer student = Peer.builder().transport(new ForwardingTransport(net.newTransport()) {
                  @Override
                  public void start(MessageHandler handler) throws java.io.IOException {
@@ -56,22 +62,36 @@ class IdleHeadCheckTest {
                  public CompletableFuture<Message> send(String address, Message request) {
                      if (request instanceof Message.GetHead) {
                          headChecks.incrementAndGet();
+                         // answered before the tick ends: the back-off it sets is in place for the next tick
+                         Message reply = inner.send(address, request).join();
+                         Peer me = studentRef.get();
+                         if (reply instanceof Message.HeadReply h && h.head() != null && me != null
+                                 && h.head().height() > me.chain().headInfo().height()) {
+                             betterHeadsSeen.incrementAndGet();
+                         }
+                         return CompletableFuture.completedFuture(reply);
                      }
                      if (request instanceof Message.GetBlocks) {
                          blockRequests.incrementAndGet();
                      }
                      return inner.send(address, request);
                  }
-             }).seed("mem://1").tick(TICK).build()) {
+             }).seed("mem://1").threads(ticks).build()) {
+            studentRef.set(student);
             teacher.start();
             student.start();
-            Thread.sleep(500); // settle: the back-off has reached its longest interval
+            // settle: compared at ticks 1, 2 and 4, the interval doubling each time the heads agree
+            for (int i = 0; i < 4; i++) {
+                ticks.tick();
+            }
+            assertThat(headChecks.get()).as("comparisons in the first four ticks").isEqualTo(3);
             headChecks.set(0);
-            int ticks = 100;
-            Thread.sleep(TICK.toMillis() * ticks);
-            int idle = headChecks.get();
-            // one comparison every tick would be about 100; backed off, about 25
-            assertThat(idle).isBetween(ticks / HeadCheck.MAX_HEAD_CHECK_TICKS / 3, ticks / 2);
+            int idleTicks = 100;
+            for (int i = 0; i < idleTicks; i++) {
+                ticks.tick();
+            }
+            // one comparison every tick would be 100; backed off, exactly one in four
+            assertThat(headChecks.get()).isEqualTo(idleTicks / HeadCheck.MAX_HEAD_CHECK_TICKS);
 
             // the teacher's announcement to the student is lost: a head comparison finds the block
             int requestsBefore = blockRequests.get(); // the join's; none since, as nothing happened
@@ -83,17 +103,19 @@ class IdleHeadCheckTest {
             // no peer here has "record": forced past the host's module check (the chain is what is tested)
             Command cmd = Command.create("record", Target.all(), Map.of(), Instant.now(), Duration.ofMinutes(5));
             assertThat(c.submit(teacher.address(), List.of(cmd), true)).isInstanceOf(Message.Submitted.class);
-            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (dropped.get() < 1 && System.nanoTime() < end) {
-                Thread.sleep(5);
-            }
-            assertThat(dropped.get()).as("the announcement came and was lost").isEqualTo(1);
+            Await.until("the announcement came and was lost", Duration.ofSeconds(20), () -> dropped.get() >= 1);
+            assertThat(dropped.get()).isEqualTo(1);
             assertThat(teacher.chain().headInfo().height()).isEqualTo(1);
-            long t0 = System.nanoTime();
-            while (student.chain().headInfo().height() < 1 && System.nanoTime() < t0 + Duration.ofSeconds(10).toNanos()) {
-                Thread.sleep(5);
+            assertThat(student.chain().headInfo().height()).isZero();
+            int ticksToNotice = 0;
+            while (betterHeadsSeen.get() == 0 && ticksToNotice < 10 * HeadCheck.MAX_HEAD_CHECK_TICKS) {
+                ticks.tick();
+                ticksToNotice++;
             }
-            assertThat(student.chain().head()).isEqualTo(teacher.chain().head());
+            assertThat(ticksToNotice).as("ticks until a comparison saw the better head")
+                    .isBetween(1, HeadCheck.MAX_HEAD_CHECK_TICKS);
+            Await.until("the student fetched the lost block", Duration.ofSeconds(20),
+                    () -> student.chain().head().equals(teacher.chain().head()));
             assertThat(blockRequests.get()).as("fetched after a head comparison").isGreaterThan(requestsBefore);
             ct.close();
         }

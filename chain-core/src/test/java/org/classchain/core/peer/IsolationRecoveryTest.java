@@ -12,12 +12,18 @@ import org.classchain.Target;
 import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.net.InMemoryNetwork;
+import org.classchain.core.testing.Await;
 import org.classchain.spi.Message;
 import org.classchain.spi.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A peer cut off long enough to drop all its neighbours finds its way back and catches up. */
+/**
+ * A peer cut off long enough to drop all its neighbours finds its way back and catches up. Waits on
+ * conditions, with the network's default timeout: with a 100 ms timeout, honest replies on a
+ * loaded machine came too late ("no reply from mem://1 within 100 ms"), and a 600 ms sleep holds
+ * fewer ticks when the machine is slow. A peer that is down fails every request at once anyway.
+ */
 class IsolationRecoveryTest {
 
     @Test
@@ -31,18 +37,16 @@ class IsolationRecoveryTest {
                      .maxNeighbours(2).build();
              Peer student = Peer.builder().transport(net.newTransport()).seed("mem://1").tick(Duration.ofMillis(50))
                      .maxNeighbours(1).build()) {
-            net.setTimeout(Duration.ofMillis(100));
             teacher.start();
             a.start();
             student.start();
-            long linked = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!student.status().neighbours().contains(a.address()) && System.nanoTime() < linked) {
-                Thread.sleep(20);
-            }
+            Await.until("the student's one neighbour is a", Duration.ofSeconds(10),
+                    () -> student.status().neighbours().contains(a.address()));
             assertThat(student.status().neighbours()).containsExactly(a.address());
+            // down: every request fails at once (no timeout needed), so the failed ticks drop every neighbour
             net.setDown(student.address(), true);
-            Thread.sleep(600); // a dozen failed ticks: every neighbour dropped
-            assertThat(student.status().neighbours()).isEmpty();
+            Await.until("the cut-off student dropped every neighbour", Duration.ofSeconds(20),
+                    () -> student.status().neighbours().isEmpty());
 
             Transport ct = net.newTransport();
             ct.start((f, m) -> java.util.concurrent.CompletableFuture.completedFuture(Message.Rejected.of(404, "")));
@@ -53,15 +57,11 @@ class IsolationRecoveryTest {
                 Command cmd = Command.create("record", Target.all(), Map.of(), Instant.now(), Duration.ofMinutes(5));
                 assertThat(c.submit(teacher.address(), List.of(cmd), true)).isInstanceOf(Message.Submitted.class);
             }
-            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (teacher.chain().headInfo().height() < 3 && System.nanoTime() < end) {
-                Thread.sleep(20);
-            }
+            Await.until("the teacher mined three blocks", Duration.ofSeconds(20),
+                    () -> teacher.chain().headInfo().height() >= 3);
             net.setDown(student.address(), false);
-            end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (!student.chain().head().equals(teacher.chain().head()) && System.nanoTime() < end) {
-                Thread.sleep(20);
-            }
+            Await.until("the student caught up", Duration.ofSeconds(30),
+                    () -> student.chain().head().equals(teacher.chain().head()));
             assertThat(student.chain().head()).isEqualTo(teacher.chain().head());
             assertThat(student.chain().headInfo().height()).isEqualTo(3);
             ct.close();

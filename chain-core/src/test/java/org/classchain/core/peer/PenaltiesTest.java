@@ -86,4 +86,13 @@ class PenaltiesTest {
         }
         assertThat(penalties.banned("hostile")).isTrue();
     }
+
+    @Test
+    void aHundredThousandRelayingAddressesKeepTheRelayBucketsBounded() {
+        for (int i = 0; i < 100_000; i++) {
+            penalties.relayAllowed("10.6." + (i >> 8) + "." + (i & 255));
+            assertThat(penalties.relaySenders()).isLessThanOrEqualTo(Penalties.MAX_TRACKED + 1);
+        }
+        assertThat(penalties.tracked()).as("relaying adds no penalty record").isZero();
+    }
 }
