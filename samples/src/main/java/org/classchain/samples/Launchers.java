@@ -5,11 +5,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.classchain.PeerInfo;
+import org.classchain.core.files.ChunkStore;
+import org.classchain.core.files.Fetcher;
 import org.classchain.core.peer.Peer;
 import org.classchain.http.ConsoleFeed;
+import org.classchain.http.HttpFileTransfers;
 import org.classchain.http.JettyTransport;
 import org.classchain.mods.host.FolderInbox;
+import org.classchain.spi.Message;
+import org.classchain.spi.host.FileTransferService;
 import org.classchain.spi.host.InboxService;
 import org.classchain.spi.host.NoticeService;
 import org.slf4j.Logger;
@@ -28,6 +38,39 @@ final class Launchers {
      */
     static void addConsoleFeed(Peer.Builder b, JettyTransport transport) {
         b.listener(new ConsoleFeed(transport));
+    }
+
+    /**
+     * Files sent off the chain: a chunk store in {@code files/} of the data dir, served by the
+     * transport under {@code /api/v1/files}, and the {@link FileTransferService} that fetches
+     * from the teacher's peer and the classmates {@code self} knows. Close the result after the peer.
+     */
+    static HttpFileTransfers addFiles(Peer.Builder b, JettyTransport.Builder tb, Path dataDir,
+                                      Supplier<Peer> self) {
+        ChunkStore store = new ChunkStore(dataDir.resolve("files"));
+        tb.files(store);
+        HttpFileTransfers transfers = new HttpFileTransfers(store, () -> classmates(self.get()),
+                new Fetcher.Settings(4, Duration.ofSeconds(60), Duration.ofSeconds(1)),
+                (source, what) -> LOG.warn("peer {} sent bad file data: {}", source, what));
+        b.service(FileTransferService.class, transfers);
+        return transfers;
+    }
+
+    /** The addresses of the peers {@code peer} knows, but its own. */
+    static List<String> classmates(Peer peer) {
+        if (peer == null) {
+            return List.of();
+        }
+        try {
+            Message reply = peer.handle(peer.address(), new Message.GetPeers()).get(5, TimeUnit.SECONDS);
+            if (reply instanceof Message.PeersReply r) {
+                return r.peers().stream().map(PeerInfo::address)
+                        .filter(a -> a != null && !a.equals(peer.address())).toList();
+            }
+        } catch (Exception e) {
+            LOG.debug("cannot list classmates: {}", e.toString());
+        }
+        return List.of();
     }
 
     /**

@@ -127,6 +127,9 @@ final class PeerCommand implements Callable<Integer> {
             tb.advertisedAddress(tls.scheme() + "://" + lanAddress() + ":" + port);
         }
         Policy policy = settings.policy(deny, allow);
+        java.util.concurrent.atomic.AtomicReference<Peer> self = new java.util.concurrent.atomic.AtomicReference<>();
+        Peer.Builder b = Peer.builder();
+        org.classchain.http.HttpFileTransfers files = Launchers.addFiles(b, tb, dir, self::get);
         JettyTransport transport = tb.build();
         String fingerprint;
         try {
@@ -134,7 +137,7 @@ final class PeerCommand implements Callable<Integer> {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IllegalStateException(e.getCause());
         }
-        Peer.Builder b = Peer.builder().dataDir(dir).transport(transport).joinTimeout(joinTimeout)
+        b.dataDir(dir).transport(transport).joinTimeout(joinTimeout)
                 .fingerprint(fingerprint)
                 .genesisIfUnreachable(genesisIfUnreachable).difficultyBits(difficulty)
                 .accountsPerComputer(accountsPerComputer)
@@ -161,9 +164,11 @@ final class PeerCommand implements Callable<Integer> {
             b.account(user, password);
         }
         Peer peer = b.build();
+        self.set(peer);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             peer.close();
+            files.close();
             stopped.countDown();
         }, "classchain-shutdown"));
         try {

@@ -132,6 +132,31 @@ public final class ChunkStore implements Closeable {
         } catch (IOException e) {
             throw new IOException("cannot read " + source + ": " + describe(e), e);
         }
+        try (InputStream in = Files.newInputStream(source)) {
+            return importStream(in, name, chunkSize, size);
+        } catch (IOException e) {
+            if (e instanceof FetchException || e.getMessage() != null && e.getMessage().startsWith("too big")) {
+                throw e;
+            }
+            throw new IOException("cannot read " + source + ": " + describe(e), e);
+        }
+    }
+
+    /**
+     * As {@link #importFile}, from a stream: a teacher's upload.
+     *
+     * @param in the file's bytes, read to their end (not closed)
+     * @param name the name it is sent under
+     * @param chunkSize bytes per chunk
+     * @param size how many bytes {@code in} holds
+     * @return the complete entry
+     * @throws IOException when the stream fails or holds another number of bytes, the file is
+     *     too big for the free disk, or the disk fails
+     */
+    public StoredFile importStream(InputStream in, String name, int chunkSize, long size) throws IOException {
+        if (size < 0 || size > FileRef.MAX_SIZE) {
+            throw new IOException("a file is at most " + bytes(FileRef.MAX_SIZE));
+        }
         synchronized (this) {
             checkFreeDisk(size);
         }
@@ -139,11 +164,11 @@ public final class ChunkStore implements Closeable {
         Path tmp = Files.createTempFile(dir, "import-", ".tmp");
         try {
             Manifest manifest;
-            try (InputStream in = Files.newInputStream(source);
-                 OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
-                manifest = Manifest.of(new Tee(in, out), name, chunkSize);
-            } catch (IOException e) {
-                throw new IOException("cannot read " + source + ": " + describe(e), e);
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
+                manifest = Manifest.of(new Tee(in, out, size), name, chunkSize);
+            }
+            if (manifest.ref().size() != size) {
+                throw new IOException("the file has " + manifest.ref().size() + " bytes, not the " + size + " announced");
             }
             try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
@@ -279,28 +304,32 @@ public final class ChunkStore implements Closeable {
         }
     }
 
-    /** Copies what is read to a second stream. */
+    /** Copies what is read to a second stream, and fails past a byte count. */
     private static final class Tee extends FilterInputStream {
         private final OutputStream copy;
+        private long left;
 
-        Tee(InputStream in, OutputStream copy) {
+        Tee(InputStream in, OutputStream copy, long limit) {
             super(in);
             this.copy = copy;
+            this.left = limit;
         }
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                copy.write(b);
-            }
-            return b;
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             int n = super.read(b, off, len);
             if (n > 0) {
+                left -= n;
+                if (left < 0) {
+                    throw new IOException("the file has more bytes than the " + "announced size");
+                }
                 copy.write(b, off, n);
             }
             return n;
