@@ -1,14 +1,12 @@
 package org.classchain.mods;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -143,7 +141,7 @@ public final class SendFileModule implements CommandModule {
         if (!MessageDigest.isEqual(sha256(bytes), expected)) {
             return Outcome.failed("checksum mismatch: the content's SHA-256 is not the one given; nothing saved");
         }
-        Path saved = save(inbox, name, part -> write(part, bytes));
+        Path saved = save(inbox, name, bytes);
         notice(context, name, saved);
         return Outcome.executed("saved " + saved + " (" + bytes.length + " bytes)");
     }
@@ -166,25 +164,14 @@ public final class SendFileModule implements CommandModule {
         } catch (NumberFormatException e) {
             return Outcome.failed("size and chunk-size are whole numbers");
         }
-        CompletableFuture<Outcome> done = files.get().fetch(order, (held, total) -> { })
-                .thenApply(received -> {
-                    try {
-                        Path saved = save(inbox, name, part -> Files.copy(received.file(), part,
-                                StandardCopyOption.REPLACE_EXISTING), received.file());
-                        notice(context, name, saved);
-                        return Outcome.executed("saved " + saved + ": " + received.summary());
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }).exceptionally(failure -> {
+        // the service saves the file and tells the student, also when it lands after a restart
+        CompletableFuture<Outcome> done = files.get().deliver(order, inbox, (held, total) -> { })
+                .thenApply(r -> Outcome.executed("saved " + r.saved() + ": " + r.summary()))
+                .exceptionally(failure -> {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;
-                    if (cause instanceof UncheckedIOException u) {
-                        cause = u.getCause();
-                    }
-                    String why = "not saved: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
-                    context.service(NoticeService.class).ifPresent(n -> n.notice("File not received", name + " " + why));
-                    return Outcome.failed(why);
+                    return Outcome.failed("not saved: " + (cause.getMessage() == null ? cause.toString()
+                            : cause.getMessage()));
                 });
         try {
             return done.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -249,83 +236,49 @@ public final class SendFileModule implements CommandModule {
         return Optional.empty();
     }
 
-    /** Fills a temporary file in the inbox folder. */
-    @FunctionalInterface
-    private interface Filler {
-        void fill(Path part) throws IOException;
-    }
-
-    private static Path save(Path inbox, String name, Filler filler) throws IOException {
-        return save(inbox, name, filler, null);
-    }
-
     /**
-     * Puts a file into {@code inbox} as {@code name}, or {@code name (2)} and so on when taken,
-     * never replacing: a hard link to {@code complete} when given and the file system allows it
-     * (no copy of a big file), else a hidden temporary file filled and fsync'd first, then
-     * linked (or moved) into place.
+     * Writes {@code bytes} into {@code inbox} as {@code name}, or {@code name (2)} and so on when
+     * taken: to a hidden temporary file first, then linked (or moved) into place without replacing.
      */
-    private static Path save(Path inbox, String name, Filler filler, Path complete) throws IOException {
+    private static Path save(Path inbox, String name, byte[] bytes) throws IOException {
         Files.createDirectories(inbox);
         Path folder = inbox.toRealPath();
-        if (complete != null) {
-            try {
-                return place(folder, name, complete, false);
-            } catch (FileAlreadyExistsException full) {
-                throw new IOException("the inbox already holds " + MAX_COPIES + " files named like '" + name + "'");
-            } catch (UnsupportedOperationException | IOException noLink) {
-                // another file system than the store's: copy
-            }
-        }
         Path part = Files.createTempFile(folder, ".classchain-", ".part");
         try {
-            filler.fill(part);
-            try (FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE)) {
+            try (FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
                 out.force(true);
             }
-            return place(folder, name, part, true);
+            boolean links = true;
+            int copy = 1;
+            while (copy <= MAX_COPIES) {
+                String candidateName = numbered(name, copy);
+                Path target = folder.resolve(candidateName);
+                if (!folder.equals(target.getParent()) || !candidateName.equals(target.getFileName().toString())) {
+                    throw new IOException("refused file name: it does not stay inside the inbox");
+                }
+                try {
+                    if (links) {
+                        Files.createLink(target, part); // fails if the name is taken: never overwrites
+                    } else {
+                        Files.move(part, target); // no REPLACE_EXISTING: fails if the name is taken
+                    }
+                    return target;
+                } catch (FileAlreadyExistsException taken) {
+                    copy++;
+                } catch (UnsupportedOperationException | IOException noLinks) {
+                    if (!links) {
+                        throw noLinks;
+                    }
+                    links = false; // a file system without hard links: move instead
+                }
+            }
+            throw new IOException("the inbox already holds " + MAX_COPIES + " files named like '" + name + "'");
         } finally {
             Files.deleteIfExists(part);
-        }
-    }
-
-    /** Links (or, when {@code mayMove}, moves) {@code source} to the first free numbered name. */
-    private static Path place(Path folder, String name, Path source, boolean mayMove) throws IOException {
-        boolean links = true;
-        for (int copy = 1; copy <= MAX_COPIES; ) {
-            String candidateName = numbered(name, copy);
-            Path target = folder.resolve(candidateName);
-            if (!folder.equals(target.getParent()) || !candidateName.equals(target.getFileName().toString())) {
-                throw new IOException("refused file name: it does not stay inside the inbox");
-            }
-            try {
-                if (links) {
-                    Files.createLink(target, source); // fails if the name is taken: never overwrites
-                } else {
-                    Files.move(source, target); // no REPLACE_EXISTING: fails if the name is taken
-                }
-                return target;
-            } catch (FileAlreadyExistsException taken) {
-                copy++;
-            } catch (UnsupportedOperationException | IOException noLinks) {
-                if (!links || !mayMove) {
-                    throw noLinks;
-                }
-                links = false; // a file system without hard links: move instead
-            }
-        }
-        if (!mayMove) {
-            throw new FileAlreadyExistsException(name);
-        }
-        throw new IOException("the inbox already holds " + MAX_COPIES + " files named like '" + name + "'");
-    }
-
-    private static void write(Path part, byte[] bytes) throws IOException {
-        try (FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
         }
     }
 

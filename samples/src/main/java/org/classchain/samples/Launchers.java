@@ -43,7 +43,8 @@ final class Launchers {
     /**
      * Files sent off the chain: a chunk store in {@code files/} of the data dir, served by the
      * transport under {@code /api/v1/files}, and the {@link FileTransferService} that fetches
-     * from the teacher's peer and the classmates {@code self} knows. Close the result after the peer.
+     * from the teacher's peer and the classmates {@code self} knows. Call {@code resume()} on the result
+     * once the peer started, and close it after the peer.
      */
     static HttpFileTransfers addFiles(Peer.Builder b, JettyTransport.Builder tb, Path dataDir,
                                       Supplier<Peer> self) {
@@ -51,7 +52,8 @@ final class Launchers {
         tb.files(store);
         HttpFileTransfers transfers = new HttpFileTransfers(store, () -> classmates(self.get()),
                 new Fetcher.Settings(4, Duration.ofSeconds(60), Duration.ofSeconds(1)),
-                (source, what) -> LOG.warn("peer {} sent bad file data: {}", source, what));
+                (source, what) -> LOG.warn("peer {} sent bad file data: {}", source, what),
+                noticesIn(dataDir)::notice);
         b.service(FileTransferService.class, transfers);
         return transfers;
     }
@@ -81,8 +83,13 @@ final class Launchers {
         if (inbox != null) {
             b.service(InboxService.class, new FolderInbox(inbox));
         }
+        b.service(NoticeService.class, noticesIn(dataDir));
+    }
+
+    /** Notices to the log and {@code notices.txt} in the data dir. */
+    static NoticeService noticesIn(Path dataDir) {
         Path notices = dataDir.resolve("notices.txt");
-        b.service(NoticeService.class, (title, text) -> {
+        return (title, text) -> {
             LOG.info("NOTICE {}: {}", title, text);
             try {
                 Files.createDirectories(dataDir);
@@ -91,6 +98,6 @@ final class Launchers {
             } catch (IOException e) {
                 LOG.warn("could not write {}: {}", notices, e.toString());
             }
-        });
+        };
     }
 }

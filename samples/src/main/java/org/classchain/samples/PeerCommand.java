@@ -177,6 +177,7 @@ final class PeerCommand implements Callable<Integer> {
             throw new BindException(e.getMessage() + " (another peer or program listens there: stop it, or give "
                     + "another --port)");
         }
+        files.resume(); // deliveries a previous run left mid-transfer
         System.out.println("ClassChain peer " + peer.nodeId() + " is the " + peer.role() + " of chain "
                 + peer.chain().chainId() + " at " + peer.address() + " (console: " + peer.address() + "/)");
         stopped.await();

@@ -19,7 +19,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,7 +31,11 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.classchain.Command;
+import org.classchain.Target;
 import org.classchain.core.auth.PasswordPolicy;
+import org.classchain.core.client.TeacherClient;
+import org.classchain.spi.Message;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.files.ChunkStore;
 import org.classchain.core.files.Fetcher;
@@ -69,17 +77,33 @@ class FilesOverHttpTest {
         }
     }
 
-    /** A peer as the launcher wires it, with its inbox in the temp dir; {@code extra} classmates added. */
+    /** A peer and its file service. */
+    record Member(Peer peer, HttpFileTransfers files) {
+        void close() throws Exception {
+            peer.close();
+            files.close();
+        }
+    }
+
     private Peer peer(String name, String seed, Supplier<List<String>> extra) throws Exception {
+        return member(name, seed, extra, true).peer();
+    }
+
+    /**
+     * A peer as the launcher wires it, with its inbox in the temp dir; with {@code classmates}
+     * its known peers are sources, and {@code extra} ones in any case.
+     */
+    private Member member(String name, String seed, Supplier<List<String>> extra, boolean classmates) throws Exception {
         AtomicReference<Peer> self = new AtomicReference<>();
         JettyTransport.Builder tb = JettyTransport.builder().host("127.0.0.1").port(0).noRateLimit();
         ChunkStore store = new ChunkStore(tmp.resolve(name).resolve("files"));
         tb.files(store);
         HttpFileTransfers files = new HttpFileTransfers(store, () -> {
-            List<String> all = new ArrayList<>(Launchers.classmates(self.get()));
+            List<String> all = new ArrayList<>(classmates ? Launchers.classmates(self.get()) : List.of());
             all.addAll(extra.get());
             return all;
-        }, SETTINGS, (source, what) -> charged.add(name + " charged " + source + ": " + what));
+        }, SETTINGS, (source, what) -> charged.add(name + " charged " + source + ": " + what),
+                (title, text) -> notices.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(title + ": " + text));
         Peer.Builder b = Peer.builder().dataDir(tmp.resolve(name)).transport(tb.build()).difficultyBits(6)
                 .tick(Duration.ofMillis(100)).modules(ModuleRegistry.of(new SendFileModule()))
                 .passwordPolicy(new PasswordPolicy(1000, 1000))
@@ -97,7 +121,8 @@ class FilesOverHttpTest {
         open.add(files);
         open.add(p);
         p.start();
-        return p;
+        files.resume();
+        return new Member(p, files);
     }
 
     private Path inbox(String name) {
@@ -251,5 +276,74 @@ class FilesOverHttpTest {
         assertThat(charged).anyMatch(c -> c.startsWith("s1 charged " + malloryAddress + ": chunk ")
                 && c.endsWith("failed its SHA-256"));
         assertThat(sent.out()).contains("bad chunk(s) from " + malloryAddress);
+    }
+
+    @Test
+    @Timeout(300)
+    void aStudentRestartedMidTransferFinishesWithoutFetchingAgainWhatItHad() throws Exception {
+        Peer teacher = peer("teacher", null, List::of);
+        Member student = member("s1", teacher.address(), List::of, false);
+        await("the student joined", Duration.ofSeconds(60), () -> student.peer().chain() != null
+                && student.peer().chain().headInfo().height() == teacher.chain().headInfo().height());
+        Path file = randomFile(tmp.resolve("project.zip"), 12_000_000, 3);
+        String sha = sha256(file);
+        int chunks = (int) ((Files.size(file) + FileRef.DEFAULT_CHUNK - 1) / FileRef.DEFAULT_CHUNK);
+
+        // the bytes reach the student through a gate: after 5 chunks it holds every request
+        CountDownLatch gateOpen = new CountDownLatch(1);
+        AtomicInteger served = new AtomicInteger();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        HttpServer gate = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        gate.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        gate.createContext("/api/v1/files/", ex -> {
+            try {
+                String path = ex.getRequestURI().getPath();
+                if (path.contains("/chunks/") && served.get() >= 5) {
+                    gateOpen.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                var answer = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(teacher.address() + path)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                if (path.contains("/chunks/") && answer.statusCode() == 200) {
+                    served.incrementAndGet();
+                }
+                ex.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
+                ex.getResponseBody().write(answer.body());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                ex.close();
+            }
+        });
+        gate.start();
+        open.add(() -> gate.stop(0));
+        String gateAddress = "http://127.0.0.1:" + gate.getAddress().getPort();
+
+        JettyTransport ct = JettyTransport.builder().build();
+        open.add(ct);
+        TeacherClient client = new TeacherClient(ct, new SecureRandom(), Duration.ofSeconds(10));
+        assertThat(client.signIn(teacher.address(), "teacher", PW)).isInstanceOf(Message.AuthConfirmed.class);
+        Map<String, String> args = new HashMap<>(FileUpload.upload(client, teacher.address(), file, "project.zip", false));
+        args.put("from", gateAddress);
+        assertThat(client.submit(teacher.address(), List.of(Command.create("send-file", Target.parse("all"), args,
+                Instant.now(), Duration.ofMinutes(10))))).isInstanceOf(Message.Submitted.class);
+
+        Path haveLog = tmp.resolve("s1").resolve("files").resolve(args.get("root")).resolve("have.log");
+        await("the student holds 5 chunks", Duration.ofSeconds(60),
+                () -> Files.exists(haveLog) && haveLog.toFile().length() >= 5 * Integer.BYTES);
+        student.close();
+        try (var listing = Files.list(inbox("s1"))) {
+            assertThat(listing.toList()).as("nothing half-written in the inbox").isEmpty();
+        } catch (java.nio.file.NoSuchFileException none) {
+            // no inbox yet: nothing in it either
+        }
+
+        Member again = member("s1", teacher.address(), List::of, false);
+        gateOpen.countDown();
+        await("the restarted student has the file", Duration.ofSeconds(120), () -> arrived("s1", "project.zip", sha));
+        assertThat(notices.get("s1")).anyMatch(n -> n.startsWith("File received: project.zip is in your inbox"));
+        assertThat(served.get()).as("chunks fetched in all, of " + chunks + " (4 may have been in flight at the close)")
+                .isBetween(chunks, chunks + 4);
+        assertThat(again.peer().chain()).isNotNull();
     }
 }

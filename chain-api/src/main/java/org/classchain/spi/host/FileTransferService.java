@@ -4,11 +4,13 @@ import java.util.concurrent.CompletableFuture;
 import java.nio.file.Path;
 
 /**
- * Fetches a file sent off the chain: the block carries only its description (a
- * {@link FileOrder}), the bytes come in checked chunks from the teacher's peer and from
- * classmates, on the service's own threads. The future completes when the file is complete and
- * its SHA-256 checked, or fails saying why; what was fetched is kept, so fetching again after a
- * failure or a restart resumes. Cancelling the future stops the fetch. Thread-safe.
+ * Fetches a file sent off the chain and puts it into an inbox: the block carries only its
+ * description (a {@link FileOrder}), the bytes come in checked chunks from the teacher's peer and
+ * from classmates, on the service's own threads. The future completes once the file is complete,
+ * its SHA-256 checked and saved into the inbox (never replacing a file there), or fails saying
+ * why. The order is kept with what was fetched: a peer restarted mid-transfer resumes it by
+ * itself and saves the file then. The service tells the person at the computer (a notice) when a
+ * file lands or cannot. Thread-safe.
  */
 public interface FileTransferService {
 
@@ -26,24 +28,25 @@ public interface FileTransferService {
     }
 
     /**
-     * A fetched file.
+     * A delivered file.
      *
-     * @param file the complete, checked file in the peer's store: read or link it, never write to it
+     * @param saved where it was saved in the inbox
      * @param summary one line for a receipt (bytes, hash OK, where the bytes came from)
      */
-    record Received(Path file, String summary) {
+    record Received(Path saved, String summary) {
     }
 
     /**
-     * Starts fetching a file, or finds it already here; never blocks.
+     * Starts fetching a file into {@code inbox}; never blocks.
      *
-     * @param order the file
+     * @param order the file, its name already checked by the caller (a plain file name)
+     * @param inbox the folder to save it in
      * @param progress told the bytes held so far (from the fetching thread); may be a no-op
      * @return completes with the file, or exceptionally with an {@link java.io.IOException} that
      *     says why in words for a receipt ("too big for free disk: ...", "stopped with N of M
      *     chunks missing: ...", a malformed order)
      */
-    CompletableFuture<Received> fetch(FileOrder order, Progress progress);
+    CompletableFuture<Received> deliver(FileOrder order, Path inbox, Progress progress);
 
     /** Told how far a fetch is. */
     @FunctionalInterface

@@ -203,6 +203,30 @@ public final class ChunkStore implements Closeable {
         }
     }
 
+    /**
+     * {@return every entry in the store, e.g. to resume their orders after a restart}
+     *
+     * @throws IOException when the store cannot be listed
+     */
+    public synchronized java.util.List<StoredFile> all() throws IOException {
+        java.util.List<StoredFile> out = new java.util.ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        java.util.List<Path> dirs;
+        try (Stream<Path> s = Files.list(dir)) {
+            dirs = s.filter(Files::isDirectory).toList();
+        }
+        for (Path d : dirs) {
+            try {
+                find(Hash.fromHex(d.getFileName().toString())).ifPresent(out::add);
+            } catch (IllegalArgumentException | IOException e) {
+                // not an entry (or a broken one): skipped
+            }
+        }
+        return out;
+    }
+
     /** Closes every open entry; later calls fail. */
     @Override
     public synchronized void close() throws IOException {

@@ -34,6 +34,7 @@ public final class StoredFile implements Closeable {
     static final String PARTIAL = "data.part";
     static final String COMPLETE = "data";
     static final String HAVE = "have.log";
+    static final String ORDER = "order";
 
     private final Path dir;
     private final FileRef ref;
@@ -286,6 +287,33 @@ public final class StoredFile implements Closeable {
             Files.deleteIfExists(dir.resolve(HAVE));
             return true;
         }
+    }
+
+    /**
+     * Keeps (fsync'd) what to do with the file once complete, so a restarted peer can finish the
+     * job: a few lines of the caller's choosing.
+     *
+     * @param order the text to keep, or null to forget it (the job is done)
+     * @throws IOException when it cannot be written
+     */
+    public synchronized void keepOrder(String order) throws IOException {
+        if (order == null) {
+            Files.deleteIfExists(dir.resolve(ORDER));
+            AtomicFile.fsyncDirectory(dir);
+        } else {
+            AtomicFile.replace(dir.resolve(ORDER), order.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+        }
+    }
+
+    /**
+     * {@return the order kept by {@link #keepOrder}, if any}
+     *
+     * @throws IOException when it cannot be read
+     */
+    public synchronized Optional<String> order() throws IOException {
+        Path f = dir.resolve(ORDER);
+        return Files.exists(f) ? Optional.of(Files.readString(f, java.nio.charset.StandardCharsets.UTF_8))
+                : Optional.empty();
     }
 
     /** {@return the whole, checked file, once {@link #isComplete()}; do not write to it} */
