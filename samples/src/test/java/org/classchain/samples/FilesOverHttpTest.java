@@ -346,4 +346,41 @@ class FilesOverHttpTest {
                 .isBetween(chunks, chunks + 4);
         assertThat(again.peer().chain()).isNotNull();
     }
+
+    @Test
+    @Timeout(120)
+    void aStudentCannotMakeAPeerStoreOrServeOtherData() throws Exception {
+        Peer teacher = peer("teacher", null, List::of);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String files = teacher.address() + "/api/v1/files";
+        byte[] junk = new byte[100_000];
+
+        var anonymous = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(files + "?name=x.bin"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(junk)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).contains("uploading a file is the teacher's");
+
+        String forged = "session=" + teacher.nodeId() + ".abc&until=" + (System.currentTimeMillis() + 60_000)
+                + "&mac=" + "00".repeat(32);
+        var forgedToken = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(files + "?name=x.bin&"
+                + forged)).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(junk)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(forgedToken.statusCode()).isEqualTo(401);
+
+        String someRoot = "ab".repeat(32);
+        for (String path : List.of("/" + someRoot + "/have", "/" + someRoot + "/manifest", "/" + someRoot + "/chunks/0",
+                "/not-a-root/have", "/" + someRoot + "/chunks/99999999999")) {
+            var get = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(files + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(get.statusCode()).as(path).isEqualTo(404);
+            assertThat(get.body()).as(path).startsWith("{\"error\":");
+        }
+        Path store = tmp.resolve("teacher").resolve("files");
+        if (Files.exists(store)) {
+            try (var listing = Files.list(store)) {
+                assertThat(listing.toList()).as("nothing stored").isEmpty();
+            }
+        }
+    }
 }

@@ -42,7 +42,7 @@ class FetcherTest {
     }
 
     /** Records what the fetcher reports as bad. */
-    static final class Charges implements Fetcher.Listener {
+    static class Charges implements Fetcher.Listener {
         final List<String> bad = new ArrayList<>();
         long lastHeld;
 
@@ -124,14 +124,21 @@ class FetcherTest {
         byte[] file = randomFile(CHUNK * 30, 4);
         Manifest m = describe(file, "a.bin");
         MemorySource teacher = MemorySource.full("teacher", file, m);
-        teacher.goneAfter.set(3);
         MemorySource alice = new MemorySource("alice", file, m, range(0, 15));
         MemorySource bob = new MemorySource("bob", file, m, range(15, 30));
         try (ChunkStore store = new ChunkStore(dir.resolve("files"))) {
             StoredFile into = store.open(m.ref());
-            new Fetcher(FAST).fetch(into, () -> List.of(teacher, alice, bob), new Charges());
+            new Fetcher(FAST).fetch(into, () -> List.of(teacher, alice, bob), new Charges() {
+                @Override
+                public void progress(long held, long size) {
+                    if (held >= 5L * CHUNK) {
+                        teacher.gone = true; // the teacher's computer is switched off a sixth of the way
+                    }
+                }
+            });
             assertThat(Files.readAllBytes(into.completeFile().orElseThrow())).isEqualTo(file);
             assertThat(teacher.gone).isTrue();
+            assertThat(teacher.served.get()).isLessThan(30);
         }
     }
 
