@@ -21,7 +21,6 @@ import org.classchain.core.files.FetchException;
 import org.classchain.core.files.FetchReport;
 import org.classchain.core.files.Fetcher;
 import org.classchain.core.files.FileRef;
-import org.classchain.core.files.InboxDelivery;
 import org.classchain.core.files.StoredFile;
 import org.classchain.spi.host.FileTransferService;
 import org.slf4j.Logger;
@@ -49,6 +48,7 @@ public final class HttpFileTransfers implements FileTransferService, AutoCloseab
     private final Fetcher fetcher;
     private final BiConsumer<String, String> charge;
     private final BiConsumer<String, String> notice;
+    private final Saver saver;
     private final HttpClient client;
     private final Duration requestTimeout;
     private final ConcurrentHashMap<Hash, Object> fetching = new ConcurrentHashMap<>();
@@ -63,10 +63,12 @@ public final class HttpFileTransfers implements FileTransferService, AutoCloseab
      * @param charge told (source address, what failed) when a source sends bad bytes
      * @param notice told (title, text) when a file lands in the inbox or cannot: the peer's
      *     {@link org.classchain.spi.host.NoticeService}
+     * @param saver puts a complete file into an inbox (mods-examples' {@code InboxDelivery::save})
      */
     public HttpFileTransfers(ChunkStore store, Supplier<List<String>> classmates, Fetcher.Settings settings,
-                             BiConsumer<String, String> charge, BiConsumer<String, String> notice) {
+                             BiConsumer<String, String> charge, BiConsumer<String, String> notice, Saver saver) {
         this.store = store;
+        this.saver = saver;
         this.notice = notice;
         this.classmates = classmates;
         this.fetcher = new Fetcher(settings);
@@ -172,7 +174,7 @@ public final class HttpFileTransfers implements FileTransferService, AutoCloseab
                 into.keepOrder(null); // reported: the teacher sends it again if need be
                 throw e;
             }
-            Path saved = InboxDelivery.save(inbox, ref.name(), into.completeFile().orElseThrow());
+            Path saved = saver.save(inbox, ref.name(), into.completeFile().orElseThrow());
             into.keepOrder(null);
             notice.accept("File received", ref.name() + " is in your inbox: " + saved);
             return new Received(saved, report.summary());
@@ -188,6 +190,21 @@ public final class HttpFileTransfers implements FileTransferService, AutoCloseab
             }
         }
         return all;
+    }
+
+    /** Puts a complete, checked file into an inbox, never replacing a file there. */
+    @FunctionalInterface
+    public interface Saver {
+        /**
+         * Saves a file.
+         *
+         * @param inbox the inbox folder
+         * @param name the file's name, checked by the module that ordered it
+         * @param complete the checked file in the store: link or copy it, never change it
+         * @return where it was saved
+         * @throws IOException when it cannot be saved
+         */
+        Path save(Path inbox, String name, Path complete) throws IOException;
     }
 
     /** Stops every fetch (what was fetched stays), closes the HTTP client and the store. */

@@ -1,13 +1,9 @@
 package org.classchain.mods;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -23,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.classchain.Command;
 import org.classchain.mods.host.FolderInbox;
+import org.classchain.mods.host.InboxDelivery;
 import org.classchain.spi.ArgumentSpec;
 import org.classchain.spi.ArgumentType;
 import org.classchain.spi.CommandModule;
@@ -61,7 +58,6 @@ public final class SendFileModule implements CommandModule {
     public static final Duration WAIT = Duration.ofSeconds(20);
     static final int MAX_NAME_CHARS = 120;
     static final int MAX_NAME_BYTES = 200;
-    private static final int MAX_COPIES = 100;
     private static final int MAX_ENCODED = 4 * ((MAX_BYTES + 2) / 3);
     private static final String WINDOWS_FORBIDDEN = "<>:\"/\\|?*";
     private static final Set<String> WINDOWS_DEVICES = Set.of("con", "prn", "aux", "nul",
@@ -141,7 +137,7 @@ public final class SendFileModule implements CommandModule {
         if (!MessageDigest.isEqual(sha256(bytes), expected)) {
             return Outcome.failed("checksum mismatch: the content's SHA-256 is not the one given; nothing saved");
         }
-        Path saved = save(inbox, name, bytes);
+        Path saved = InboxDelivery.save(inbox, name, bytes);
         notice(context, name, saved);
         return Outcome.executed("saved " + saved + " (" + bytes.length + " bytes)");
     }
@@ -236,61 +232,9 @@ public final class SendFileModule implements CommandModule {
         return Optional.empty();
     }
 
-    /**
-     * Writes {@code bytes} into {@code inbox} as {@code name}, or {@code name (2)} and so on when
-     * taken: to a hidden temporary file first, then linked (or moved) into place without replacing.
-     */
-    private static Path save(Path inbox, String name, byte[] bytes) throws IOException {
-        Files.createDirectories(inbox);
-        Path folder = inbox.toRealPath();
-        Path part = Files.createTempFile(folder, ".classchain-", ".part");
-        try {
-            try (FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
-                out.force(true);
-            }
-            boolean links = true;
-            int copy = 1;
-            while (copy <= MAX_COPIES) {
-                String candidateName = numbered(name, copy);
-                Path target = folder.resolve(candidateName);
-                if (!folder.equals(target.getParent()) || !candidateName.equals(target.getFileName().toString())) {
-                    throw new IOException("refused file name: it does not stay inside the inbox");
-                }
-                try {
-                    if (links) {
-                        Files.createLink(target, part); // fails if the name is taken: never overwrites
-                    } else {
-                        Files.move(part, target); // no REPLACE_EXISTING: fails if the name is taken
-                    }
-                    return target;
-                } catch (FileAlreadyExistsException taken) {
-                    copy++;
-                } catch (UnsupportedOperationException | IOException noLinks) {
-                    if (!links) {
-                        throw noLinks;
-                    }
-                    links = false; // a file system without hard links: move instead
-                }
-            }
-            throw new IOException("the inbox already holds " + MAX_COPIES + " files named like '" + name + "'");
-        } finally {
-            Files.deleteIfExists(part);
-        }
-    }
-
     /** {@code report.pdf}, {@code report (2).pdf}, {@code report (3).pdf}... */
     static String numbered(String name, int copy) {
-        if (copy == 1) {
-            return name;
-        }
-        int dot = name.lastIndexOf('.');
-        String stem = dot > 0 ? name.substring(0, dot) : name;
-        String ext = dot > 0 ? name.substring(dot) : "";
-        return stem + " (" + copy + ")" + ext;
+        return InboxDelivery.numbered(name, copy);
     }
 
     private static byte[] sha256(byte[] bytes) {

@@ -18,6 +18,7 @@ import org.classchain.http.ConsoleFeed;
 import org.classchain.http.HttpFileTransfers;
 import org.classchain.http.JettyTransport;
 import org.classchain.mods.host.FolderInbox;
+import org.classchain.mods.host.InboxDelivery;
 import org.classchain.spi.Message;
 import org.classchain.spi.host.FileTransferService;
 import org.classchain.spi.host.InboxService;
@@ -53,7 +54,7 @@ final class Launchers {
         HttpFileTransfers transfers = new HttpFileTransfers(store, () -> classmates(self.get()),
                 new Fetcher.Settings(4, Duration.ofSeconds(60), Duration.ofSeconds(1)),
                 (source, what) -> LOG.warn("peer {} sent bad file data: {}", source, what),
-                noticesIn(dataDir)::notice);
+                noticesIn(dataDir)::notice, InboxDelivery::save);
         b.service(FileTransferService.class, transfers);
         return transfers;
     }

@@ -103,7 +103,8 @@ class FilesOverHttpTest {
             all.addAll(extra.get());
             return all;
         }, SETTINGS, (source, what) -> charged.add(name + " charged " + source + ": " + what),
-                (title, text) -> notices.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(title + ": " + text));
+                (title, text) -> notices.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(title + ": " + text),
+                org.classchain.mods.host.InboxDelivery::save);
         Peer.Builder b = Peer.builder().dataDir(tmp.resolve(name)).transport(tb.build()).difficultyBits(6)
                 .tick(Duration.ofMillis(100)).modules(ModuleRegistry.of(new SendFileModule()))
                 .passwordPolicy(new PasswordPolicy(1000, 1000))

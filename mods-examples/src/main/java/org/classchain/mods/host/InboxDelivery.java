@@ -1,4 +1,4 @@
-package org.classchain.core.files;
+package org.classchain.mods.host;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -46,7 +46,7 @@ public final class InboxDelivery {
      *
      * @param inbox the inbox folder, created when missing
      * @param name a plain file name, already checked by the caller
-     * @param complete the checked file, e.g. {@link StoredFile#completeFile()}
+     * @param complete the checked file (a peer's stored copy of a fetched file)
      * @return where it was saved
      * @throws IOException when it cannot be written, or 100 files of that name exist
      */
