@@ -103,6 +103,7 @@ public final class JettyTransport implements Transport {
     private final Path tlsKeystore;
     private final String tlsPassword;
     private final String bindAddress;
+    private final org.classchain.core.files.ChunkStore files;
     private final WireJson wire;
     private final ClientCalls calls;
     private final EventStreams events = new EventStreams();
@@ -135,6 +136,7 @@ public final class JettyTransport implements Transport {
         this.tlsKeystore = b.tlsKeystore;
         this.tlsPassword = b.tlsPassword;
         this.bindAddress = b.bindAddress;
+        this.files = b.files;
         CanonicalJson canonical = new CanonicalJson();
         this.wire = new WireJson(canonical, new BlockWire(new BlockCodec(canonical)));
         this.calls = new ClientCalls(wire);
@@ -222,9 +224,11 @@ public final class JettyTransport implements Transport {
         TokenBuckets limiter = Double.isInfinite(ratePerSecond) ? null
                 : new TokenBuckets(ratePerSecond, rateBurst, MAX_RATE_LIMITED_ADDRESSES);
         RoomView room = new RoomView(handler, this::send, scheduler);
-        s.setHandler(new ApiHandler(Routes.api(handler, wire, maxBodyBytes, room), wire, limiter, scheduler,
+        ApiHandler api = new ApiHandler(Routes.api(handler, wire, maxBodyBytes, room), wire, limiter, scheduler,
                 requestTimeout, maxBodyBytes, ConsoleAssets.load(), events,
-                new BodyBudget(bodyBudgetBytes, bodyBudgetPerAddress)));
+                new BodyBudget(bodyBudgetBytes, bodyBudgetPerAddress));
+        // files travel as binary beside the JSON API, not through its route table
+        s.setHandler(files == null ? api : new FileServing(files, handler, api));
         s.setErrorHandler(new JsonErrorHandler());
         return s;
     }
@@ -474,8 +478,21 @@ public final class JettyTransport implements Transport {
         private Path tlsKeystore;
         private String tlsPassword;
         private String bindAddress;
+        private org.classchain.core.files.ChunkStore files;
 
         private Builder() {
+        }
+
+        /**
+         * Serves the files of {@code store} (and takes the teacher's uploads into it) under
+         * {@code /api/v1/files}, as binary: see ROUTES.md. Without it those routes are 404.
+         *
+         * @param store the peer's chunk store, closed by its owner
+         * @return this builder
+         */
+        public Builder files(org.classchain.core.files.ChunkStore store) {
+            this.files = store;
+            return this;
         }
 
         /**

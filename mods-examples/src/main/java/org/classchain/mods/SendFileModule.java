@@ -1,44 +1,63 @@
 package org.classchain.mods;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.classchain.Command;
 import org.classchain.mods.host.FolderInbox;
+import org.classchain.mods.host.InboxDelivery;
 import org.classchain.spi.ArgumentSpec;
 import org.classchain.spi.ArgumentType;
 import org.classchain.spi.CommandModule;
 import org.classchain.spi.ModuleContext;
 import org.classchain.spi.Outcome;
+import org.classchain.spi.host.FileTransferService;
 import org.classchain.spi.host.InboxService;
+import org.classchain.spi.host.NoticeService;
 
 /**
- * {@code send-file}: puts a small file (at most {@value #MAX_BYTES} bytes) into the peer's inbox
- * folder after checking its SHA-256. The name must be a plain file name: no folders, no
- * {@code ..}, no control characters, not hidden, not a Windows device name; an existing file is
- * never overwritten, the new one is saved as {@code name (2).ext} and so on. The file appears
- * complete or not at all. Uses the peer's {@link InboxService}, else {@link FolderInbox#inHome()};
- * works the same with or without a display.
+ * {@code send-file}: puts a file into the peer's inbox folder, in one of two forms.
+ * <ul>
+ * <li>Inline, for small files: {@code content} (base64, at most {@value #MAX_BYTES} bytes) and
+ *     its {@code sha256}; the bytes are in the block.</li>
+ * <li>Off the chain, for files of any size: {@code size}, {@code sha256}, {@code root} (the
+ *     manifest root) and {@code from} (the teacher's peer that holds it); the block carries only
+ *     that, and the peer's {@link FileTransferService} fetches the bytes in checked chunks from
+ *     the teacher's peer and classmates. {@code classchain send send-file --file F} uploads F to
+ *     the teacher's peer and sends this form.</li>
+ * </ul>
+ * The name must be a plain file name: no folders, no {@code ..}, no control characters, not
+ * hidden, not a Windows device name; an existing file is never overwritten, the new one is saved
+ * as {@code name (2).ext} and so on. The file appears complete and checked or not at all, and
+ * the student gets a notice ({@link NoticeService}) when it lands.
+ *
+ * <p>Timing: the module waits for a fetch at most {@link #WAIT}, so that a big file does not
+ * hold up the commands after it (the dispatcher runs them in order). A fetch done by then gets a
+ * receipt with its bytes and hash; a longer one gets "still fetching" and goes on in the
+ * background, and the notice says when it lands or why it could not. Uses the peer's
+ * {@link InboxService}, else {@link FolderInbox#inHome()}; works the same without a display.
  */
 public final class SendFileModule implements CommandModule {
-    /** The largest file it takes, in bytes (256 KiB). */
+    /** The largest file it takes inline, in bytes (256 KiB). */
     public static final int MAX_BYTES = 256 * 1024;
+    /** How long {@code execute} waits for a fetch before it answers "still fetching". */
+    public static final Duration WAIT = Duration.ofSeconds(20);
     static final int MAX_NAME_CHARS = 120;
     static final int MAX_NAME_BYTES = 200;
-    private static final int MAX_COPIES = 100;
     private static final int MAX_ENCODED = 4 * ((MAX_BYTES + 2) / 3);
     private static final String WINDOWS_FORBIDDEN = "<>:\"/\\|?*";
     private static final Set<String> WINDOWS_DEVICES = Set.of("con", "prn", "aux", "nul",
@@ -52,15 +71,27 @@ public final class SendFileModule implements CommandModule {
 
     @Override
     public String description() {
-        return "Put a small file into the students' inbox folder";
+        return "Put a file into the students' inbox folder";
     }
 
     @Override
     public List<ArgumentSpec> arguments() {
         return List.of(
                 ArgumentSpec.required("name", ArgumentType.STRING, "the file name, without folders"),
-                ArgumentSpec.required("content", ArgumentType.BASE64, "the file, base64, at most 256 KiB decoded"),
-                ArgumentSpec.required("sha256", ArgumentType.SHA256, "SHA-256 of the file, hex"));
+                ArgumentSpec.required("sha256", ArgumentType.SHA256, "SHA-256 of the file, hex"),
+                ArgumentSpec.optional("content", ArgumentType.BASE64, null,
+                        "inline form: the file, base64, at most 256 KiB decoded"),
+                ArgumentSpec.optional("size", ArgumentType.INTEGER, null, "off-chain form: the file's size in bytes"),
+                ArgumentSpec.optional("root", ArgumentType.SHA256, null,
+                        "off-chain form: SHA-256 of the file's manifest (its chunks' digests)"),
+                ArgumentSpec.optional("chunk-size", ArgumentType.INTEGER, "1048576", "off-chain form: bytes per chunk"),
+                ArgumentSpec.optional("from", ArgumentType.URL, null, "off-chain form: the teacher's peer that holds it"));
+    }
+
+    /** Long enough for {@link #WAIT} and saving: a fetch past it goes on in the background. */
+    @Override
+    public Duration timeout() {
+        return WAIT.plusSeconds(25);
     }
 
     @Override
@@ -72,9 +103,18 @@ public final class SendFileModule implements CommandModule {
     public Outcome execute(ModuleContext context, Command command) throws IOException {
         String name = argument(command, "name");
         String content = argument(command, "content");
+        String root = argument(command, "root");
         Optional<String> badName = nameProblem(name);
         if (badName.isPresent()) {
             return Outcome.failed("refused file name: " + badName.get());
+        }
+        if ((content == null) == (root == null)) {
+            return Outcome.failed("give either content (a small file inline) or size, root and from (a file fetched "
+                    + "off the chain), not " + (content == null ? "neither" : "both"));
+        }
+        Path inbox = context.service(InboxService.class).orElseGet(FolderInbox::inHome).inbox();
+        if (root != null) {
+            return fetchAndSave(context, command, inbox, name);
         }
         if (content.length() > MAX_ENCODED) {
             return Outcome.failed("the file is larger than " + MAX_BYTES / 1024 + " KiB");
@@ -97,9 +137,54 @@ public final class SendFileModule implements CommandModule {
         if (!MessageDigest.isEqual(sha256(bytes), expected)) {
             return Outcome.failed("checksum mismatch: the content's SHA-256 is not the one given; nothing saved");
         }
-        Path inbox = context.service(InboxService.class).orElseGet(FolderInbox::inHome).inbox();
-        Path saved = save(inbox, name, bytes);
+        Path saved = InboxDelivery.save(inbox, name, bytes);
+        notice(context, name, saved);
         return Outcome.executed("saved " + saved + " (" + bytes.length + " bytes)");
+    }
+
+    /** The off-chain form: fetch through the peer's service, then link or copy into the inbox. */
+    private Outcome fetchAndSave(ModuleContext context, Command command, Path inbox, String name) throws IOException {
+        Optional<FileTransferService> files = context.service(FileTransferService.class);
+        if (files.isEmpty()) {
+            return Outcome.unavailable("this peer cannot fetch files sent off the chain (no file transfer service)");
+        }
+        String size = argument(command, "size");
+        String from = argument(command, "from");
+        if (size == null || from == null) {
+            return Outcome.failed("a file fetched off the chain needs size, root and from");
+        }
+        FileTransferService.FileOrder order;
+        try {
+            order = new FileTransferService.FileOrder(name, Long.parseLong(size), argument(command, "sha256"),
+                    argument(command, "root"), Integer.parseInt(argument(command, "chunk-size")), from);
+        } catch (NumberFormatException e) {
+            return Outcome.failed("size and chunk-size are whole numbers");
+        }
+        // the service saves the file and tells the student, also when it lands after a restart
+        CompletableFuture<Outcome> done = files.get().deliver(order, inbox, (held, total) -> { })
+                .thenApply(r -> Outcome.executed("saved " + r.saved() + ": " + r.summary()))
+                .exceptionally(failure -> {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    return Outcome.failed("not saved: " + (cause.getMessage() == null ? cause.toString()
+                            : cause.getMessage()));
+                });
+        try {
+            return done.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the peer is closing or the module timed out: the fetch goes on
+            return Outcome.failed("interrupted while fetching " + name + "; the fetch goes on in the background");
+        } catch (java.util.concurrent.ExecutionException e) {
+            return Outcome.failed("not saved: " + e.getCause());
+        } catch (TimeoutException stillGoing) {
+            return Outcome.executed("still fetching " + name + " (" + size + " bytes) in the background; the "
+                    + "student gets a notice when it lands in " + inbox + " or why it could not");
+        }
+    }
+
+    private static void notice(ModuleContext context, String name, Path saved) {
+        context.service(NoticeService.class).ifPresent(n -> n.notice("File received",
+                name + " is in your inbox: " + saved));
     }
 
     /** Why {@code name} cannot be a file in the inbox, or empty when it can. */
@@ -147,61 +232,9 @@ public final class SendFileModule implements CommandModule {
         return Optional.empty();
     }
 
-    /**
-     * Writes {@code bytes} into {@code inbox} as {@code name}, or {@code name (2)} and so on when
-     * taken: to a hidden temporary file first, then linked (or moved) into place without replacing.
-     */
-    private static Path save(Path inbox, String name, byte[] bytes) throws IOException {
-        Files.createDirectories(inbox);
-        Path folder = inbox.toRealPath();
-        Path part = Files.createTempFile(folder, ".classchain-", ".part");
-        try {
-            try (FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
-                out.force(true);
-            }
-            boolean links = true;
-            int copy = 1;
-            while (copy <= MAX_COPIES) {
-                String candidateName = numbered(name, copy);
-                Path target = folder.resolve(candidateName);
-                if (!folder.equals(target.getParent()) || !candidateName.equals(target.getFileName().toString())) {
-                    throw new IOException("refused file name: it does not stay inside the inbox");
-                }
-                try {
-                    if (links) {
-                        Files.createLink(target, part); // fails if the name is taken: never overwrites
-                    } else {
-                        Files.move(part, target); // no REPLACE_EXISTING: fails if the name is taken
-                    }
-                    return target;
-                } catch (FileAlreadyExistsException taken) {
-                    copy++;
-                } catch (UnsupportedOperationException | IOException noLinks) {
-                    if (!links) {
-                        throw noLinks;
-                    }
-                    links = false; // a file system without hard links: move instead
-                }
-            }
-            throw new IOException("the inbox already holds " + MAX_COPIES + " files named like '" + name + "'");
-        } finally {
-            Files.deleteIfExists(part);
-        }
-    }
-
     /** {@code report.pdf}, {@code report (2).pdf}, {@code report (3).pdf}... */
     static String numbered(String name, int copy) {
-        if (copy == 1) {
-            return name;
-        }
-        int dot = name.lastIndexOf('.');
-        String stem = dot > 0 ? name.substring(0, dot) : name;
-        String ext = dot > 0 ? name.substring(dot) : "";
-        return stem + " (" + copy + ")" + ext;
+        return InboxDelivery.numbered(name, copy);
     }
 
     private static byte[] sha256(byte[] bytes) {

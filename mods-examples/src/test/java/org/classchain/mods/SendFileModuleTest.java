@@ -66,12 +66,26 @@ class SendFileModuleTest {
     void argumentTypesAreCheckedBeforeMining() {
         byte[] data = "hi".getBytes(StandardCharsets.UTF_8);
         assertThat(ArgumentSpec.problems(module.arguments(), args("a.txt", data))).isEmpty();
+        // content is optional since files may come off the chain (size, root, from): execute says which form
         assertThat(ArgumentSpec.problems(module.arguments(), Map.of("name", "a.txt")))
-                .anyMatch(p -> p.contains("missing argument 'content'"))
                 .anyMatch(p -> p.contains("missing argument 'sha256'"));
         assertThat(ArgumentSpec.problems(module.arguments(), Map.of("name", "a", "content", "%%%", "sha256", "abc")))
                 .anyMatch(p -> p.contains("'content' is not base64"))
                 .anyMatch(p -> p.contains("'sha256' is not 64 hex digits"));
+    }
+
+    @Test
+    void neitherOrBothFormsAreRefusedAndTheOffChainFormNeedsAFileService() throws IOException {
+        byte[] data = "hi".getBytes(StandardCharsets.UTF_8);
+        assertThat(send(Map.of("name", "a.txt", "sha256", sha256(data))).detail())
+                .startsWith("give either content (a small file inline) or size, root and from").endsWith("not neither");
+        Map<String, String> both = new java.util.HashMap<>(args("a.txt", data));
+        both.put("root", sha256(data));
+        assertThat(send(both).detail()).endsWith("not both");
+        Outcome noService = send(Map.of("name", "a.txt", "sha256", sha256(data), "root", sha256(data), "size", "2",
+                "from", "http://127.0.0.1:1"));
+        assertThat(noService.detail()).contains("cannot fetch files sent off the chain");
+        assertThat(filesUnderRoot()).isEmpty();
     }
 
     @Test

@@ -5,11 +5,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.classchain.PeerInfo;
+import org.classchain.core.files.ChunkStore;
+import org.classchain.core.files.Fetcher;
 import org.classchain.core.peer.Peer;
 import org.classchain.http.ConsoleFeed;
+import org.classchain.http.HttpFileTransfers;
 import org.classchain.http.JettyTransport;
 import org.classchain.mods.host.FolderInbox;
+import org.classchain.mods.host.InboxDelivery;
+import org.classchain.spi.Message;
+import org.classchain.spi.host.FileTransferService;
 import org.classchain.spi.host.InboxService;
 import org.classchain.spi.host.NoticeService;
 import org.slf4j.Logger;
@@ -31,6 +42,41 @@ final class Launchers {
     }
 
     /**
+     * Files sent off the chain: a chunk store in {@code files/} of the data dir, served by the
+     * transport under {@code /api/v1/files}, and the {@link FileTransferService} that fetches
+     * from the teacher's peer and the classmates {@code self} knows. Call {@code resume()} on the result
+     * once the peer started, and close it after the peer.
+     */
+    static HttpFileTransfers addFiles(Peer.Builder b, JettyTransport.Builder tb, Path dataDir,
+                                      Supplier<Peer> self) {
+        ChunkStore store = new ChunkStore(dataDir.resolve("files"));
+        tb.files(store);
+        HttpFileTransfers transfers = new HttpFileTransfers(store, () -> classmates(self.get()),
+                new Fetcher.Settings(4, Duration.ofSeconds(60), Duration.ofSeconds(1)),
+                (source, what) -> LOG.warn("peer {} sent bad file data: {}", source, what),
+                noticesIn(dataDir)::notice, InboxDelivery::save);
+        b.service(FileTransferService.class, transfers);
+        return transfers;
+    }
+
+    /** The addresses of the peers {@code peer} knows, but its own. */
+    static List<String> classmates(Peer peer) {
+        if (peer == null) {
+            return List.of();
+        }
+        try {
+            Message reply = peer.handle(peer.address(), new Message.GetPeers()).get(5, TimeUnit.SECONDS);
+            if (reply instanceof Message.PeersReply r) {
+                return r.peers().stream().map(PeerInfo::address)
+                        .filter(a -> a != null && !a.equals(peer.address())).toList();
+            }
+        } catch (Exception e) {
+            LOG.debug("cannot list classmates: {}", e.toString());
+        }
+        return List.of();
+    }
+
+    /**
      * Notices go to the log and {@code notices.txt} in the data dir; received files go to
      * {@code inbox}, or to the default {@code ~/ClassChain/Inbox} when it is null.
      */
@@ -38,8 +84,13 @@ final class Launchers {
         if (inbox != null) {
             b.service(InboxService.class, new FolderInbox(inbox));
         }
+        b.service(NoticeService.class, noticesIn(dataDir));
+    }
+
+    /** Notices to the log and {@code notices.txt} in the data dir. */
+    static NoticeService noticesIn(Path dataDir) {
         Path notices = dataDir.resolve("notices.txt");
-        b.service(NoticeService.class, (title, text) -> {
+        return (title, text) -> {
             LOG.info("NOTICE {}: {}", title, text);
             try {
                 Files.createDirectories(dataDir);
@@ -48,6 +99,6 @@ final class Launchers {
             } catch (IOException e) {
                 LOG.warn("could not write {}: {}", notices, e.toString());
             }
-        });
+        };
     }
 }

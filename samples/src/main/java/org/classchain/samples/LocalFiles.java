@@ -32,6 +32,23 @@ final class LocalFiles {
         }
     }
 
+    /**
+     * Checks that {@code file} is a readable regular file, without reading it (it may be big).
+     *
+     * @throws IOException "cannot read WHAT FILE: no such file" (or: permission denied, it is a folder)
+     */
+    static void checkReadable(Path file, String what) throws IOException {
+        if (!Files.exists(file)) {
+            throw cannotRead(what, file, "no such file", null);
+        }
+        if (Files.isDirectory(file)) {
+            throw cannotRead(what, file, "it is a folder", null);
+        }
+        if (!Files.isReadable(file)) {
+            throw cannotRead(what, file, "permission denied", null);
+        }
+    }
+
     /** The first line of the UTF-8 text file {@code file}, refused when missing, unreadable or empty. */
     static String firstLine(Path file, String what) throws IOException {
         String text;

@@ -127,6 +127,9 @@ final class PeerCommand implements Callable<Integer> {
             tb.advertisedAddress(tls.scheme() + "://" + lanAddress() + ":" + port);
         }
         Policy policy = settings.policy(deny, allow);
+        java.util.concurrent.atomic.AtomicReference<Peer> self = new java.util.concurrent.atomic.AtomicReference<>();
+        Peer.Builder b = Peer.builder();
+        org.classchain.http.HttpFileTransfers files = Launchers.addFiles(b, tb, dir, self::get);
         JettyTransport transport = tb.build();
         String fingerprint;
         try {
@@ -134,7 +137,7 @@ final class PeerCommand implements Callable<Integer> {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IllegalStateException(e.getCause());
         }
-        Peer.Builder b = Peer.builder().dataDir(dir).transport(transport).joinTimeout(joinTimeout)
+        b.dataDir(dir).transport(transport).joinTimeout(joinTimeout)
                 .fingerprint(fingerprint)
                 .genesisIfUnreachable(genesisIfUnreachable).difficultyBits(difficulty)
                 .accountsPerComputer(accountsPerComputer)
@@ -161,9 +164,11 @@ final class PeerCommand implements Callable<Integer> {
             b.account(user, password);
         }
         Peer peer = b.build();
+        self.set(peer);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             peer.close();
+            files.close();
             stopped.countDown();
         }, "classchain-shutdown"));
         try {
@@ -172,6 +177,7 @@ final class PeerCommand implements Callable<Integer> {
             throw new BindException(e.getMessage() + " (another peer or program listens there: stop it, or give "
                     + "another --port)");
         }
+        files.resume(); // deliveries a previous run left mid-transfer
         System.out.println("ClassChain peer " + peer.nodeId() + " is the " + peer.role() + " of chain "
                 + peer.chain().chainId() + " at " + peer.address() + " (console: " + peer.address() + "/)");
         stopped.await();

@@ -2,13 +2,9 @@ package org.classchain.samples;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +13,6 @@ import org.classchain.Command;
 import org.classchain.Target;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.http.JettyTransport;
-import org.classchain.mods.SendFileModule;
 import org.classchain.spi.Message;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -62,9 +57,13 @@ final class SendCommand implements Callable<Integer> {
             + "before anything is mined)")
     boolean force;
 
-    @Option(names = "--file", description = "with send-file: the file to put into the students' inbox (at most "
-            + "256 KiB); sets the arguments name (unless given), content and sha256")
+    @Option(names = "--file", description = "with send-file: the file to put into the students' inbox, of any size: "
+            + "uploaded to the teacher's peer, the command carries only its name, size, SHA-256 and manifest root "
+            + "and the students fetch the bytes from the teacher's peer and each other")
     Path file;
+
+    @Option(names = "--name", description = "with --file: the name the students see (default: the file's own name)")
+    String name;
 
     @Override
     public Integer call() throws Exception {
@@ -77,9 +76,11 @@ final class SendCommand implements Callable<Integer> {
             arguments.put(a.substring(0, eq), a.substring(eq + 1));
         }
         if (file != null) {
-            addFile(arguments);
+            checkFile(arguments);
+        } else if (name != null) {
+            throw new IllegalArgumentException("--name goes with --file");
         }
-        Command command = Command.create(module, Target.parse(target), arguments, Instant.now(), ttl);
+        Target to = Target.parse(target);
         String password = Passwords.read(passwordFile, "Password for " + user + ": ");
         try (JettyTransport transport = tls.apply(JettyTransport.builder()).build()) {
             TeacherClient client = new TeacherClient(transport, new SecureRandom(), Duration.ofSeconds(15));
@@ -87,8 +88,13 @@ final class SendCommand implements Callable<Integer> {
             if (!(signedIn instanceof Message.AuthConfirmed)) {
                 throw new IllegalStateException("sign-in refused: " + describe(signedIn));
             }
+            if (file != null) {
+                arguments.putAll(FileUpload.upload(client, peer, file, name != null ? name
+                        : file.getFileName().toString(), tls.enabled()));
+            }
+            Command command = Command.create(module, to, arguments, Instant.now(), ttl);
             ReceiptWaiter waiter = new ReceiptWaiter(client, peer, System.out);
-            if (command.target().kind() == Target.Kind.USERS && !force) {
+            if (to.kind() == Target.Kind.USERS && !force) {
                 ReceiptWaiter.UnknownUsers users = waiter.unknownUsers(command.target());
                 if (!users.unknown().isEmpty()) {
                     // nobody could ever answer: refused before anything is mined, like an unknown module
@@ -116,24 +122,23 @@ final class SendCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code --file}: the send-file module's arguments for that file. */
-    private void addFile(Map<String, String> arguments) throws IOException, NoSuchAlgorithmException {
+    /** {@code --file}: only with send-file, and not with the arguments it sets. */
+    private void checkFile(Map<String, String> arguments) {
         if (!module.equals("send-file")) {
             throw new IllegalArgumentException("--file goes with send-file, not " + module
                     + ": e.g. send send-file --file notes.pdf");
         }
-        if (arguments.containsKey("content") || arguments.containsKey("sha256")) {
-            throw new IllegalArgumentException("--file sets content and sha256: give them with --arg or with --file, "
-                    + "not both");
+        for (String set : List.of("content", "sha256", "size", "root", "from", "chunk-size")) {
+            if (arguments.containsKey(set)) {
+                throw new IllegalArgumentException("--file sets " + set + ": give it with --arg or with --file, not both");
+            }
         }
-        byte[] bytes = LocalFiles.read(file, "--file");
-        if (bytes.length > SendFileModule.MAX_BYTES) {
-            throw new IllegalArgumentException("send-file takes files of at most " + SendFileModule.MAX_BYTES / 1024
-                    + " KiB; " + file + " has " + (bytes.length + 1023) / 1024 + " KiB");
+        if (arguments.containsKey("name") && name != null) {
+            throw new IllegalArgumentException("give the name with --name or --arg name=, not both");
         }
-        arguments.putIfAbsent("name", file.getFileName().toString());
-        arguments.put("content", Base64.getEncoder().encodeToString(bytes));
-        arguments.put("sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+        if (arguments.containsKey("name")) {
+            name = arguments.remove("name");
+        }
     }
 
     static String describe(Message m) {

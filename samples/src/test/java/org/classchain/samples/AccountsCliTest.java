@@ -54,7 +54,8 @@ class AccountsCliTest {
         }
     }
 
-    private static synchronized Run cli(String... args) {
+    /** Runs the launcher in this JVM, capturing what it prints (FilesOverHttpTest uses it too). */
+    static synchronized Run cli(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -64,8 +64,13 @@ public final class AtomicFile {
         fsyncDirectory(dir);
     }
 
-    /** Makes a new directory entry durable; a no-op where directories cannot be opened (Windows). */
-    static void fsyncDirectory(Path dir) {
+    /**
+     * Makes a new directory entry (a created or renamed file) durable; a no-op where directories
+     * cannot be opened (Windows).
+     *
+     * @param dir the directory, or null for none
+     */
+    public static void fsyncDirectory(Path dir) {
         if (dir == null) {
             return;
         }

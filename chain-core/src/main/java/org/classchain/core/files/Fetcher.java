@@ -1,0 +1,413 @@
+package org.classchain.core.files;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fills a {@link StoredFile} from several {@link ChunkSource}s at once. It learns who holds what
+ * from their have-lists (asked again every refresh period, so classmates that got pieces since
+ * become sources), takes the rarest missing chunk from the least busy source that holds it, and
+ * keeps the origin (the teacher's peer, first in the list) for what nobody else has. Every chunk
+ * is checked on arrival: a source that sends one that fails its SHA-256 is dropped for this file
+ * and reported to the {@link Listener} (the caller charges it), and the chunk is fetched again
+ * elsewhere. A source that fails is skipped until it answers a have-list query again, so the
+ * transfer goes on without the teacher when classmates hold the rest. When no reachable source
+ * holds a missing chunk for the patience period, it stops with a {@link FetchException} that
+ * says which source failed how; what was fetched stays in the store for the next try.
+ *
+ * <p>Each {@link #fetch} runs its own pool of named threads, stopped before it returns;
+ * interrupting the calling thread stops the fetch.
+ */
+public final class Fetcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
+    private static final AtomicInteger FETCHES = new AtomicInteger();
+
+    /**
+     * How a fetch runs.
+     *
+     * @param parallelism chunks in flight at once, 1 to 64
+     * @param patience how long to wait, with no chunk arriving, for a source to hold what is missing
+     * @param refresh how often to ask the sources' have-lists again
+     */
+    public record Settings(int parallelism, Duration patience, Duration refresh) {
+        /** Checks the values. */
+        public Settings {
+            if (parallelism < 1 || parallelism > 64 || patience.isNegative() || refresh.isNegative()
+                    || refresh.isZero()) {
+                throw new IllegalArgumentException("parallelism 1 to 64, a patience and a positive refresh period");
+            }
+        }
+
+        /** {@return 4 chunks in flight, 30 s of patience, have-lists every second} */
+        public static Settings defaults() {
+            return new Settings(4, Duration.ofSeconds(30), Duration.ofSeconds(1));
+        }
+    }
+
+    /** What a fetch tells its caller as it goes; called from the fetching thread. */
+    public interface Listener {
+        /**
+         * Bytes held so far.
+         *
+         * @param held bytes of the file this peer holds
+         * @param size the file's size
+         */
+        default void progress(long held, long size) {
+        }
+
+        /**
+         * A source sent bytes that failed their check (a chunk or the manifest).
+         *
+         * @param sourceId the source's {@link ChunkSource#id()}
+         * @param what what failed
+         */
+        default void badSource(String sourceId, String what) {
+        }
+    }
+
+    private final Settings settings;
+
+    /**
+     * A fetcher.
+     *
+     * @param settings how fetches run
+     */
+    public Fetcher(Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Fetches every chunk {@code into} lacks and completes it (whole-file SHA-256 checked).
+     *
+     * @param into the entry from {@link ChunkStore#open}
+     * @param sources the sources known now, the origin first; called again at each refresh
+     * @param listener told of progress and bad sources
+     * @return what was done
+     * @throws FetchException when it cannot finish, saying why
+     * @throws IOException when the local disk fails
+     * @throws InterruptedException when the calling thread is interrupted
+     */
+    public FetchReport fetch(StoredFile into, Supplier<List<ChunkSource>> sources, Listener listener)
+            throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Run run = new Run(into, sources, listener);
+        if (!into.isComplete()) {
+            run.go();
+        }
+        return new FetchReport(into.ref(), run.fetched, run.bytesBySource(), run.badBySource(),
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** One source as this fetch sees it. */
+    private static final class Known {
+        final ChunkSource source;
+        final boolean origin;
+        BitSet have = new BitSet();
+        boolean reachable = true;
+        boolean banned;
+        int busy;
+        long bytes;
+        int bad;
+        String problem;
+
+        Known(ChunkSource source, boolean origin) {
+            this.source = source;
+            this.origin = origin;
+        }
+    }
+
+    /** The outcome of one chunk request. */
+    private record Result(Known from, int index, byte[] bytes, IOException failure, boolean stored) {
+    }
+
+    private final class Run {
+        private final StoredFile into;
+        private final FileRef ref;
+        private final Supplier<List<ChunkSource>> sources;
+        private final Listener listener;
+        private final Map<String, Known> known = new LinkedHashMap<>();
+        private final BitSet inflight = new BitSet();
+        private int[] available = new int[0];
+        private long fetched;
+        private long lastRefresh;
+        private int wholeFileFailures;
+
+        Run(StoredFile into, Supplier<List<ChunkSource>> sources, Listener listener) {
+            this.into = into;
+            this.ref = into.ref();
+            this.sources = sources;
+            this.listener = listener;
+        }
+
+        void go() throws IOException, InterruptedException {
+            refresh();
+            if (into.manifest().isEmpty()) {
+                fetchManifest();
+            }
+            int n = FETCHES.incrementAndGet();
+            AtomicInteger threads = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(settings.parallelism(), r -> {
+                Thread t = new Thread(r, "classchain-fetch-" + n + "-" + threads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                loop(new ExecutorCompletionService<>(pool));
+            } finally {
+                pool.shutdownNow();
+                pool.awaitTermination(10, TimeUnit.SECONDS);
+            }
+        }
+
+        private void loop(CompletionService<Result> done) throws IOException, InterruptedException {
+            long lastProgress = System.nanoTime();
+            while (true) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("fetch of " + ref.name() + " interrupted");
+                }
+                if (inflight.isEmpty() && into.hasAllChunks()) {
+                    if (into.finish()) {
+                        listener.progress(ref.size(), ref.size());
+                        return;
+                    }
+                    if (++wholeFileFailures > 2) {
+                        throw new FetchException("the assembled file's SHA-256 is not the teacher's, again after "
+                                + "fetching the changed chunks; nothing saved");
+                    }
+                }
+                while (inflight.cardinality() < settings.parallelism()) {
+                    if (!assignOne(done)) {
+                        break;
+                    }
+                }
+                if (inflight.isEmpty()) {
+                    if (System.nanoTime() - lastProgress > settings.patience().toNanos()) {
+                        throw new FetchException(stall());
+                    }
+                    Thread.sleep(settings.refresh().toMillis());
+                    refresh();
+                    continue;
+                }
+                Future<Result> f = done.poll(settings.refresh().toMillis(), TimeUnit.MILLISECONDS);
+                if (f == null) {
+                    maybeRefresh();
+                    continue;
+                }
+                Result r;
+                try {
+                    r = f.get();
+                } catch (ExecutionException e) {
+                    throw new IOException("fetch worker failed: " + e.getCause(), e.getCause());
+                }
+                inflight.clear(r.index);
+                r.from.busy--;
+                if (r.stored) {
+                    r.from.bytes += r.bytes.length;
+                    fetched += r.bytes.length;
+                    lastProgress = System.nanoTime();
+                    listener.progress(into.bytesHeld(), ref.size());
+                } else if (r.failure != null) {
+                    r.from.reachable = false;
+                    r.from.problem = "unreachable (" + message(r.failure) + ")";
+                    LOG.debug("{}: chunk {} from {} failed: {}", ref.name(), r.index, r.from.source.id(), r.failure.toString());
+                } else {
+                    r.from.bad++;
+                    r.from.banned = true;
+                    r.from.problem = "sent chunk " + r.index + " that failed its SHA-256";
+                    LOG.warn("{}: {} sent chunk {} that failed its SHA-256; fetching it elsewhere", ref.name(),
+                            r.from.source.id(), r.index);
+                    listener.badSource(r.from.source.id(), "chunk " + r.index + " of " + ref.name()
+                            + " failed its SHA-256");
+                }
+                maybeRefresh();
+            }
+        }
+
+        /** Starts the rarest missing chunk at the least busy source holding it; false when none can start. */
+        private boolean assignOne(CompletionService<Result> done) {
+            BitSet have = into.have();
+            int count = ref.chunkCount();
+            int offset = count == 0 ? 0 : ThreadLocalRandom.current().nextInt(count);
+            int best = -1;
+            Known bestSource = null;
+            int bestAvail = Integer.MAX_VALUE;
+            for (int k = 0; k < count; k++) {
+                int i = (offset + k) % count;
+                if (have.get(i) || inflight.get(i)) {
+                    continue;
+                }
+                int avail = i < available.length ? available[i] : 0;
+                if (avail >= bestAvail) {
+                    continue;
+                }
+                Known s = pickSource(i);
+                if (s != null) {
+                    best = i;
+                    bestSource = s;
+                    bestAvail = avail;
+                    if (avail <= 1) {
+                        break;
+                    }
+                }
+            }
+            if (bestSource == null) {
+                return false;
+            }
+            int index = best;
+            Known from = bestSource;
+            inflight.set(index);
+            from.busy++;
+            done.submit(() -> {
+                try {
+                    byte[] bytes = from.source.chunk(ref, index);
+                    boolean ok = into.put(index, bytes);
+                    return new Result(from, index, bytes, null, ok);
+                } catch (IOException e) {
+                    return new Result(from, index, new byte[0], e, false);
+                }
+            });
+            return true;
+        }
+
+        private Known pickSource(int index) {
+            Known best = null;
+            int bestScore = Integer.MAX_VALUE;
+            for (Known k : known.values()) {
+                if (!k.reachable || k.banned || !k.have.get(index)) {
+                    continue;
+                }
+                // the origin counts as busier: it serves what classmates cannot
+                int score = (k.busy + (k.origin ? 2 : 0)) * 100 + ThreadLocalRandom.current().nextInt(100);
+                if (score < bestScore) {
+                    best = k;
+                    bestScore = score;
+                }
+            }
+            return best;
+        }
+
+        private void fetchManifest() throws IOException {
+            List<String> why = new ArrayList<>();
+            for (Known k : known.values()) {
+                if (k.banned || !k.reachable) {
+                    continue;
+                }
+                try {
+                    Manifest m = Manifest.decode(ref, k.source.manifest(ref));
+                    into.putManifest(m);
+                    return;
+                } catch (IllegalArgumentException e) {
+                    k.banned = true;
+                    k.bad++;
+                    k.problem = "sent a manifest that does not match the chain's";
+                    listener.badSource(k.source.id(), "the manifest of " + ref.name() + ": " + e.getMessage());
+                } catch (IOException e) {
+                    k.reachable = false;
+                    k.problem = "unreachable (" + message(e) + ")";
+                }
+                why.add(k.source.id() + ": " + k.problem);
+            }
+            throw new FetchException("no source gave the manifest of " + ref.name() + ": "
+                    + (why.isEmpty() ? describeSources() : String.join("; ", why)));
+        }
+
+        private void maybeRefresh() {
+            if (System.nanoTime() - lastRefresh > settings.refresh().toNanos()) {
+                refresh();
+            }
+        }
+
+        /** Learns new sources and asks every source (but the banned) what it holds. */
+        private void refresh() {
+            lastRefresh = System.nanoTime();
+            List<ChunkSource> now = sources.get();
+            for (int i = 0; i < now.size(); i++) {
+                ChunkSource s = now.get(i);
+                known.putIfAbsent(s.id(), new Known(s, i == 0));
+            }
+            int[] counts = new int[ref.chunkCount()];
+            for (Known k : known.values()) {
+                if (k.banned) {
+                    continue;
+                }
+                try {
+                    BitSet h = k.source.have(ref);
+                    k.have = h.get(0, ref.chunkCount());
+                    k.reachable = true;
+                    k.problem = null;
+                } catch (IOException e) {
+                    k.reachable = false;
+                    k.have = new BitSet();
+                    k.problem = "unreachable (" + message(e) + ")";
+                }
+                for (int i = k.have.nextSetBit(0); i >= 0; i = k.have.nextSetBit(i + 1)) {
+                    counts[i]++;
+                }
+            }
+            available = counts;
+        }
+
+        private String stall() {
+            BitSet have = into.have();
+            int missing = ref.chunkCount() - have.cardinality();
+            return "stopped with " + missing + " of " + ref.chunkCount() + " chunks of " + ref.name()
+                    + " missing (" + ChunkStore.bytes(into.bytesHeld()) + " of " + ChunkStore.bytes(ref.size())
+                    + " kept for a retry): no reachable source holds them; " + describeSources();
+        }
+
+        private String describeSources() {
+            if (known.isEmpty()) {
+                return "no source known";
+            }
+            BitSet missing = into.have();
+            missing.flip(0, ref.chunkCount());
+            List<String> parts = new ArrayList<>();
+            for (Known k : known.values()) {
+                String role = k.origin ? " (teacher's peer)" : "";
+                if (k.problem != null) {
+                    parts.add(k.source.id() + role + ": " + k.problem);
+                } else {
+                    BitSet useful = (BitSet) k.have.clone();
+                    useful.and(missing);
+                    parts.add(k.source.id() + role + ": holds " + useful.cardinality() + " of them");
+                }
+            }
+            return String.join("; ", parts);
+        }
+
+        Map<String, Long> bytesBySource() {
+            Map<String, Long> m = new HashMap<>();
+            known.values().stream().filter(k -> k.bytes > 0).forEach(k -> m.put(k.source.id(), k.bytes));
+            return m;
+        }
+
+        Map<String, Integer> badBySource() {
+            Map<String, Integer> m = new HashMap<>();
+            known.values().stream().filter(k -> k.bad > 0).forEach(k -> m.put(k.source.id(), k.bad));
+            return m;
+        }
+    }
+
+    private static String message(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

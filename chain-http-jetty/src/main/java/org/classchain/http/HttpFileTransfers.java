@@ -1,0 +1,232 @@
+package org.classchain.http;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import org.classchain.Hash;
+import org.classchain.core.files.ChunkSource;
+import org.classchain.core.files.ChunkStore;
+import org.classchain.core.files.FetchException;
+import org.classchain.core.files.FetchReport;
+import org.classchain.core.files.Fetcher;
+import org.classchain.core.files.FileRef;
+import org.classchain.core.files.StoredFile;
+import org.classchain.spi.host.FileTransferService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link FileTransferService} of a peer served by a {@link JettyTransport}: fetches over HTTP
+ * from the teacher's peer named in the command and from the classmates the peer knows, into
+ * the peer's {@link ChunkStore} (which the transport serves to others in turn, see
+ * {@link JettyTransport.Builder#files}), then saves them into the inbox and posts a notice.
+ * Each order is kept in the store until done, so {@link #resume()} finishes what a closed peer
+ * left. A source that sends a chunk failing its SHA-256 is
+ * reported to {@code charge} (the launcher logs it or penalises the peer).
+ *
+ * <p>Plain HTTP only for now: with TLS the JDK client here does not trust the classroom keystore.
+ * Fetches run on threads named {@code classchain-files-N}, stopped by {@link #close()}.
+ * Thread-safe; one file is fetched at most once at a time.
+ */
+public final class HttpFileTransfers implements FileTransferService, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpFileTransfers.class);
+
+    private final ChunkStore store;
+    private final Supplier<List<String>> classmates;
+    private final Fetcher fetcher;
+    private final BiConsumer<String, String> charge;
+    private final BiConsumer<String, String> notice;
+    private final Saver saver;
+    private final HttpClient client;
+    private final Duration requestTimeout;
+    private final ConcurrentHashMap<Hash, Object> fetching = new ConcurrentHashMap<>();
+    private final ExecutorService pool;
+
+    /**
+     * A service over {@code store}.
+     *
+     * @param store where files are kept (and served from)
+     * @param classmates the addresses of the other peers this one knows, asked at each refresh
+     * @param settings how fetches run
+     * @param charge told (source address, what failed) when a source sends bad bytes
+     * @param notice told (title, text) when a file lands in the inbox or cannot: the peer's
+     *     {@link org.classchain.spi.host.NoticeService}
+     * @param saver puts a complete file into an inbox (mods-examples' {@code InboxDelivery::save})
+     */
+    public HttpFileTransfers(ChunkStore store, Supplier<List<String>> classmates, Fetcher.Settings settings,
+                             BiConsumer<String, String> charge, BiConsumer<String, String> notice, Saver saver) {
+        this.store = store;
+        this.saver = saver;
+        this.notice = notice;
+        this.classmates = classmates;
+        this.fetcher = new Fetcher(settings);
+        this.charge = charge;
+        this.requestTimeout = Duration.ofSeconds(30);
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "classchain-files-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    @Override
+    public CompletableFuture<Received> deliver(FileOrder order, Path inbox, Progress progress) {
+        CompletableFuture<Received> result = new CompletableFuture<>();
+        java.util.concurrent.Future<?> task;
+        try {
+            task = pool.submit(() -> {
+                try {
+                    result.complete(deliverNow(order, inbox, progress));
+                } catch (InterruptedException e) {
+                    result.completeExceptionally(new IOException("the fetch was stopped (the peer is closing); "
+                            + "it resumes when the peer starts again", e));
+                } catch (IOException | RuntimeException e) {
+                    notice.accept("File not received", order.name() + " was not saved: " + e.getMessage());
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(new IOException("the peer is closing"));
+            return result;
+        }
+        result.whenComplete((r, x) -> {
+            if (result.isCancelled()) {
+                task.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Resumes, in the background, every delivery a previous run of the peer left unfinished (it
+     * was closed mid-transfer); each ends with a notice. Call once the peer serves.
+     *
+     * @return how many were resumed
+     * @throws IOException when the store cannot be listed
+     */
+    public int resume() throws IOException {
+        int n = 0;
+        for (StoredFile f : store.all()) {
+            java.util.Optional<String> kept = f.order();
+            if (kept.isEmpty()) {
+                continue;
+            }
+            String[] lines = kept.get().split("\n", -1);
+            if (lines.length < 2) {
+                f.keepOrder(null);
+                continue;
+            }
+            FileRef ref = f.ref();
+            FileOrder order = new FileOrder(ref.name(), ref.size(), ref.sha256().hex(), ref.root().hex(),
+                    ref.chunkSize(), lines[0]);
+            LOG.info("resuming {} ({} of {} bytes here) from {}", ref.name(), f.bytesHeld(), ref.size(), lines[0]);
+            deliver(order, Path.of(lines[1]), (held, size) -> { });
+            n++;
+        }
+        return n;
+    }
+
+    private Received deliverNow(FileOrder order, Path inbox, Progress progress) throws IOException, InterruptedException {
+        FileRef ref;
+        try {
+            ref = new FileRef(order.name(), order.size(), Hash.fromHex(order.sha256()), Hash.fromHex(order.root()),
+                    order.chunkSize());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("not a file reference: " + e.getMessage(), e);
+        }
+        if (order.origin().contains("\n") || inbox.toString().contains("\n")) {
+            throw new IOException("not a file reference: a line break in the address or the inbox");
+        }
+        Object lock = fetching.computeIfAbsent(ref.root(), r -> new Object());
+        synchronized (lock) {
+            StoredFile into = store.open(ref);
+            into.keepOrder(order.origin() + "\n" + inbox.toAbsolutePath() + "\n");
+            ChunkSource origin = new HttpChunkSource(client, order.origin(), requestTimeout);
+            FetchReport report;
+            try {
+                report = fetcher.fetch(into, () -> sources(origin), new Fetcher.Listener() {
+                    @Override
+                    public void progress(long held, long size) {
+                        progress.bytes(held, size);
+                    }
+
+                    @Override
+                    public void badSource(String sourceId, String what) {
+                        charge.accept(sourceId, what);
+                    }
+                });
+            } catch (FetchException e) {
+                into.keepOrder(null); // reported: the teacher sends it again if need be
+                throw e;
+            }
+            Path saved = saver.save(inbox, ref.name(), into.completeFile().orElseThrow());
+            into.keepOrder(null);
+            notice.accept("File received", ref.name() + " is in your inbox: " + saved);
+            return new Received(saved, report.summary());
+        }
+    }
+
+    private List<ChunkSource> sources(ChunkSource origin) {
+        List<ChunkSource> all = new ArrayList<>();
+        all.add(origin);
+        for (String a : classmates.get()) {
+            if (a != null && !a.isBlank() && !a.equals(origin.id())) {
+                all.add(new HttpChunkSource(client, a, requestTimeout));
+            }
+        }
+        return all;
+    }
+
+    /** Puts a complete, checked file into an inbox, never replacing a file there. */
+    @FunctionalInterface
+    public interface Saver {
+        /**
+         * Saves a file.
+         *
+         * @param inbox the inbox folder
+         * @param name the file's name, checked by the module that ordered it
+         * @param complete the checked file in the store: link or copy it, never change it
+         * @return where it was saved
+         * @throws IOException when it cannot be saved
+         */
+        Path save(Path inbox, String name, Path complete) throws IOException;
+    }
+
+    /** Stops every fetch (what was fetched stays), closes the HTTP client and the store. */
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (client instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // nothing left to release
+            }
+        }
+        try {
+            store.close();
+        } catch (IOException e) {
+            // the store only holds open files: nothing is lost
+        }
+    }
+}
