@@ -106,6 +106,9 @@ final class PeerCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tls = new TlsOptions();
 
+    /** Where rooms are advertised and seen: DNS-SD on the LAN (tests may hand in an in-memory one). */
+    RoomDirectory.Opener roomDirectories = MdnsRoomDirectory::open;
+
     @Override
     public Integer call() throws Exception {
         Running running = start();
@@ -209,7 +212,7 @@ final class PeerCommand implements Callable<Integer> {
         try {
             if (room != null) {
                 String mdnsHost = host == null || host.equals("0.0.0.0") ? lanAddress() : host;
-                rooms = MdnsRoomDirectory.open(InetAddress.getByName(mdnsHost),
+                rooms = roomDirectories.open(InetAddress.getByName(mdnsHost),
                         "classchain-" + Integer.toHexString(new java.security.SecureRandom().nextInt()));
                 pin = roomChain(rooms, room, pinned, pin, joinsRoom);
             }

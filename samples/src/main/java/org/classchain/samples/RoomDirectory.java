@@ -1,6 +1,7 @@
 package org.classchain.samples;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -24,4 +25,14 @@ interface RoomDirectory extends AutoCloseable {
     /** Withdraws this peer's advertisement and stops the directory's threads. */
     @Override
     void close();
+
+    /** Opens a directory on the network of one of this machine's addresses. */
+    @FunctionalInterface
+    interface Opener {
+        /**
+         * @param address the address whose network is used
+         * @param name this machine's name there
+         */
+        RoomDirectory open(InetAddress address, String name) throws IOException;
+    }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +23,24 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * A room found by its name over real DNS-SD: JmDNS on the loopback interface (multicast enabled
- * by {@code .ci/run}: {@code ip link set lo multicast on}), never another interface, and real
- * peers over Jetty on 127.0.0.1, started as the launcher's {@code peer} command starts them. Each
- * run uses a room name of its own, so that two builds on one machine do not meet.
+ * A room found by its name: real peers over Jetty on 127.0.0.1, started as the launcher's
+ * {@code peer} command starts them, with the rooms advertised in the directory a subclass gives
+ * (DNS-SD on the loopback interface, or in memory). Each run uses a room name of its own, so that
+ * two builds on one machine do not meet.
  */
 @Timeout(240)
-class RoomDiscoveryTest {
+abstract class RoomDiscoveryTests {
+
+    /** A directory on the test's network (as {@link MdnsRoomDirectory#open}). */
+    abstract RoomDirectory directory(String name) throws java.io.IOException;
+
+    /** What {@code classchain rooms} prints on the test's network. */
+    abstract String roomsListing() throws Exception;
+
+    /** Extra options of every peer. */
+    List<String> peerOptions() {
+        return List.of();
+    }
 
     @TempDir
     Path tmp;
@@ -80,7 +90,7 @@ class RoomDiscoveryTest {
                 .allMatch(s -> s.keeper().status().equals(RoomKeeper.WITH_TEACHER)));
         assertThat(teacher.keeper().status()).isEqualTo(RoomKeeper.TEACHING);
 
-        String listed = stdoutOf("rooms", "--host", "127.0.0.1", "--wait", "3s");
+        String listed = roomsListing();
         String line = listed.lines().filter(l -> l.startsWith(room)).findFirst().orElseThrow(() ->
                 new AssertionError("rooms did not list " + room + ":\n" + listed));
         assertThat(line).contains(chain).contains(teacher.peer().address().substring("http://".length()))
@@ -98,7 +108,7 @@ class RoomDiscoveryTest {
         PeerCommand.Running rogue = peer("rogue", "--user", "mallory", "--password-file", passwordFile.toString());
         Peer mallory = rogue.peer();
         assertThat(mallory.chain().chainId()).isNotEqualTo(chain);
-        MdnsRoomDirectory fake = MdnsRoomDirectory.open(InetAddress.getByName("127.0.0.1"), "mallory");
+        RoomDirectory fake = directory("mallory");
         open.add(fake);
         fake.advertise(new RoomAd(room, mallory.chain().chainId(), mallory.chain().genesis().hash().hex(), Role.TEACHER,
                 mallory.nodeId(), mallory.address()));
@@ -133,7 +143,7 @@ class RoomDiscoveryTest {
         PeerCommand.Running teacher = peer("teacher", teacherArgs);
         List<PeerCommand.Running> students = threeStudents();
         String teacherNode = teacher.peer().nodeId();
-        MdnsRoomDirectory watcher = MdnsRoomDirectory.open(InetAddress.getByName("127.0.0.1"), "watcher");
+        RoomDirectory watcher = directory("watcher");
         open.add(watcher);
         until("the watcher sees the teacher", () -> watcher.seen().stream().anyMatch(a -> a.nodeId().equals(teacherNode)));
 
@@ -156,8 +166,8 @@ class RoomDiscoveryTest {
     }
 
     private boolean twoChainsSeen() throws Exception {
-        try (MdnsRoomDirectory look = MdnsRoomDirectory.open(InetAddress.getByName("127.0.0.1"), "look")) {
-            Thread.sleep(1500); // answers to the query sent at the start: a listener as a newcomer has
+        try (RoomDirectory look = directory("look")) {
+            Thread.sleep(1500); // the answers to the query sent at its start, as a newcomer waits for them
             return look.seen().stream().filter(a -> a.isOf(room)).map(RoomAd::genesis).distinct().count() == 2;
         }
     }
@@ -191,8 +201,10 @@ class RoomDiscoveryTest {
     private PeerCommand.Running peer(String name, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--data-dir", tmp.resolve(name).toString(), "--port", "0",
                 "--host", "127.0.0.1", "--difficulty", "8", "--join-timeout", "60s"));
+        all.addAll(peerOptions());
         all.addAll(List.of(args));
         PeerCommand cmd = new PeerCommand();
+        cmd.roomDirectories = (address, machine) -> directory(machine);
         new CommandLine(cmd).parseArgs(all.toArray(String[]::new));
         PeerCommand.Running r = cmd.start();
         synchronized (open) {
@@ -202,7 +214,7 @@ class RoomDiscoveryTest {
         return r;
     }
 
-    private static String stdoutOf(String... args) {
+    static String stdoutOf(String... args) {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
