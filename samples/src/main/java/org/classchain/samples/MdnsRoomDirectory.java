@@ -24,10 +24,13 @@ import org.slf4j.LoggerFactory;
 final class MdnsRoomDirectory implements RoomDirectory {
 
     private static final Logger LOG = LoggerFactory.getLogger(MdnsRoomDirectory.class);
+    /** Advertisements kept at most: a LAN of classrooms has hundreds; a script can send millions. */
+    static final int MAX_SEEN = 1024;
 
     private final JmDNS jmdns;
     private final Map<String, RoomAd> seen = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean full = new java.util.concurrent.atomic.AtomicBoolean();
     private ServiceInfo own;
 
     private MdnsRoomDirectory(JmDNS jmdns) {
@@ -92,6 +95,12 @@ final class MdnsRoomDirectory implements RoomDirectory {
         RoomAd ad = RoomAd.fromText(text).orElse(null);
         if (ad == null) {
             LOG.debug("ignored a {} service without a room's entries: {}", RoomAd.SERVICE_TYPE, info.getName());
+            return;
+        }
+        if (seen.size() >= MAX_SEEN && !seen.containsKey(info.getKey())) {
+            if (full.compareAndSet(false, true)) {
+                LOG.warn("more than {} ClassChain advertisements on the LAN: further ones are ignored", MAX_SEEN);
+            }
             return;
         }
         if (!ad.equals(seen.put(info.getKey(), ad))) {

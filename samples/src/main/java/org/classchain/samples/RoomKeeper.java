@@ -122,7 +122,7 @@ final class RoomKeeper implements AutoCloseable {
                 continue;
             }
             if (!pin.admits(ad)) {
-                if (ad.isOf(pin.room()) && refused.add(ad.nodeId())) {
+                if (ad.isOf(pin.room()) && refused.size() < MdnsRoomDirectory.MAX_SEEN && refused.add(ad.nodeId())) {
                     LOG.warn("room {}: refused the advertisement of {} (node {}, {}): it is chain {} (genesis {}), "
                             + "this computer is pinned to chain {} (genesis {}) in {}", pin.room(), ad.hostAndPort(),
                             ad.nodeId(), ad.role(), ad.chainId(), ad.genesis(), pin.chainId(), pin.genesis(),
@@ -131,7 +131,9 @@ final class RoomKeeper implements AutoCloseable {
                 continue;
             }
             teacherSeen |= ad.role() == Role.TEACHER;
-            members.put(ad.nodeId(), ad.address());
+            if (members.size() < MdnsRoomDirectory.MAX_SEEN || members.containsKey(ad.nodeId())) {
+                members.put(ad.nodeId(), ad.address());
+            }
         }
         List<String> neighbours = peer.status().neighbours();
         for (String address : members.values()) {
