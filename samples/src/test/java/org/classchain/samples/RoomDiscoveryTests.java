@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.classchain.Role;
 import org.classchain.core.peer.Peer;
+import org.classchain.core.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,8 +74,7 @@ abstract class RoomDiscoveryTests {
 
     @Test
     void aTeacherAndThreeStudentsWithOnlyTheRoomsNameFormOneChainAndRoomsListsIt() throws Exception {
-        PeerCommand.Running teacher = peer("teacher", "--room", room, "--create-room", "--user", "teacher",
-                "--password-file", passwordFile.toString());
+        PeerCommand.Running teacher = peer("teacher", teacherArgs());
         List<PeerCommand.Running> students = threeStudents();
         String chain = teacher.peer().chain().chainId();
         for (PeerCommand.Running s : students) {
@@ -99,8 +100,7 @@ abstract class RoomDiscoveryTests {
 
     @Test
     void pinnedStudentsRefuseAStudentsChainCalledLikeTheRoomAndNewcomersRefuseToGuess() throws Exception {
-        PeerCommand.Running teacher = peer("teacher", "--room", room, "--create-room", "--user", "teacher",
-                "--password-file", passwordFile.toString());
+        PeerCommand.Running teacher = peer("teacher", teacherArgs());
         List<PeerCommand.Running> students = threeStudents();
         String chain = teacher.peer().chain().chainId();
 
@@ -138,9 +138,7 @@ abstract class RoomDiscoveryTests {
 
     @Test
     void aTeacherWhoLeavesStopsAdvertisingAndStudentsWaitForTheTeacherUntilItIsBack() throws Exception {
-        String[] teacherArgs = {"--room", room, "--create-room", "--user", "teacher", "--password-file",
-                passwordFile.toString()};
-        PeerCommand.Running teacher = peer("teacher", teacherArgs);
+        PeerCommand.Running teacher = peer("teacher", teacherArgs());
         List<PeerCommand.Running> students = threeStudents();
         String teacherNode = teacher.peer().nodeId();
         RoomDirectory watcher = directory("watcher");
@@ -156,8 +154,14 @@ abstract class RoomDiscoveryTests {
         assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
                 .noneMatch(n -> n.equals("classchain-room-" + teacherNode.substring(0, 8)));
 
+        // a computer that never joined finds the room through any member that answers: here, the students
+        PeerCommand.Running latecomer = peer("latecomer", "--room", room);
+        assertThat(latecomer.peer().chain().chainId()).isEqualTo(students.get(0).peer().chain().chainId());
+        until("the latecomer waits for the teacher", () -> latecomer.keeper().status().equals(RoomKeeper.WAITING));
+        students.add(latecomer);
+
         // the laptop is back in the room (another port: another address); the students find it by its name
-        PeerCommand.Running back = peer("teacher", teacherArgs);
+        PeerCommand.Running back = peer("teacher", teacherArgs());
         assertThat(back.peer().nodeId()).isEqualTo(teacherNode);
         until("every student is with the teacher again", () -> students.stream()
                 .allMatch(s -> s.keeper().status().equals(RoomKeeper.WITH_TEACHER)));
@@ -165,11 +169,22 @@ abstract class RoomDiscoveryTests {
                 .containsAll(students.stream().map(s -> s.peer().address()).toList()));
     }
 
-    private boolean twoChainsSeen() throws Exception {
+    private boolean twoChainsSeen() {
         try (RoomDirectory look = directory("look")) {
             Thread.sleep(1500); // the answers to the query sent at its start, as a newcomer waits for them
             return look.seen().stream().filter(a -> a.isOf(room)).map(RoomAd::genesis).distinct().count() == 2;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
+    }
+
+    /** The teacher's first start in the room (and every later one: the same command line). */
+    private String[] teacherArgs() {
+        return new String[] {"--room", room, "--create-room", "--user", "teacher", "--password-file",
+                passwordFile.toString()};
     }
 
     private List<PeerCommand.Running> threeStudents() throws Exception {
@@ -226,18 +241,7 @@ abstract class RoomDiscoveryTests {
         return buf.toString(StandardCharsets.UTF_8);
     }
 
-    private interface Check {
-        boolean get() throws Exception;
-    }
-
-    /** Waits for {@code condition}, 60 s at most. */
-    private static void until(String what, Check condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 60 s: " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void until(String what, BooleanSupplier condition) throws InterruptedException {
+        Await.until(what, Duration.ofSeconds(60), condition);
     }
 }
