@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "classchain", mixinStandardHelpOptions = true, version = "classchain 0.1.0",
         description = "A teacher controls a classroom's computers through a small permissioned blockchain.",
         subcommands = {PeerCommand.class, SendCommand.class, StatusCommand.class, EnrollCommand.class,
-                AccountsCommand.class, DemoCommand.class, VerifyCommand.class})
+                AccountsCommand.class, DemoCommand.class, VerifyCommand.class, RoomsCommand.class})
 public final class ClassChainCli implements Runnable {
 
     @Override

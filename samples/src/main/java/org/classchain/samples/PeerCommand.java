@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +28,9 @@ import picocli.CommandLine.Option;
 /** {@code classchain peer}: runs one classroom peer until it is stopped. */
 @Command(name = "peer", mixinStandardHelpOptions = true,
         description = "Run a classroom peer. Without --seed it creates the chain and is the TEACHER; with --seed it "
-                + "joins the seed's chain as a STUDENT (a seed that hosts no chain yet is waited for).")
+                + "joins the seed's chain as a STUDENT (a seed that hosts no chain yet is waited for). With --room it "
+                + "is advertised on the LAN under the room's name and, without --seed, joins the chain advertised "
+                + "there (--create-room: creates it, the teacher's first start).")
 final class PeerCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port (0 picks a free one)")
@@ -68,6 +71,19 @@ final class PeerCommand implements Callable<Integer> {
             + "DATA-DIR/peer.properties); a seed or data dir of another chain is refused")
     String expectedChain;
 
+    @Option(names = "--room", description = "the room's name (also 'room=' in DATA-DIR/peer.properties): this peer "
+            + "is advertised on the LAN under it and, without --seed, joins the chain advertised there; the first join "
+            + "pins that chain in DATA-DIR/room.properties")
+    String roomFlag;
+
+    @Option(names = "--create-room", description = "with --room, on the teacher's first start: create the room's chain "
+            + "(refused when a chain is already advertised under that name)")
+    boolean createRoom;
+
+    @Option(names = "--room-settle", hidden = true, defaultValue = "2s", converter = Durations.class,
+            description = "how long to listen for a second chain under the room's name before joining")
+    Duration roomSettle;
+
     @Option(names = "--genesis-if-unreachable", description = "create a new chain when no seed serves one (none "
             + "answers, or one answers without a chain)")
     boolean genesisIfUnreachable;
@@ -90,8 +106,42 @@ final class PeerCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tls = new TlsOptions();
 
+    /** Where rooms are advertised and seen: DNS-SD on the LAN (tests may hand in an in-memory one). */
+    RoomDirectory.Opener roomDirectories = MdnsRoomDirectory::open;
+
     @Override
     public Integer call() throws Exception {
+        Running running = start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }, "classchain-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * A started peer and, with a room, what keeps it there; closing withdraws the advertisement,
+     * then stops the peer.
+     *
+     * @param peer the peer
+     * @param keeper its room's keeper, or null without a room
+     * @param files its file transfers, closed after the peer
+     */
+    record Running(Peer peer, RoomKeeper keeper, org.classchain.http.HttpFileTransfers files) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (keeper != null) {
+                keeper.close();
+            }
+            peer.close();
+            files.close();
+        }
+    }
+
+    /** Starts the peer as the options say (tests call this, {@link #call} waits until the JVM stops). */
+    Running start() throws Exception {
         if (deny != null && allow != null) {
             throw new IllegalArgumentException("give --deny or --allow, not both");
         }
@@ -110,9 +160,17 @@ final class PeerCommand implements Callable<Integer> {
         if (user != null && !org.classchain.Account.isValidUsername(user)) {
             throw new IllegalArgumentException("--user takes 1-64 letters, digits, '.', '_' or '-', not '" + user + "'");
         }
-        if (seeds.isEmpty() && user == null) {
+        String room = settings.room(roomFlag);
+        if (createRoom && room == null) {
+            throw new IllegalArgumentException("--create-room needs the room's name: --room NAME (or room= in "
+                    + dir.resolve(PeerSettings.FILE_NAME) + ")");
+        }
+        Optional<RoomPin> pinned = room == null ? Optional.empty() : RoomPin.read(dir);
+        boolean joinsRoom = room != null && seeds.isEmpty() && !createRoom && pinned.isEmpty();
+        if (seeds.isEmpty() && user == null && !joinsRoom && pinned.isEmpty()) {
             throw new IllegalArgumentException("without --seed this peer creates the chain and is the TEACHER: "
-                    + "give --user NAME (and a password)");
+                    + "give --user NAME (and a password)" + (room == null ? "" : ", or, to join room '" + room
+                    + "', leave out --create-room"));
         }
         if (user != null && (passwordFile != null || !java.nio.file.Files.exists(dir.resolve("credentials.json")))) {
             // needed once, to compute the verifier; again only if the teacher renamed the account
@@ -151,7 +209,88 @@ final class PeerCommand implements Callable<Integer> {
             }
             b.pinFingerprints(List.of(fingerprint));
         }
+        if (user != null) {
+            b.account(user, password);
+        }
         String pin = settings.chain(expectedChain);
+        RoomDirectory rooms = null;
+        try {
+            if (room != null) {
+                String mdnsHost = host == null || host.equals("0.0.0.0") ? lanAddress() : host;
+                rooms = roomDirectories.open(InetAddress.getByName(mdnsHost),
+                        "classchain-" + Integer.toHexString(new java.security.SecureRandom().nextInt()));
+                pin = roomChain(rooms, room, pinned, pin, joinsRoom);
+            }
+            return startPeer(b, pin, room, pinned, rooms, dir, files, self);
+        } catch (Exception | Error e) {
+            if (rooms != null) {
+                rooms.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The chain the peer must follow given its room: the pinned one, or (at a first join) the one
+     * advertised under the room's name, whose members become the seeds; null when any will do.
+     */
+    private String roomChain(RoomDirectory rooms, String room, Optional<RoomPin> pinned, String pin, boolean joins)
+            throws IOException, InterruptedException {
+        if (pinned.isPresent()) {
+            RoomPin p = pinned.get();
+            if (pin != null && !pin.equalsIgnoreCase(p.chainId()) && !pin.equalsIgnoreCase(p.genesis())) {
+                throw new IllegalArgumentException("this computer joined chain " + p.chainId() + " of room '" + p.room()
+                        + "' (pinned in " + RoomPin.FILE_NAME + "), but chain= or --chain names " + pin
+                        + ": it keeps its chain");
+            }
+            // members already seen are greeted at the start; the room's keeper greets the others as they appear
+            RoomChoice.choose(room, rooms.seen(), p.genesis()).ifPresent(f -> seeds.addAll(f.addresses()));
+            return p.genesis();
+        }
+        if (joins) {
+            RoomChoice.Found found = awaitRoom(rooms, room, pin);
+            seeds.addAll(found.addresses());
+            return pin != null ? pin : found.genesis();
+        }
+        if (createRoom && seeds.isEmpty()) {
+            Thread.sleep(roomSettle.toMillis()); // answers to the query JmDNS sent at its start
+            List<RoomAd> there = rooms.seen().stream().filter(a -> a.isOf(room)).toList();
+            if (!there.isEmpty()) {
+                throw new IllegalArgumentException("a chain is already advertised as room '" + room + "': "
+                        + RoomChoice.describe(there) + ". Choose another name, or join it without --create-room");
+            }
+        }
+        return pin;
+    }
+
+    /** Waits for the room's chain to be advertised, and then {@code --room-settle} for a second one. */
+    private RoomChoice.Found awaitRoom(RoomDirectory rooms, String room, String required)
+            throws IOException, InterruptedException {
+        System.out.println("looking for room '" + room + "' on the LAN ...");
+        long start = System.nanoTime();
+        long firstSeen = -1;
+        while (true) {
+            Optional<RoomChoice.Found> found = RoomChoice.choose(room, rooms.seen(), required);
+            long now = System.nanoTime();
+            if (found.isPresent()) {
+                if (firstSeen < 0) {
+                    firstSeen = now;
+                } else if (now - firstSeen >= roomSettle.toNanos()) {
+                    return found.get();
+                }
+            } else if (now - start > joinTimeout.toNanos()) {
+                throw new IOException("no chain is advertised as room '" + room + "'" + (required == null ? ""
+                        : " with chain " + required) + " on the LAN within " + joinTimeout.toSeconds() + " s: start "
+                        + "the teacher's peer (classchain peer --room NAME --create-room ...), check the name "
+                        + "(classchain rooms lists the rooms seen), or give --seed URL");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private Running startPeer(Peer.Builder b, String pin, String room, Optional<RoomPin> pinned, RoomDirectory rooms,
+                              Path dir, org.classchain.http.HttpFileTransfers files,
+                              java.util.concurrent.atomic.AtomicReference<Peer> self) throws Exception {
         if (pin != null) {
             if (genesisIfUnreachable) {
                 throw new IllegalArgumentException("--chain names a class to join: it cannot be combined with "
@@ -160,17 +299,8 @@ final class PeerCommand implements Callable<Integer> {
             b.expectChain(pin);
         }
         seeds.forEach(b::seed);
-        if (user != null) {
-            b.account(user, password);
-        }
         Peer peer = b.build();
         self.set(peer);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            peer.close();
-            files.close();
-            stopped.countDown();
-        }, "classchain-shutdown"));
         try {
             peer.start();
         } catch (BindException e) {
@@ -178,10 +308,31 @@ final class PeerCommand implements Callable<Integer> {
                     + "another --port)");
         }
         files.resume(); // deliveries a previous run left mid-transfer
+        RoomKeeper keeper = null;
+        if (room != null) {
+            try {
+                RoomPin now = new RoomPin(room, peer.chain().chainId(), peer.chain().genesis().hash().hex(),
+                        teacherKey(peer));
+                if (!pinned.equals(Optional.of(now))) {
+                    now.write(dir);
+                }
+                keeper = new RoomKeeper(peer, rooms, now, Duration.ofSeconds(30));
+                keeper.start();
+            } catch (IOException | RuntimeException e) {
+                peer.close();
+                files.close();
+                throw e;
+            }
+        }
         System.out.println("ClassChain peer " + peer.nodeId() + " is the " + peer.role() + " of chain "
-                + peer.chain().chainId() + " at " + peer.address() + " (console: " + peer.address() + "/)");
-        stopped.await();
-        return 0;
+                + peer.chain().chainId() + (room == null ? "" : " in room '" + room + "'") + " at " + peer.address()
+                + " (console: " + peer.address() + "/)");
+        return new Running(peer, keeper, files);
+    }
+
+    private static String teacherKey(Peer peer) {
+        return peer.chain().accounts().values().stream().filter(a -> a.role() == org.classchain.Role.TEACHER)
+                .flatMap(a -> a.hostKeys().stream()).findFirst().map(org.classchain.NodeKey::hex).orElse("");
     }
 
     /**

@@ -13,13 +13,14 @@ import org.classchain.core.dispatch.Policy;
 /**
  * A peer's settings file, {@code DATA-DIR/peer.properties}, where an IT admin fixes a student
  * computer's local policy once: {@code deny=close-apps,open-url} or {@code allow=message,blackout},
- * and optionally {@code mods-dir}, {@code inbox} and {@code chain} (the class this computer joins:
- * a chain id or genesis hash). Command-line options win over the file.
+ * and optionally {@code mods-dir}, {@code inbox}, {@code chain} (the class this computer joins:
+ * a chain id or genesis hash) and {@code room} (the room's name, under which the teacher's chain is
+ * found on the LAN). Command-line options win over the file.
  */
 final class PeerSettings {
 
     static final String FILE_NAME = "peer.properties";
-    private static final Set<String> KEYS = Set.of("deny", "allow", "mods-dir", "inbox", "chain");
+    private static final Set<String> KEYS = Set.of("deny", "allow", "mods-dir", "inbox", "chain", "room");
 
     private final Properties props = new Properties();
     private final Path file;
@@ -64,6 +65,12 @@ final class PeerSettings {
             return flag.trim();
         }
         String v = props.getProperty("chain");
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    /** The room's name: the flag, else the file's {@code room=}, else null (no discovery on the LAN). */
+    String room(String flag) {
+        String v = flag != null ? flag : props.getProperty("room");
         return v == null || v.isBlank() ? null : v.trim();
     }
 

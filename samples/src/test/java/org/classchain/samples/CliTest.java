@@ -48,5 +48,13 @@ class CliTest {
         assertThat(stderrOf("peer", "--deny", "a", "--allow", "b", "--user", "t"))
                 .contains("--deny or --allow, not both");
         assertThat(stderrOf("status", "--peer", "http://127.0.0.1:1")).startsWith("classchain: ");
+        assertThat(stderrOf("peer", "--port", "0", "--host", "127.0.0.1", "--create-room", "--user", "t"))
+                .contains("--create-room needs the room's name");
+        assertThat(stderrOf("rooms", "--wait", "soon")).contains("not a duration");
+        // a seed typed without http:// is refused at once, not retried until --join-timeout (60 s)
+        long start = System.nanoTime();
+        assertThat(stderrOf("peer", "--port", "0", "--host", "127.0.0.1", "--seed", "127.0.0.1:8080"))
+                .contains("has no scheme").contains("--seed http://127.0.0.1:8080");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 }

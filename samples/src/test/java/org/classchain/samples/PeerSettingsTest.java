@@ -37,4 +37,14 @@ class PeerSettingsTest {
         assertThatThrownBy(() -> PeerSettings.read(dir).policy(null, null)).hasMessageContaining("peer.properties");
         assertThat(PeerSettings.read(dir.resolve("absent")).policy(null, null).permits("anything")).isTrue();
     }
+
+    @Test
+    void theRoomsNameComesFromTheFileUnlessTheCommandLineGivesOne() throws Exception {
+        assertThat(PeerSettings.read(dir).room(null)).isNull();
+        Files.writeString(dir.resolve(PeerSettings.FILE_NAME), "room=  Room 101 \nchain=1a2b3c\n");
+        PeerSettings s = PeerSettings.read(dir);
+        assertThat(s.room(null)).isEqualTo("Room 101");
+        assertThat(s.room("Lab 2")).isEqualTo("Lab 2");
+        assertThat(s.chain(null)).isEqualTo("1a2b3c");
+    }
 }

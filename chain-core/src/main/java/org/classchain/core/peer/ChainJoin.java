@@ -86,6 +86,10 @@ final class ChainJoin {
             return resume(stored);
         }
         if (config.seeds.isEmpty()) {
+            if (config.expectedChain != null) { // told which class to join: never a new one in its place
+                throw new IOException("this peer must join chain " + config.expectedChain + " but its data dir "
+                        + "holds no chain and it has no seed to download it from");
+            }
             return genesis();
         }
         long deadline = System.nanoTime() + config.joinTimeout.toNanos();

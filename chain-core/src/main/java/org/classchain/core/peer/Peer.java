@@ -83,7 +83,7 @@ public final class Peer implements AutoCloseable {
     private volatile Dispatcher dispatcher;
     private volatile BlockProducer producer;
     private PeerDirectory directory;
-    private Handshakes handshakes;
+    private volatile Handshakes handshakes;
     private Roster roster;
     private ClockSkew skew;
     private volatile BlockIntake intake;
@@ -235,6 +235,20 @@ public final class Peer implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ views
+
+    /**
+     * Greets a peer found by other means than the seeds and the peer book (a room's advertisement on
+     * the LAN, say): it becomes a neighbour when it follows this chain; one of another chain is
+     * refused and logged. Returns at once; does nothing before {@link #start} or after {@link #close}.
+     *
+     * @param address the peer's address, as its transport would call it
+     */
+    public void greet(String address) {
+        Handshakes h = handshakes;
+        if (h != null && !closed && chain != null) {
+            h.greetQuietly(address);
+        }
+    }
 
     /** This peer's node id. */
     public String nodeId() {
