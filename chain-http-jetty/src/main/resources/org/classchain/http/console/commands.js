@@ -5,9 +5,11 @@
  */
 import { ApiError, api } from './api.js';
 import { $, el, show } from './dom.js';
+import { renderGroups } from './groups.js';
 import { track } from './results.js';
 import { peerName } from './room.js';
 import { canSend, enqueue, signOut } from './session.js';
+import { updateLockAll } from './computers.js';
 import { state } from './state.js';
 
 var Srp = window.ClassChainSrp;
@@ -15,6 +17,22 @@ var Srp = window.ClassChainSrp;
 function targetMode() {
   var checked = document.querySelector('input[name="target"]:checked');
   return checked ? checked.value : 'all';
+}
+
+/** Checks the 'Send to' choice {@code mode} ('all', 'peers' or 'users'). */
+export function setTargetMode(mode) {
+  var radio = document.querySelector('input[name="target"][value="' + mode + '"]');
+  if (radio) {
+    radio.checked = true;
+  }
+}
+
+/** Every student the room knows, offline ones included: the command waits on the chain for them. */
+export function everyStudent() {
+  var students = state.room.filter(function (p) { return p.role === 'STUDENT'; });
+  var away = students.filter(function (p) { return !p.online; }).length;
+  return { target: { kind: 'ALL', values: [] }, expected: students.map(function (p) { return p.nodeId; }),
+    text: 'every student (' + students.length + ' known' + (away ? ', ' + away + ' offline' : '') + ')' };
 }
 
 function selectedPeers() {
@@ -27,10 +45,7 @@ function selectedPeers() {
 function currentTarget() {
   var mode = targetMode();
   if (mode === 'all') {
-    var students = state.room.filter(function (p) { return p.role === 'STUDENT'; });
-    var away = students.filter(function (p) { return !p.online; }).length;
-    return { target: { kind: 'ALL', values: [] }, expected: students.map(function (p) { return p.nodeId; }),
-      text: 'every student (' + students.length + ' known' + (away ? ', ' + away + ' offline' : '') + ')' };
+    return everyStudent();
   }
   var peers = selectedPeers();
   if (peers.length === 0) {
@@ -59,6 +74,7 @@ function currentTarget() {
 export function updateTargetSummary() {
   var t = currentTarget();
   $('target-summary').textContent = t.error ? t.error : 'Commands go to ' + t.text + '.';
+  renderGroups();
 }
 
 // ------------------------------------------------------------------ modules and sending
@@ -249,4 +265,5 @@ export function updateControls() {
     b.disabled = !ok;
     b.title = ok ? '' : 'Sign in with the teacher\'s account to send';
   });
+  updateLockAll();
 }

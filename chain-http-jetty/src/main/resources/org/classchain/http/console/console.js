@@ -5,8 +5,9 @@
  *
  * The page is ES modules served as they are, no build step: api (the HTTP calls), session
  * (sign-in, view token), room (the computers and their screens), commands (the forms and the
- * target), accounts (names), results (receipts per command), chain (the audit log), live (the
- * event stream); dom and state are shared by all. This module wires them to the page and runs
+ * target), groups (saved sets of computers), computers (each card's locked/blacked out/web limits/
+ * files, and Lock all), accounts (names), results (receipts per command), chain (the audit log),
+ * live (the event stream); dom and state are shared by all. This module wires them to the page and runs
  * the timers.
  */
 import { changeAccount, refreshAccounts } from './accounts.js';
@@ -14,12 +15,14 @@ import { onReachability } from './api.js';
 import { loadOlderBlocks } from './chain.js';
 import { loadModules, updateControls, updateTargetSummary } from './commands.js';
 import { $ } from './dom.js';
+import { startGroups } from './groups.js';
 import { connectEvents } from './live.js';
 import { pollPending } from './results.js';
 import { peerAnswered, peerSilent, refreshRoom, refreshStatus, renderRoom, requestThumbs, selectAll, thumbTick }
   from './room.js';
 import { renewView, signIn, signOut } from './session.js';
 import { state } from './state.js';
+import { lockAll } from './computers.js';
 
 var Crypto = window.ClassChainCrypto;
 var ROOM_PERIOD = 10000;
@@ -44,6 +47,8 @@ function start() {
     selectAll(false);
   });
   $('refresh-thumbs').addEventListener('click', requestThumbs);
+  $('lock-all').addEventListener('click', lockAll);
+  startGroups();
   $('account-free').addEventListener('click', function () {
     changeAccount(false);
   });

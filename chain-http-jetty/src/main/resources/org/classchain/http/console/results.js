@@ -9,6 +9,7 @@ import { $, el, time } from './dom.js';
 import { computerName, isOffline, refreshCard } from './room.js';
 import { canSend, viewQuery } from './session.js';
 import { state } from './state.js';
+import { changesState, refreshStates } from './computers.js';
 
 export var STATUS_TEXT = {
   EXECUTED: 'executed', REFUSED: 'refused', FAILED: 'failed', EXPIRED: 'expired',
@@ -17,7 +18,8 @@ export var STATUS_TEXT = {
 };
 
 export function track(command, t, visible) {
-  var entry = { command: command, visible: visible, rows: new Map(), pending: new Set(), box: null, body: null };
+  var entry = { command: command, visible: visible, rows: new Map(), pending: new Set(), receipts: new Map(),
+    box: null, body: null };
   state.commands.set(command.id, entry);
   if (visible) {
     var args = Object.keys(command.args).map(function (k) {
@@ -46,6 +48,9 @@ export function track(command, t, visible) {
   // receipts that came in before the peer's 202 did
   (state.orphans.get(command.id) || []).forEach(onReceipt);
   state.orphans.delete(command.id);
+  if (changesState(command)) {
+    refreshStates();
+  }
 }
 
 /** Who a command on the chain was expected to reach, as {@link #currentTarget} says it for a new one. */
@@ -121,7 +126,11 @@ export function onReceipt(r) {
   var entry = state.commands.get(r.commandId);
   if (entry) {
     entry.pending.delete(r.peerId);
+    entry.receipts.set(r.peerId, r);
     setRow(entry, r.peerId, r);
+    if (changesState(entry.command)) {
+      refreshStates();
+    }
   } else if (state.client) {
     var early = state.orphans.get(r.commandId) || [];
     early.push(r);

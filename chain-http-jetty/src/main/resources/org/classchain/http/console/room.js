@@ -5,9 +5,10 @@
  */
 import { api } from './api.js';
 import { loadNewestBlocks } from './chain.js';
-import { hasModule, send, sendMessage, updateTargetSummary } from './commands.js';
+import { everyStudent, hasModule, send, sendMessage, updateTargetSummary } from './commands.js';
 import { $, ago, el, short, show, time } from './dom.js';
 import { canSend, viewQuery } from './session.js';
+import { renderState, updateLockAll } from './computers.js';
 import { state } from './state.js';
 
 /** After this page's peer answers again, the room is read often (RECOVERY_PERIOD in console.js) this long. */
@@ -144,7 +145,7 @@ export function computerName(nodeId) {
 }
 
 /** Teachers' computers are never a target: commands go to students. */
-function selectable(p) {
+export function selectable(p) {
   return p.role !== 'TEACHER' && !(state.self && p.nodeId === state.self.nodeId);
 }
 
@@ -179,6 +180,7 @@ export function renderRoom() {
     }
   });
   updateTargetSummary();
+  updateLockAll();
 }
 
 function buildCard(p) {
@@ -204,6 +206,7 @@ function buildCard(p) {
     el('div', { className: 'head' }, [box, el('label', { for: id, className: 'name' })]),
     el('p', { className: 'meta badges' }),
     el('p', { className: 'meta info' }),
+    el('p', { className: 'meta state', 'aria-label': 'State' }),
     seat,
     el('div', { className: 'screen' }, [el('span', { className: 'screen-note', text: 'no screen yet' })])
   ]);
@@ -247,6 +250,7 @@ function updateCard(card, p) {
   }
   box.checked = state.selected.has(p.nodeId);
   card.classList.toggle('selected', box.checked);
+  renderState(card, p);
   renderThumb(card, p);
 }
 
@@ -314,9 +318,7 @@ export function requestThumbs() {
   }
   state.thumbInFlight = true;
   state.lastThumbRequest = Date.now();
-  var students = state.room.filter(function (p) { return p.role === 'STUDENT'; });
-  send('screenshot', {}, { target: { kind: 'ALL', values: [] },
-    expected: students.map(function (p) { return p.nodeId; }), text: 'every student' }, false)
+  send('screenshot', {}, everyStudent(), false)
     .catch(function (e) {
       $('room-status').textContent = 'Screens not refreshed: ' + sendMessage(e);
     }).then(function () {
