@@ -7,12 +7,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.classchain.Command;
+import org.classchain.Target;
+import org.classchain.core.client.TeacherClient;
 import org.classchain.core.peer.Peer;
+import org.classchain.http.JettyTransport;
+import org.classchain.spi.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,6 +103,22 @@ class ConsoleGroupsBrowserTest {
     private Set<String> selectedCards() {
         return driver.findElements(By.cssSelector("#room li.peer.selected")).stream()
                 .map(c -> c.getAttribute("data-node-id")).collect(Collectors.toSet());
+    }
+
+    /** Appends {@code n} blocks, each with one command for nobody, through the teacher's peer. */
+    private void pushBlocks(int n) throws Exception {
+        try (JettyTransport client = JettyTransport.builder().build()) {
+            TeacherClient tc = new TeacherClient(client, new SecureRandom(), Duration.ofSeconds(15));
+            assertThat(tc.signIn(room.teacher.address(), ConsoleClassroom.TEACHER, PASSWORD))
+                    .isInstanceOf(Message.AuthConfirmed.class);
+            for (int i = 0; i < n; i++) {
+                long before = room.teacher.status().height();
+                Command c = Command.create("message", Target.users("nobody"), Map.of("text", "filler " + i), Instant.now(),
+                        Duration.ofMinutes(2));
+                assertThat(tc.submit(room.teacher.address(), List.of(c))).isInstanceOf(Message.Submitted.class);
+                waitFor(30).until(d -> room.teacher.status().height() > before);
+            }
+        }
     }
 
     @Test
@@ -189,7 +213,9 @@ class ConsoleGroupsBrowserTest {
         waitFor(5).until(ExpectedConditions.textToBe(By.id("lock-all"), "Unlock all"));
         browser.screenshot("groups-02-all-locked", true);
 
-        // after a reload the cards say it again, from the chain and the receipts the teacher's peer keeps
+        // 25 more blocks, so that the lock is below the 20 the chain view shows; after a reload the
+        // cards say it again, from the chain and the receipts the teacher's peer keeps
+        pushBlocks(25);
         openSignedIn();
         waitFor(30).until(d -> room.students.stream().allMatch(s -> "true".equals(card(s).getAttribute("data-locked"))));
         waitFor(15).until(ExpectedConditions.textToBe(By.id("lock-all"), "Unlock all"));

@@ -5,14 +5,18 @@
  */
 import { api } from './api.js';
 import { $, dateTime, el, short, show, time } from './dom.js';
-import { STATUS_TEXT, rebuildResults } from './results.js';
+import { STATUS_TEXT, followCommand, rebuildResults } from './results.js';
 import { computerName } from './room.js';
-import { viewQuery } from './session.js';
+import { canSend, viewQuery } from './session.js';
+import { changesState } from './computers.js';
 import { state } from './state.js';
 
 var Crypto = window.ClassChainCrypto;
 
 var BLOCK_PAGE = 20;
+/** How far below the blocks shown the page looks for commands that set a computer's state. */
+var STATE_HISTORY = 1000;
+var HISTORY_PAGE = 100;
 
 function base64Bytes(b64) {
   var bin = atob(b64);
@@ -63,6 +67,42 @@ export function loadOlderBlocks() {
   }
 }
 
+/**
+ * Once per page, for the signed-in teacher: the commands that set a computer's state (a lock
+ * from an hour ago, many screenshots back) in the STATE_HISTORY blocks below those shown, followed
+ * without a results table, so that each card's state does not depend on how many blocks are shown.
+ */
+export function loadStateHistory() {
+  if (state.historyFrom !== undefined || state.lowestLoaded === null || !canSend() || !state.view) {
+    return Promise.resolve();
+  }
+  var stop = Math.max(0, state.lowestLoaded - STATE_HISTORY);
+  state.historyFrom = state.lowestLoaded;
+  function page() {
+    if (state.historyFrom <= stop) {
+      return Promise.resolve();
+    }
+    var from = Math.max(stop, state.historyFrom - HISTORY_PAGE);
+    return api('GET', '/blocks?from=' + from + '&limit=' + (state.historyFrom - from)).then(function (r) {
+      r.blocks.forEach(function (w) {
+        try {
+          var b = blockSummary(decodeBlock(w));
+          (b.commands || []).filter(function (c) {
+            return changesState(c) && !state.commands.has(c.id);
+          }).forEach(function (c) {
+            followCommand(c, b.time, false);
+          });
+        } catch (e) { /* an undecodable block is shown as such in the chain view */ }
+      });
+      state.historyFrom = from;
+      return page();
+    });
+  }
+  return page().catch(function () {
+    state.historyFrom = undefined; // tried again at the next sign-in or page of blocks
+  });
+}
+
 function loadBlocks(from) {
   return api('GET', '/blocks?from=' + from + '&limit=' + BLOCK_PAGE).then(function (r) {
     r.blocks.forEach(function (w) {
@@ -76,6 +116,7 @@ function loadBlocks(from) {
     state.lowestLoaded = state.lowestLoaded === null ? from : Math.min(state.lowestLoaded, from);
     show($('older-blocks'), state.lowestLoaded > 0);
     rebuildResults();
+    loadStateHistory();
   }, function () {});
 }
 

@@ -84,16 +84,23 @@ export function rebuildResults() {
   });
   found.sort(function (x, y) { return x.block.height - y.block.height; });
   found.forEach(function (f) {
-    var c = f.command;
-    var command = { id: c.id, module: c.module, args: c.args || {}, target: c.target, notAfter: c.notAfter };
-    track(command, { target: c.target, expected: expectedOf(c.target), text: describeTarget(c.target),
-      sentAt: f.block.time }, c.module !== 'screenshot');
-    api('GET', '/commands/' + encodeURIComponent(c.id) + viewQuery()).then(function (report) {
-      (report.receipts || []).forEach(function (r) {
-        onReceipt(receiptEvent(r));
-      });
-    }, function () { /* polled again while it waits */ });
+    followCommand(f.command, f.block.time, f.command.module !== 'screenshot');
   });
+}
+
+/**
+ * Tracks a command found on the chain (shown in the results when {@code visible}) and reads the
+ * receipts the teacher's peer keeps for it.
+ */
+export function followCommand(c, blockTime, visible) {
+  var command = { id: c.id, module: c.module, args: c.args || {}, target: c.target, notAfter: c.notAfter };
+  track(command, { target: c.target, expected: expectedOf(c.target), text: describeTarget(c.target),
+    sentAt: blockTime }, visible);
+  api('GET', '/commands/' + encodeURIComponent(c.id) + viewQuery()).then(function (report) {
+    (report.receipts || []).forEach(function (r) {
+      onReceipt(receiptEvent(r));
+    });
+  }, function () { /* polled again while it waits */ });
 }
 
 /** A receipt of {@code GET /commands/{id}} in the shape of a receipt event. */

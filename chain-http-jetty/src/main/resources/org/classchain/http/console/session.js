@@ -4,6 +4,7 @@
  * sends one MAC'd batch at a time.
  */
 import { ApiError, api } from './api.js';
+import { loadStateHistory } from './chain.js';
 import { updateControls } from './commands.js';
 import { $, show } from './dom.js';
 import { connectEvents } from './live.js';
@@ -77,6 +78,7 @@ export function signIn(ev) {
       connectEvents();
       renderRoom();
       rebuildResults();
+      loadStateHistory();
     });
     status.textContent = '';
     $('session-state').textContent = 'Signed in as ' + username + (c.role ? ' (' + c.role + ')' : '')

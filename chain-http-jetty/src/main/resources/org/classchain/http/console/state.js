@@ -25,5 +25,7 @@ export var state = {
   hostSkew: 0,
   peerDown: null,
   fastUntil: 0,
-  blocks: new Map()
+  blocks: new Map(),
+  /** The lowest block read for computers' states, once signed in (undefined: not yet). */
+  historyFrom: undefined
 };
