@@ -32,6 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -228,5 +229,60 @@ class ConsoleGroupsBrowserTest {
         assertThat(room.desktops).noneMatch(RecordingDesktop::locked);
         waitFor(5).until(ExpectedConditions.textToBe(By.id("lock-all"), "Lock all"));
         browser.screenshot("groups-03-all-unlocked", true);
+    }
+
+    /**
+     * The rules behind a card's state, run on the page's own module in the browser, for commands
+     * this classroom cannot execute (web-limits is not installed here): for each pair the last one
+     * EXECUTED counts by its receipt's time, whatever order the receipts came in; a refused or
+     * impossible command changes nothing; a lock or blackout given seconds ends by itself; files
+     * arrive while a send-file waits for that computer's receipt and has not expired.
+     */
+    @Test
+    @Order(4)
+    @SuppressWarnings("unchecked")
+    void aCardsStateIsTheLastCommandOfEachPairItsComputerExecuted() {
+        Map<String, Map<String, Object>> out = (Map<String, Map<String, Object>>) ((JavascriptExecutor) driver)
+                .executeAsyncScript("""
+                var done = arguments[arguments.length - 1];
+                Promise.all([import('/computers.js'), import('/state.js')]).then(function (m) {
+                  var C = m[0], S = m[1].state, now = Date.now(), ids = [];
+                  function add(peer, module, args, status, at, pending, notAfter) {
+                    var id = 'rules-' + ids.length, receipts = new Map();
+                    if (status) { receipts.set(peer, { status: status, at: at }); }
+                    S.commands.set(id, { command: { id: id, module: module, args: args, notAfter: notAfter || now + 60000 },
+                      receipts: receipts, pending: new Set(pending ? [peer] : []), rows: new Map() });
+                    ids.push(id);
+                  }
+                  add('a', 'web-limits', { action: 'block', sites: 'x.example' }, 'EXECUTED', 1000);
+                  add('a', 'web-limits', { action: 'lift' }, 'EXECUTED', 2000);
+                  add('b', 'web-limits', { action: 'lift' }, 'EXECUTED', 1000);
+                  add('b', 'web-limits', { action: 'allow', sites: 'y.example' }, 'EXECUTED', 2000);
+                  add('c', 'lock', {}, 'EXECUTED', 1000);
+                  add('c', 'unlock', {}, 'REFUSED', 2000);
+                  add('d', 'lock', {}, 'UNAVAILABLE', 1000);
+                  add('e', 'lock', { seconds: '1' }, 'EXECUTED', now - 5000);
+                  add('e', 'blackout', {}, 'EXECUTED', now - 5000);
+                  add('f', 'send-file', { name: 'a.txt' }, null, 0, true);
+                  add('f', 'send-file', { name: 'old.txt' }, null, 0, true, now - 1000);
+                  add('g', 'unlock', {}, 'EXECUTED', 2000);
+                  add('g', 'lock', {}, 'EXECUTED', 1000);
+                  add('g', 'blackout', { seconds: '600' }, 'EXECUTED', now - 1000);
+                  var out = {};
+                  ['a', 'b', 'c', 'd', 'e', 'f', 'g'].forEach(function (p) { out[p] = C.stateOf(p); });
+                  ids.forEach(function (id) { S.commands.delete(id); });
+                  done(out);
+                }, function (e) { done({ error: { message: String(e) } }); });
+                """);
+        assertThat(out).doesNotContainKey("error");
+        assertThat(out.get("a")).as("web limits, then lifted").containsEntry("web-limits", false);
+        assertThat(out.get("b")).as("lifted, then web limits").containsEntry("web-limits", true);
+        assertThat(out.get("c")).as("locked; the unlock was refused").containsEntry("locked", true);
+        assertThat(out.get("d")).as("a lock not possible there").containsEntry("locked", false);
+        assertThat(out.get("e")).as("a 1 s lock 5 s ago; a blackout until ended")
+                .containsEntry("locked", false).containsEntry("blacked-out", true);
+        assertThat(((Number) out.get("f").get("files")).intValue()).as("one file waiting, one expired").isEqualTo(1);
+        assertThat(out.get("g")).as("unlocked after the lock, whatever order the receipts came in; a 600 s blackout")
+                .containsEntry("locked", false).containsEntry("blacked-out", true).containsEntry("web-limits", false);
     }
 }

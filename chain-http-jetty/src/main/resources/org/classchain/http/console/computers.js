@@ -62,7 +62,7 @@ export function stateOf(nodeId) {
     if (!r || r.status !== 'EXECUTED') {
       return;
     }
-    var at = r.at || 0;
+    var at = typeof r.at === 'number' ? r.at : Date.parse(r.at) || 0; // epoch ms; an ISO time read too
     if (!last[e.kind] || at >= last[e.kind].at) {
       last[e.kind] = { at: at, effect: e };
     }
