@@ -121,6 +121,16 @@ final class ConsoleClassroom implements AutoCloseable {
                 && d.findElements(org.openqa.selenium.By.cssSelector("#room .badge.STUDENT")).size() == students.size());
     }
 
+    /** Opens the teacher's console as {@link #openConsole} does and signs in there as the teacher. */
+    void openSignedIn(Browser browser) {
+        openConsole(browser);
+        browser.driver.findElement(org.openqa.selenium.By.id("username")).sendKeys(TEACHER);
+        browser.driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(password);
+        browser.driver.findElement(org.openqa.selenium.By.id("signin-button")).click();
+        browser.waitFor(30).until(org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated(
+                org.openqa.selenium.By.id("session-state")));
+    }
+
     /** The transport a peer serves on (for its event stream). */
     JettyTransport transportOf(Peer p) {
         return transports.get(p);

@@ -85,11 +85,7 @@ class ConsoleGroupsBrowserTest {
     }
 
     private void openSignedIn() {
-        room.openConsole(browser);
-        driver.findElement(By.id("username")).sendKeys(ConsoleClassroom.TEACHER);
-        driver.findElement(By.id("password")).sendKeys(PASSWORD);
-        driver.findElement(By.id("signin-button")).click();
-        waitFor(30).until(ExpectedConditions.visibilityOfElementLocated(By.id("session-state")));
+        room.openSignedIn(browser);
     }
 
     private WebElement card(Peer p) {

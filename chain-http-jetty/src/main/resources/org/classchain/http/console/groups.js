@@ -24,7 +24,7 @@ function groups() {
   } catch (e) {
     all = null;
   }
-  var out = {};
+  var out = Object.create(null); // a group may be called 'constructor' or '__proto__'
   if (all && typeof all === 'object' && !Array.isArray(all)) {
     Object.keys(all).forEach(function (name) {
       if (Array.isArray(all[name])) {
@@ -76,7 +76,7 @@ function saveGroup() {
   var replaced = name in all;
   all[name] = members;
   status.textContent = store(all) ? (replaced ? 'Group ' + name + ' replaced: ' : 'Group ' + name + ' saved: ')
-    + members.length + ' computer(s).' : 'This browser keeps no data (private mode?): the group lasts until the page closes.';
+    + members.length + ' computer(s).' : 'Not saved: this browser keeps no data for this page (private mode?).';
   $('group-name').value = '';
   renderGroups();
 }
