@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,14 +27,21 @@ final class ConsoleAssets {
     /** Where the files live on the class path. */
     static final String ROOT = "org/classchain/http/console/";
 
-    /** The files served, by path, with their content types. */
-    private static final Map<String, String> FILES = Map.of(
-            "index.html", "text/html; charset=utf-8",
-            "console.css", "text/css; charset=utf-8",
-            "console.js", "text/javascript; charset=utf-8",
-            "crypto.js", "text/javascript; charset=utf-8",
-            "srp.js", "text/javascript; charset=utf-8",
-            "favicon.svg", "image/svg+xml");
+    /**
+     * The files served. {@code console.js} is the page's entry module; it imports the others
+     * ({@code import ... from './api.js'}), which the browser fetches from here as they are: no
+     * bundler, and {@code script-src 'self'} covers them. crypto.js and srp.js are classic scripts.
+     */
+    static final List<String> FILES = List.of("index.html", "console.css", "favicon.svg", "crypto.js", "srp.js",
+            "console.js", "api.js", "dom.js", "state.js", "session.js", "room.js", "commands.js", "groups.js",
+            "computers.js", "accounts.js", "results.js", "chain.js", "live.js");
+
+    /** Content types by file extension; the module scripts must be a JavaScript type or the browser refuses them. */
+    private static final Map<String, String> TYPES = Map.of(
+            "html", "text/html; charset=utf-8",
+            "css", "text/css; charset=utf-8",
+            "js", "text/javascript; charset=utf-8",
+            "svg", "image/svg+xml");
 
     /** Only this peer's own assets; images may also be blob: URLs the page makes itself. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
@@ -57,9 +65,10 @@ final class ConsoleAssets {
      */
     static ConsoleAssets load() {
         Map<String, Asset> out = new LinkedHashMap<>();
-        for (Map.Entry<String, String> f : FILES.entrySet()) {
-            byte[] body = read(ROOT + f.getKey());
-            out.put("/" + f.getKey(), new Asset("/" + f.getKey(), f.getValue(), body, etag(body)));
+        for (String f : FILES) {
+            byte[] body = read(ROOT + f);
+            String type = TYPES.get(f.substring(f.lastIndexOf('.') + 1));
+            out.put("/" + f, new Asset("/" + f, type, body, etag(body)));
         }
         out.put("/", out.get("/index.html"));
         return new ConsoleAssets(out);

@@ -17,13 +17,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.classchain.Attachment;
 import org.classchain.CommandReport;
 import org.classchain.NodeKey;
@@ -86,7 +92,9 @@ class ConsoleServingTest {
     @CsvSource({
         "/, text/html; charset=utf-8, ClassChain console",
         "/index.html, text/html; charset=utf-8, ClassChain console",
-        "/console.js, text/javascript; charset=utf-8, EventSource",
+        "/console.js, text/javascript; charset=utf-8, onReachability",
+        "/live.js, text/javascript; charset=utf-8, EventSource",
+        "/room.js, text/javascript; charset=utf-8, export function renderRoom",
         "/crypto.js, text/javascript; charset=utf-8, ClassChainCrypto",
         "/srp.js, text/javascript; charset=utf-8, ClassChainSrp",
         "/console.css, text/css; charset=utf-8, --accent",
@@ -125,9 +133,41 @@ class ConsoleServingTest {
         String html = get("/").body();
         assertThat(html).doesNotContain("http://").doesNotContain("https://").doesNotContain("//cdn");
         assertThat(html).doesNotContainPattern("<script>[^<]").doesNotContain("style=\"");
-        for (String js : List.of("/console.js", "/crypto.js", "/srp.js")) {
-            assertThat(get(js).body()).doesNotContain("https://").doesNotContain("import(").doesNotContain("eval(");
+        for (String file : ConsoleAssets.FILES) {
+            if (file.endsWith(".js")) {
+                assertThat(get("/" + file).body()).as(file).doesNotContain("https://").doesNotContain("import(")
+                        .doesNotContain("eval(");
+            }
         }
+    }
+
+    /** A static import in the page's scripts: {@code import { a, b } from './room.js';}. */
+    private static final Pattern IMPORT =
+            Pattern.compile("(?m)^import \\{[^}]*\\}\\s*from '\\./([a-z]+\\.js)';");
+
+    @Test
+    void every_module_the_page_imports_is_served_as_javascript_and_every_script_is_used() throws Exception {
+        String html = get("/").body();
+        assertThat(html).contains("<script src=\"/console.js\" type=\"module\"></script>");
+        Deque<String> todo = new ArrayDeque<>(List.of("console.js", "crypto.js", "srp.js"));
+        Set<String> reached = new TreeSet<>();
+        while (!todo.isEmpty()) {
+            String file = todo.pop();
+            if (!reached.add(file)) {
+                continue;
+            }
+            HttpResponse<String> r = get("/" + file);
+            assertThat(r.statusCode()).as(file + ", imported by the page").isEqualTo(200);
+            assertThat(r.headers().firstValue("content-type")).as(file).hasValue("text/javascript; charset=utf-8");
+            assertThat(r.headers().firstValue("cache-control")).as(file).hasValue("no-cache");
+            assertThat(r.headers().firstValue("content-security-policy")).as(file).isPresent();
+            Matcher m = IMPORT.matcher(r.body());
+            while (m.find()) {
+                todo.push(m.group(1));
+            }
+        }
+        assertThat(reached).as("the scripts the page reaches are exactly those served")
+                .containsExactlyInAnyOrderElementsOf(ConsoleAssets.FILES.stream().filter(f -> f.endsWith(".js")).toList());
     }
 
     @Test
@@ -140,6 +180,8 @@ class ConsoleServingTest {
         HttpResponse<String> missing = get("/../../etc/passwd");
         assertThat(missing.statusCode()).isIn(400, 404);
         assertThat(get("/console.jsx").statusCode()).isEqualTo(404);
+        assertThat(get("/nothing.js").statusCode()).as("a module name the page does not have").isEqualTo(404);
+        assertThat(get("/js/room.js").statusCode()).isEqualTo(404);
     }
 
     // ------------------------------------------------------------------ events

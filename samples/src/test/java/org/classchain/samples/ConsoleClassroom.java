@@ -14,6 +14,7 @@ import org.classchain.core.dispatch.Policy;
 import org.classchain.core.peer.Peer;
 import org.classchain.http.JettyTransport;
 import org.classchain.mods.ScreenshotModule;
+import org.classchain.spi.host.DesktopService;
 
 /**
  * A teacher and some students, each a real peer on its own 127.0.0.1 port, wired as the launcher
@@ -31,6 +32,9 @@ final class ConsoleClassroom implements AutoCloseable {
     private final Path dir;
     private final String password;
     private final Duration tick;
+    private final boolean withDesktops;
+    /** With {@code withDesktops}: each student's recording desktop, in the order of the students. */
+    final List<RecordingDesktop> desktops = new ArrayList<>();
 
     /**
      * @param deny for each student, the modules its policy refuses (null or "" for none)
@@ -44,9 +48,20 @@ final class ConsoleClassroom implements AutoCloseable {
      * @param deny for each student, the modules its policy refuses (null or "" for none)
      */
     ConsoleClassroom(Path dir, String password, Duration tick, String... deny) throws Exception {
+        this(dir, password, tick, false, deny);
+    }
+
+    /**
+     * @param tick the peers' maintenance tick
+     * @param withDesktops whether each student gets a {@link RecordingDesktop}, so that lock,
+     *                     blackout and message execute in this headless JVM as on a screen
+     * @param deny for each student, the modules its policy refuses (null or "" for none)
+     */
+    ConsoleClassroom(Path dir, String password, Duration tick, boolean withDesktops, String... deny) throws Exception {
         this.dir = dir;
         this.tick = tick;
         this.password = password;
+        this.withDesktops = withDesktops;
         try {
             teacher = start(dir.resolve("teacher"), null, password, null, -1, 0);
             for (int i = 0; i < deny.length; i++) {
@@ -78,6 +93,11 @@ final class ConsoleClassroom implements AutoCloseable {
         Launchers.addConsoleFeed(b, transport);
         if (screen >= 0) {
             b.service(ScreenshotModule.ScreenSource.class, () -> fakeScreen(screen));
+            if (withDesktops) {
+                RecordingDesktop desktop = new RecordingDesktop();
+                desktops.add(desktop);
+                b.service(DesktopService.class, desktop);
+            }
         }
         if (seed == null) {
             b.account(TEACHER, password);
@@ -99,6 +119,16 @@ final class ConsoleClassroom implements AutoCloseable {
         browser.waitFor(30).until(d -> d.findElements(org.openqa.selenium.By.cssSelector("#room li.peer")).size()
                 == 1 + students.size()
                 && d.findElements(org.openqa.selenium.By.cssSelector("#room .badge.STUDENT")).size() == students.size());
+    }
+
+    /** Opens the teacher's console as {@link #openConsole} does and signs in there as the teacher. */
+    void openSignedIn(Browser browser) {
+        openConsole(browser);
+        browser.driver.findElement(org.openqa.selenium.By.id("username")).sendKeys(TEACHER);
+        browser.driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(password);
+        browser.driver.findElement(org.openqa.selenium.By.id("signin-button")).click();
+        browser.waitFor(30).until(org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated(
+                org.openqa.selenium.By.id("session-state")));
     }
 
     /** The transport a peer serves on (for its event stream). */
