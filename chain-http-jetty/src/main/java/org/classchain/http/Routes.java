@@ -17,30 +17,30 @@ import org.classchain.Block;
 import org.classchain.CommandReport;
 import org.classchain.Hash;
 import org.classchain.Receipt;
-import org.classchain.spi.Message;
-import org.classchain.spi.Message.Ack;
-import org.classchain.spi.Message.AuthChallenge;
-import org.classchain.spi.Message.AuthConfirmed;
-import org.classchain.spi.Message.Blocks;
-import org.classchain.spi.Message.CommandReply;
-import org.classchain.spi.Message.GetBlock;
-import org.classchain.spi.Message.GetBlocks;
-import org.classchain.spi.Message.GetCommand;
-import org.classchain.spi.Message.GetHead;
-import org.classchain.spi.Message.GetModules;
-import org.classchain.spi.Message.GetPeers;
-import org.classchain.spi.Message.GetStatus;
-import org.classchain.spi.Message.GrantIssued;
-import org.classchain.spi.Message.HeadReply;
-import org.classchain.spi.Message.ModulesReply;
-import org.classchain.spi.Message.PeersReply;
-import org.classchain.spi.Message.Rejected;
-import org.classchain.spi.Message.StatusReply;
-import org.classchain.spi.Message.SubmitBatch;
-import org.classchain.spi.Message.Submitted;
-import org.classchain.spi.Message.ViewCheck;
-import org.classchain.spi.Message.Welcome;
-import org.classchain.spi.MessageHandler;
+import org.classchain.wire.Message;
+import org.classchain.wire.Message.Ack;
+import org.classchain.wire.Message.AuthChallenge;
+import org.classchain.wire.Message.AuthConfirmed;
+import org.classchain.wire.Message.Blocks;
+import org.classchain.wire.Message.CommandReply;
+import org.classchain.wire.Message.GetBlock;
+import org.classchain.wire.Message.GetBlocks;
+import org.classchain.wire.Message.GetCommand;
+import org.classchain.wire.Message.GetHead;
+import org.classchain.wire.Message.GetModules;
+import org.classchain.wire.Message.GetPeers;
+import org.classchain.wire.Message.GetStatus;
+import org.classchain.wire.Message.GrantIssued;
+import org.classchain.wire.Message.HeadReply;
+import org.classchain.wire.Message.ModulesReply;
+import org.classchain.wire.Message.PeersReply;
+import org.classchain.wire.Message.Rejected;
+import org.classchain.wire.Message.StatusReply;
+import org.classchain.wire.Message.SubmitBatch;
+import org.classchain.wire.Message.Submitted;
+import org.classchain.wire.Message.ViewCheck;
+import org.classchain.wire.Message.Welcome;
+import org.classchain.wire.MessageHandler;
 import org.eclipse.jetty.util.Fields;
 
 /**
@@ -249,7 +249,7 @@ final class Routes {
         b.get("/accounts", call -> new Message.GetAccounts(),
                 reply -> ok(wire.accounts(as(Message.AccountsReply.class, reply))));
         b.post("/accounts/credential", call -> WireJson.readCredentialRequest(call.body()),
-                reply -> ok(WireJson.credentialTransfer(as(org.classchain.spi.Message.CredentialTransfer.class, reply))));
+                reply -> ok(WireJson.credentialTransfer(as(org.classchain.wire.Message.CredentialTransfer.class, reply))));
         b.post("/auth/grant", call -> wire.readGrantRequest(call.body()),
                 reply -> ok(wire.grantIssued(as(GrantIssued.class, reply))));
         b.post("/commands", call -> new SubmitBatch(wire.readGrantRequest(call.body())),

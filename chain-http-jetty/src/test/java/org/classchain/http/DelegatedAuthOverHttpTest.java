@@ -28,8 +28,8 @@ import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.peer.Peer;
 import org.classchain.core.testing.Firewall;
 import org.classchain.core.testing.RecordingModule;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -175,7 +175,7 @@ class DelegatedAuthOverHttpTest {
             // the firewall must know the link before the peer joins; addresses exist only after start
             Transport wrapped = new org.classchain.core.testing.ForwardingTransport(firewall.wrap(t)) {
                 @Override
-                public void start(org.classchain.spi.MessageHandler handler) throws java.io.IOException {
+                public void start(org.classchain.wire.MessageHandler handler) throws java.io.IOException {
                     super.start(handler);
                     firewall.link(t.localAddress(), line.get(line.size() - 1).address());
                 }

@@ -17,8 +17,8 @@ import org.classchain.Role;
 import org.classchain.core.block.Sha256;
 import org.classchain.core.identity.Ed25519Signatures;
 import org.classchain.core.identity.NodeIdentity;
-import org.classchain.spi.Message.CredentialRequest;
-import org.classchain.spi.Message.CredentialTransfer;
+import org.classchain.wire.Message.CredentialRequest;
+import org.classchain.wire.Message.CredentialTransfer;
 
 /**
  * Copies a credential from an account's host to a backup host without the verifier crossing

@@ -17,7 +17,7 @@ import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.dispatch.Policy;
 import org.classchain.core.exec.PeerThreads;
 import org.classchain.spi.BlockStore;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

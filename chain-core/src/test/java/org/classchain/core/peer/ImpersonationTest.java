@@ -20,8 +20,8 @@ import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.net.InMemoryNetwork;
 import org.classchain.core.testing.RecordingModule;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

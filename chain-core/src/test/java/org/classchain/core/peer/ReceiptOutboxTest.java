@@ -17,7 +17,7 @@ import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.peer.ReceiptOutbox.Batch;
 import org.classchain.core.peer.ReceiptOutbox.Forwarding;
 import org.classchain.core.peer.ReceiptOutbox.Outcome;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.junit.jupiter.api.Test;
 
 /** Issue 23, property 4, the rule alone: what the outbox sends, in what order, and what it gives up. */
