@@ -12,6 +12,7 @@ import org.classchain.Account;
 import org.classchain.Command;
 import org.classchain.Role;
 import org.classchain.core.block.CanonicalJson;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.wire.Message.AuthChallenge;
 import org.classchain.wire.Message.AuthConfirmed;
 import org.classchain.wire.Message.AuthFinish;
@@ -144,7 +145,7 @@ public final class SrpClient {
         requireSignedIn();
         long c = ++counter;
         return new org.classchain.wire.Message.EnrollRequest(username, session, c, deviceKey,
-                SessionMac.mac(key, c, SessionMac.enrollMessage(deviceKey)));
+                SessionMac.mac(key, c, SigningBytes.enroll(deviceKey)));
     }
 
     /**

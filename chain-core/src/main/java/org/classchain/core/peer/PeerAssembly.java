@@ -146,7 +146,7 @@ final class PeerAssembly implements AutoCloseable {
     private Dispatcher buildDispatcher(ReceiptCourier courier, PeerThreads threads) {
         Dispatcher.Builder b = Dispatcher.builder().identity(identity).role(this::role).signedInUsers(roster::here)
                 .registry(modules).policy(config.policy).log(data.executionLog()).clock(clock)
-                .signer(new ReceiptSigner(identity, json)).receipts(courier::dispatched).threads(threads);
+                .signer(new ReceiptSigner(identity)).receipts(courier::dispatched).threads(threads);
         config.addServices(b);
         return b.build();
     }

@@ -152,7 +152,7 @@ final class ReceiptCourier {
         int unknown = 0;
         Instant now = clock.instant();
         for (Receipt r : list) {
-            if (!ReceiptSigner.verify(r, json) || nodeId.equals(r.peerId())
+            if (!ReceiptSigner.verify(r) || nodeId.equals(r.peerId())
                     || directory.keyOf(r.peerId()).filter(r.peerKey()::equals).isEmpty()) {
                 unknown++;
             } else if (outbox.forward(r, now) == ReceiptOutbox.Forwarding.FULL) {

@@ -24,6 +24,7 @@ import org.classchain.Account;
 import org.classchain.Command;
 import org.classchain.Grant;
 import org.classchain.Role;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.identity.Ed25519Signatures;
 import org.classchain.wire.Message;
 import org.classchain.wire.Message.AuthChallenge;
@@ -284,7 +285,7 @@ class AccountHostTest {
         GrantIssued issued = (GrantIssued) f.host.handle(client.grantRequest(commands, accounts), ADDRESS);
         Grant grant = issued.grant();
 
-        assertThat(Ed25519Signatures.verify(f.identity.publicKey(), f.json.grantSigningBytes(grant), grant.signature()))
+        assertThat(Ed25519Signatures.verify(f.identity.publicKey(), SigningBytes.grant(grant), grant.signature()))
                 .isTrue();
         assertThat(grant.commandsHash()).isEqualTo(f.json.batchHash(commands, accounts));
         assertThat(grant.chainId()).isEqualTo(CHAIN);

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.classchain.Command;
 import org.classchain.Target;
 import org.classchain.core.auth.PasswordPolicy;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.identity.NodeIdentity;
@@ -53,10 +54,10 @@ class ImpersonationTest {
             forged.add(new Message.Hello(teacherId, teacher.status().publicKey(), impostor.localAddress(), "", "00"));
             // the teacher's id with the impostor's own key
             forged.add(new Message.Hello(teacherId, own.publicKey(), impostor.localAddress(), "",
-                    HexFormat.of().formatHex(own.sign(Handshakes.helloBytes(impostor.localAddress(), "")))));
+                    HexFormat.of().formatHex(own.sign(SigningBytes.hello(impostor.localAddress(), "")))));
             // its own id, properly signed, but claiming to serve at the teacher's address
             forged.add(new Message.Hello(own.nodeId(), own.publicKey(), teacher.address(), "",
-                    HexFormat.of().formatHex(own.sign(Handshakes.helloBytes(teacher.address(), "")))));
+                    HexFormat.of().formatHex(own.sign(SigningBytes.hello(teacher.address(), "")))));
             for (int i = 0; i < 10; i++) {
                 for (Message.Hello h : forged) {
                     impostor.send(student.address(), h).get(5, TimeUnit.SECONDS);
