@@ -18,6 +18,7 @@ import org.classchain.Role;
 import org.classchain.Target;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.CanonicalJson;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.mining.Miner;
 
@@ -66,7 +67,7 @@ final class BenchChain {
         UUID previous = parent.payload().grant() == null ? Grant.FIRST : parent.payload().grant().grantId();
         Grant unsigned = new Grant(chainId, "teacher", Role.TEACHER, json.batchHash(commands, List.of()),
                 UUID.randomUUID(), issuedAt, teacherHost.nodeId(), previous, new byte[Grant.SIGNATURE_LENGTH]);
-        return Payload.granted(commands, unsigned.withSignature(teacherHost.sign(json.grantSigningBytes(unsigned))));
+        return Payload.granted(commands, unsigned.withSignature(teacherHost.sign(SigningBytes.grant(unsigned))));
     }
 
     /** A mined child of {@code parent}, {@code stepMillis} later, with one command for all of {@code ttl}. */

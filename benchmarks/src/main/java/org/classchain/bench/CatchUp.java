@@ -18,7 +18,7 @@ import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.peer.Peer;
 import org.classchain.core.store.FileBlockStore;
 import org.classchain.http.JettyTransport;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 
 /**
  * Catch-up over HTTP: a chain of 100,000 one-command blocks (1-bit genesis, so it is built in

@@ -27,7 +27,7 @@ import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.mining.Miner;
 import org.classchain.core.peer.Peer;
 import org.classchain.http.JettyTransport;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 
 /**
  * Click-to-executed over real HTTP: a teacher and N students, each a {@link Peer} on its own

@@ -23,7 +23,7 @@ import org.classchain.core.files.FileRef;
 import org.classchain.core.files.StoredFile;
 import org.classchain.http.HttpFileTransfers;
 import org.classchain.http.JettyTransport;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.classchain.spi.host.FileTransferService;
 
 /**

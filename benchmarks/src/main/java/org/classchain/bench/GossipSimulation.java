@@ -32,9 +32,9 @@ import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.exec.PeerThreads;
 import org.classchain.core.net.InMemoryNetwork;
 import org.classchain.core.peer.Peer;
-import org.classchain.spi.Message;
-import org.classchain.spi.MessageHandler;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.MessageHandler;
+import org.classchain.wire.Transport;
 
 /**
  * The scale simulation: N {@link Peer}s with the real gossip code on an {@link InMemoryNetwork},

@@ -20,6 +20,7 @@ import org.classchain.Grant;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.block.CodecException;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.validation.BlockValidator;
 import org.classchain.core.validation.BranchContext;
 import org.classchain.core.validation.ValidationException;
@@ -111,7 +112,7 @@ public class ValidationBenchmark {
         try {
             Block one = codec.decode(encoded[0]);
             Grant g = one.payload().grant();
-            message = json.grantSigningBytes(g);
+            message = SigningBytes.grant(g);
             signature = g.signature();
             publicKey = chain.teacherHost.publicKey().publicKey();
         } catch (CodecException e) {

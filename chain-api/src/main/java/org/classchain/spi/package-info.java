@@ -1,5 +1,6 @@
 /**
- * What implementers write against: command modules, transports and block stores, and the
- * messages a transport carries between peers. Evolves by added default methods only.
+ * What implementers write against: command modules (and the host services they may use) and
+ * block stores. The protocol between peers is {@link org.classchain.wire}. Evolves by added
+ * default methods only.
  */
 package org.classchain.spi;

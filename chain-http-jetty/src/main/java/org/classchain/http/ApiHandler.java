@@ -172,7 +172,7 @@ final class ApiHandler extends Handler.Abstract {
         } catch (RuntimeException e) {
             throw HttpProblem.badRequest("malformed query string");
         }
-        org.classchain.spi.Message.ViewCheck token = Routes.viewToken(query);
+        org.classchain.wire.Message.ViewCheck token = Routes.viewToken(query);
         if (token == null) {
             stream(ex, false);
             return;

@@ -2,8 +2,8 @@ package org.classchain.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import org.classchain.spi.Message;
-import org.classchain.spi.Message.Rejected;
+import org.classchain.wire.Message;
+import org.classchain.wire.Message.Rejected;
 
 /**
  * The client side of {@link RouteTable}: which method, path and body carry a request, and how the

@@ -14,17 +14,17 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.classchain.CommandReport;
 import org.classchain.Receipt;
-import org.classchain.spi.Message;
-import org.classchain.spi.Message.Ack;
-import org.classchain.spi.Message.CommandReply;
-import org.classchain.spi.Message.GetCommand;
-import org.classchain.spi.Message.GetHead;
-import org.classchain.spi.Message.GetStatus;
-import org.classchain.spi.Message.HeadReply;
-import org.classchain.spi.Message.Rejected;
-import org.classchain.spi.Message.StatusReply;
-import org.classchain.spi.Message.ViewCheck;
-import org.classchain.spi.MessageHandler;
+import org.classchain.wire.Message;
+import org.classchain.wire.Message.Ack;
+import org.classchain.wire.Message.CommandReply;
+import org.classchain.wire.Message.GetCommand;
+import org.classchain.wire.Message.GetHead;
+import org.classchain.wire.Message.GetStatus;
+import org.classchain.wire.Message.HeadReply;
+import org.classchain.wire.Message.Rejected;
+import org.classchain.wire.Message.StatusReply;
+import org.classchain.wire.Message.ViewCheck;
+import org.classchain.wire.MessageHandler;
 import org.eclipse.jetty.util.Fields;
 
 /**

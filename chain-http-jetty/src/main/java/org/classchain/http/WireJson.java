@@ -29,7 +29,7 @@ import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.block.CodecException;
 
 /**
- * The JSON of every {@link org.classchain.spi.Message} on the REST routes, both ways, through
+ * The JSON of every {@link org.classchain.wire.Message} on the REST routes, both ways, through
  * Jackson's record binding: a message is written as its record components (renamed or flattened
  * where {@link WireModule} says so) and read back through its canonical constructor, so the
  * server and the client cannot drift apart and a new message needs no codec of its own.

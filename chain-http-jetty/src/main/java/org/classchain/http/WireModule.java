@@ -49,21 +49,21 @@ import org.classchain.Receipt;
 import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.block.CodecException;
 import org.classchain.spi.ArgumentSpec;
-import org.classchain.spi.Message;
-import org.classchain.spi.Message.AuthChallenge;
-import org.classchain.spi.Message.AuthConfirmed;
-import org.classchain.spi.Message.AuthFinish;
-import org.classchain.spi.Message.AuthRelay;
-import org.classchain.spi.Message.AuthRequest;
-import org.classchain.spi.Message.AuthStart;
-import org.classchain.spi.Message.CommandReply;
-import org.classchain.spi.Message.EnrollRequest;
-import org.classchain.spi.Message.GrantRequest;
-import org.classchain.spi.Message.HeadReply;
-import org.classchain.spi.Message.LoginRequest;
-import org.classchain.spi.Message.StatusReply;
-import org.classchain.spi.Message.SubmitBatch;
-import org.classchain.spi.Message.Submitted;
+import org.classchain.wire.Message;
+import org.classchain.wire.Message.AuthChallenge;
+import org.classchain.wire.Message.AuthConfirmed;
+import org.classchain.wire.Message.AuthFinish;
+import org.classchain.wire.Message.AuthRelay;
+import org.classchain.wire.Message.AuthRequest;
+import org.classchain.wire.Message.AuthStart;
+import org.classchain.wire.Message.CommandReply;
+import org.classchain.wire.Message.EnrollRequest;
+import org.classchain.wire.Message.GrantRequest;
+import org.classchain.wire.Message.HeadReply;
+import org.classchain.wire.Message.LoginRequest;
+import org.classchain.wire.Message.StatusReply;
+import org.classchain.wire.Message.SubmitBatch;
+import org.classchain.wire.Message.Submitted;
 
 /**
  * What Jackson's record binding needs to write and read ClassChain's wire JSON: the value types

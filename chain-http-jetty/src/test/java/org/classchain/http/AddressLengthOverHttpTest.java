@@ -15,7 +15,7 @@ import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.peer.Peer;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

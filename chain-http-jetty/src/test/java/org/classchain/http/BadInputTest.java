@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 import org.classchain.Block;
 import org.classchain.Command;
 import org.classchain.Payload;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

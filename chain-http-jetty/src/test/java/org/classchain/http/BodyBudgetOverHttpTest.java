@@ -13,7 +13,7 @@ import org.classchain.Block;
 import org.classchain.Command;
 import org.classchain.Payload;
 import org.classchain.Target;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

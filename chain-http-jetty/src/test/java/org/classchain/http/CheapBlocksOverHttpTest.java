@@ -32,6 +32,7 @@ import org.classchain.Target;
 import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.CanonicalJson;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.dispatch.ModuleRegistry;
@@ -44,10 +45,10 @@ import org.classchain.core.testing.RecordingModule;
 import org.classchain.spi.ArgumentSpec;
 import org.classchain.spi.ArgumentType;
 import org.classchain.spi.CommandModule;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.classchain.spi.ModuleContext;
 import org.classchain.spi.Outcome;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -155,7 +156,7 @@ class CheapBlocksOverHttpTest {
         List<Command> commands = List.of(note(JUNK_BYTES));
         Grant unsigned = new Grant(teacher.chain().chainId(), "teacher", Role.TEACHER, json.batchHash(commands, List.of()),
                 UUID.randomUUID(), Instant.now(), forger.nodeId(), Grant.FIRST, new byte[Grant.SIGNATURE_LENGTH]);
-        Payload p = Payload.granted(commands, unsigned.withSignature(forger.sign(json.grantSigningBytes(unsigned))));
+        Payload p = Payload.granted(commands, unsigned.withSignature(forger.sign(SigningBytes.grant(unsigned))));
         return mine(new BlockHeader(1, height, parent, System.currentTimeMillis(), codec.payloadHash(p), bits,
                 random.nextLong()), p);
     }

@@ -2,7 +2,7 @@ package org.classchain.http;
 
 import java.util.function.Supplier;
 import org.classchain.core.peer.ClassroomTests;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Transport;
 
 /**
  * The protocol tests of chain-core over real HTTP: every peer its own Jetty server on

@@ -38,7 +38,7 @@ import org.classchain.PeerStatus;
 import org.classchain.Receipt;
 import org.classchain.ReceiptStatus;
 import org.classchain.Role;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,7 +79,7 @@ class ConsoleServingTest {
         return started(JettyTransport.builder().noRateLimit().eventKeepAlive(Duration.ofMillis(200)), new StubHandler());
     }
 
-    private JettyTransport started(JettyTransport.Builder b, org.classchain.spi.MessageHandler h) throws Exception {
+    private JettyTransport started(JettyTransport.Builder b, org.classchain.wire.MessageHandler h) throws Exception {
         JettyTransport t = b.build();
         transports.add(t);
         t.start(h);

@@ -19,8 +19,8 @@ import org.classchain.core.auth.SrpClient;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.peer.DelegatedAuthTests;
 import org.classchain.core.peer.Peer;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -42,7 +42,7 @@ import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.peer.Peer;
 import org.classchain.core.testing.Classroom;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 
 /**
  * Hostile input over real HTTP: generated bodies, headers, methods, paths and query strings sent

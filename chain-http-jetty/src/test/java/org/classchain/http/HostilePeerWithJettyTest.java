@@ -2,7 +2,7 @@ package org.classchain.http;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.classchain.core.peer.HostilePeerTests;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Transport;
 
 /**
  * The hostile-peer tests over real HTTP. Each peer and client listens on and calls from its own

@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
 import org.classchain.Role;
 import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.peer.Peer;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -25,8 +25,8 @@ import org.classchain.core.dispatch.ReceiptSigner;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.peer.Peer;
 import org.classchain.core.testing.RecordingModule;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -167,7 +167,7 @@ class ReceiptsGetThroughOverHttpTest {
     @Timeout(120)
     void oversizeReceiptsOfOthersDoNotBlockTheVictimsOwn() throws Exception {
         NodeIdentity madeUp = NodeIdentity.generate(random);
-        ReceiptSigner signer = new ReceiptSigner(madeUp, json);
+        ReceiptSigner signer = new ReceiptSigner(madeUp);
         byte[] screen = new byte[Attachment.MAX_BYTES - 1024];
         random.nextBytes(screen);
         List<String> replies = new ArrayList<>();
@@ -199,7 +199,7 @@ class ReceiptsGetThroughOverHttpTest {
     void refusedReceiptsOfOthersDoNotDelayTheVictimsOwn() throws Exception {
         List<String> replies = new ArrayList<>();
         for (int post = 0; post < 20; post++) {
-            ReceiptSigner signer = new ReceiptSigner(NodeIdentity.generate(random), json);
+            ReceiptSigner signer = new ReceiptSigner(NodeIdentity.generate(random));
             List<Receipt> batch = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
                 batch.add(signer.sign(UUID.randomUUID(), ReceiptStatus.EXECUTED, "", Instant.now(), null));
@@ -226,7 +226,7 @@ class ReceiptsGetThroughOverHttpTest {
                 () -> knows(victim, hostile));
         NodeIdentity hostileKey = NodeIdentity.loadOrCreate(tmp.resolve("hostile"), random);
         assertThat(hostileKey.nodeId()).isEqualTo(hostile.nodeId());
-        ReceiptSigner signer = new ReceiptSigner(hostileKey, json);
+        ReceiptSigner signer = new ReceiptSigner(hostileKey);
         int accepted = 0;
         int refused = 0;
         List<String> replies = new ArrayList<>();

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.classchain.core.peer.Peer;
 import org.classchain.core.peer.RoomIntegrityTests;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Transport;
 
 /**
  * Issue 15, items 4 and 6, over real HTTP. Each peer and client listens on and calls from its own

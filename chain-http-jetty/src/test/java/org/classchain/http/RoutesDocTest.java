@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.CanonicalJson;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -4,8 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import org.classchain.spi.Message;
-import org.classchain.spi.MessageHandler;
+import org.classchain.wire.Message;
+import org.classchain.wire.MessageHandler;
 
 /** A handler whose answer a test sets, and which remembers the last request and its sender. */
 final class StubHandler implements MessageHandler {

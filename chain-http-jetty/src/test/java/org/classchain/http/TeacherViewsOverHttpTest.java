@@ -35,7 +35,7 @@ import org.classchain.core.client.TeacherClient;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.peer.Peer;
 import org.classchain.spi.CommandModule;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.classchain.spi.ModuleContext;
 import org.classchain.spi.Outcome;
 import org.junit.jupiter.api.AfterEach;

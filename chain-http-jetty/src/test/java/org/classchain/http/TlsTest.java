@@ -17,7 +17,7 @@ import org.classchain.Role;
 import org.classchain.Target;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.testing.Classroom;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.classchain.Receipt;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.CanonicalJson;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.junit.jupiter.api.Test;
 
 /** The wire's one receipt form, and the strictness the record binding keeps. */

@@ -22,6 +22,10 @@ public final class BlackoutModule implements CommandModule {
     static final long MAX_SECONDS = 3600;
     static final int MAX_MESSAGE = 200;
 
+    /** A module with nothing to configure: what {@link java.util.ServiceLoader} creates. */
+    public BlackoutModule() {
+    }
+
     @Override
     public String name() {
         return "blackout";

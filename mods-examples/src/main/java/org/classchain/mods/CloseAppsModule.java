@@ -48,6 +48,10 @@ public final class CloseAppsModule implements CommandModule {
     private static final long POLL_MILLIS = 50;
     private static final int PIDS_SHOWN = 20;
 
+    /** A module with nothing to configure: what {@link java.util.ServiceLoader} creates. */
+    public CloseAppsModule() {
+    }
+
     @Override
     public String name() {
         return "close-apps";

@@ -20,6 +20,10 @@ import org.classchain.spi.host.DesktopService;
 public final class LockModule implements CommandModule {
     static final String DEFAULT_MESSAGE = "This computer is locked by the teacher";
 
+    /** A module with nothing to configure: what {@link java.util.ServiceLoader} creates. */
+    public LockModule() {
+    }
+
     @Override
     public String name() {
         return "lock";

@@ -20,6 +20,10 @@ public final class MessageModule implements CommandModule {
     static final int MAX_TEXT = 2000;
     static final int MAX_TITLE = 200;
 
+    /** A module with nothing to configure: what {@link java.util.ServiceLoader} creates. */
+    public MessageModule() {
+    }
+
     @Override
     public String name() {
         return "message";

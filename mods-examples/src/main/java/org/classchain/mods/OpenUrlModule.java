@@ -23,6 +23,10 @@ import org.classchain.spi.host.DesktopService;
 public final class OpenUrlModule implements CommandModule {
     static final int MAX_URL = 2000;
 
+    /** A module with nothing to configure: what {@link java.util.ServiceLoader} creates. */
+    public OpenUrlModule() {
+    }
+
     @Override
     public String name() {
         return "open-url";

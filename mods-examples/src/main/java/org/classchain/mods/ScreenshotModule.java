@@ -42,6 +42,10 @@ public final class ScreenshotModule implements CommandModule {
     private static final float[] QUALITIES = {0.75f, 0.6f, 0.45f, 0.3f, 0.2f};
     private static final int MIN_WIDTH = 32;
 
+    /** A module with nothing to configure: what {@link java.util.ServiceLoader} creates. */
+    public ScreenshotModule() {
+    }
+
     @Override
     public String name() {
         return "screenshot";

@@ -64,6 +64,10 @@ public final class SendFileModule implements CommandModule {
             "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
             "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9");
 
+    /** A module with nothing to configure: what {@link java.util.ServiceLoader} creates. */
+    public SendFileModule() {
+    }
+
     @Override
     public String name() {
         return "send-file";

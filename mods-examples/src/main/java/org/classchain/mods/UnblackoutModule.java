@@ -12,6 +12,10 @@ import org.classchain.spi.host.DesktopService;
  */
 public final class UnblackoutModule implements CommandModule {
 
+    /** A module with nothing to configure: what {@link java.util.ServiceLoader} creates. */
+    public UnblackoutModule() {
+    }
+
     @Override
     public String name() {
         return "unblackout";

@@ -12,6 +12,10 @@ import org.classchain.spi.host.DesktopService;
  */
 public final class UnlockModule implements CommandModule {
 
+    /** A module with nothing to configure: what {@link java.util.ServiceLoader} creates. */
+    public UnlockModule() {
+    }
+
     @Override
     public String name() {
         return "unlock";

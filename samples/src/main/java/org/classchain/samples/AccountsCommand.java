@@ -11,7 +11,7 @@ import org.classchain.NodeKey;
 import org.classchain.Role;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.http.JettyTransport;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -8,7 +8,7 @@ import org.classchain.PeerStatus;
 import org.classchain.Role;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.http.JettyTransport;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import picocli.CommandLine.Option;
 
 /**

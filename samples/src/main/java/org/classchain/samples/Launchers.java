@@ -19,7 +19,7 @@ import org.classchain.http.HttpFileTransfers;
 import org.classchain.http.JettyTransport;
 import org.classchain.mods.host.FolderInbox;
 import org.classchain.mods.host.InboxDelivery;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.classchain.spi.host.FileTransferService;
 import org.classchain.spi.host.InboxService;
 import org.classchain.spi.host.NoticeService;

@@ -13,7 +13,7 @@ import org.classchain.Command;
 import org.classchain.Target;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.http.JettyTransport;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 

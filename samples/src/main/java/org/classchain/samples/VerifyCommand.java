@@ -66,13 +66,13 @@ final class VerifyCommand implements Callable<Integer> {
         Map<UUID, List<Receipt>> receipts = new HashMap<>();
         int forged = 0;
         Optional<RecordStore<Receipt>> rs = RecordStore.openReadOnly(dataDir, RecordStore.RECEIPTS,
-                RecordStore.receipts(json));
+                RecordStore.receipts());
         if (rs.isPresent()) {
             try (RecordStore<Receipt> r = rs.get()) {
                 List<Receipt> all = new ArrayList<>();
                 r.load(all::add);
                 for (Receipt x : all) {
-                    if (ReceiptSigner.verify(x, json)) {
+                    if (ReceiptSigner.verify(x)) {
                         receipts.computeIfAbsent(x.commandId(), k -> new ArrayList<>()).add(x);
                     } else {
                         forged++;

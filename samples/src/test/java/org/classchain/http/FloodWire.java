@@ -2,7 +2,7 @@ package org.classchain.http;
 
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.CanonicalJson;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 
 /**
  * The flood harness's view of the wire ({@code samples} FloodIT): the path and JSON body that

@@ -33,7 +33,7 @@ import org.classchain.Target;
 import org.classchain.core.auth.PasswordHardening;
 import org.classchain.core.block.CanonicalJson;
 import org.classchain.http.JettyTransport;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

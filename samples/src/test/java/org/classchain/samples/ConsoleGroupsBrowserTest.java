@@ -20,7 +20,7 @@ import org.classchain.Target;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.peer.Peer;
 import org.classchain.http.JettyTransport;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

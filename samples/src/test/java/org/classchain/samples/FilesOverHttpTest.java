@@ -32,7 +32,7 @@ import org.classchain.Command;
 import org.classchain.Target;
 import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.client.TeacherClient;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.files.ChunkStore;
 import org.classchain.core.files.Fetcher;

@@ -50,7 +50,7 @@ import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.mining.Miner;
 import org.classchain.http.FloodWire;
 import org.classchain.http.JettyTransport;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpMethod;
@@ -384,7 +384,7 @@ class FloodIT {
                     // EXECUTED for the real command, each signed by a made-up computer, with a 64 KB picture
                     List<org.classchain.Receipt> list = new ArrayList<>();
                     for (int i = 0; i < 10; i++) {
-                        list.add(new ReceiptSigner(someone(), json).sign(realCommand, ReceiptStatus.EXECUTED,
+                        list.add(new ReceiptSigner(someone()).sign(realCommand, ReceiptStatus.EXECUTED,
                                 "done " + random.nextInt(), Instant.now(), picture));
                     }
                     f.post("POST /receipts (forged, 10 x 64 KB)", to, wire.post(new Message.Receipts(list)));
@@ -393,7 +393,7 @@ class FloodIT {
                     // a receipt for a command nobody sent
                     List<org.classchain.Receipt> list = new ArrayList<>();
                     for (int i = 0; i < 10; i++) {
-                        list.add(new ReceiptSigner(someone(), json).sign(UUID.randomUUID(), ReceiptStatus.EXECUTED, "",
+                        list.add(new ReceiptSigner(someone()).sign(UUID.randomUUID(), ReceiptStatus.EXECUTED, "",
                                 Instant.now(), picture));
                     }
                     f.post("POST /receipts (not targeted)", to, wire.post(new Message.Receipts(list)));
@@ -401,7 +401,7 @@ class FloodIT {
                 default -> {
                     List<org.classchain.Receipt> list = new ArrayList<>();
                     for (int i = 0; i < 20; i++) {
-                        list.add(new ReceiptSigner(someone(), json).sign(realCommand, ReceiptStatus.EXECUTED, "",
+                        list.add(new ReceiptSigner(someone()).sign(realCommand, ReceiptStatus.EXECUTED, "",
                                 Instant.now(), picture));
                     }
                     f.post("POST /receipts (oversize, 20 x 64 KB)", to, wire.post(new Message.Receipts(list)));

@@ -21,17 +21,18 @@ import org.classchain.Command;
 import org.classchain.Grant;
 import org.classchain.Role;
 import org.classchain.core.block.CanonicalJson;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.identity.NodeIdentity;
-import org.classchain.spi.Message;
-import org.classchain.spi.Message.AuthChallenge;
-import org.classchain.spi.Message.AuthConfirmed;
-import org.classchain.spi.Message.AuthFinish;
-import org.classchain.spi.Message.AuthRequest;
-import org.classchain.spi.Message.AuthStart;
-import org.classchain.spi.Message.GrantIssued;
-import org.classchain.spi.Message.GrantRequest;
-import org.classchain.spi.Message.LoginRequest;
-import org.classchain.spi.Message.Rejected;
+import org.classchain.wire.Message;
+import org.classchain.wire.Message.AuthChallenge;
+import org.classchain.wire.Message.AuthConfirmed;
+import org.classchain.wire.Message.AuthFinish;
+import org.classchain.wire.Message.AuthRequest;
+import org.classchain.wire.Message.AuthStart;
+import org.classchain.wire.Message.GrantIssued;
+import org.classchain.wire.Message.GrantRequest;
+import org.classchain.wire.Message.LoginRequest;
+import org.classchain.wire.Message.Rejected;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -399,7 +400,7 @@ public final class AccountHost {
             throw refuse(400, "a login names the peer, in at most " + MAX_PEER_ID_LENGTH + " characters");
         }
         Sessions.Session session = sessions.authenticate(r.session(), r.username(), r.counter(),
-                SessionMac.loginMessage(peer), r.mac());
+                SigningBytes.login(peer), r.mac());
         SignIn signIn = new SignIn(session.username, session.role, peer, clock.instant());
         try {
             signIns.accept(signIn);
@@ -411,7 +412,7 @@ public final class AccountHost {
 
     private Message enroll(Message.EnrollRequest r) throws Refusal {
         Sessions.Session session = sessions.authenticate(r.session(), r.username(), r.counter(),
-                SessionMac.enrollMessage(r.deviceKey()), r.mac());
+                SigningBytes.enroll(r.deviceKey()), r.mac());
         if (session.role != Role.TEACHER) {
             throw refuse(403, "only the teacher enrolls devices");
         }

@@ -15,10 +15,11 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.classchain.NodeKey;
 import org.classchain.Role;
 import org.classchain.core.block.Sha256;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.identity.Ed25519Signatures;
 import org.classchain.core.identity.NodeIdentity;
-import org.classchain.spi.Message.CredentialRequest;
-import org.classchain.spi.Message.CredentialTransfer;
+import org.classchain.wire.Message.CredentialRequest;
+import org.classchain.wire.Message.CredentialTransfer;
 
 /**
  * Copies a credential from an account's host to a backup host without the verifier crossing
@@ -40,26 +41,20 @@ public final class CredentialTransfers {
     public record Pending(CredentialRequest request, byte[] privateKey) {
     }
 
-    /** What the backup signs: the account, the chain, and its fresh key. */
-    public static byte[] requestBytes(String chainId, String username, byte[] ephemeralKey) {
-        return ("classchain-credential-request-v1\n" + chainId + "\n" + username + "\n" + HEX.formatHex(ephemeralKey))
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
     /** A request for {@code username}'s credential, signed by the backup's node key. */
     public static Pending request(String chainId, String username, NodeIdentity backup, SecureRandom random) {
         byte[] priv = new byte[X25519.SCALAR_SIZE];
         X25519.generatePrivateKey(random, priv);
         byte[] pub = new byte[X25519.POINT_SIZE];
         X25519.generatePublicKey(priv, 0, pub, 0);
-        byte[] sig = backup.sign(requestBytes(chainId, username, pub));
+        byte[] sig = backup.sign(SigningBytes.credentialRequest(chainId, username, pub));
         return new Pending(new CredentialRequest(username, backup.publicKey(), pub, sig), priv);
     }
 
     /** Whether the request is signed by the key it names. */
     public static boolean verify(CredentialRequest r, String chainId) {
         return r.ephemeralKey().length == X25519.POINT_SIZE
-                && Ed25519Signatures.verify(r.requesterKey(), requestBytes(chainId, r.username(), r.ephemeralKey()),
+                && Ed25519Signatures.verify(r.requesterKey(), SigningBytes.credentialRequest(chainId, r.username(), r.ephemeralKey()),
                 r.signature());
     }
 
@@ -81,7 +76,7 @@ public final class CredentialTransfers {
         o.put("verifier", HEX.formatHex(credential.verifier()));
         byte[] ciphertext = gcm(Cipher.ENCRYPT_MODE, key, nonce, credential.username(),
                 o.toString().getBytes(StandardCharsets.UTF_8));
-        byte[] sig = host.sign(transferBytes(r.ephemeralKey(), pub, nonce, ciphertext));
+        byte[] sig = host.sign(SigningBytes.credentialTransfer(r.ephemeralKey(), pub, nonce, ciphertext));
         return new CredentialTransfer(host.publicKey(), pub, nonce, ciphertext, sig);
     }
 
@@ -95,7 +90,7 @@ public final class CredentialTransfers {
             throws GeneralSecurityException {
         byte[] reqPub = pending.request().ephemeralKey();
         if (!t.hostKey().equals(expectedHost) || t.ephemeralKey().length != X25519.POINT_SIZE
-                || !Ed25519Signatures.verify(t.hostKey(), transferBytes(reqPub, t.ephemeralKey(), t.nonce(), t.ciphertext()),
+                || !Ed25519Signatures.verify(t.hostKey(), SigningBytes.credentialTransfer(reqPub, t.ephemeralKey(), t.nonce(), t.ciphertext()),
                 t.signature())) {
             throw new GeneralSecurityException("the credential was not sent by a host of the account");
         }
@@ -121,24 +116,7 @@ public final class CredentialTransfers {
         if (!X25519.calculateAgreement(myPriv, 0, theirPub, 0, shared, 0)) {
             throw new GeneralSecurityException("a degenerate X25519 key");
         }
-        byte[] label = "classchain-credential-key-v1".getBytes(StandardCharsets.US_ASCII);
-        byte[] all = new byte[label.length + shared.length + requestPub.length + hostPub.length];
-        System.arraycopy(label, 0, all, 0, label.length);
-        System.arraycopy(shared, 0, all, label.length, shared.length);
-        System.arraycopy(requestPub, 0, all, label.length + shared.length, requestPub.length);
-        System.arraycopy(hostPub, 0, all, label.length + shared.length + requestPub.length, hostPub.length);
-        return Sha256.raw(all);
-    }
-
-    private static byte[] transferBytes(byte[] requestPub, byte[] hostPub, byte[] nonce, byte[] ciphertext) {
-        byte[] label = "classchain-credential-transfer-v1\n".getBytes(StandardCharsets.US_ASCII);
-        byte[] out = new byte[label.length + requestPub.length + hostPub.length + nonce.length + ciphertext.length];
-        int at = 0;
-        for (byte[] part : new byte[][] {label, requestPub, hostPub, nonce, ciphertext}) {
-            System.arraycopy(part, 0, out, at, part.length);
-            at += part.length;
-        }
-        return out;
+        return Sha256.raw(SigningBytes.credentialKeyInput(shared, requestPub, hostPub));
     }
 
     private static byte[] gcm(int mode, byte[] key, byte[] nonce, String username, byte[] input)

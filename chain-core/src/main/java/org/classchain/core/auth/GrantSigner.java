@@ -13,6 +13,7 @@ import org.classchain.Grant;
 import org.classchain.Hash;
 import org.classchain.Role;
 import org.classchain.core.block.CanonicalJson;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.cache.BoundedCache;
 import org.classchain.core.identity.Ed25519Signatures;
 import org.classchain.core.identity.NodeIdentity;
@@ -66,7 +67,7 @@ final class GrantSigner {
         synchronized (order) {
             Grant unsigned = new Grant(chain, username, Role.TEACHER, json.batchHash(commands, accounts),
                     randomUuid(), now, identity.nodeId(), order.next(), new byte[Grant.SIGNATURE_LENGTH]);
-            Grant grant = unsigned.withSignature(identity.sign(json.grantSigningBytes(unsigned)));
+            Grant grant = unsigned.withSignature(identity.sign(SigningBytes.grant(unsigned)));
             order.issued(grant);
             return grant;
         }
@@ -76,7 +77,7 @@ final class GrantSigner {
     Optional<AccountHost.Regranted> regrant(Grant old, List<Command> commands, List<Account> accounts,
                                             Predicate<UUID> onChain, Instant now) {
         if (!old.hostNodeId().equals(identity.nodeId())
-                || !Ed25519Signatures.verify(identity.publicKey(), json.grantSigningBytes(old), old.signature())
+                || !Ed25519Signatures.verify(identity.publicKey(), SigningBytes.grant(old), old.signature())
                 || !json.batchHash(commands, accounts).equals(old.commandsHash())) {
             throw new IllegalArgumentException("grant " + old.grantId() + " is not this host's grant for this batch");
         }

@@ -1,6 +1,6 @@
 package org.classchain.core.auth;
 
-import org.classchain.spi.Message.Rejected;
+import org.classchain.wire.Message.Rejected;
 
 /** A refusal travelling up to {@link AccountHost#handle}, which answers with it. */
 final class Refusal extends Exception {

@@ -1,16 +1,16 @@
 package org.classchain.core.auth;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.classchain.core.block.SigningBytes;
 
 /**
  * The MACs of a signed-in session: {@code HMAC-SHA256(K, counter | message)} with the counter
- * as 8 bytes big-endian; the message is the canonical batch, {@code "login:" + peerNodeId},
- * {@code "enroll:" + hex(deviceKey)}, or for a view token {@code "view:" + peerNodeId} with the
- * token's end (epoch ms) in place of the counter.
+ * as 8 bytes big-endian; the message is the canonical batch or one of {@link SigningBytes}'
+ * session messages (login, enroll, view; a view token has its end, epoch ms, in place of the
+ * counter).
  */
 final class SessionMac {
 
@@ -24,27 +24,12 @@ final class SessionMac {
 
     /** The MAC of a login at {@code peerNodeId}. */
     static byte[] login(byte[] key, long counter, String peerNodeId) {
-        return mac(key, counter, loginMessage(peerNodeId));
-    }
-
-    /** {@code UTF-8("login:" + peerNodeId)}. */
-    static byte[] loginMessage(String peerNodeId) {
-        return ("login:" + peerNodeId).getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** {@code UTF-8("enroll:" + hex(deviceKey))}. */
-    static byte[] enrollMessage(org.classchain.NodeKey deviceKey) {
-        return ("enroll:" + deviceKey.hex()).getBytes(StandardCharsets.UTF_8);
+        return mac(key, counter, SigningBytes.login(peerNodeId));
     }
 
     /** The MAC of a view token for {@code peerNodeId} valid until {@code untilMillis}. */
     static byte[] view(byte[] key, long untilMillis, String peerNodeId) {
-        return mac(key, untilMillis, viewMessage(peerNodeId));
-    }
-
-    /** {@code UTF-8("view:" + peerNodeId)}. */
-    static byte[] viewMessage(String peerNodeId) {
-        return ("view:" + peerNodeId).getBytes(StandardCharsets.UTF_8);
+        return mac(key, untilMillis, SigningBytes.view(peerNodeId));
     }
 
     static byte[] mac(byte[] key, long counter, byte[] message) {

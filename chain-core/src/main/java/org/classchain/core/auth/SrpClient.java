@@ -12,13 +12,14 @@ import org.classchain.Account;
 import org.classchain.Command;
 import org.classchain.Role;
 import org.classchain.core.block.CanonicalJson;
-import org.classchain.spi.Message.AuthChallenge;
-import org.classchain.spi.Message.AuthConfirmed;
-import org.classchain.spi.Message.AuthFinish;
-import org.classchain.spi.Message.AuthStart;
-import org.classchain.spi.Message.GrantRequest;
-import org.classchain.spi.Message.LoginRequest;
-import org.classchain.spi.Message.ViewCheck;
+import org.classchain.core.block.SigningBytes;
+import org.classchain.wire.Message.AuthChallenge;
+import org.classchain.wire.Message.AuthConfirmed;
+import org.classchain.wire.Message.AuthFinish;
+import org.classchain.wire.Message.AuthStart;
+import org.classchain.wire.Message.GrantRequest;
+import org.classchain.wire.Message.LoginRequest;
+import org.classchain.wire.Message.ViewCheck;
 
 /**
  * The client side of a sign-in (the CLI, tests; the console page does the same in JavaScript):
@@ -139,12 +140,12 @@ public final class SrpClient {
     }
 
     /** A MAC'd request to enroll the device with this node key as a host of the account, with the next counter. */
-    public synchronized org.classchain.spi.Message.EnrollRequest enroll(org.classchain.NodeKey deviceKey) {
+    public synchronized org.classchain.wire.Message.EnrollRequest enroll(org.classchain.NodeKey deviceKey) {
         Objects.requireNonNull(deviceKey, "deviceKey");
         requireSignedIn();
         long c = ++counter;
-        return new org.classchain.spi.Message.EnrollRequest(username, session, c, deviceKey,
-                SessionMac.mac(key, c, SessionMac.enrollMessage(deviceKey)));
+        return new org.classchain.wire.Message.EnrollRequest(username, session, c, deviceKey,
+                SessionMac.mac(key, c, SigningBytes.enroll(deviceKey)));
     }
 
     /**

@@ -1,17 +1,17 @@
 package org.classchain.core.block;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import static org.classchain.core.block.StrictJson.array;
+import static org.classchain.core.block.StrictJson.field;
+import static org.classchain.core.block.StrictJson.number;
+import static org.classchain.core.block.StrictJson.object;
+import static org.classchain.core.block.StrictJson.text;
+import static org.classchain.core.block.StrictJson.uuid;
+
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +20,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.classchain.Account;
 import org.classchain.Command;
 import org.classchain.GenesisConfig;
@@ -28,14 +27,15 @@ import org.classchain.Grant;
 import org.classchain.Hash;
 import org.classchain.NodeKey;
 import org.classchain.Payload;
-import org.classchain.Receipt;
 import org.classchain.Role;
 import org.classchain.Target;
 
 /**
- * The one canonical JSON form of payloads, batches, grants and receipts (DESIGN section 3):
- * object keys in ascending order, no insignificant whitespace, UTF-8, instants as epoch
- * milliseconds, byte strings as lower-case hex.
+ * The payload codec: the one canonical JSON form of payloads, batches, commands, accounts and
+ * grants (DESIGN section 3): object keys in ascending order, no insignificant whitespace, UTF-8,
+ * instants as epoch milliseconds, byte strings as lower-case hex. What is signed is
+ * {@link SigningBytes}; how a receipt is stored, {@link ReceiptCodec}; the parser's limits,
+ * {@link StrictJson}.
  *
  * <p>Decoding is strict: a document that is not exactly what {@link #encodePayload} would write
  * for the decoded value is rejected, so one payload has one encoding and one hash.
@@ -45,27 +45,16 @@ import org.classchain.Target;
 public final class CanonicalJson {
 
     private static final HexFormat HEX = HexFormat.of();
-    private static final byte[] GRANT_DOMAIN = "classchain-grant-v1\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] RECEIPT_DOMAIN = "classchain-receipt-v1\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final JsonFactory factory;
-    private final ObjectMapper mapper;
-
-    /** A codec with strict duplicate-key detection and bounded nesting. */
+    /** A codec; it reads with {@link StrictJson}'s limits. */
     public CanonicalJson() {
-        factory = JsonFactory.builder()
-                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
-                .build();
-        factory.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        mapper = new ObjectMapper(factory);
     }
 
     // ------------------------------------------------------------------ encoding
 
     /** The canonical bytes of a payload. */
     public byte[] encodePayload(Payload p) {
-        return write(g -> {
+        return StrictJson.write(g -> {
             g.writeStartObject();
             g.writeFieldName("accounts");
             writeAccounts(g, p.accounts());
@@ -88,7 +77,7 @@ public final class CanonicalJson {
      * {@code commandsHash} and a session's MAC cover.
      */
     public byte[] encodeBatch(List<Command> commands, List<Account> accounts) {
-        return write(g -> {
+        return StrictJson.write(g -> {
             g.writeStartObject();
             g.writeFieldName("accounts");
             writeAccounts(g, accounts);
@@ -103,78 +92,12 @@ public final class CanonicalJson {
         return Sha256.of(encodeBatch(commands, accounts));
     }
 
-    /** What a host signs for a grant: a domain tag, then the grant without its signature. */
-    public byte[] grantSigningBytes(Grant grant) {
-        return concat(GRANT_DOMAIN, write(g -> writeGrant(g, grant, false)));
-    }
-
-    /** What a peer signs for a receipt: a domain tag, then the receipt without its signature. */
-    public byte[] receiptSigningBytes(Receipt r) {
-        return concat(RECEIPT_DOMAIN, write(g -> {
-            g.writeStartObject();
-            g.writeNumberField("at", r.at().toEpochMilli());
-            if (r.attachment() != null) {
-                g.writeObjectFieldStart("attachment");
-                g.writeStringField("contentType", r.attachment().contentType());
-                g.writeStringField("sha256", Sha256.of(r.attachment().content()).hex());
-                g.writeEndObject();
-            }
-            g.writeStringField("commandId", r.commandId().toString());
-            g.writeStringField("detail", r.detail());
-            g.writeStringField("peerId", r.peerId());
-            g.writeStringField("peerKey", r.peerKey().hex());
-            g.writeStringField("status", r.status().name());
-            g.writeEndObject();
-        }));
-    }
-
-    /** A whole receipt (signature and attachment included), for a host's receipt store. */
-    public byte[] encodeReceipt(Receipt r) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeNumberField("at", r.at().toEpochMilli());
-            if (r.attachment() != null) {
-                g.writeObjectFieldStart("attachment");
-                g.writeStringField("base64", java.util.Base64.getEncoder().encodeToString(r.attachment().content()));
-                g.writeStringField("contentType", r.attachment().contentType());
-                g.writeEndObject();
-            }
-            g.writeStringField("commandId", r.commandId().toString());
-            g.writeStringField("detail", r.detail());
-            g.writeStringField("peerId", r.peerId());
-            g.writeStringField("peerKey", r.peerKey().hex());
-            g.writeStringField("signature", HEX.formatHex(r.signature()));
-            g.writeStringField("status", r.status().name());
-            g.writeEndObject();
-        });
-    }
-
-    /** Reads what {@link #encodeReceipt} wrote. */
-    public Receipt decodeReceipt(byte[] bytes) throws CodecException {
-        ObjectNode o = object(parse(bytes), "receipt");
-        try {
-            org.classchain.Attachment attachment = null;
-            if (o.has("attachment")) {
-                ObjectNode a = object(o.get("attachment"), "attachment");
-                attachment = new org.classchain.Attachment(text(field(a, "contentType"), "contentType"),
-                        java.util.Base64.getDecoder().decode(text(field(a, "base64"), "base64")));
-            }
-            return new Receipt(uuid(field(o, "commandId"), "commandId"), text(field(o, "peerId"), "peerId"),
-                    NodeKey.fromHex(text(field(o, "peerKey"), "peerKey")),
-                    org.classchain.ReceiptStatus.valueOf(text(field(o, "status"), "status")),
-                    text(field(o, "detail"), "detail"), Instant.ofEpochMilli(number(field(o, "at"), "at")), attachment,
-                    HEX.parseHex(text(field(o, "signature"), "signature")));
-        } catch (IllegalArgumentException e) {
-            throw new CodecException("bad receipt: " + e.getMessage(), e);
-        }
-    }
-
     /** The canonical bytes of one command list, e.g. for a client request body. */
     public byte[] encodeCommands(List<Command> commands) {
-        return write(g -> writeCommands(g, commands));
+        return StrictJson.write(g -> writeCommands(g, commands));
     }
 
-    private void writeCommands(JsonGenerator g, List<Command> commands) throws IOException {
+    private static void writeCommands(JsonGenerator g, List<Command> commands) throws IOException {
         g.writeStartArray();
         for (Command c : commands) {
             g.writeStartObject();
@@ -199,7 +122,7 @@ public final class CanonicalJson {
         g.writeEndArray();
     }
 
-    private void writeAccounts(JsonGenerator g, List<Account> accounts) throws IOException {
+    private static void writeAccounts(JsonGenerator g, List<Account> accounts) throws IOException {
         g.writeStartArray();
         for (Account a : accounts) {
             writeAccount(g, a);
@@ -207,7 +130,7 @@ public final class CanonicalJson {
         g.writeEndArray();
     }
 
-    private void writeAccount(JsonGenerator g, Account a) throws IOException {
+    private static void writeAccount(JsonGenerator g, Account a) throws IOException {
         g.writeStartObject();
         g.writeArrayFieldStart("hostKeys");
         for (NodeKey k : a.hostKeys()) {
@@ -219,7 +142,7 @@ public final class CanonicalJson {
         g.writeEndObject();
     }
 
-    private void writeGenesis(JsonGenerator g, GenesisConfig c) throws IOException {
+    private static void writeGenesis(JsonGenerator g, GenesisConfig c) throws IOException {
         g.writeStartObject();
         g.writeStringField("chainId", c.chainId());
         g.writeNumberField("difficultyBits", c.difficultyBits());
@@ -233,7 +156,7 @@ public final class CanonicalJson {
         g.writeEndObject();
     }
 
-    private void writeGrant(JsonGenerator g, Grant grant, boolean withSignature) throws IOException {
+    static void writeGrant(JsonGenerator g, Grant grant, boolean withSignature) throws IOException {
         g.writeStartObject();
         g.writeStringField("chainId", grant.chainId());
         g.writeStringField("commandsHash", grant.commandsHash().hex());
@@ -259,7 +182,7 @@ public final class CanonicalJson {
      * @throws CodecException naming the first problem found
      */
     public Payload decodePayload(byte[] bytes) throws CodecException {
-        JsonNode root = parse(bytes);
+        JsonNode root = StrictJson.parse(bytes);
         Payload p;
         try {
             ObjectNode o = object(root, "payload");
@@ -350,118 +273,30 @@ public final class CanonicalJson {
 
     /** Writes a grant as a tree, e.g. for a REST body. */
     public JsonNode grantTree(Grant grant) {
-        return tree(write(g -> writeGrant(g, grant, true)));
+        return StrictJson.tree(StrictJson.write(g -> writeGrant(g, grant, true)));
     }
 
     /** Writes commands as a tree, e.g. for a REST body. */
     public JsonNode commandsTree(List<Command> commands) {
-        return tree(encodeCommands(commands));
+        return StrictJson.tree(encodeCommands(commands));
     }
 
     /** Writes an account as a tree. */
     public JsonNode accountTree(Account account) {
-        return tree(write(g -> writeAccount(g, account)));
+        return StrictJson.tree(StrictJson.write(g -> writeAccount(g, account)));
     }
 
-    /** Parses bytes into a tree with this codec's limits. */
+    /**
+     * Parses bytes into a tree with {@link StrictJson}'s limits.
+     *
+     * @throws CodecException when the bytes are not one well-formed document within the limits
+     */
     public JsonNode parse(byte[] bytes) throws CodecException {
-        try (JsonParser p = factory.createParser(bytes)) {
-            JsonNode node = mapper.readTree(p);
-            if (node == null) {
-                throw new CodecException("empty document");
-            }
-            if (p.nextToken() != null) {
-                throw new CodecException("trailing content after the JSON document");
-            }
-            return node;
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new CodecException("malformed JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new CodecException("malformed JSON: " + e.getMessage(), e);
-        }
+        return StrictJson.parse(bytes);
     }
 
-    /** The shared mapper, configured like the parser. */
+    /** The shared mapper, configured like the parser ({@link StrictJson#mapper()}). */
     public ObjectMapper mapper() {
-        return mapper;
-    }
-
-    private JsonNode tree(byte[] bytes) {
-        try {
-            return mapper.readTree(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    private interface Writer {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private byte[] write(Writer w) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = factory.createGenerator(out)) {
-            w.write(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    private static JsonNode field(ObjectNode o, String name) throws CodecException {
-        JsonNode n = o.get(name);
-        if (n == null) {
-            throw new CodecException("missing field '" + name + "'");
-        }
-        return n;
-    }
-
-    private static ObjectNode object(JsonNode n, String what) throws CodecException {
-        if (!(n instanceof ObjectNode o)) {
-            throw new CodecException("'" + what + "' is not an object");
-        }
-        return o;
-    }
-
-    private static ArrayNode array(JsonNode n, String what) throws CodecException {
-        if (!(n instanceof ArrayNode a)) {
-            throw new CodecException("'" + what + "' is not an array");
-        }
-        return a;
-    }
-
-    private static String text(JsonNode n, String what) throws CodecException {
-        if (!n.isTextual()) {
-            throw new CodecException("'" + what + "' is not a string");
-        }
-        return n.textValue();
-    }
-
-    private static long number(JsonNode n, String what) throws CodecException {
-        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-            throw new CodecException("'" + what + "' is not a 64-bit whole number");
-        }
-        return n.longValue();
-    }
-
-    private static UUID uuid(JsonNode n, String what) throws CodecException {
-        String s = text(n, what);
-        try {
-            UUID u = UUID.fromString(s);
-            if (!u.toString().equals(s)) {
-                throw new CodecException("'" + what + "' is not a canonical UUID");
-            }
-            return u;
-        } catch (IllegalArgumentException e) {
-            throw new CodecException("'" + what + "' is not a UUID");
-        }
+        return StrictJson.mapper();
     }
 }

@@ -17,8 +17,8 @@ import org.classchain.PeerInfo;
 import org.classchain.PeerStatus;
 import org.classchain.core.auth.SrpClient;
 import org.classchain.core.block.CanonicalJson;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 
 /**
  * What the CLI and the tests do as a teacher: sign in through any peer (the password never

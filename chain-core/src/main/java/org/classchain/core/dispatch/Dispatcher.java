@@ -31,7 +31,6 @@ import org.classchain.Receipt;
 import org.classchain.ReceiptStatus;
 import org.classchain.Role;
 import org.classchain.Target;
-import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.exec.Lane;
 import org.classchain.core.exec.PeerThreads;
 import org.classchain.core.identity.NodeIdentity;
@@ -101,7 +100,7 @@ public final class Dispatcher implements AutoCloseable {
         policy = Objects.requireNonNull(b.policy, "policy");
         log = Objects.requireNonNull(b.log, "log");
         clock = Objects.requireNonNull(b.clock, "clock");
-        signer = b.signer != null ? b.signer : new ReceiptSigner(identity, new CanonicalJson());
+        signer = b.signer != null ? b.signer : new ReceiptSigner(identity);
         receipts = Objects.requireNonNull(b.receipts, "receipts");
         services = Map.copyOf(b.services);
         String nodeId = identity.nodeId();

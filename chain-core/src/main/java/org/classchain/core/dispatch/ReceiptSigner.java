@@ -6,23 +6,21 @@ import java.util.UUID;
 import org.classchain.Attachment;
 import org.classchain.Receipt;
 import org.classchain.ReceiptStatus;
-import org.classchain.core.block.CanonicalJson;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.identity.Ed25519Signatures;
 import org.classchain.core.identity.NodeIdentity;
 
 /**
- * Signs this peer's receipts with its node key, over {@link CanonicalJson#receiptSigningBytes},
+ * Signs this peer's receipts with its node key, over {@link SigningBytes#receipt},
  * and checks anyone's. Immutable and thread-safe.
  */
 public final class ReceiptSigner {
 
     private final NodeIdentity identity;
-    private final CanonicalJson codec;
 
     /** A signer for {@code identity}'s receipts. */
-    public ReceiptSigner(NodeIdentity identity, CanonicalJson codec) {
+    public ReceiptSigner(NodeIdentity identity) {
         this.identity = Objects.requireNonNull(identity, "identity");
-        this.codec = Objects.requireNonNull(codec, "codec");
     }
 
     /** A signed receipt from this peer; {@code detail} and {@code attachment} may be null. */
@@ -39,7 +37,7 @@ public final class ReceiptSigner {
         if (!receipt.peerId().equals(identity.nodeId()) || !receipt.peerKey().equals(identity.publicKey())) {
             throw new IllegalArgumentException("peer " + identity.nodeId() + " cannot sign a receipt of " + receipt.peerId());
         }
-        byte[] signature = identity.sign(codec.receiptSigningBytes(receipt));
+        byte[] signature = identity.sign(SigningBytes.receipt(receipt));
         return new Receipt(receipt.commandId(), receipt.peerId(), receipt.peerKey(), receipt.status(), receipt.detail(),
                 receipt.at(), receipt.attachment(), signature);
     }
@@ -48,10 +46,10 @@ public final class ReceiptSigner {
      * Whether {@code receipt} was signed by the peer it names: its key's node id is its
      * {@code peerId} and the signature is valid. Never throws on a bad receipt.
      */
-    public static boolean verify(Receipt receipt, CanonicalJson codec) {
+    public static boolean verify(Receipt receipt) {
         if (!receipt.peerKey().nodeId().equals(receipt.peerId())) {
             return false;
         }
-        return Ed25519Signatures.verify(receipt.peerKey(), codec.receiptSigningBytes(receipt), receipt.signature());
+        return Ed25519Signatures.verify(receipt.peerKey(), SigningBytes.receipt(receipt), receipt.signature());
     }
 }

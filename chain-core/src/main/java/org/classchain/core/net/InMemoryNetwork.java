@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.classchain.spi.Message;
-import org.classchain.spi.MessageHandler;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.MessageHandler;
+import org.classchain.wire.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

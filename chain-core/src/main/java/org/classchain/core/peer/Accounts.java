@@ -1,6 +1,5 @@
 package org.classchain.core.peer;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,10 +16,11 @@ import org.classchain.Payload;
 import org.classchain.PeerInfo;
 import org.classchain.Role;
 import org.classchain.core.auth.AccountHost;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.cache.BoundedCache;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.identity.Ed25519Signatures;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,12 +74,6 @@ final class Accounts {
         this.name = name;
     }
 
-    /** What a registration's signature covers. */
-    static byte[] registrationBytes(String chainId, String username, NodeKey hostKey) {
-        return ("classchain-register-v1\n" + chainId + "\n" + username + "\n" + hostKey.hex())
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
     private Account teacherAccount() {
         return chain.teacherAccount();
     }
@@ -107,7 +101,7 @@ final class Accounts {
         if (!Account.isValidUsername(r.username())) {
             return Message.Rejected.of(400, "a username is 1-64 letters, digits, '.', '_' or '-'");
         }
-        byte[] signed = registrationBytes(chain.chainId(), r.username(), r.hostKey());
+        byte[] signed = SigningBytes.registration(chain.chainId(), r.username(), r.hostKey());
         String hostId = r.hostKey().nodeId();
         if (chain.accounts().get(r.username()) == null && recorded.get(r.username() + "/" + hostId) != null) {
             return new Message.Ack("being recorded"); // granted, being mined

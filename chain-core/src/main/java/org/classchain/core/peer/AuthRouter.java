@@ -18,8 +18,8 @@ import org.classchain.core.cache.BoundedCache;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.dispatch.Dispatcher;
 import org.classchain.core.dispatch.ModuleRegistry;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,9 +10,10 @@ import org.classchain.core.auth.AccountHost;
 import org.classchain.core.auth.CredentialStore;
 import org.classchain.core.auth.CredentialTransfers;
 import org.classchain.core.auth.StoredCredential;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.identity.NodeIdentity;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,7 @@ final class BackupHosts {
             if (reply instanceof Message.StatusReply st && st.status().publicKey().nodeId().equals(peerNodeId)) {
                 NodeKey key = st.status().publicKey();
                 config.transport.send(teacherHost.get(), new Message.RegisterAccount(username, key,
-                        identity.sign(Accounts.registrationBytes(chain.chainId(), username, key))));
+                        identity.sign(SigningBytes.registration(chain.chainId(), username, key))));
                 LOG.info("peer {}: proposing {} as a backup host of '{}' (signed in there)", name, peerNodeId, username);
             }
         });

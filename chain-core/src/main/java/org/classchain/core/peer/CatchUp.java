@@ -15,8 +15,8 @@ import org.classchain.Head;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.exec.Lane;
 import org.classchain.core.exec.PeerThreads;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

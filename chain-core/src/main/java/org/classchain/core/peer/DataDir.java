@@ -94,7 +94,7 @@ final class DataDir implements AutoCloseable {
         identity = NodeIdentity.loadOrCreate(dir, random);
         blocks = config.blockStore != null ? config.blockStore : FileBlockStore.open(dir, codec);
         journal = Journal.open(dir);
-        receipts = RecordStore.open(dir, RecordStore.RECEIPTS, RecordStore.receipts(json));
+        receipts = RecordStore.open(dir, RecordStore.RECEIPTS, RecordStore.receipts());
         receipts.load(book::add);
         granted = RecordStore.open(dir, RecordStore.GRANTED, RecordStore.batches(json));
         credentials = CredentialStore.open(dir, policy, random);

@@ -7,8 +7,8 @@ import org.classchain.Hash;
 import org.classchain.core.cache.BoundedCache;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.validation.Rule;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,5 @@
 package org.classchain.core.peer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -9,11 +8,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.classchain.NodeKey;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.identity.Ed25519Signatures;
 import org.classchain.core.identity.NodeIdentity;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,24 +92,14 @@ final class Handshakes implements AutoCloseable {
 
     private Message.Hello ourHello() {
         return new Message.Hello(identity.nodeId(), identity.publicKey(), self(), fingerprint,
-                HexFormat.of().formatHex(identity.sign(helloBytes(self(), fingerprint))));
-    }
-
-    /** What a Hello's signature covers. */
-    static byte[] helloBytes(String address, String fingerprint) {
-        return ("classchain-hello-v1\n" + address + "\n" + fingerprint).getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** What a Welcome's signature covers. */
-    static byte[] welcomeBytes(String address) {
-        return ("classchain-welcome-v1\n" + address).getBytes(StandardCharsets.UTF_8);
+                HexFormat.of().formatHex(identity.sign(SigningBytes.hello(self(), fingerprint))));
     }
 
     /** Whether {@code w} is signed by the key it carries, whose node id it names, for {@code address}. */
     static boolean proves(Message.Welcome w, String address) {
         return w.publicKey() != null && address != null && address.equals(w.address())
                 && w.publicKey().nodeId().equals(w.nodeId())
-                && signedBy(w.publicKey(), welcomeBytes(address), w.signature());
+                && signedBy(w.publicKey(), SigningBytes.welcome(address), w.signature());
     }
 
     static boolean signedBy(NodeKey key, byte[] message, String signatureHex) {
@@ -212,7 +202,7 @@ final class Handshakes implements AutoCloseable {
             return RequestRouter.done(Message.Rejected.of(400, "node id " + h.nodeId()
                     + " is not derived from the given key"));
         }
-        if (!signedBy(h.publicKey(), helloBytes(h.address(), h.fingerprint()), h.signature())) {
+        if (!signedBy(h.publicKey(), SigningBytes.hello(h.address(), h.fingerprint()), h.signature())) {
             return RequestRouter.done(Message.Rejected.of(401, "the handshake is not signed by the node key it names"));
         }
         ChainState c = chain.get();
@@ -283,6 +273,6 @@ final class Handshakes implements AutoCloseable {
         List<String> sample = directory.sample(SAMPLE, random);
         return new Message.Welcome(identity.nodeId(), c == null ? null : c.chainId(),
                 c == null ? null : c.genesis().hash(), c == null ? null : c.headInfo(), neighbour, sample,
-                identity.publicKey(), self(), HexFormat.of().formatHex(identity.sign(welcomeBytes(self()))));
+                identity.publicKey(), self(), HexFormat.of().formatHex(identity.sign(SigningBytes.welcome(self()))));
     }
 }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.classchain.core.chain.ChainState;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 
 /**
  * The head comparison (DESIGN section 7): at a tick, this peer asks a neighbour for its head, and

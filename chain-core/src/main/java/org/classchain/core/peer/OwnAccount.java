@@ -8,10 +8,11 @@ import org.classchain.Account;
 import org.classchain.Role;
 import org.classchain.core.auth.CredentialStore;
 import org.classchain.core.auth.StoredCredential;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.cache.BoundedCache;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.identity.NodeIdentity;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,7 +190,7 @@ final class OwnAccount {
             return;
         }
         Message.RegisterAccount r = new Message.RegisterAccount(user, identity.publicKey(),
-                identity.sign(Accounts.registrationBytes(chain.chainId(), user, identity.publicKey())));
+                identity.sign(SigningBytes.registration(chain.chainId(), user, identity.publicKey())));
         Optional<String> host = directory.addressOfHost(chain.teacherAccount());
         if (host.isEmpty()) {
             handshakes.lookForPeers();

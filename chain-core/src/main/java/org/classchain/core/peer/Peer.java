@@ -4,38 +4,23 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.classchain.Chain;
-import org.classchain.Command;
 import org.classchain.CommandReport;
-import org.classchain.Head;
-import org.classchain.PeerInfo;
 import org.classchain.PeerListener;
 import org.classchain.PeerStatus;
 import org.classchain.Role;
-import org.classchain.core.auth.AccountHost;
-import org.classchain.core.auth.CredentialStore;
 import org.classchain.core.auth.PasswordPolicy;
-import org.classchain.core.block.BlockCodec;
-import org.classchain.core.block.CanonicalJson;
-import org.classchain.core.chain.ChainState;
-import org.classchain.core.dispatch.Dispatcher;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.dispatch.Policy;
-import org.classchain.core.dispatch.ReceiptSigner;
-import org.classchain.core.exec.Lane;
 import org.classchain.core.exec.PeerThreads;
 import org.classchain.core.identity.NodeIdentity;
-import org.classchain.core.validation.BlockValidator;
 import org.classchain.spi.BlockStore;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,12 +37,12 @@ import org.slf4j.LoggerFactory;
  * {@link #start()} joins (or creates) the chain and returns when the peer serves; {@link #close()}
  * stops every thread it started. Thread-safe.
  *
- * <p>The peer keeps its lifecycle, its builder and its views; {@link #start()} wires the parts
- * that do each job ({@code DataDir}, {@code ChainJoin}, {@code Handshakes}, {@code Gossip} and
- * {@code BlockIntake}, {@code HeadCheck} and {@code CatchUp}, {@code BlockProducer}, {@code AuthRouter}
- * and {@code AccountHosting}, {@code Accounts}, {@code OwnAccount}, {@code BackupHosts},
- * {@code ReceiptCourier}, {@code Roster}, {@code Maintenance}), and requests reach them through the
- * {@code RequestRouter}.
+ * <p>The peer keeps its lifecycle, its builder and its views; {@link #start()} has the
+ * {@code PeerAssembly} wire the parts that do each job ({@code DataDir}, {@code ChainJoin},
+ * {@code Handshakes}, {@code Gossip} and {@code BlockIntake}, {@code HeadCheck} and {@code CatchUp},
+ * {@code BlockProducer}, {@code AuthRouter} and {@code AccountHosting}, {@code Accounts},
+ * {@code OwnAccount}, {@code BackupHosts}, {@code ReceiptCourier}, {@code Roster},
+ * {@code Maintenance}), and requests reach them through the {@code RequestRouter}.
  */
 public final class Peer implements AutoCloseable {
 
@@ -67,39 +52,12 @@ public final class Peer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Peer.class);
 
     private final PeerConfig config;
-    private final CanonicalJson json = new CanonicalJson();
-    private final BlockCodec codec = new BlockCodec(json);
-    private final Clock clock;
-    private final Random random;
-    private final PeerListeners listeners;
-    private final ReceiptBook receipts = new ReceiptBook();
-    private final DataDir data = new DataDir();
-    private final Penalties penalties;
-    private final RequestRouter router;
-    private final GrantOrder grantOrder = new GrantOrder(() -> this.chain);
-
-    private NodeIdentity identity;
-    private volatile ChainState chain;
-    private volatile Dispatcher dispatcher;
-    private volatile BlockProducer producer;
-    private PeerDirectory directory;
-    private volatile Handshakes handshakes;
-    private Roster roster;
-    private ClockSkew skew;
-    private volatile BlockIntake intake;
-    private CatchUp catchUp;
-    private Lane events;
-    private Lane ticker;
-    private String name;
+    private final PeerAssembly parts;
     private volatile boolean closed;
 
     private Peer(PeerConfig config) {
         this.config = config;
-        this.clock = config.clock;
-        this.random = new Random(config.random.nextLong());
-        this.listeners = new PeerListeners(config.listeners);
-        this.penalties = new Penalties(config.clock);
-        this.router = new RequestRouter(penalties, () -> name);
+        this.parts = new PeerAssembly(config);
     }
 
     /** A builder with classroom defaults. */
@@ -124,7 +82,7 @@ public final class Peer implements AutoCloseable {
         Path dir = config.dataDir;
         Set<Path> existing = dir == null ? Set.of() : DataDir.entries(dir);
         try {
-            startUp();
+            parts.assemble();
         } catch (IOException | RuntimeException e) {
             close(); // what was opened or started so far: the data dir's lock, the transport, threads
             if (dir != null) {
@@ -132,76 +90,14 @@ public final class Peer implements AutoCloseable {
             }
             throw e;
         }
+        LOG.info("peer {} started as {} on chain {} at {} (height {})", parts.name, role(), parts.chain.chainId(),
+                address(), parts.chain.headInfo().height());
     }
 
-    private void startUp() throws IOException {
-        data.open(config, codec, json, receipts);
-        identity = data.identity();
-        BlockStore store = data.blocks();
-        CredentialStore credentials = data.credentials();
-        name = identity.nodeId().substring(0, 8);
-        config.warnOfUnknownPolicyNames(name);
-        BlockValidator validator = new BlockValidator(codec, clock);
-        chain = ChainState.load(store, validator).orElse(null);
-        PeerThreads threads = config.threads != null ? config.threads : PeerThreads.dedicated();
-        events = threads.lane("events", name, false);
-        config.transport.start(this::handle);
-        directory = new PeerDirectory(config.transport.localAddress(), config.maxNeighbours, clock);
-        handshakes = new Handshakes(identity, config.transport, directory, config.fingerprint, random, () -> chain, name);
-        roster = new Roster(config.transport, directory);
-        skew = new ClockSkew(clock, () -> chain, name);
-        catchUp = new CatchUp(config.transport, directory, () -> chain,
-                (blocks, from) -> intake.accept(blocks, new ChainState.Source(from, true), from, false), clock, threads,
-                name);
-        HeadCheck headCheck = new HeadCheck(config.transport, directory, () -> chain, catchUp, random);
-        Gossip gossip = new Gossip(config.transport, directory, penalties, () -> chain,
-                (blocks, source, from, relay) -> intake.accept(blocks, source, from, relay), catchUp, headCheck, name);
-        intake = new BlockIntake(() -> chain, () -> producer, () -> dispatcher, events, listeners, skew,
-                headCheck::activity, gossip, name);
-        router.openHandshakes(handshakes);
-        config.seeds.forEach(directory::learn);
-        PeerBook book = new PeerBook(config.dataDir);
-        chain = new ChainJoin(config, identity, codec, store, validator, random, handshakes, book, catchUp,
-                c -> chain = c, name).join(chain);
-        ReceiptCourier courier = new ReceiptCourier(identity.nodeId(), config.transport, directory, handshakes, chain,
-                new ReceiptAdmission(json, () -> chain, directory, roster::here, identity.nodeId()), receipts,
-                data.receipts(), listeners, json, clock, name);
-        router.openChain(chain, gossip, courier, new RequestRouter.Views(this::status, this::report,
-                () -> config.modules().describe(config.policy), this::peers));
-        BackupHosts backups = new BackupHosts(config, identity, chain, credentials, directory, handshakes, name);
-        // someone signed in at a peer through a session hosted here: perhaps a backup of a student's account
-        AccountHost accountHost = new AccountHost(credentials, identity, json, clock, config.random, chain::chainId,
-                signIn -> events.execute(() -> backups.onSignIn(signIn)), grantOrder);
-        GrantedBatches granted = new GrantedBatches(data.granted(), identity.nodeId(), accountHost, grantOrder, chain,
-                name);
-        // a search holds its thread for its whole length
-        producer = new BlockProducer(chain, codec, clock, intake::acceptMined, granted, threads.lane("miner", name, true));
-        Accounts accounts = new Accounts(config, identity.nodeId(), chain, accountHost, producer, directory, name);
-        OwnAccount ownAccount = new OwnAccount(config, identity, chain, credentials, roster, directory, handshakes, name);
-        AccountHosting hosting = new AccountHosting(identity.nodeId(), accountHost, accounts, granted, producer,
-                config::modules, directory);
-        router.openAccounts(new AuthRouter(identity.nodeId(), config.transport, directory, chain, hosting, producer,
-                config::modules, roster, random, name), hosting, accounts, backups);
-        ownAccount.ensure();
-        granted.restore(producer); // batches granted here before a stop: mined again unless on the chain
-        producer.start();
-        dispatcher = buildDispatcher(courier, threads);
-        dispatcher.submit(chain.range(1, Integer.MAX_VALUE).stream().flatMap(b -> b.payload().commands().stream()).toList());
-        Maintenance maintenance = new Maintenance(config, identity.nodeId(), chain, producer, handshakes, courier,
-                ownAccount, backups, accounts, roster, directory, book, headCheck, random, name);
-        ticker = threads.every(config.tick, "tick", name, maintenance::tick);
-        LOG.info("peer {} started as {} on chain {} at {} (height {})", name, role(), chain.chainId(), address(),
-                chain.headInfo().height());
-    }
-
-    private Dispatcher buildDispatcher(ReceiptCourier courier, PeerThreads threads) {
-        Dispatcher.Builder b = Dispatcher.builder().identity(identity).role(this::role).signedInUsers(roster::here)
-                .registry(config.modules()).policy(config.policy).log(data.executionLog()).clock(clock)
-                .signer(new ReceiptSigner(identity, json)).receipts(courier::dispatched).threads(threads);
-        config.addServices(b);
-        return b.build();
-    }
-
+    /**
+     * Stops every thread the peer started, its transport, the class loaders of the mods it loaded
+     * (not those of a registry given to {@link Builder#modules}) and the data dir's lock.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -210,19 +106,9 @@ public final class Peer implements AutoCloseable {
             }
             closed = true;
         }
-        // in this order, each on its own: one that fails keeps no other open (the data dir's lock last)
-        for (AutoCloseable c : new AutoCloseable[] {ticker, producer, handshakes, config.transport, dispatcher, catchUp,
-                events, data}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                LOG.warn("peer {}: closing {} failed: {}", name, c.getClass().getSimpleName(), e.toString());
-            }
-        }
-        if (name != null) { // null: refused before it had an identity (a locked data dir), nothing ran
-            LOG.info("peer {} stopped", name);
+        parts.close();
+        if (parts.name != null) { // null: refused before it had an identity (a locked data dir), nothing ran
+            LOG.info("peer {} stopped", parts.name);
         }
     }
 
@@ -231,7 +117,7 @@ public final class Peer implements AutoCloseable {
      * a refusal is a {@link Message.Rejected}.
      */
     public CompletableFuture<Message> handle(String from, Message request) {
-        return router.handle(from, request);
+        return parts.router.handle(from, request);
     }
 
     // ------------------------------------------------------------------ views
@@ -244,15 +130,15 @@ public final class Peer implements AutoCloseable {
      * @param address the peer's address, as its transport would call it
      */
     public void greet(String address) {
-        Handshakes h = handshakes;
-        if (h != null && !closed && chain != null) {
+        Handshakes h = parts.handshakes;
+        if (h != null && !closed && parts.chain != null) {
             h.greetQuietly(address);
         }
     }
 
     /** This peer's node id. */
     public String nodeId() {
-        return identity.nodeId();
+        return parts.identity.nodeId();
     }
 
     /** Where other peers reach this one. */
@@ -262,65 +148,54 @@ public final class Peer implements AutoCloseable {
 
     /** TEACHER when this peer hosts the teacher's account, else STUDENT. */
     public Role role() {
-        ChainState c = chain;
-        if (c == null) {
-            return Role.STUDENT;
-        }
-        return c.teacherAccount().isHostedBy(identity.nodeId()) ? Role.TEACHER : Role.STUDENT;
+        return parts.role();
     }
 
     /** The chain this peer follows (a read view). */
     public Chain chain() {
-        return chain;
+        return parts.chain;
     }
 
     /** The users signed in at this peer. */
     public Set<String> signedInUsers() {
-        Roster r = roster;
-        return r == null ? Set.of() : r.here();
+        return parts.signedInUsers();
     }
 
     /** This peer's status, as {@code GET /api/v1/status} shows it. */
     public PeerStatus status() {
-        Head h = chain.headInfo();
-        return new PeerStatus(role(), identity.nodeId(), identity.publicKey(), address(), chain.chainId(), h.height(), h.hash(),
-                directory.neighbours(), roster.hereSorted(), skew.millis(), config.modules().names());
+        return parts.status();
     }
 
     /** What this peer knows of a command. */
     public CommandReport report(UUID id) {
-        Optional<Long> height = chain.heightOfCommand(id);
-        String module = height.flatMap(chain::blockAt).flatMap(b -> b.payload().commands().stream()
-                .filter(c -> c.id().equals(id)).findFirst()).map(Command::module).orElse(null);
-        return new CommandReport(id, module, height.orElse(null), receipts.receipts(id));
-    }
-
-    private List<PeerInfo> peers() {
-        List<PeerInfo> out = new ArrayList<>();
-        out.add(new PeerInfo(identity.nodeId(), address(), false, roster.hereSorted(), clock.instant(),
-                config.modules().names()));
-        out.addAll(directory.infos());
-        return out;
+        return parts.report(id);
     }
 
     /** Batches waiting to be mined here (tests and status). */
     int pendingBatches() {
-        return producer.pendingCount();
+        return parts.producer.pendingCount();
     }
 
     /** Whether a catch-up is running. */
     boolean syncing() {
-        return catchUp != null && catchUp.running();
+        CatchUp c = parts.catchUp;
+        return c != null && c.running();
     }
 
     /** Whether this peer holds the credential of {@code username} (it can host sign-ins for it). */
     boolean holdsCredential(String username) {
-        return data.credentials().find(username).isPresent();
+        return parts.holdsCredential(username);
+    }
+
+    /** The command modules the peer runs (tests). */
+    ModuleRegistry modules() {
+        return parts.modules();
     }
 
     @Override
     public String toString() {
-        return "Peer[" + (identity == null ? "?" : identity.nodeId()) + " " + (chain == null ? "" : role()) + "]";
+        NodeIdentity id = parts.identity;
+        return "Peer[" + (id == null ? "?" : id.nodeId()) + " " + (parts.chain == null ? "" : role()) + "]";
     }
 
     // ------------------------------------------------------------------ builder

@@ -17,7 +17,7 @@ import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.dispatch.Policy;
 import org.classchain.core.exec.PeerThreads;
 import org.classchain.spi.BlockStore;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +35,7 @@ final class PeerConfig {
     String username;
     String password;
     int difficultyBits = Peer.DEFAULT_DIFFICULTY_BITS;
+    /** Given by the builder (the caller closes it), or null: the peer loads its own. */
     ModuleRegistry modules;
     Path modsDir;
     Policy policy = Policy.allowAll();
@@ -55,17 +56,8 @@ final class PeerConfig {
     final Map<Class<?>, Object> services = new LinkedHashMap<>();
     final List<PeerListener> listeners = new ArrayList<>();
 
-    /** The command modules: those given, else loaded once from the class path and the mods dir. */
-    synchronized ModuleRegistry modules() {
-        if (modules == null) {
-            modules = ModuleRegistry.load(Peer.class.getClassLoader(), modsDir);
-        }
-        return modules;
-    }
-
     /** A deny or allow list naming a module not installed here is most likely a typo: it refuses or allows nothing. */
-    void warnOfUnknownPolicyNames(String peer) {
-        List<String> installed = modules().names();
+    void warnOfUnknownPolicyNames(String peer, List<String> installed) {
         Set<String> unknown = policy.unknownNames(installed);
         if (!unknown.isEmpty()) {
             LOG.warn("peer {}: the local policy ({}) names {}, but there is no module installed here by that name "

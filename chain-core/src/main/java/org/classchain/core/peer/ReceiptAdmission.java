@@ -72,7 +72,7 @@ final class ReceiptAdmission {
     }
 
     Judgement judge(Receipt r) {
-        if (!ReceiptSigner.verify(r, json)) {
+        if (!ReceiptSigner.verify(r)) {
             return Judgement.forged("not signed by the key it names");
         }
         ChainState c = chain.get();

@@ -14,8 +14,8 @@ import org.classchain.core.chain.ChainState;
 import org.classchain.core.dispatch.Dispatcher;
 import org.classchain.core.dispatch.ReceiptSigner;
 import org.classchain.core.store.RecordStore;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,7 +152,7 @@ final class ReceiptCourier {
         int unknown = 0;
         Instant now = clock.instant();
         for (Receipt r : list) {
-            if (!ReceiptSigner.verify(r, json) || nodeId.equals(r.peerId())
+            if (!ReceiptSigner.verify(r) || nodeId.equals(r.peerId())
                     || directory.keyOf(r.peerId()).filter(r.peerKey()::equals).isEmpty()) {
                 unknown++;
             } else if (outbox.forward(r, now) == ReceiptOutbox.Forwarding.FULL) {

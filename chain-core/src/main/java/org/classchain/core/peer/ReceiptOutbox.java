@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.classchain.Receipt;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 
 /**
  * The outbox of a peer that does not host the teacher's account: the receipts it sends to a host,

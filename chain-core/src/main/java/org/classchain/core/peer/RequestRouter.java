@@ -12,7 +12,7 @@ import org.classchain.ModuleInfo;
 import org.classchain.PeerInfo;
 import org.classchain.PeerStatus;
 import org.classchain.core.chain.ChainState;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

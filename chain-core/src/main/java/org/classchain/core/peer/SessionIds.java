@@ -1,7 +1,7 @@
 package org.classchain.core.peer;
 
 import java.util.Optional;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 
 /**
  * The session ids clients hold: {@code <hostNodeId>.<id>}, the id the host's {@code AccountHost}

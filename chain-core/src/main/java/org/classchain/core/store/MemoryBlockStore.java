@@ -13,6 +13,10 @@ import org.classchain.spi.BlockStore;
 public final class MemoryBlockStore implements BlockStore {
     private final List<Block> blocks = new ArrayList<>();
 
+    /** An empty store. */
+    public MemoryBlockStore() {
+    }
+
     @Override
     public synchronized void append(List<Block> more) {
         blocks.addAll(more);

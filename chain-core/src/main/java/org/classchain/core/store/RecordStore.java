@@ -12,6 +12,7 @@ import org.classchain.Payload;
 import org.classchain.Receipt;
 import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.block.CodecException;
+import org.classchain.core.block.ReceiptCodec;
 
 /**
  * A durable list of values in a data dir, appended with one fsync per batch and replayed in
@@ -45,17 +46,17 @@ public final class RecordStore<T> implements Closeable {
         this.codec = codec;
     }
 
-    /** Receipts, encoded by {@code json}. */
-    public static Codec<Receipt> receipts(CanonicalJson json) {
+    /** Receipts, in {@link ReceiptCodec}'s form. */
+    public static Codec<Receipt> receipts() {
         return new Codec<>() {
             @Override
             public byte[] encode(Receipt r) {
-                return json.encodeReceipt(r);
+                return ReceiptCodec.encode(r);
             }
 
             @Override
             public Receipt decode(byte[] bytes) throws CodecException {
-                return json.decodeReceipt(bytes);
+                return ReceiptCodec.decode(bytes);
             }
         };
     }

@@ -21,6 +21,7 @@ import org.classchain.Payload;
 import org.classchain.Role;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.HeaderCodec;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.cache.BoundedCache;
 import org.classchain.core.identity.Ed25519Signatures;
 import org.classchain.core.mining.Difficulty;
@@ -113,7 +114,7 @@ public final class BlockValidator {
             return false;
         }
         if (!key.get().equals(verified.get(block.hash()))) {
-            if (!Ed25519Signatures.verify(key.get(), codec.json().grantSigningBytes(g), g.signature())) {
+            if (!Ed25519Signatures.verify(key.get(), SigningBytes.grant(g), g.signature())) {
                 throw new ValidationException(Rule.GRANT_SIGNATURE, "grant signature does not verify with host "
                         + g.hostNodeId() + "'s key");
             }
@@ -184,7 +185,7 @@ public final class BlockValidator {
                 return;
             }
             keyOf.apply(g.hostNodeId()).ifPresent(key -> {
-                if (Ed25519Signatures.verify(key, codec.json().grantSigningBytes(g), g.signature())) {
+                if (Ed25519Signatures.verify(key, SigningBytes.grant(g), g.signature())) {
                     verified.put(b.hash(), key);
                 }
             });
@@ -244,7 +245,7 @@ public final class BlockValidator {
         }
         checkOrder(g, ctx.parent());
         if (!hostKey.equals(verified.get(block.hash()))) {
-            if (!Ed25519Signatures.verify(hostKey, codec.json().grantSigningBytes(g), g.signature())) {
+            if (!Ed25519Signatures.verify(hostKey, SigningBytes.grant(g), g.signature())) {
                 throw new ValidationException(Rule.GRANT_SIGNATURE, "grant signature does not verify with host "
                         + g.hostNodeId() + "'s key");
             }

@@ -24,15 +24,16 @@ import org.classchain.Account;
 import org.classchain.Command;
 import org.classchain.Grant;
 import org.classchain.Role;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.identity.Ed25519Signatures;
-import org.classchain.spi.Message;
-import org.classchain.spi.Message.AuthChallenge;
-import org.classchain.spi.Message.AuthConfirmed;
-import org.classchain.spi.Message.AuthFinish;
-import org.classchain.spi.Message.AuthStart;
-import org.classchain.spi.Message.GrantIssued;
-import org.classchain.spi.Message.GrantRequest;
-import org.classchain.spi.Message.LoginRequest;
+import org.classchain.wire.Message;
+import org.classchain.wire.Message.AuthChallenge;
+import org.classchain.wire.Message.AuthConfirmed;
+import org.classchain.wire.Message.AuthFinish;
+import org.classchain.wire.Message.AuthStart;
+import org.classchain.wire.Message.GrantIssued;
+import org.classchain.wire.Message.GrantRequest;
+import org.classchain.wire.Message.LoginRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -284,7 +285,7 @@ class AccountHostTest {
         GrantIssued issued = (GrantIssued) f.host.handle(client.grantRequest(commands, accounts), ADDRESS);
         Grant grant = issued.grant();
 
-        assertThat(Ed25519Signatures.verify(f.identity.publicKey(), f.json.grantSigningBytes(grant), grant.signature()))
+        assertThat(Ed25519Signatures.verify(f.identity.publicKey(), SigningBytes.grant(grant), grant.signature()))
                 .isTrue();
         assertThat(grant.commandsHash()).isEqualTo(f.json.batchHash(commands, accounts));
         assertThat(grant.chainId()).isEqualTo(CHAIN);

@@ -17,9 +17,9 @@ import org.classchain.Target;
 import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.testing.FakeClock;
-import org.classchain.spi.Message;
-import org.classchain.spi.Message.AuthChallenge;
-import org.classchain.spi.Message.AuthConfirmed;
+import org.classchain.wire.Message;
+import org.classchain.wire.Message.AuthChallenge;
+import org.classchain.wire.Message.AuthConfirmed;
 
 /** A host with a teacher and a student account, a fake clock and helpers to sign in. */
 final class AuthFixture {

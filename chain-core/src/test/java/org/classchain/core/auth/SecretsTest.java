@@ -14,11 +14,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import org.classchain.spi.Message;
-import org.classchain.spi.Message.AuthChallenge;
-import org.classchain.spi.Message.AuthConfirmed;
-import org.classchain.spi.Message.AuthFinish;
-import org.classchain.spi.Message.AuthStart;
+import org.classchain.wire.Message;
+import org.classchain.wire.Message.AuthChallenge;
+import org.classchain.wire.Message.AuthConfirmed;
+import org.classchain.wire.Message.AuthFinish;
+import org.classchain.wire.Message.AuthStart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -65,7 +65,7 @@ class DispatcherTest {
     private Dispatcher start(Policy policy) {
         Dispatcher d = Dispatcher.builder().identity(identity).role(role::get).signedInUsers(users::get)
                 .registry(registry).policy(policy).log(log).clock(Clock.fixed(NOW, ZoneOffset.UTC))
-                .signer(new ReceiptSigner(identity, codec))
+                .signer(new ReceiptSigner(identity))
                 .service(TestModules.Desktop.class, () -> "desk-7")
                 .receipts((c, r) -> {
                     receiptCommands.add(c);
@@ -355,7 +355,7 @@ class DispatcherTest {
         run(d, c);
         Receipt r = receiptOf(c);
         assertThat(r.peerKey()).isEqualTo(identity.publicKey());
-        assertThat(ReceiptSigner.verify(r, codec)).isTrue();
+        assertThat(ReceiptSigner.verify(r)).isTrue();
 
         Receipt otherStatus = new Receipt(r.commandId(), r.peerId(), r.peerKey(), ReceiptStatus.FAILED, r.detail(), r.at(),
                 r.attachment(), r.signature());
@@ -369,28 +369,28 @@ class DispatcherTest {
                 r.attachment(), flipped);
         Receipt unsigned = new Receipt(r.commandId(), r.peerId(), r.peerKey(), r.status(), r.detail(), r.at(),
                 r.attachment(), null);
-        assertThat(ReceiptSigner.verify(otherStatus, codec)).isFalse();
-        assertThat(ReceiptSigner.verify(otherDetail, codec)).isFalse();
-        assertThat(ReceiptSigner.verify(noAttachment, codec)).isFalse();
-        assertThat(ReceiptSigner.verify(badSignature, codec)).isFalse();
-        assertThat(ReceiptSigner.verify(unsigned, codec)).isFalse();
+        assertThat(ReceiptSigner.verify(otherStatus)).isFalse();
+        assertThat(ReceiptSigner.verify(otherDetail)).isFalse();
+        assertThat(ReceiptSigner.verify(noAttachment)).isFalse();
+        assertThat(ReceiptSigner.verify(badSignature)).isFalse();
+        assertThat(ReceiptSigner.verify(unsigned)).isFalse();
     }
 
     @Test
     void receiptSignedByAnotherKeyThanItsPeerIdDoesNotVerify() {
         NodeIdentity mallory = NodeIdentity.generate(new SecureRandom());
-        ReceiptSigner malloryS = new ReceiptSigner(mallory, codec);
+        ReceiptSigner malloryS = new ReceiptSigner(mallory);
         Receipt own = malloryS.sign(UUID.randomUUID(), ReceiptStatus.EXECUTED, "ok", NOW, null);
-        assertThat(ReceiptSigner.verify(own, codec)).isTrue();
+        assertThat(ReceiptSigner.verify(own)).isTrue();
 
         // Claims to come from our peer but is signed (validly) by mallory's key.
         Receipt claimed = new Receipt(own.commandId(), identity.nodeId(), mallory.publicKey(), own.status(), own.detail(),
                 own.at(), null, own.signature());
-        assertThat(ReceiptSigner.verify(claimed, codec)).isFalse();
+        assertThat(ReceiptSigner.verify(claimed)).isFalse();
         NodeKey ours = identity.publicKey();
         Receipt swappedKey = new Receipt(own.commandId(), own.peerId(), ours, own.status(), own.detail(), own.at(), null,
                 own.signature());
-        assertThat(ReceiptSigner.verify(swappedKey, codec)).isFalse();
+        assertThat(ReceiptSigner.verify(swappedKey)).isFalse();
         assertThatThrownBy(() -> malloryS.sign(claimed)).isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -19,7 +19,6 @@ import org.classchain.Receipt;
 import org.classchain.ReceiptStatus;
 import org.classchain.Role;
 import org.classchain.Target;
-import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.identity.NodeIdentity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,7 +60,7 @@ class LateExpiryTest {
         List<Receipt> receipts = new CopyOnWriteArrayList<>();
         try (Dispatcher d = Dispatcher.builder().identity(identity).role(() -> Role.STUDENT).signedInUsers(java.util.Set::of)
                 .registry(ModuleRegistry.of(recording)).policy(Policy.allowAll()).log(new InMemoryExecutionLog())
-                .clock(new SteppingClock()).signer(new ReceiptSigner(identity, new CanonicalJson()))
+                .clock(new SteppingClock()).signer(new ReceiptSigner(identity))
                 .receipts((c, r) -> receipts.add(r)).build()) {
             Command c = new Command(UUID.randomUUID(), "record", Target.all(), Map.of(), NOW.plusSeconds(60));
             d.submit(List.of(c));

@@ -22,16 +22,16 @@ import org.classchain.spi.CommandModule;
 
 /**
  * Builds third-party mod jars the way a mod author would: Java sources compiled against the
- * chain-api classes alone, packed with a {@code META-INF/services} file.
+ * chain-api classes alone, packed with a {@code META-INF/services} file. Public for the peer tests.
  */
-final class ModJars {
+public final class ModJars {
     private ModJars() {
     }
 
-    static final String SERVICES = "META-INF/services/" + CommandModule.class.getName();
+    public static final String SERVICES = "META-INF/services/" + CommandModule.class.getName();
 
     /** Where chain-api's classes are (its jar or classes folder). */
-    static Path apiLocation() {
+    public static Path apiLocation() {
         try {
             return Path.of(CommandModule.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
@@ -44,7 +44,7 @@ final class ModJars {
      *
      * @return the folder of class files
      */
-    static Path compile(Path work, Map<String, String> sources) throws IOException {
+    public static Path compile(Path work, Map<String, String> sources) throws IOException {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         assertThat(compiler).as("a JDK with javac").isNotNull();
         Path src = Files.createDirectories(work.resolve("src"));
@@ -70,7 +70,7 @@ final class ModJars {
      * Writes a jar holding the class files of {@code classNames} (with their nested classes) and a
      * services file listing {@code services}.
      */
-    static Path jar(Path jar, Path classes, List<String> classNames, List<String> services) throws IOException {
+    public static Path jar(Path jar, Path classes, List<String> classNames, List<String> services) throws IOException {
         Files.createDirectories(jar.getParent());
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
             for (String className : classNames) {
@@ -97,7 +97,7 @@ final class ModJars {
     }
 
     /** The source of a module named {@code name} that states {@code apiVersion} (a Java expression). */
-    static String module(String className, String name, String apiVersionExpression, String executeBody) {
+    public static String module(String className, String name, String apiVersionExpression, String executeBody) {
         int dot = className.lastIndexOf('.');
         return "package " + className.substring(0, dot) + ";\n"
                 + "import java.util.List;\n"

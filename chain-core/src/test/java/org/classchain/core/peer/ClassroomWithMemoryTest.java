@@ -15,7 +15,7 @@ import org.classchain.Command;
 import org.classchain.Target;
 import org.classchain.core.net.InMemoryNetwork;
 import org.classchain.core.testing.Classroom;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

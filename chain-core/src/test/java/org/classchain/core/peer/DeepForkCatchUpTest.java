@@ -9,7 +9,7 @@ import org.classchain.Block;
 import org.classchain.core.net.InMemoryNetwork;
 import org.classchain.core.store.MemoryBlockStore;
 import org.classchain.core.testing.Fixtures;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -2,8 +2,8 @@ package org.classchain.core.peer;
 
 import java.util.concurrent.CompletableFuture;
 import org.classchain.core.net.InMemoryNetwork;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 
 /** {@link DelegatedAuthTests} on the in-memory network. */
 class DelegatedAuthWithMemoryTest extends DelegatedAuthTests {

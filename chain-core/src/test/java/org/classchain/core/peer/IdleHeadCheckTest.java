@@ -19,9 +19,9 @@ import org.classchain.core.exec.PeerThreads;
 import org.classchain.core.net.InMemoryNetwork;
 import org.classchain.core.testing.Await;
 import org.classchain.core.testing.ForwardingTransport;
-import org.classchain.spi.Message;
-import org.classchain.spi.MessageHandler;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.MessageHandler;
+import org.classchain.wire.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

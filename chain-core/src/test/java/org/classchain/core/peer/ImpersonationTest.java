@@ -15,13 +15,14 @@ import java.util.concurrent.TimeUnit;
 import org.classchain.Command;
 import org.classchain.Target;
 import org.classchain.core.auth.PasswordPolicy;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.net.InMemoryNetwork;
 import org.classchain.core.testing.RecordingModule;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -53,10 +54,10 @@ class ImpersonationTest {
             forged.add(new Message.Hello(teacherId, teacher.status().publicKey(), impostor.localAddress(), "", "00"));
             // the teacher's id with the impostor's own key
             forged.add(new Message.Hello(teacherId, own.publicKey(), impostor.localAddress(), "",
-                    HexFormat.of().formatHex(own.sign(Handshakes.helloBytes(impostor.localAddress(), "")))));
+                    HexFormat.of().formatHex(own.sign(SigningBytes.hello(impostor.localAddress(), "")))));
             // its own id, properly signed, but claiming to serve at the teacher's address
             forged.add(new Message.Hello(own.nodeId(), own.publicKey(), teacher.address(), "",
-                    HexFormat.of().formatHex(own.sign(Handshakes.helloBytes(teacher.address(), "")))));
+                    HexFormat.of().formatHex(own.sign(SigningBytes.hello(teacher.address(), "")))));
             for (int i = 0; i < 10; i++) {
                 for (Message.Hello h : forged) {
                     impostor.send(student.address(), h).get(5, TimeUnit.SECONDS);

@@ -13,8 +13,8 @@ import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.net.InMemoryNetwork;
 import org.classchain.core.testing.Await;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

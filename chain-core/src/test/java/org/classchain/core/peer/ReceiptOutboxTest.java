@@ -17,7 +17,7 @@ import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.peer.ReceiptOutbox.Batch;
 import org.classchain.core.peer.ReceiptOutbox.Forwarding;
 import org.classchain.core.peer.ReceiptOutbox.Outcome;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.junit.jupiter.api.Test;
 
 /** Issue 23, property 4, the rule alone: what the outbox sends, in what order, and what it gives up. */
@@ -25,8 +25,8 @@ class ReceiptOutboxTest {
 
     final SecureRandom random = new SecureRandom();
     final CanonicalJson json = new CanonicalJson();
-    final ReceiptSigner me = new ReceiptSigner(NodeIdentity.generate(random), json);
-    final ReceiptSigner classmate = new ReceiptSigner(NodeIdentity.generate(random), json);
+    final ReceiptSigner me = new ReceiptSigner(NodeIdentity.generate(random));
+    final ReceiptSigner classmate = new ReceiptSigner(NodeIdentity.generate(random));
     final Instant now = Instant.now();
     final ReceiptOutbox outbox = new ReceiptOutbox();
 
@@ -119,14 +119,14 @@ class ReceiptOutboxTest {
             queued += f == Forwarding.QUEUED ? 1 : 0;
         }
         assertThat(queued).isEqualTo(ReceiptOutbox.MAX_PER_ORIGIN);
-        ReceiptSigner other = new ReceiptSigner(NodeIdentity.generate(random), json);
+        ReceiptSigner other = new ReceiptSigner(NodeIdentity.generate(random));
         int bigQueued = 0;
         for (int i = 0; i < 20; i++) {
             bigQueued += outbox.forward(receipt(other, Attachment.MAX_BYTES), now) == Forwarding.QUEUED ? 1 : 0;
         }
         assertThat(bigQueued * ReceiptOutbox.estimate(receipt(other, Attachment.MAX_BYTES)))
                 .isLessThanOrEqualTo(ReceiptOutbox.MAX_PER_ORIGIN_BYTES);
-        Receipt again = receipt(new ReceiptSigner(NodeIdentity.generate(random), json), 0);
+        Receipt again = receipt(new ReceiptSigner(NodeIdentity.generate(random)), 0);
         assertThat(outbox.forward(again, now)).isEqualTo(Forwarding.QUEUED);
         assertThat(outbox.forward(again, now)).isEqualTo(Forwarding.KNOWN);
         assertThat(outbox.forwardedWaiting()).isEqualTo(queued + bigQueued + 1);

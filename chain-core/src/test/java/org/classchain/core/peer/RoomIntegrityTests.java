@@ -24,13 +24,14 @@ import org.classchain.ReceiptStatus;
 import org.classchain.Target;
 import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.block.CanonicalJson;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.dispatch.ReceiptSigner;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.testing.RecordingModule;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,7 +135,7 @@ public abstract class RoomIntegrityTests {
 
     private static Message.Hello signedHello(NodeIdentity id, String address) {
         return new Message.Hello(id.nodeId(), id.publicKey(), address, "",
-                HexFormat.of().formatHex(id.sign(Handshakes.helloBytes(address, ""))));
+                HexFormat.of().formatHex(id.sign(SigningBytes.hello(address, ""))));
     }
 
     // ------------------------------------------------------------------ item 4
@@ -222,7 +223,7 @@ public abstract class RoomIntegrityTests {
         SecureRandom random = new SecureRandom();
         List<Receipt> forged = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            forged.add(new ReceiptSigner(NodeIdentity.generate(random), json)
+            forged.add(new ReceiptSigner(NodeIdentity.generate(random))
                     .sign(c.id(), ReceiptStatus.EXECUTED, "done", Instant.now(), null));
         }
         Message reply = hostile.send(teacher.address(), new Message.Receipts(forged)).get(10, TimeUnit.SECONDS);
@@ -231,7 +232,7 @@ public abstract class RoomIntegrityTests {
 
         // a receipt for a command that is not on the chain, even from a real student's key
         Command nowhere = record(Target.all());
-        Receipt ghost = new ReceiptSigner(hKey, json).sign(nowhere.id(), ReceiptStatus.EXECUTED, "", Instant.now(), null);
+        Receipt ghost = new ReceiptSigner(hKey).sign(nowhere.id(), ReceiptStatus.EXECUTED, "", Instant.now(), null);
         reply = hostile.send(teacher.address(), new Message.Receipts(List.of(ghost))).get(10, TimeUnit.SECONDS);
         assertThat(reply).isInstanceOfSatisfying(Message.Rejected.class,
                 r -> assertThat(r.code()).as("refused for now: the block may be on its way").isEqualTo(503));
@@ -241,7 +242,7 @@ public abstract class RoomIntegrityTests {
         Command forA = record(Target.peers(a.nodeId()));
         assertThat(client.submit(teacher.address(), List.of(forA))).isInstanceOf(Message.Submitted.class);
         await("a reported", Duration.ofSeconds(20), () -> receiptPeers(forA.id()).equals(Set.of(a.nodeId())));
-        Receipt notMine = new ReceiptSigner(hKey, json).sign(forA.id(), ReceiptStatus.EXECUTED, "", Instant.now(), null);
+        Receipt notMine = new ReceiptSigner(hKey).sign(forA.id(), ReceiptStatus.EXECUTED, "", Instant.now(), null);
         reply = hostile.send(teacher.address(), new Message.Receipts(List.of(notMine))).get(10, TimeUnit.SECONDS);
         assertThat(reply).isInstanceOfSatisfying(Message.Rejected.class, r -> assertThat(r.code()).isEqualTo(422));
         assertThat(receiptPeers(forA.id())).containsExactly(a.nodeId());
@@ -249,7 +250,7 @@ public abstract class RoomIntegrityTests {
         // one current status per computer per command: a later receipt replaces the earlier, a replay does not
         Receipt earlier = teacher.report(c.id()).receipts().stream().filter(r -> r.peerId().equals(h.nodeId()))
                 .findFirst().orElseThrow();
-        Receipt later = new ReceiptSigner(hKey, json).sign(c.id(), ReceiptStatus.FAILED, "crashed afterwards",
+        Receipt later = new ReceiptSigner(hKey).sign(c.id(), ReceiptStatus.FAILED, "crashed afterwards",
                 earlier.at().plusSeconds(1), null);
         assertThat(hostile.send(teacher.address(), new Message.Receipts(List.of(later))).get(10, TimeUnit.SECONDS))
                 .isInstanceOf(Message.Ack.class);

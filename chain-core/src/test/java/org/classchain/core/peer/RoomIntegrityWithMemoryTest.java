@@ -1,7 +1,7 @@
 package org.classchain.core.peer;
 
 import org.classchain.core.net.InMemoryNetwork;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Transport;
 
 class RoomIntegrityWithMemoryTest extends RoomIntegrityTests {
 

@@ -3,7 +3,7 @@ package org.classchain.core.peer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.junit.jupiter.api.Test;
 
 /** The {@code <hostNodeId>.<id>} prefix of a session id, written and read in one place. */

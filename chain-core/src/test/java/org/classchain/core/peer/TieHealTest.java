@@ -20,8 +20,8 @@ import org.classchain.core.chain.ChainState;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.mining.Miner;
 import org.classchain.core.net.InMemoryNetwork;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -16,8 +16,8 @@ import org.classchain.core.client.TeacherClient;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.exec.PeerThreads;
 import org.classchain.core.peer.Peer;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 
 /**
  * A teacher and N students on one transport kind, always closed: the harness every protocol

@@ -19,6 +19,7 @@ import org.classchain.Role;
 import org.classchain.Target;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.CanonicalJson;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.mining.Miner;
 
@@ -75,7 +76,7 @@ public final class Fixtures {
                        Instant issuedAt, String forChain, UUID previous) {
         Grant unsigned = new Grant(forChain, username, role, json.batchHash(commands, accounts), UUID.randomUUID(),
                 issuedAt, host.nodeId(), previous, new byte[Grant.SIGNATURE_LENGTH]);
-        return unsigned.withSignature(host.sign(json.grantSigningBytes(unsigned)));
+        return unsigned.withSignature(host.sign(SigningBytes.grant(unsigned)));
     }
 
     /** The id of the grant a child of {@code parent} follows. */

@@ -2,9 +2,9 @@ package org.classchain.core.testing;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import org.classchain.spi.Message;
-import org.classchain.spi.MessageHandler;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.MessageHandler;
+import org.classchain.wire.Transport;
 
 /** A transport that passes everything to another; subclasses change what they need. */
 public class ForwardingTransport implements Transport {

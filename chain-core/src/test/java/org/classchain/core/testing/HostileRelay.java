@@ -6,8 +6,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.classchain.Command;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 
 /**
  * A student's modified peer, as seen on the wire: it records every auth relay it sends, can

@@ -17,6 +17,7 @@ import org.classchain.Grant;
 import org.classchain.Hash;
 import org.classchain.Payload;
 import org.classchain.Role;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.testing.Fixtures;
@@ -152,7 +153,7 @@ class BlockValidatorTest {
         Grant ordered = fx.grant(fx.teacherHost, "teacher", Role.TEACHER, cmds, List.of(), NOW, fx.chainId);
         Grant unsigned = new Grant(ordered.chainId(), ordered.username(), ordered.role(), ordered.commandsHash(),
                 ordered.grantId(), ordered.issuedAt(), ordered.hostNodeId(), null, new byte[Grant.SIGNATURE_LENGTH]);
-        Grant legacy = unsigned.withSignature(fx.teacherHost.sign(fx.json.grantSigningBytes(unsigned)));
+        Grant legacy = unsigned.withSignature(fx.teacherHost.sign(SigningBytes.grant(unsigned)));
         assertRejected(fx.child(first, Payload.granted(cmds, legacy)), Rule.GRANT_ORDER);
     }
 
@@ -274,6 +275,6 @@ class BlockValidatorTest {
     private Grant legacy(NodeIdentity host, List<Command> cmds, List<Account> accounts) {
         Grant unsigned = new Grant(fx.chainId, "teacher", Role.TEACHER, fx.json.batchHash(cmds, accounts), UUID.randomUUID(),
                 NOW, host.nodeId(), null, new byte[Grant.SIGNATURE_LENGTH]);
-        return unsigned.withSignature(host.sign(fx.json.grantSigningBytes(unsigned)));
+        return unsigned.withSignature(host.sign(SigningBytes.grant(unsigned)));
     }
 }

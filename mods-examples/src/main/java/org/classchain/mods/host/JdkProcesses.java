@@ -33,6 +33,10 @@ public final class JdkProcesses implements ProcessService {
 
     private final Map<String, String> digests = new ConcurrentHashMap<>(); // "path|size|mtime" to SHA-256
 
+    /** The process table of the user this JVM runs as. */
+    public JdkProcesses() {
+    }
+
     @Override
     public List<RunningProcess> processes() {
         ProcessHandle self = ProcessHandle.current();

@@ -1,4 +1,4 @@
-package org.classchain.spi;
+package org.classchain.wire;
 
 import java.util.concurrent.CompletableFuture;
 

@@ -1,4 +1,4 @@
-package org.classchain.spi;
+package org.classchain.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
