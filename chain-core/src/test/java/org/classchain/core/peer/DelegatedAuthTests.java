@@ -24,6 +24,7 @@ import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.auth.SrpClient;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.CanonicalJson;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.identity.NodeIdentity;
@@ -185,7 +186,7 @@ public abstract class DelegatedAuthTests {
         Grant unsigned = new Grant(teacher.chain().chainId(), "teacher", Role.TEACHER, json.batchHash(cmds, List.of()),
                 UUID.randomUUID(), Instant.now(), stranger.nodeId(), head.payload().grant() == null
                 ? Grant.FIRST : head.payload().grant().grantId(), new byte[64]);
-        Grant forged = unsigned.withSignature(stranger.sign(json.grantSigningBytes(unsigned)));
+        Grant forged = unsigned.withSignature(stranger.sign(SigningBytes.grant(unsigned)));
         Block forgedBlock = mine(codec, head, Payload.granted(cmds, forged));
         // the teacher's own, already used grant on a new block: out of its place
         Block replayed = mine(codec, head, head.payload());
