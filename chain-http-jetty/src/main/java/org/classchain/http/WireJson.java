@@ -694,7 +694,10 @@ final class WireJson {
                 has(o, "modules") ? texts(o, "modules") : List.of()));
     }
 
-    /** {@code {"id", "module", "height" (null while pending), "receipts": [RECEIPT]}}. */
+    /**
+     * {@code {"id", "module", "height" (null while pending), "receipts": [RECEIPT], "offline": [nodeId]}}:
+     * {@code offline} names the targets known to be offline that have sent no receipt.
+     */
     static ObjectNode commandReport(CommandReport r) {
         return commandReport(r, true);
     }
@@ -711,6 +714,8 @@ final class WireJson {
         }
         ArrayNode arr = o.putArray("receipts");
         r.receipts().forEach(x -> arr.add(receipt(x, withAttachments)));
+        ArrayNode offline = o.putArray("offline");
+        r.offline().forEach(offline::add);
         return o;
     }
 
@@ -721,7 +726,7 @@ final class WireJson {
             receipts.add(readReceipt(r));
         }
         return new CommandReply(new CommandReport(uuid(o, "id"), optionalText(o, "module"),
-                optionalWhole(o, "height"), receipts));
+                optionalWhole(o, "height"), receipts, has(o, "offline") ? texts(o, "offline") : List.of()));
     }
 
     /**
@@ -767,7 +772,10 @@ final class WireJson {
         return new ModulesReply(out);
     }
 
-    /** {@code {"peers": [{"nodeId", "address", "neighbour", "users", "lastSeen" (epoch ms or null), "modules"}]}}. */
+    /**
+     * {@code {"peers": [{"nodeId", "address", "neighbour", "users", "lastSeen" (epoch ms or null), "modules",
+     * "role" (null when unknown)}]}}.
+     */
     static ObjectNode peers(PeersReply p) {
         ObjectNode o = NODES.objectNode();
         ArrayNode arr = o.putArray("peers");
@@ -785,6 +793,7 @@ final class WireJson {
             }
             ArrayNode modules = po.putArray("modules");
             info.modules().forEach(modules::add);
+            po.put("role", info.role() == null ? null : info.role().name());
         }
         return o;
     }
@@ -797,7 +806,8 @@ final class WireJson {
             Long seen = optionalWhole(po, "lastSeen");
             out.add(new PeerInfo(optionalText(po, "nodeId"), text(po, "address"), bool(po, "neighbour"),
                     texts(po, "users"), seen == null ? null : Instant.ofEpochMilli(seen),
-                    has(po, "modules") ? texts(po, "modules") : List.of()));
+                    has(po, "modules") ? texts(po, "modules") : List.of(),
+                    optionalText(po, "role") == null ? null : enumValue(po, "role", Role.class)));
         }
         return new PeersReply(out);
     }

@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.classchain.Chain;
@@ -18,7 +20,9 @@ import org.classchain.Head;
 import org.classchain.PeerInfo;
 import org.classchain.PeerListener;
 import org.classchain.PeerStatus;
+import org.classchain.Receipt;
 import org.classchain.Role;
+import org.classchain.Target;
 import org.classchain.core.auth.AccountHost;
 import org.classchain.core.auth.CredentialStore;
 import org.classchain.core.auth.PasswordPolicy;
@@ -161,6 +165,8 @@ public final class Peer implements AutoCloseable {
         router.openHandshakes(handshakes);
         config.seeds.forEach(directory::learn);
         PeerBook book = new PeerBook(config.dataDir);
+        // the room it knew: a computer that is off now stays in it, offline, until it answers again
+        book.load().forEach(k -> directory.remember(k.address(), k.nodeId()));
         chain = new ChainJoin(config, identity, codec, store, validator, random, handshakes, book, catchUp,
                 c -> chain = c, name).join(chain);
         ReceiptCourier courier = new ReceiptCourier(identity.nodeId(), config.transport, directory, handshakes, chain,
@@ -179,7 +185,7 @@ public final class Peer implements AutoCloseable {
         Accounts accounts = new Accounts(config, identity.nodeId(), chain, accountHost, producer, directory, name);
         OwnAccount ownAccount = new OwnAccount(config, identity, chain, credentials, roster, directory, handshakes, name);
         AccountHosting hosting = new AccountHosting(identity.nodeId(), accountHost, accounts, granted, producer,
-                config::modules, directory);
+                config::modules, directory, this::knownUsers);
         router.openAccounts(new AuthRouter(identity.nodeId(), config.transport, directory, chain, hosting, producer,
                 config::modules, roster, random, name), hosting, accounts, backups);
         ownAccount.ensure();
@@ -273,19 +279,55 @@ public final class Peer implements AutoCloseable {
                 directory.neighbours(), roster.hereSorted(), skew.millis(), config.modules().names());
     }
 
-    /** What this peer knows of a command. */
+    /** What this peer knows of a command, with the targets it knows to be offline that have not answered. */
     public CommandReport report(UUID id) {
         Optional<Long> height = chain.heightOfCommand(id);
-        String module = height.flatMap(chain::blockAt).flatMap(b -> b.payload().commands().stream()
-                .filter(c -> c.id().equals(id)).findFirst()).map(Command::module).orElse(null);
-        return new CommandReport(id, module, height.orElse(null), receipts.receipts(id));
+        Optional<Command> command = height.flatMap(chain::blockAt).flatMap(b -> b.payload().commands().stream()
+                .filter(c -> c.id().equals(id)).findFirst());
+        List<Receipt> got = receipts.receipts(id);
+        List<String> offline = command.map(c -> offlineTargets(c.target(), got)).orElse(List.of());
+        return new CommandReport(id, command.map(Command::module).orElse(null), height.orElse(null), got, offline);
+    }
+
+    /**
+     * The computers of the roster (and, for a {@code peer:} target, the node ids it names) that
+     * {@code target} reaches, have sent none of {@code got}, and are offline as far as the
+     * directory knows: what the room shows as "offline — will run when it returns" (issue 19).
+     */
+    private List<String> offlineTargets(Target target, List<Receipt> got) {
+        Set<String> answered = new HashSet<>();
+        got.forEach(r -> answered.add(r.peerId()));
+        Set<String> out = new TreeSet<>();
+        for (PeerInfo p : peers()) {
+            if (p.nodeId() != null && !p.nodeId().equals(identity.nodeId()) && p.role() != null
+                    && target.matches(p.nodeId(), p.role(), Set.copyOf(p.users()))) {
+                out.add(p.nodeId());
+            }
+        }
+        if (target.kind() == Target.Kind.PEERS) {
+            target.values().stream().filter(v -> !v.equals(identity.nodeId())).forEach(out::add);
+        }
+        out.removeIf(n -> answered.contains(n) || !directory.offline(n));
+        return List.copyOf(out);
+    }
+
+    /** The usernames of the room: accounts on the chain (not retired), and who is signed in here or at a known computer. */
+    private Set<String> knownUsers() {
+        Set<String> out = new HashSet<>(roster.here());
+        directory.infos().forEach(p -> out.addAll(p.users()));
+        chain.accounts().values().stream().filter(a -> !a.isRetired()).forEach(a -> out.add(a.username()));
+        return out;
     }
 
     private List<PeerInfo> peers() {
         List<PeerInfo> out = new ArrayList<>();
         out.add(new PeerInfo(identity.nodeId(), address(), false, roster.hereSorted(), clock.instant(),
-                config.modules().names()));
-        out.addAll(directory.infos());
+                config.modules().names(), role()));
+        ChainState c = chain;
+        for (PeerInfo p : directory.infos()) {
+            out.add(p.nodeId() == null ? p : p.withRole(c.teacherAccount().isHostedBy(p.nodeId()) ? Role.TEACHER
+                    : Role.STUDENT));
+        }
         return out;
     }
 

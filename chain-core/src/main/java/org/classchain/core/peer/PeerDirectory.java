@@ -94,6 +94,12 @@ final class PeerDirectory {
     private final int maxOutbound;
     private final Clock clock;
     private final Map<String, Entry> known = new ConcurrentHashMap<>();
+    /**
+     * Node id to address of the peers verified before this peer's restart ({@link PeerBook}) that
+     * have not been verified again since: listed as offline, so that a computer that is off while the
+     * teacher's peer restarts stays in the room (issue 19, item 1). At most {@link #MAX_KNOWN}.
+     */
+    private final Map<String, String> remembered = new ConcurrentHashMap<>();
 
     PeerDirectory(String self, int maxNeighbours, Clock clock) {
         this.self = self;
@@ -128,6 +134,32 @@ final class PeerDirectory {
                 .min(Comparator.comparing((Entry x) -> x.added));
         oldest.ifPresent(x -> known.remove(x.address));
         return oldest.isPresent();
+    }
+
+    /**
+     * Remembers that the node {@code nodeId} was verified at {@code address} before a restart
+     * (from this peer's own {@link PeerBook}): listed by {@link #infos()}, offline, until it is
+     * verified again (at any address) or another node is verified at that address. The address is
+     * learned as unverified, to be greeted.
+     */
+    synchronized void remember(String address, String nodeId) {
+        if (ours(address) || nodeId == null || nodeId.isBlank() || remembered.size() >= MAX_KNOWN) {
+            return;
+        }
+        learn(address);
+        boolean known = this.known.values().stream().anyMatch(x -> x.verified
+                && (nodeId.equals(x.nodeId) || address.equals(x.address)));
+        if (!known) {
+            remembered.put(nodeId, address);
+        }
+    }
+
+    /**
+     * Whether the node {@code nodeId} is offline as far as this peer knows: remembered from before a
+     * restart and not verified since, or the last call to its (least failing) address failed.
+     */
+    boolean offline(String nodeId) {
+        return failuresOf(nodeId) > 0;
     }
 
     /** Records that {@code address} answered or wrote to us (learning it, unverified, if new). Binds nothing. */
@@ -217,6 +249,8 @@ final class PeerDirectory {
         e.key = key;
         e.nodeId = key.nodeId();
         e.verified = true;
+        remembered.remove(e.nodeId);
+        remembered.values().remove(address);
         e.source = null;
         e.failures = 0;
         e.lastSeen = clock.instant();
@@ -432,9 +466,15 @@ final class PeerDirectory {
         return new int[] {verified, known.size() - verified};
     }
 
-    /** The verified peers, by address: the roster and the room. */
+    /**
+     * The verified peers, and those {@link #remember remembered} from before a restart (never seen
+     * since: no users, no last-seen time), by address: the roster and the room.
+     */
     List<PeerInfo> infos() {
-        return known.values().stream().filter(x -> x.verified).sorted(Comparator.comparing((Entry x) -> x.address))
-                .map(e -> new PeerInfo(e.nodeId, e.address, e.neighbour, e.users, e.lastSeen, e.modules)).toList();
+        List<PeerInfo> out = new ArrayList<>(known.values().stream().filter(x -> x.verified)
+                .map(e -> new PeerInfo(e.nodeId, e.address, e.neighbour, e.users, e.lastSeen, e.modules)).toList());
+        remembered.forEach((nodeId, address) -> out.add(new PeerInfo(nodeId, address, false, List.of(), null)));
+        out.sort(Comparator.comparing(PeerInfo::address));
+        return out;
     }
 }

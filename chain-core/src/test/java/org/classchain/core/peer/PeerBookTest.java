@@ -20,7 +20,9 @@ class PeerBookTest {
     @Test
     void theAddressesKeptAreTheOnesReadAtTheNextStart(@TempDir Path dir) {
         new PeerBook(dir).save(List.of(at("http://127.0.0.1:9002"), at("http://127.0.0.1:9001")));
-        assertThat(new PeerBook(dir).load()).containsExactly("http://127.0.0.1:9001", "http://127.0.0.1:9002");
+        assertThat(new PeerBook(dir).load()).containsExactly(
+                new PeerBook.Known("http://127.0.0.1:9001", "n-http://127.0.0.1:9001"),
+                new PeerBook.Known("http://127.0.0.1:9002", "n-http://127.0.0.1:9002"));
     }
 
     @Test
@@ -31,7 +33,15 @@ class PeerBookTest {
         assertThat(none.load()).isEmpty();
         Files.writeString(dir.resolve(PeerBook.FILE), "\n  \nhttp://a:1\nhttp://a:1\n" + "x".repeat(300) + "\n",
                 StandardCharsets.UTF_8);
-        assertThat(new PeerBook(dir).load()).containsExactly("http://a:1");
+        assertThat(new PeerBook(dir).load()).containsExactly(new PeerBook.Known("http://a:1", null));
+    }
+
+    @Test
+    void aLineOfAnAddressAloneAsWrittenBeforeNodeIdsWereKeptIsStillRead(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve(PeerBook.FILE), "http://a:1\nhttp://b:2 node-b\nhttp://c:3 too many words\n",
+                StandardCharsets.UTF_8);
+        assertThat(new PeerBook(dir).load()).containsExactly(new PeerBook.Known("http://a:1", null),
+                new PeerBook.Known("http://b:2", "node-b"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.classchain.NodeKey;
+import org.classchain.PeerInfo;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.testing.Fixtures;
 import org.classchain.core.testing.MutableClock;
@@ -28,6 +29,26 @@ class PeerDirectoryTest {
             d.verified(address, key());
         }
         return d.offerNeighbour(address, outbound);
+    }
+
+    @Test
+    void aPeerRememberedFromBeforeARestartIsListedOfflineUntilItIsVerifiedAgain() {
+        PeerDirectory d = new PeerDirectory("mem://0", 8, Clock.systemUTC());
+        NodeKey bob = key();
+        NodeKey carol = key();
+        d.remember("mem://1", bob.nodeId());
+        d.remember("mem://2", carol.nodeId());
+        d.remember("mem://0", "self");
+        assertThat(d.infos()).extracting(PeerInfo::nodeId).containsExactly(bob.nodeId(), carol.nodeId());
+        assertThat(d.infos().get(0).lastSeen()).isNull();
+        assertThat(d.offline(bob.nodeId())).isTrue();
+        assertThat(d.sizes()[0]).as("not verified by the file").isZero();
+
+        d.verified("mem://3", bob); // bob answers at another address
+        assertThat(d.infos()).extracting(PeerInfo::address).containsExactly("mem://2", "mem://3");
+        assertThat(d.offline(bob.nodeId())).isFalse();
+        d.verified("mem://2", key()); // someone else now serves carol's old address
+        assertThat(d.infos()).extracting(PeerInfo::nodeId).doesNotContain(carol.nodeId()).hasSize(2);
     }
 
     @Test
