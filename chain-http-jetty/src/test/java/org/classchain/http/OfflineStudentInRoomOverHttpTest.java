@@ -99,7 +99,7 @@ class OfflineStudentInRoomOverHttpTest {
         awaitRow(teacher, alice.nodeId(), r -> r.path("online").asBoolean());
         awaitRow(teacher, bob.nodeId(), r -> r.path("online").asBoolean());
         Await.until("the teacher's peer kept bob in its book", Duration.ofSeconds(30),
-                () -> bookOf(tmp.resolve("teacher")).contains(bob.nodeId()));
+                () -> bookOf(tmp.resolve("teacher")).contains(bob.address()));
 
         bob.close();
         int port = URI.create(teacher.address()).getPort();
