@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param modules the command modules installed there, as last heard (empty until its status was read)
  * @param role its role as the listing peer's chain says (TEACHER when it hosts the teacher's account),
  *             whether or not it answers now; null when not known
+ * @param macs the MAC addresses its status last named (Wake-on-LAN), kept while it is off
  */
 public record PeerInfo(String nodeId, String address, boolean neighbour, List<String> users, Instant lastSeen,
-                       List<String> modules, Role role) {
+                       List<String> modules, Role role, List<String> macs) {
 
     /**
      * Copies the lists.
@@ -29,11 +30,29 @@ public record PeerInfo(String nodeId, String address, boolean neighbour, List<St
      * @param lastSeen or null
      * @param modules copied
      * @param role or null
+     * @param macs copied
      */
     public PeerInfo {
         Objects.requireNonNull(address, "address");
         users = List.copyOf(users);
         modules = List.copyOf(modules);
+        macs = List.copyOf(macs);
+    }
+
+    /**
+     * A roster row that names no MAC address.
+     *
+     * @param nodeId its node id
+     * @param address never null
+     * @param neighbour whether it is a current neighbour
+     * @param users copied
+     * @param lastSeen or null
+     * @param modules copied
+     * @param role or null
+     */
+    public PeerInfo(String nodeId, String address, boolean neighbour, List<String> users, Instant lastSeen,
+                    List<String> modules, Role role) {
+        this(nodeId, address, neighbour, users, lastSeen, modules, role, List.of());
     }
 
     /**
@@ -57,7 +76,7 @@ public record PeerInfo(String nodeId, String address, boolean neighbour, List<St
      * @param newRole or null
      */
     public PeerInfo withRole(Role newRole) {
-        return new PeerInfo(nodeId, address, neighbour, users, lastSeen, modules, newRole);
+        return new PeerInfo(nodeId, address, neighbour, users, lastSeen, modules, newRole, macs);
     }
 
     /**

@@ -28,7 +28,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * network with a short deadline: role, height, users signed in there, and whether it answered.
  *
  * <p>Shape: {@code {"self": nodeId, "at": epoch ms, "peers": [{"nodeId", "address", "neighbour",
- * "lastSeen", "online", "state", "role", "height", "headHash", "users"}]}}; {@code state} is
+ * "lastSeen", "online", "state", "role", "height", "headHash", "users", "macs"}]}}; {@code state} is
  * {@code online} or {@code offline}; {@code height} and {@code headHash} are null for a peer that
  * did not answer; {@code role} is what this peer's chain says of the node ({@link PeerInfo#role()}),
  * answering or not, else the role its status claims, and {@code users} what this peer last heard: a
@@ -168,6 +168,8 @@ final class RoomView {
         r.put("headHash", status == null || status.headHash() == null ? null : status.headHash().hex());
         ArrayNode users = r.putArray("users");
         (status != null ? status.users() : info.users()).forEach(users::add);
+        ArrayNode macs = r.putArray("macs"); // as this peer keeps them: how to wake it when it is off
+        info.macs().forEach(macs::add);
         return r;
     }
 }

@@ -660,7 +660,7 @@ final class WireJson {
 
     /**
      * {@code {"role", "nodeId", "address", "chainId", "height", "headHash", "neighbours",
-     * "users", "clockSkewMillis", "modules"}} ({@code modules} absent: none named).
+     * "users", "clockSkewMillis", "modules", "macs"}} ({@code modules}, {@code macs} absent: none named).
      */
     static ObjectNode status(PeerStatus s) {
         ObjectNode o = NODES.objectNode();
@@ -678,6 +678,8 @@ final class WireJson {
         o.put("clockSkewMillis", s.clockSkewMillis());
         ArrayNode m = o.putArray("modules");
         s.modules().forEach(m::add);
+        ArrayNode macs = o.putArray("macs");
+        s.macs().forEach(macs::add);
         return o;
     }
 
@@ -691,7 +693,7 @@ final class WireJson {
                 new org.classchain.NodeKey(key), optionalText(o, "address"), optionalText(o, "chainId"), whole(o, "height"),
                 optionalHash(o, "headHash"), texts(o, "neighbours"), texts(o, "users"),
                 has(o, "clockSkewMillis") ? whole(o, "clockSkewMillis") : 0,
-                has(o, "modules") ? texts(o, "modules") : List.of()));
+                has(o, "modules") ? texts(o, "modules") : List.of(), has(o, "macs") ? texts(o, "macs") : List.of()));
     }
 
     /**
@@ -774,7 +776,7 @@ final class WireJson {
 
     /**
      * {@code {"peers": [{"nodeId", "address", "neighbour", "users", "lastSeen" (epoch ms or null), "modules",
-     * "role" (null when unknown)}]}}.
+     * "role" (null when unknown), "macs"}]}}.
      */
     static ObjectNode peers(PeersReply p) {
         ObjectNode o = NODES.objectNode();
@@ -794,6 +796,8 @@ final class WireJson {
             ArrayNode modules = po.putArray("modules");
             info.modules().forEach(modules::add);
             po.put("role", info.role() == null ? null : info.role().name());
+            ArrayNode macs = po.putArray("macs");
+            info.macs().forEach(macs::add);
         }
         return o;
     }
@@ -807,7 +811,8 @@ final class WireJson {
             out.add(new PeerInfo(optionalText(po, "nodeId"), text(po, "address"), bool(po, "neighbour"),
                     texts(po, "users"), seen == null ? null : Instant.ofEpochMilli(seen),
                     has(po, "modules") ? texts(po, "modules") : List.of(),
-                    optionalText(po, "role") == null ? null : enumValue(po, "role", Role.class)));
+                    optionalText(po, "role") == null ? null : enumValue(po, "role", Role.class),
+                    has(po, "macs") ? texts(po, "macs") : List.of()));
         }
         return new PeersReply(out);
     }

@@ -89,6 +89,8 @@ public final class Peer implements AutoCloseable {
     private PeerDirectory directory;
     private Handshakes handshakes;
     private Roster roster;
+    /** This computer's MAC addresses, named in its status (Wake-on-LAN). */
+    private volatile List<String> macs = List.of();
     private ClockSkew skew;
     private volatile BlockIntake intake;
     private CatchUp catchUp;
@@ -164,9 +166,10 @@ public final class Peer implements AutoCloseable {
                 headCheck::activity, gossip, name);
         router.openHandshakes(handshakes);
         config.seeds.forEach(directory::learn);
+        macs = MacAddresses.ofThisComputer(config.transport.localAddress());
         PeerBook book = new PeerBook(config.dataDir);
         // the room it knew: a computer that is off now stays in it, offline, until it answers again
-        book.load().forEach(k -> directory.remember(k.address(), k.nodeId()));
+        book.load().forEach(k -> directory.remember(k.address(), k.nodeId(), k.macs()));
         chain = new ChainJoin(config, identity, codec, store, validator, random, handshakes, book, catchUp,
                 c -> chain = c, name).join(chain);
         ReceiptCourier courier = new ReceiptCourier(identity.nodeId(), config.transport, directory, handshakes, chain,
@@ -276,7 +279,7 @@ public final class Peer implements AutoCloseable {
     public PeerStatus status() {
         Head h = chain.headInfo();
         return new PeerStatus(role(), identity.nodeId(), identity.publicKey(), address(), chain.chainId(), h.height(), h.hash(),
-                directory.neighbours(), roster.hereSorted(), skew.millis(), config.modules().names());
+                directory.neighbours(), roster.hereSorted(), skew.millis(), config.modules().names(), macs);
     }
 
     /** What this peer knows of a command, with the targets it knows to be offline that have not answered. */
@@ -322,7 +325,7 @@ public final class Peer implements AutoCloseable {
     private List<PeerInfo> peers() {
         List<PeerInfo> out = new ArrayList<>();
         out.add(new PeerInfo(identity.nodeId(), address(), false, roster.hereSorted(), clock.instant(),
-                config.modules().names(), role()));
+                config.modules().names(), role(), macs));
         ChainState c = chain;
         for (PeerInfo p : directory.infos()) {
             out.add(p.nodeId() == null ? p : p.withRole(c.teacherAccount().isHostedBy(p.nodeId()) ? Role.TEACHER

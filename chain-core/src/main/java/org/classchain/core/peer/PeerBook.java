@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The verified peers, kept in {@code known-peers.txt} of the data dir, one a line as
- * {@code address nodeId} (a line with an address alone, as written before, is still read), so that a peer that restarts greets the room it knew at once instead of waiting for
+ * {@code address nodeId [mac,mac]} (a line with an address alone, as written before, is still read), so that a peer that restarts greets the room it knew at once instead of waiting for
  * each computer to find it again: the teacher's host knows nobody else after a restart, and a
  * student that was introduced to it greets it only when it notices it lost it (issue 19: the
  * room showed one computer for 39 to 100 s after the teacher's peer restarted). Only a hint:
@@ -41,8 +41,9 @@ final class PeerBook {
      *
      * @param address where the peer was verified
      * @param nodeId the node id verified there, or null in a line written before node ids were kept
+     * @param macs the MAC addresses it named (to wake it), maybe none
      */
-    record Known(String address, String nodeId) {
+    record Known(String address, String nodeId, List<String> macs) {
     }
 
     /** @param dataDir the data dir, or null for a peer that keeps nothing on disk */
@@ -57,12 +58,13 @@ final class PeerBook {
         }
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
-                    .filter(a -> !a.isEmpty() && a.length() <= 256 + 1 + 128).toList();
+                    .filter(a -> !a.isEmpty() && a.length() <= 256 + 1 + 128 + 1 + MacAddresses.MAX * 18).toList();
             Map<String, Known> byAddress = new LinkedHashMap<>();
             for (String line : lines) {
                 String[] parts = line.split("\\s+");
-                if (parts.length <= 2 && parts[0].length() <= 256 && byAddress.size() < PeerDirectory.MAX_KNOWN) {
-                    byAddress.putIfAbsent(parts[0], new Known(parts[0], parts.length == 2 ? parts[1] : null));
+                if (parts.length <= 3 && parts[0].length() <= 256 && byAddress.size() < PeerDirectory.MAX_KNOWN) {
+                    byAddress.putIfAbsent(parts[0], new Known(parts[0], parts.length >= 2 ? parts[1] : null,
+                            parts.length == 3 ? MacAddresses.kept(List.of(parts[2].split(","))) : List.of()));
                 }
             }
             written = lines;
@@ -78,7 +80,8 @@ final class PeerBook {
     /** Keeps these peers when they differ from what was kept (a crash leaves the old list or the new one). */
     void save(List<PeerInfo> peers) {
         List<String> lines = peers.stream().map(p -> p.nodeId() == null || p.nodeId().isBlank() ? p.address()
-                : p.address() + " " + p.nodeId()).sorted().toList();
+                : p.address() + " " + p.nodeId() + (p.macs().isEmpty() ? "" : " " + String.join(",", p.macs())))
+                .sorted().toList();
         if (file == null || Objects.equals(lines, written)) {
             return;
         }

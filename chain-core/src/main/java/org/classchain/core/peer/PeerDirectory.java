@@ -82,6 +82,7 @@ final class PeerDirectory {
         volatile Instant added;
         volatile List<String> users = List.of();
         volatile List<String> modules = List.of();
+        volatile List<String> macs = List.of();
 
         Entry(String address, Instant added) {
             this.address = address;
@@ -99,7 +100,11 @@ final class PeerDirectory {
      * have not been verified again since: listed as offline, so that a computer that is off while the
      * teacher's peer restarts stays in the room (issue 19, item 1). At most {@link #MAX_KNOWN}.
      */
-    private final Map<String, String> remembered = new ConcurrentHashMap<>();
+    private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+
+    /** Where a node remembered from before a restart was, and the MAC addresses it had named. */
+    private record Remembered(String address, List<String> macs) {
+    }
 
     PeerDirectory(String self, int maxNeighbours, Clock clock) {
         this.self = self;
@@ -142,7 +147,7 @@ final class PeerDirectory {
      * verified again (at any address) or another node is verified at that address. The address is
      * learned as unverified, to be greeted.
      */
-    synchronized void remember(String address, String nodeId) {
+    synchronized void remember(String address, String nodeId, List<String> macs) {
         if (ours(address) || nodeId == null || nodeId.isBlank() || remembered.size() >= MAX_KNOWN) {
             return;
         }
@@ -150,7 +155,7 @@ final class PeerDirectory {
         boolean known = this.known.values().stream().anyMatch(x -> x.verified
                 && (nodeId.equals(x.nodeId) || address.equals(x.address)));
         if (!known) {
-            remembered.put(nodeId, address);
+            remembered.put(nodeId, new Remembered(address, MacAddresses.kept(macs)));
         }
     }
 
@@ -249,8 +254,11 @@ final class PeerDirectory {
         e.key = key;
         e.nodeId = key.nodeId();
         e.verified = true;
-        remembered.remove(e.nodeId);
-        remembered.values().remove(address);
+        Remembered before = remembered.remove(e.nodeId);
+        if (before != null && e.macs.isEmpty()) {
+            e.macs = before.macs(); // until its status names them again
+        }
+        remembered.values().removeIf(r -> r.address().equals(address));
         e.source = null;
         e.failures = 0;
         e.lastSeen = clock.instant();
@@ -406,13 +414,17 @@ final class PeerDirectory {
     }
 
     /**
-     * Records who is signed in at {@code address} and which modules it has, as its status last
-     * said: at most {@link #MAX_MODULES} well-formed module names (a peer's say, never proof).
+     * Records who is signed in at {@code address}, which modules it has and its MAC addresses, as
+     * its status last said: at most {@link #MAX_MODULES} well-formed module names (a peer's say,
+     * never proof); MAC addresses only when it names some (they outlive a status without them).
      */
-    void heard(String address, List<String> users, List<String> modules) {
+    void heard(String address, List<String> users, List<String> modules, List<String> macs) {
         Entry e = known.get(address);
         if (e != null && e.verified) {
             e.users = List.copyOf(users);
+            if (!macs.isEmpty()) {
+                e.macs = MacAddresses.kept(macs);
+            }
             e.modules = modules.stream().filter(Command::isValidModuleName).distinct().limit(MAX_MODULES).toList();
         }
     }
@@ -472,8 +484,10 @@ final class PeerDirectory {
      */
     List<PeerInfo> infos() {
         List<PeerInfo> out = new ArrayList<>(known.values().stream().filter(x -> x.verified)
-                .map(e -> new PeerInfo(e.nodeId, e.address, e.neighbour, e.users, e.lastSeen, e.modules)).toList());
-        remembered.forEach((nodeId, address) -> out.add(new PeerInfo(nodeId, address, false, List.of(), null)));
+                .map(e -> new PeerInfo(e.nodeId, e.address, e.neighbour, e.users, e.lastSeen, e.modules, null, e.macs))
+                .toList());
+        remembered.forEach((nodeId, r) -> out.add(new PeerInfo(nodeId, r.address(), false, List.of(), null, List.of(),
+                null, r.macs())));
         out.sort(Comparator.comparing(PeerInfo::address));
         return out;
     }
