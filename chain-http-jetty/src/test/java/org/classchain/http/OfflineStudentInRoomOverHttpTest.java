@@ -128,6 +128,12 @@ class OfflineStudentInRoomOverHttpTest {
             return report.get().path("receipts").toString().contains(alice.nodeId());
         });
         assertThat(texts(report.get().path("offline"))).as("%s", report.get()).containsExactly(bob.nodeId());
+        // the roster send --wait reads: bob is a target it waits for, and finds offline
+        assertThat(client.peers(again.address())).filteredOn(p -> bob.nodeId().equals(p.nodeId()))
+                .singleElement().satisfies(p -> {
+                    assertThat(p.role()).isEqualTo(org.classchain.Role.STUDENT);
+                    assertThat(p.lastSeen()).isNull();
+                });
     }
 
     private static Peer.Builder withData(Peer.Builder b, Path dir) {
