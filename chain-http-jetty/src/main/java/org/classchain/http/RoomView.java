@@ -13,13 +13,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.classchain.PeerInfo;
 import org.classchain.PeerStatus;
-import org.classchain.spi.Message;
-import org.classchain.spi.Message.GetPeers;
-import org.classchain.spi.Message.GetStatus;
-import org.classchain.spi.Message.PeersReply;
-import org.classchain.spi.Message.Rejected;
-import org.classchain.spi.Message.StatusReply;
-import org.classchain.spi.MessageHandler;
+import org.classchain.wire.Message;
+import org.classchain.wire.Message.GetPeers;
+import org.classchain.wire.Message.GetStatus;
+import org.classchain.wire.Message.PeersReply;
+import org.classchain.wire.Message.Rejected;
+import org.classchain.wire.Message.StatusReply;
+import org.classchain.wire.MessageHandler;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**

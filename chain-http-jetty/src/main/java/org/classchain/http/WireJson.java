@@ -28,26 +28,26 @@ import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.block.CodecException;
 import org.classchain.spi.ArgumentSpec;
 import org.classchain.spi.ArgumentType;
-import org.classchain.spi.Message;
-import org.classchain.spi.Message.Ack;
-import org.classchain.spi.Message.AuthChallenge;
-import org.classchain.spi.Message.AuthConfirmed;
-import org.classchain.spi.Message.AuthFinish;
-import org.classchain.spi.Message.AuthRelay;
-import org.classchain.spi.Message.AuthRequest;
-import org.classchain.spi.Message.AuthStart;
-import org.classchain.spi.Message.BlockAnnouncement;
-import org.classchain.spi.Message.CommandReply;
-import org.classchain.spi.Message.GrantIssued;
-import org.classchain.spi.Message.GrantRequest;
-import org.classchain.spi.Message.Hello;
-import org.classchain.spi.Message.LoginRequest;
-import org.classchain.spi.Message.ModulesReply;
-import org.classchain.spi.Message.PeersReply;
-import org.classchain.spi.Message.Receipts;
-import org.classchain.spi.Message.StatusReply;
-import org.classchain.spi.Message.Submitted;
-import org.classchain.spi.Message.Welcome;
+import org.classchain.wire.Message;
+import org.classchain.wire.Message.Ack;
+import org.classchain.wire.Message.AuthChallenge;
+import org.classchain.wire.Message.AuthConfirmed;
+import org.classchain.wire.Message.AuthFinish;
+import org.classchain.wire.Message.AuthRelay;
+import org.classchain.wire.Message.AuthRequest;
+import org.classchain.wire.Message.AuthStart;
+import org.classchain.wire.Message.BlockAnnouncement;
+import org.classchain.wire.Message.CommandReply;
+import org.classchain.wire.Message.GrantIssued;
+import org.classchain.wire.Message.GrantRequest;
+import org.classchain.wire.Message.Hello;
+import org.classchain.wire.Message.LoginRequest;
+import org.classchain.wire.Message.ModulesReply;
+import org.classchain.wire.Message.PeersReply;
+import org.classchain.wire.Message.Receipts;
+import org.classchain.wire.Message.StatusReply;
+import org.classchain.wire.Message.Submitted;
+import org.classchain.wire.Message.Welcome;
 
 import static org.classchain.http.JsonFields.array;
 import static org.classchain.http.JsonFields.base64;
@@ -340,7 +340,7 @@ final class WireJson {
     }
 
     /** {@code {"username", "hostKey" (hex), "signature" (hex)}}: a student account to record. */
-    static ObjectNode register(org.classchain.spi.Message.RegisterAccount r) {
+    static ObjectNode register(org.classchain.wire.Message.RegisterAccount r) {
         ObjectNode o = NODES.objectNode();
         o.put("username", r.username());
         o.put("hostKey", r.hostKey().hex());
@@ -348,18 +348,18 @@ final class WireJson {
         return o;
     }
 
-    static org.classchain.spi.Message.RegisterAccount readRegister(JsonNode node) throws HttpProblem {
+    static org.classchain.wire.Message.RegisterAccount readRegister(JsonNode node) throws HttpProblem {
         ObjectNode o = object(node, "body");
         byte[] key = hex(o, "hostKey");
         if (key.length != org.classchain.NodeKey.LENGTH) {
             throw new HttpProblem(400, "field 'hostKey' must be " + org.classchain.NodeKey.LENGTH + " bytes of hex");
         }
-        return new org.classchain.spi.Message.RegisterAccount(text(o, "username"), new org.classchain.NodeKey(key),
+        return new org.classchain.wire.Message.RegisterAccount(text(o, "username"), new org.classchain.NodeKey(key),
                 hex(o, "signature"));
     }
 
     /** {@code {"username", "requesterKey", "ephemeralKey", "signature"}} (hex). */
-    static ObjectNode credentialRequest(org.classchain.spi.Message.CredentialRequest r) {
+    static ObjectNode credentialRequest(org.classchain.wire.Message.CredentialRequest r) {
         ObjectNode o = NODES.objectNode();
         o.put("username", r.username());
         o.put("requesterKey", r.requesterKey().hex());
@@ -368,14 +368,14 @@ final class WireJson {
         return o;
     }
 
-    static org.classchain.spi.Message.CredentialRequest readCredentialRequest(JsonNode node) throws HttpProblem {
+    static org.classchain.wire.Message.CredentialRequest readCredentialRequest(JsonNode node) throws HttpProblem {
         ObjectNode o = object(node, "body");
-        return new org.classchain.spi.Message.CredentialRequest(text(o, "username"), nodeKey(o, "requesterKey"),
+        return new org.classchain.wire.Message.CredentialRequest(text(o, "username"), nodeKey(o, "requesterKey"),
                 hex(o, "ephemeralKey"), hex(o, "signature"));
     }
 
     /** {@code {"hostKey", "ephemeralKey", "nonce", "ciphertext", "signature"}} (hex). */
-    static ObjectNode credentialTransfer(org.classchain.spi.Message.CredentialTransfer t) {
+    static ObjectNode credentialTransfer(org.classchain.wire.Message.CredentialTransfer t) {
         ObjectNode o = NODES.objectNode();
         o.put("hostKey", t.hostKey().hex());
         o.put("ephemeralKey", JsonFields.hex(t.ephemeralKey()));
@@ -385,9 +385,9 @@ final class WireJson {
         return o;
     }
 
-    static org.classchain.spi.Message.CredentialTransfer readCredentialTransfer(JsonNode node) throws HttpProblem {
+    static org.classchain.wire.Message.CredentialTransfer readCredentialTransfer(JsonNode node) throws HttpProblem {
         ObjectNode o = object(node, "body");
-        return new org.classchain.spi.Message.CredentialTransfer(nodeKey(o, "hostKey"), hex(o, "ephemeralKey"),
+        return new org.classchain.wire.Message.CredentialTransfer(nodeKey(o, "hostKey"), hex(o, "ephemeralKey"),
                 hex(o, "nonce"), hex(o, "ciphertext"), hex(o, "signature"));
     }
 
@@ -400,7 +400,7 @@ final class WireJson {
     }
 
     /** {@code {"username", "session", "counter", "deviceKey" (hex), "mac" (hex)}}: a device to enroll. */
-    static ObjectNode enroll(org.classchain.spi.Message.EnrollRequest e) {
+    static ObjectNode enroll(org.classchain.wire.Message.EnrollRequest e) {
         ObjectNode o = NODES.objectNode();
         o.put("username", e.username());
         o.put("session", e.session());
@@ -410,9 +410,9 @@ final class WireJson {
         return o;
     }
 
-    static org.classchain.spi.Message.EnrollRequest readEnroll(JsonNode node) throws HttpProblem {
+    static org.classchain.wire.Message.EnrollRequest readEnroll(JsonNode node) throws HttpProblem {
         ObjectNode o = object(node, "body");
-        return new org.classchain.spi.Message.EnrollRequest(text(o, "username"), text(o, "session"), whole(o, "counter"),
+        return new org.classchain.wire.Message.EnrollRequest(text(o, "username"), text(o, "session"), whole(o, "counter"),
                 nodeKey(o, "deviceKey"), hex(o, "mac"));
     }
 
@@ -420,7 +420,7 @@ final class WireJson {
      * {@code {"accounts": [{"username", "role", "hostKeys": [hex], "retired"}]}}: the chain's
      * accounts; {@code retired} when the teacher freed the name (no host key).
      */
-    ObjectNode accounts(org.classchain.spi.Message.AccountsReply r) {
+    ObjectNode accounts(org.classchain.wire.Message.AccountsReply r) {
         ObjectNode o = NODES.objectNode();
         ArrayNode list = o.putArray("accounts");
         for (Account a : r.accounts()) {
@@ -431,7 +431,7 @@ final class WireJson {
         return o;
     }
 
-    org.classchain.spi.Message.AccountsReply readAccounts(JsonNode node) throws HttpProblem {
+    org.classchain.wire.Message.AccountsReply readAccounts(JsonNode node) throws HttpProblem {
         ObjectNode o = object(node, "body");
         List<Account> accounts = new ArrayList<>();
         for (JsonNode a : array(o, "accounts")) {
@@ -443,7 +443,7 @@ final class WireJson {
                 throw HttpProblem.badRequest("field 'accounts': " + e.getMessage());
             }
         }
-        return new org.classchain.spi.Message.AccountsReply(accounts);
+        return new org.classchain.wire.Message.AccountsReply(accounts);
     }
 
     static LoginRequest readLogin(JsonNode node) throws HttpProblem {
@@ -576,7 +576,7 @@ final class WireJson {
             o = authFinish(f);
         } else if (r instanceof GrantRequest g) {
             o = grantRequest(g);
-        } else if (r instanceof org.classchain.spi.Message.EnrollRequest e) {
+        } else if (r instanceof org.classchain.wire.Message.EnrollRequest e) {
             o = enroll(e);
         } else {
             o = login((LoginRequest) r);

@@ -27,7 +27,7 @@ import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.peer.Peer;
 import org.classchain.core.testing.Await;
 import org.classchain.core.testing.RecordingModule;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

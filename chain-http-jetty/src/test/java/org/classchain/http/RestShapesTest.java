@@ -23,7 +23,7 @@ import org.classchain.Hash;
 import org.classchain.Head;
 import org.classchain.PeerStatus;
 import org.classchain.Role;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -32,7 +32,7 @@ import org.classchain.core.peer.Peer;
 import org.classchain.core.testing.Await;
 import org.classchain.core.testing.RecordingModule;
 import org.classchain.spi.CommandModule;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.classchain.spi.ModuleContext;
 import org.classchain.spi.Outcome;
 import org.junit.jupiter.api.AfterEach;

@@ -18,7 +18,7 @@ import org.classchain.Target;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.http.JettyTransport;
 import org.classchain.mods.SendFileModule;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 

@@ -10,7 +10,7 @@ import org.classchain.Payload;
 import org.classchain.Target;
 import org.classchain.core.auth.AccountHost;
 import org.classchain.core.dispatch.ModuleRegistry;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 
 /**
  * The auth requests for accounts hosted here, as this peer answers them: its {@link AccountHost}'s

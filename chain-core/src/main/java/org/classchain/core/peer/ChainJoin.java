@@ -24,7 +24,7 @@ import org.classchain.core.mining.Miner;
 import org.classchain.core.validation.BlockValidator;
 import org.classchain.core.validation.ValidationException;
 import org.classchain.spi.BlockStore;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

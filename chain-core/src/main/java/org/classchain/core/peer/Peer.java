@@ -38,8 +38,8 @@ import org.classchain.core.exec.PeerThreads;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.validation.BlockValidator;
 import org.classchain.spi.BlockStore;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,8 +3,8 @@ package org.classchain.core.peer;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.classchain.spi.Message;
-import org.classchain.spi.Transport;
+import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 
 /**
  * Who is signed in where (DESIGN section 5): the people signed in at this computer (its own
