@@ -1,6 +1,7 @@
 /** The example command modules and the desktop, process and inbox services they run on. */
 module org.classchain.mods {
     requires transitive org.classchain.api;
+    requires com.fasterxml.jackson.databind; // WebLimitsModule edits Firefox's policies.json, keeping what else it holds
     requires transitive java.desktop; // ScreenshotModule.ScreenSource, a service an app provides, returns a BufferedImage
 
     exports org.classchain.mods;
@@ -15,5 +16,7 @@ module org.classchain.mods {
             org.classchain.mods.CloseAppsModule,
             org.classchain.mods.SendFileModule,
             org.classchain.mods.OpenUrlModule,
-            org.classchain.mods.ScreenshotModule;
+            org.classchain.mods.ScreenshotModule,
+            org.classchain.mods.WebLimitsModule,
+            org.classchain.mods.WakeOnLanModule;
 }

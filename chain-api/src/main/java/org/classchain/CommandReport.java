@@ -11,8 +11,11 @@ import java.util.UUID;
  * @param module the module name, or null if this peer has not seen the command
  * @param height the height of the best-chain block carrying it, or null while pending
  * @param receipts the receipts this peer holds, one per reporting peer
+ * @param offline the node ids of the command's targets that have sent no receipt here and that this
+ *                peer knows to be offline (its last call to them failed, or they have not answered
+ *                since it restarted): the command runs there if they return before it expires
  */
-public record CommandReport(UUID id, String module, Long height, List<Receipt> receipts) {
+public record CommandReport(UUID id, String module, Long height, List<Receipt> receipts, List<String> offline) {
 
     /**
      * Copies the receipts.
@@ -21,9 +24,23 @@ public record CommandReport(UUID id, String module, Long height, List<Receipt> r
      * @param module null if this peer has not seen the command
      * @param height null while pending
      * @param receipts copied
+     * @param offline copied
      */
     public CommandReport {
         Objects.requireNonNull(id, "id");
         receipts = List.copyOf(receipts);
+        offline = List.copyOf(offline);
+    }
+
+    /**
+     * A report that names no offline target.
+     *
+     * @param id never null
+     * @param module null if this peer has not seen the command
+     * @param height null while pending
+     * @param receipts copied
+     */
+    public CommandReport(UUID id, String module, Long height, List<Receipt> receipts) {
+        this(id, module, height, receipts, List.of());
     }
 }

@@ -19,9 +19,12 @@ import java.util.Objects;
  *                        block that reached it by announcement (0 if unknown); never by a header timestamp
  * @param modules the names of the command modules installed at this peer, sorted (whether or not its local policy
  *                runs them): how the teacher's host learns which modules the room has
+ * @param macs the MAC addresses of this computer's network cards ({@code 52:54:00:12:34:56}), the one
+ *             it is reached by first: how the teacher's host learns how to wake it (Wake-on-LAN)
  */
 public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String address, String chainId, long height, Hash headHash,
-                         List<String> neighbours, List<String> users, long clockSkewMillis, List<String> modules) {
+                         List<String> neighbours, List<String> users, long clockSkewMillis, List<String> modules,
+                         List<String> macs) {
 
     /**
      * Copies the lists.
@@ -37,6 +40,7 @@ public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String add
      * @param users copied
      * @param clockSkewMillis 0 if unknown
      * @param modules copied
+     * @param macs copied
      */
     public PeerStatus {
         Objects.requireNonNull(role, "role");
@@ -45,6 +49,29 @@ public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String add
         neighbours = List.copyOf(neighbours);
         users = List.copyOf(users);
         modules = List.copyOf(modules);
+        macs = List.copyOf(macs);
+    }
+
+    /**
+     * A status that names no MAC address (a peer from before they were reported).
+     *
+     * @param role never null
+     * @param nodeId never null
+     * @param publicKey never null
+     * @param address where other peers reach it
+     * @param chainId the chain it follows
+     * @param height the best chain's height
+     * @param headHash the best chain's head hash
+     * @param neighbours copied
+     * @param users copied
+     * @param clockSkewMillis 0 if unknown
+     * @param modules copied
+     */
+    public PeerStatus(Role role, String nodeId, NodeKey publicKey, String address, String chainId, long height,
+                      Hash headHash, List<String> neighbours, List<String> users, long clockSkewMillis,
+                      List<String> modules) {
+        this(role, nodeId, publicKey, address, chainId, height, headHash, neighbours, users, clockSkewMillis, modules,
+                List.of());
     }
 
     /**
@@ -64,6 +91,6 @@ public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String add
     public PeerStatus(Role role, String nodeId, NodeKey publicKey, String address, String chainId, long height,
                       Hash headHash, List<String> neighbours, List<String> users, long clockSkewMillis) {
         this(role, nodeId, publicKey, address, chainId, height, headHash, neighbours, users, clockSkewMillis,
-                List.of());
+                List.of(), List.of());
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.classchain.PeerInfo;
@@ -29,11 +28,12 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * network with a short deadline: role, height, users signed in there, and whether it answered.
  *
  * <p>Shape: {@code {"self": nodeId, "at": epoch ms, "peers": [{"nodeId", "address", "neighbour",
- * "lastSeen", "online", "state", "role", "height", "headHash", "users"}]}}; {@code state} is
+ * "lastSeen", "online", "state", "role", "height", "headHash", "users", "macs"}]}}; {@code state} is
  * {@code online} or {@code offline}; {@code height} and {@code headHash} are null for a peer that
- * did not answer, {@code role} is then the role it last answered with (null if it never did), and
- * {@code users} what this peer last heard: a student whose computer stops stays a student of the
- * room, offline (issue 19, item 1). The answer is cached for {@link #CACHE_MILLIS}, so any number of open consoles
+ * did not answer; {@code role} is what this peer's chain says of the node ({@link PeerInfo#role()}),
+ * answering or not, else the role its status claims, and {@code users} what this peer last heard: a
+ * student whose computer stops stays a student of the room, offline, even across a restart of this
+ * peer, which keeps the node ids it verified (issue 19, item 1). The answer is cached for {@link #CACHE_MILLIS}, so any number of open consoles
  * (or a student hammering the route) cost the room one status round per period.
  *
  * <p>Thread-safe.
@@ -46,8 +46,6 @@ final class RoomView {
     static final long STATUS_DEADLINE_MILLIS = 2_000;
     /** The most peers asked per round. */
     static final int MAX_PEERS = 300;
-    /** The most nodes whose last role is remembered (the directory keeps at most 1,000 verified peers). */
-    static final int MAX_ROLES = 1_000;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -57,8 +55,6 @@ final class RoomView {
     private final Object lock = new Object();
     private CompletableFuture<Routes.Reply> current;
     private long currentAt;
-    /** The role each known node last answered with, so that a computer that stops answering keeps it. */
-    private final Map<String, String> roles = new ConcurrentHashMap<>();
 
     /**
      * @param handler this peer
@@ -163,10 +159,7 @@ final class RoomView {
         }
         r.put("online", status != null);
         r.put("state", status != null ? "online" : "offline");
-        if (status != null && info.nodeId() != null && (roles.size() < MAX_ROLES || roles.containsKey(info.nodeId()))) {
-            roles.put(info.nodeId(), status.role().name());
-        }
-        r.put("role", status != null ? status.role().name() : info.nodeId() == null ? null : roles.get(info.nodeId()));
+        r.put("role", info.role() != null ? info.role().name() : status != null ? status.role().name() : null);
         if (status == null) {
             r.putNull("height");
         } else {
@@ -175,6 +168,8 @@ final class RoomView {
         r.put("headHash", status == null || status.headHash() == null ? null : status.headHash().hex());
         ArrayNode users = r.putArray("users");
         (status != null ? status.users() : info.users()).forEach(users::add);
+        ArrayNode macs = r.putArray("macs"); // as this peer keeps them: how to wake it when it is off
+        info.macs().forEach(macs::add);
         return r;
     }
 }

@@ -99,11 +99,11 @@ final class WireModule extends SimpleModule {
             Map.entry(AuthConfirmed.class, Set.of("role", "expiresAt")),
             Map.entry(AuthRelay.class, Set.of("origin")),
             Map.entry(Submitted.class, Set.of("grantId")),
-            Map.entry(PeerStatus.class, Set.of("address", "chainId", "headHash", "clockSkewMillis", "modules")),
-            Map.entry(CommandReport.class, Set.of("module", "height")),
+            Map.entry(PeerStatus.class, Set.of("address", "chainId", "headHash", "clockSkewMillis", "modules", "macs")),
+            Map.entry(CommandReport.class, Set.of("module", "height", "offline")),
             Map.entry(ModuleInfo.class, Set.of("description", "source")),
             Map.entry(ArgumentSpec.class, Set.of("defaultValue", "description")),
-            Map.entry(PeerInfo.class, Set.of("nodeId", "lastSeen", "modules")));
+            Map.entry(PeerInfo.class, Set.of("nodeId", "lastSeen", "modules", "role", "macs")));
 
     WireModule(CanonicalJson canonical, BlockWire blocks) {
         super("classchain-wire");

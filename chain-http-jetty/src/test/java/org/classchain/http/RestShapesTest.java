@@ -58,10 +58,12 @@ class RestShapesTest {
     void status() throws Exception {
         Hash head = data.hash();
         stub.replyWith(new Message.StatusReply(new PeerStatus(Role.TEACHER, "nid", new org.classchain.NodeKey(new byte[32]), "http://127.0.0.1:1", "chain-1", 12,
-                head, List.of("http://127.0.0.1:2"), List.of("t"), 0, List.of("blackout", "message"))));
+                head, List.of("http://127.0.0.1:2"), List.of("t"), 0, List.of("blackout", "message"),
+                List.of("52:54:00:12:34:56"))));
         JsonNode j = getJson("/status", 200);
         assertThat(fieldNames(j)).containsExactlyInAnyOrder("role", "nodeId", "publicKey", "address", "chainId", "height", "headHash",
-                "neighbours", "users", "clockSkewMillis", "modules");
+                "neighbours", "users", "clockSkewMillis", "modules", "macs");
+        assertThat(j.get("macs").get(0).asText()).isEqualTo("52:54:00:12:34:56");
         assertThat(j.get("modules").get(1).asText()).isEqualTo("message");
         assertThat(j.get("role").asText()).isEqualTo("TEACHER");
         assertThat(j.get("height").asLong()).isEqualTo(12);
@@ -73,9 +75,11 @@ class RestShapesTest {
     void command_report_while_pending_and_with_receipts() throws Exception {
         UUID id = UUID.randomUUID();
         var receipt = data.receipt(false);
-        stub.replyWith(new Message.CommandReply(new CommandReport(id, "blackout", null, List.of(receipt))));
+        stub.replyWith(new Message.CommandReply(new CommandReport(id, "blackout", null, List.of(receipt),
+                List.of("offline-node"))));
         JsonNode j = getJson("/commands/" + id, 200);
-        assertThat(fieldNames(j)).containsExactlyInAnyOrder("id", "module", "height", "receipts");
+        assertThat(fieldNames(j)).containsExactlyInAnyOrder("id", "module", "height", "receipts", "offline");
+        assertThat(j.get("offline").get(0).asText()).isEqualTo("offline-node");
         assertThat(j.get("height").isNull()).isTrue();
         JsonNode r = j.get("receipts").get(0);
         assertThat(r.get("peerId").asText()).isEqualTo(receipt.peerId());

@@ -126,6 +126,64 @@ class UnknownModuleOverHttpTest {
         }
     }
 
+    /** A script signs in as the teacher through {@code via} with SRP, as the launcher would, and keeps the session. */
+    private static SrpClient scriptSignsIn(String via) throws Exception {
+        SrpClient srp = new SrpClient(new CanonicalJson(), new SecureRandom());
+        try (JettyTransport t = JettyTransport.builder().build()) {
+            Message challenge = t.send(via, srp.start("teacher")).get(10, TimeUnit.SECONDS);
+            Message confirmed = t.send(via, srp.respond((Message.AuthChallenge) challenge, PW)).get(10, TimeUnit.SECONDS);
+            assertThat(srp.verifyServer((Message.AuthConfirmed) confirmed)).isTrue();
+        }
+        return srp;
+    }
+
+    /** The script posts its MAC'd batch of one command to {@code /api/v1/commands} itself. */
+    private static HttpResponse<String> scriptPosts(SrpClient srp, String to, Command command, boolean force)
+            throws Exception {
+        CanonicalJson json = new CanonicalJson();
+        WireJson wire = new WireJson(json, new BlockWire(new BlockCodec(json)));
+        byte[] body = new ObjectMapper().writeValueAsBytes(wire.tree(
+                srp.grantRequest(List.of(command), List.of()).withForce(force)));
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(to + "/api/v1/commands"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Issue 19, item 2, at the host: a {@code user:} target nobody of the room is known as is
+     * refused by the teacher's host itself (422, naming the user and the known ones) when a
+     * script posts it, not only by the launcher's {@code send}; a known user, or {@code force},
+     * goes through.
+     */
+    @Test
+    @Timeout(120)
+    void aUserNobodyIsKnownAsIsRefusedAtTheHostWhenAScriptPostsIt() throws Exception {
+        SrpClient srp = scriptSignsIn(alice.address());
+        Command nobody = new Command(UUID.randomUUID(), "record", Target.users("nobody"), Map.of(),
+                Instant.now().plus(Duration.ofMinutes(5)));
+        HttpResponse<String> posted = scriptPosts(srp, alice.address(), nobody, false);
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(422);
+        JsonNode reply = new ObjectMapper().readTree(posted.body());
+        assertThat(reply.get("status").asInt()).isEqualTo(422);
+        assertThat(reply.get("error").asText()).startsWith("unknown user nobody; known users: ").contains("teacher");
+
+        Command toTeacher = new Command(UUID.randomUUID(), "record", Target.users("teacher", "nobody"), Map.of(),
+                Instant.now().plus(Duration.ofMinutes(5)));
+        HttpResponse<String> partly = scriptPosts(srp, alice.address(), toTeacher, false);
+        assertThat(partly.statusCode()).as("one unknown name among known ones: " + partly.body()).isEqualTo(422);
+        assertThat(new ObjectMapper().readTree(partly.body()).get("error").asText()).startsWith("unknown user nobody;");
+
+        Command known = new Command(UUID.randomUUID(), "record", Target.users("teacher"), Map.of(),
+                Instant.now().plus(Duration.ofMinutes(5)));
+        assertThat(scriptPosts(srp, alice.address(), known, false).statusCode()).isEqualTo(202);
+        Command forced = new Command(UUID.randomUUID(), "record", Target.users("nobody"), Map.of(),
+                Instant.now().plus(Duration.ofMinutes(5)));
+        assertThat(scriptPosts(srp, alice.address(), forced, true).statusCode()).isEqualTo(202);
+        await("the known user's and the forced command are mined", () -> teacher.chain().heightOfCommand(known.id())
+                .isPresent() && teacher.chain().heightOfCommand(forced.id()).isPresent());
+        assertThat(teacher.chain().heightOfCommand(nobody.id())).as("the refused one never is").isEmpty();
+    }
+
     /** The teacher's peer has only {@code record}; alice's also {@code bell}. */
     @BeforeEach
     void startTheRoom() throws Exception {
@@ -146,22 +204,9 @@ class UnknownModuleOverHttpTest {
         assertThat(r.reason()).startsWith("unknown module 'recrod'; installed: ").contains("record");
 
         // a script that signed in and posts its MAC'd batch itself gets the same, as a JSON error
-        CanonicalJson json = new CanonicalJson();
-        SrpClient srp = new SrpClient(json, new SecureRandom());
-        try (JettyTransport t = JettyTransport.builder().build()) {
-            Message challenge = t.send(alice.address(), srp.start("teacher")).get(10, TimeUnit.SECONDS);
-            Message confirmed = t.send(alice.address(), srp.respond((Message.AuthChallenge) challenge, PW))
-                    .get(10, TimeUnit.SECONDS);
-            assertThat(srp.verifyServer((Message.AuthConfirmed) confirmed)).isTrue();
-        }
-        WireJson wire = new WireJson(json, new BlockWire(new BlockCodec(json)));
-        HttpClient http = HttpClient.newHttpClient();
+        SrpClient srp = scriptSignsIn(alice.address());
         for (boolean force : List.of(false, true)) {
-            byte[] body = new ObjectMapper().writeValueAsBytes(wire.tree(
-                    srp.grantRequest(List.of(command("recrod")), List.of()).withForce(force)));
-            HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(alice.address() + "/api/v1/commands"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> posted = scriptPosts(srp, alice.address(), command("recrod"), force);
             JsonNode reply = new ObjectMapper().readTree(posted.body());
             if (!force) {
                 assertThat(posted.statusCode()).as(posted.body()).isEqualTo(422);

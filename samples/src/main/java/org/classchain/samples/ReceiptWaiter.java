@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.classchain.Account;
 import org.classchain.Command;
 import org.classchain.CommandReport;
 import org.classchain.PeerInfo;
@@ -45,26 +44,6 @@ final class ReceiptWaiter {
         String host = client.hostNodeId();
         return client.peers(entryPeer).stream().filter(p -> p.nodeId().equals(host)).map(PeerInfo::address)
                 .findFirst().orElse(entryPeer);
-    }
-
-    /**
-     * The names of a {@code user:} target that nobody in the room is known as (no account on the
-     * chain, nobody signed in at a computer the teacher's host knows), and the names that are known.
-     */
-    UnknownUsers unknownUsers(Target target) throws Exception {
-        Set<String> known = new TreeSet<>();
-        String hostAddress = hostAddress();
-        client.peers(hostAddress).forEach(p -> known.addAll(p.users()));
-        client.accounts(hostAddress).stream().filter(a -> !a.isRetired()).map(Account::username).forEach(known::add);
-        Set<String> unknown = new TreeSet<>();
-        if (target.kind() == Target.Kind.USERS) {
-            target.values().stream().filter(u -> !known.contains(u)).forEach(unknown::add);
-        }
-        return new UnknownUsers(unknown, known);
-    }
-
-    /** What {@link #unknownUsers} found. */
-    record UnknownUsers(Set<String> unknown, Set<String> known) {
     }
 
     /**

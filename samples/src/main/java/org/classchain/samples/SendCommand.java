@@ -93,22 +93,12 @@ final class SendCommand implements Callable<Integer> {
                         : file.getFileName().toString(), tls.enabled()));
             }
             Command command = Command.create(module, to, arguments, Instant.now(), ttl);
-            ReceiptWaiter waiter = new ReceiptWaiter(client, peer, System.out);
-            if (to.kind() == Target.Kind.USERS && !force) {
-                ReceiptWaiter.UnknownUsers users = waiter.unknownUsers(command.target());
-                if (!users.unknown().isEmpty()) {
-                    // nobody could ever answer: refused before anything is mined, like an unknown module
-                    System.err.println("classchain: unknown user " + String.join(", ", users.unknown())
-                            + "; known users: " + (users.known().isEmpty() ? "(none)" : String.join(", ",
-                            users.known())) + ". Nothing was sent; --force sends it anyway");
-                    return 2;
-                }
-            }
             Message reply = client.submit(peer, List.of(command), force);
             if (reply instanceof Message.Rejected r && r.code() == 422) {
-                // a module no computer of the room has: refused before anything was mined
+                // a module no computer of the room has, or a user nobody is known as: the teacher's host
+                // refused it before anything was mined
                 System.err.println("classchain: " + r.reason() + ". Nothing was sent; --force sends it anyway (for "
-                        + "a module only computers the teacher's peer has not heard from yet have)");
+                        + "a module or a user only computers the teacher's peer has not heard from yet know)");
                 return 2;
             }
             if (!(reply instanceof Message.Submitted submitted)) {
@@ -118,7 +108,7 @@ final class SendCommand implements Callable<Integer> {
             if (!wait) {
                 return 0;
             }
-            return waiter.await(command, command.notAfter()) ? 0 : 3;
+            return new ReceiptWaiter(client, peer, System.out).await(command, command.notAfter()) ? 0 : 3;
         }
     }
 

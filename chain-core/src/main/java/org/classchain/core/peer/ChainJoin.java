@@ -187,7 +187,7 @@ final class ChainJoin {
         LOG.info("peer {} resumes chain {} at height {} from {}", name, stored.chainId(), stored.headInfo().height(),
                 config.dataDir);
         config.seeds.forEach(handshakes::greetQuietly);
-        book.load().forEach(handshakes::greetQuietly); // the room it knew, greeted at once
+        book.load().forEach(k -> handshakes.greetQuietly(k.address())); // the room it knew, greeted at once
         return stored;
     }
 

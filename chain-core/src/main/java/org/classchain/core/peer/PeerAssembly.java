@@ -3,17 +3,21 @@ package org.classchain.core.peer;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.classchain.Command;
 import org.classchain.CommandReport;
 import org.classchain.Head;
 import org.classchain.PeerInfo;
 import org.classchain.PeerStatus;
+import org.classchain.Receipt;
 import org.classchain.Role;
+import org.classchain.Target;
 import org.classchain.core.auth.AccountHost;
 import org.classchain.core.auth.CredentialStore;
 import org.classchain.core.block.BlockCodec;
@@ -69,6 +73,8 @@ final class PeerAssembly implements AutoCloseable {
     private Lane events;
     private Lane ticker;
     volatile String name;
+    /** This computer's MAC addresses, named in its status (Wake-on-LAN). */
+    private volatile List<String> macs = List.of();
 
     PeerAssembly(PeerConfig config) {
         this.config = config;
@@ -111,7 +117,10 @@ final class PeerAssembly implements AutoCloseable {
                 headCheck::activity, gossip, name);
         router.openHandshakes(handshakes);
         config.seeds.forEach(directory::learn);
+        macs = MacAddresses.ofThisComputer(config.transport.localAddress());
         PeerBook book = new PeerBook(config.dataDir);
+        // the room it knew: a computer that is off now stays in it, offline, until it answers again
+        book.load().forEach(k -> directory.remember(k.address(), k.nodeId(), k.macs()));
         chain = new ChainJoin(config, identity, codec, store, validator, random, handshakes, book, catchUp,
                 c -> chain = c, name).join(chain);
         ReceiptCourier courier = new ReceiptCourier(identity.nodeId(), config.transport, directory, handshakes, chain,
@@ -130,7 +139,7 @@ final class PeerAssembly implements AutoCloseable {
         Accounts accounts = new Accounts(config, identity.nodeId(), chain, accountHost, producer, directory, name);
         OwnAccount ownAccount = new OwnAccount(config, identity, chain, credentials, roster, directory, handshakes, name);
         AccountHosting hosting = new AccountHosting(identity.nodeId(), accountHost, accounts, granted, producer,
-                () -> modules, directory);
+                () -> modules, directory, this::knownUsers);
         router.openAccounts(new AuthRouter(identity.nodeId(), config.transport, directory, chain, hosting, producer,
                 () -> modules, roster, random, name), hosting, accounts, backups);
         ownAccount.ensure();
@@ -189,21 +198,59 @@ final class PeerAssembly implements AutoCloseable {
         Head h = chain.headInfo();
         return new PeerStatus(role(), identity.nodeId(), identity.publicKey(), config.transport.localAddress(),
                 chain.chainId(), h.height(), h.hash(), directory.neighbours(), roster.hereSorted(), skew.millis(),
-                modules.names());
+                modules.names(), macs);
     }
 
+    /** What this peer knows of a command, with the targets it knows to be offline that have not answered. */
     CommandReport report(UUID id) {
         Optional<Long> height = chain.heightOfCommand(id);
-        String module = height.flatMap(chain::blockAt).flatMap(b -> b.payload().commands().stream()
-                .filter(c -> c.id().equals(id)).findFirst()).map(Command::module).orElse(null);
-        return new CommandReport(id, module, height.orElse(null), receipts.receipts(id));
+        Optional<Command> command = height.flatMap(chain::blockAt).flatMap(b -> b.payload().commands().stream()
+                .filter(c -> c.id().equals(id)).findFirst());
+        List<Receipt> got = receipts.receipts(id);
+        List<String> offline = command.map(c -> offlineTargets(c.target(), got)).orElse(List.of());
+        return new CommandReport(id, command.map(Command::module).orElse(null), height.orElse(null), got, offline);
     }
 
+    /**
+     * The computers of the room (and, for a {@code peer:} target, the node ids it names) that
+     * {@code target} reaches, have sent none of {@code got}, and are offline as far as the
+     * directory knows: what the room shows as "offline — will run when it returns".
+     */
+    private List<String> offlineTargets(Target target, List<Receipt> got) {
+        Set<String> answered = new HashSet<>();
+        got.forEach(r -> answered.add(r.peerId()));
+        Set<String> out = new TreeSet<>();
+        for (PeerInfo p : peers()) {
+            if (p.nodeId() != null && !p.nodeId().equals(identity.nodeId()) && p.role() != null
+                    && target.matches(p.nodeId(), p.role(), Set.copyOf(p.users()))) {
+                out.add(p.nodeId());
+            }
+        }
+        if (target.kind() == Target.Kind.PEERS) {
+            target.values().stream().filter(v -> !v.equals(identity.nodeId())).forEach(out::add);
+        }
+        out.removeIf(n -> answered.contains(n) || !directory.offline(n));
+        return List.copyOf(out);
+    }
+
+    /** The usernames of the room: accounts on the chain (not retired), and who is signed in here or at a known computer. */
+    private Set<String> knownUsers() {
+        Set<String> out = new HashSet<>(roster.here());
+        directory.infos().forEach(p -> out.addAll(p.users()));
+        chain.accounts().values().stream().filter(a -> !a.isRetired()).forEach(a -> out.add(a.username()));
+        return out;
+    }
+
+    /** This computer first, then every computer the directory knows, each with its role on the chain. */
     private List<PeerInfo> peers() {
         List<PeerInfo> out = new ArrayList<>();
         out.add(new PeerInfo(identity.nodeId(), config.transport.localAddress(), false, roster.hereSorted(),
-                clock.instant(), modules.names()));
-        out.addAll(directory.infos());
+                clock.instant(), modules.names(), role(), macs));
+        ChainState c = chain;
+        for (PeerInfo p : directory.infos()) {
+            out.add(p.nodeId() == null ? p : p.withRole(c.teacherAccount().isHostedBy(p.nodeId()) ? Role.TEACHER
+                    : Role.STUDENT));
+        }
         return out;
     }
 

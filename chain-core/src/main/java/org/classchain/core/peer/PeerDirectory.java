@@ -82,6 +82,7 @@ final class PeerDirectory {
         volatile Instant added;
         volatile List<String> users = List.of();
         volatile List<String> modules = List.of();
+        volatile List<String> macs = List.of();
 
         Entry(String address, Instant added) {
             this.address = address;
@@ -94,6 +95,16 @@ final class PeerDirectory {
     private final int maxOutbound;
     private final Clock clock;
     private final Map<String, Entry> known = new ConcurrentHashMap<>();
+    /**
+     * Node id to address of the peers verified before this peer's restart ({@link PeerBook}) that
+     * have not been verified again since: listed as offline, so that a computer that is off while the
+     * teacher's peer restarts stays in the room (issue 19, item 1). At most {@link #MAX_KNOWN}.
+     */
+    private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+
+    /** Where a node remembered from before a restart was, and the MAC addresses it had named. */
+    private record Remembered(String address, List<String> macs) {
+    }
 
     PeerDirectory(String self, int maxNeighbours, Clock clock) {
         this.self = self;
@@ -128,6 +139,32 @@ final class PeerDirectory {
                 .min(Comparator.comparing((Entry x) -> x.added));
         oldest.ifPresent(x -> known.remove(x.address));
         return oldest.isPresent();
+    }
+
+    /**
+     * Remembers that the node {@code nodeId} was verified at {@code address} before a restart
+     * (from this peer's own {@link PeerBook}): listed by {@link #infos()}, offline, until it is
+     * verified again (at any address) or another node is verified at that address. The address is
+     * learned as unverified, to be greeted.
+     */
+    synchronized void remember(String address, String nodeId, List<String> macs) {
+        if (ours(address) || nodeId == null || nodeId.isBlank() || remembered.size() >= MAX_KNOWN) {
+            return;
+        }
+        learn(address);
+        boolean known = this.known.values().stream().anyMatch(x -> x.verified
+                && (nodeId.equals(x.nodeId) || address.equals(x.address)));
+        if (!known) {
+            remembered.put(nodeId, new Remembered(address, MacAddresses.kept(macs)));
+        }
+    }
+
+    /**
+     * Whether the node {@code nodeId} is offline as far as this peer knows: remembered from before a
+     * restart and not verified since, or the last call to its (least failing) address failed.
+     */
+    boolean offline(String nodeId) {
+        return failuresOf(nodeId) > 0;
     }
 
     /** Records that {@code address} answered or wrote to us (learning it, unverified, if new). Binds nothing. */
@@ -217,6 +254,11 @@ final class PeerDirectory {
         e.key = key;
         e.nodeId = key.nodeId();
         e.verified = true;
+        Remembered before = remembered.remove(e.nodeId);
+        if (before != null && e.macs.isEmpty()) {
+            e.macs = before.macs(); // until its status names them again
+        }
+        remembered.values().removeIf(r -> r.address().equals(address));
         e.source = null;
         e.failures = 0;
         e.lastSeen = clock.instant();
@@ -372,13 +414,17 @@ final class PeerDirectory {
     }
 
     /**
-     * Records who is signed in at {@code address} and which modules it has, as its status last
-     * said: at most {@link #MAX_MODULES} well-formed module names (a peer's say, never proof).
+     * Records who is signed in at {@code address}, which modules it has and its MAC addresses, as
+     * its status last said: at most {@link #MAX_MODULES} well-formed module names (a peer's say,
+     * never proof); MAC addresses only when it names some (they outlive a status without them).
      */
-    void heard(String address, List<String> users, List<String> modules) {
+    void heard(String address, List<String> users, List<String> modules, List<String> macs) {
         Entry e = known.get(address);
         if (e != null && e.verified) {
             e.users = List.copyOf(users);
+            if (!macs.isEmpty()) {
+                e.macs = MacAddresses.kept(macs);
+            }
             e.modules = modules.stream().filter(Command::isValidModuleName).distinct().limit(MAX_MODULES).toList();
         }
     }
@@ -432,9 +478,17 @@ final class PeerDirectory {
         return new int[] {verified, known.size() - verified};
     }
 
-    /** The verified peers, by address: the roster and the room. */
+    /**
+     * The verified peers, and those {@link #remember remembered} from before a restart (never seen
+     * since: no users, no last-seen time), by address: the roster and the room.
+     */
     List<PeerInfo> infos() {
-        return known.values().stream().filter(x -> x.verified).sorted(Comparator.comparing((Entry x) -> x.address))
-                .map(e -> new PeerInfo(e.nodeId, e.address, e.neighbour, e.users, e.lastSeen, e.modules)).toList();
+        List<PeerInfo> out = new ArrayList<>(known.values().stream().filter(x -> x.verified)
+                .map(e -> new PeerInfo(e.nodeId, e.address, e.neighbour, e.users, e.lastSeen, e.modules, null, e.macs))
+                .toList());
+        remembered.forEach((nodeId, r) -> out.add(new PeerInfo(nodeId, r.address(), false, List.of(), null, List.of(),
+                null, r.macs())));
+        out.sort(Comparator.comparing(PeerInfo::address));
+        return out;
     }
 }

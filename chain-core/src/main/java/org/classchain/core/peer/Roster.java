@@ -53,7 +53,7 @@ final class Roster {
             transport.send(address, new Message.GetStatus()).whenComplete((reply, err) -> {
                 if (reply instanceof Message.StatusReply st) {
                     directory.seen(address); // a status proves nothing about who answers
-                    directory.heard(address, st.status().users(), st.status().modules());
+                    directory.heard(address, st.status().users(), st.status().modules(), st.status().macs());
                 } else if (err != null) {
                     directory.failed(address);
                 }

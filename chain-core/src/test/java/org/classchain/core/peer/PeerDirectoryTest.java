@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.classchain.NodeKey;
+import org.classchain.PeerInfo;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.testing.Fixtures;
 import org.classchain.core.testing.MutableClock;
@@ -31,10 +32,32 @@ class PeerDirectoryTest {
     }
 
     @Test
+    void aPeerRememberedFromBeforeARestartIsListedOfflineUntilItIsVerifiedAgain() {
+        PeerDirectory d = new PeerDirectory("mem://0", 8, Clock.systemUTC());
+        NodeKey bob = key();
+        NodeKey carol = key();
+        d.remember("mem://1", bob.nodeId(), List.of("52:54:00:12:34:56", "not a mac"));
+        d.remember("mem://2", carol.nodeId(), List.of());
+        d.remember("mem://0", "self", List.of());
+        assertThat(d.infos()).extracting(PeerInfo::nodeId).containsExactly(bob.nodeId(), carol.nodeId());
+        assertThat(d.infos().get(0).lastSeen()).isNull();
+        assertThat(d.infos().get(0).macs()).as("how to wake it, kept while it is off").containsExactly("52:54:00:12:34:56");
+        assertThat(d.offline(bob.nodeId())).isTrue();
+        assertThat(d.sizes()[0]).as("not verified by the file").isZero();
+
+        d.verified("mem://3", bob); // bob answers at another address
+        assertThat(d.infos()).extracting(PeerInfo::address).containsExactly("mem://2", "mem://3");
+        assertThat(d.offline(bob.nodeId())).isFalse();
+        assertThat(d.infos().get(1).macs()).as("until its status names them again").containsExactly("52:54:00:12:34:56");
+        d.verified("mem://2", key()); // someone else now serves carol's old address
+        assertThat(d.infos()).extracting(PeerInfo::nodeId).doesNotContain(carol.nodeId()).hasSize(2);
+    }
+
+    @Test
     void theModulesAPeerSaysItHasAreKeptBoundedAndOnlyForVerifiedPeers() {
         PeerDirectory d = new PeerDirectory("mem://0", 8, Clock.systemUTC());
         d.learn("mem://1");
-        d.heard("mem://1", List.of(), List.of("bell"));
+        d.heard("mem://1", List.of(), List.of("bell"), List.of());
         assertThat(d.modules()).as("an unverified address says nothing").isEmpty();
         d.verified("mem://1", key());
         d.verified("mem://2", key());
@@ -42,8 +65,8 @@ class PeerDirectoryTest {
         for (int i = 0; i < 2 * PeerDirectory.MAX_MODULES; i++) {
             many.add("m" + i);
         }
-        d.heard("mem://1", List.of("alice"), many);
-        d.heard("mem://2", List.of(), List.of("message", "bell"));
+        d.heard("mem://1", List.of("alice"), many, List.of());
+        d.heard("mem://2", List.of(), List.of("message", "bell"), List.of());
         assertThat(d.infos().get(0).modules()).hasSize(PeerDirectory.MAX_MODULES).startsWith("bell", "m0")
                 .doesNotContain("Not A Name");
         assertThat(d.modules()).contains("bell", "message", "m0").doesNotContain("m" + PeerDirectory.MAX_MODULES)
