@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -46,6 +47,9 @@ final class FileServing extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(FileServing.class);
     static final String PREFIX = Routes.PREFIX + "/files";
     static final String OCTETS = "application/octet-stream";
+    /** The routes served here, as ROUTES.md names them (method and path under {@link Routes#PREFIX}). */
+    static final List<String> ROUTES = List.of("GET /files/{root}/manifest", "GET /files/{root}/have",
+            "GET /files/{root}/chunks/{index}", "POST /files");
     private static final Pattern GET_PATH = Pattern.compile("/([0-9a-f]{64})/(manifest|have|chunks/([0-9]{1,9}))");
     private static final ObjectMapper JSON = new ObjectMapper();
 
