@@ -9,7 +9,9 @@ import java.time.Instant;
 import org.classchain.core.peer.Peer;
 import org.classchain.http.ConsoleFeed;
 import org.classchain.http.JettyTransport;
+import org.classchain.mods.host.AwtDesktop;
 import org.classchain.mods.host.FolderInbox;
+import org.classchain.spi.host.DesktopService;
 import org.classchain.spi.host.InboxService;
 import org.classchain.spi.host.NoticeService;
 import org.slf4j.Logger;
@@ -28,6 +30,21 @@ final class Launchers {
      */
     static void addConsoleFeed(Peer.Builder b, JettyTransport transport) {
         b.listener(new ConsoleFeed(transport));
+    }
+
+    /**
+     * On a computer with a display, the peer's desktop: one {@link AwtDesktop} for every module,
+     * which the caller {@link AwtDesktop#watch() watches} once the peer runs (a still-valid blackout
+     * or lock comes back after a restart; a killed keeper within 0.2 s) and closes with the peer.
+     * Empty when headless: the display modules then answer UNAVAILABLE.
+     */
+    static java.util.Optional<AwtDesktop> addDesktop(Peer.Builder b) {
+        if (java.awt.GraphicsEnvironment.isHeadless()) {
+            return java.util.Optional.empty();
+        }
+        AwtDesktop desktop = new AwtDesktop();
+        b.service(DesktopService.class, desktop);
+        return java.util.Optional.of(desktop);
     }
 
     /**

@@ -142,6 +142,7 @@ final class PeerCommand implements Callable<Integer> {
                 .policy(policy);
         Launchers.addHostServices(b, dir, settings.path("inbox", inbox, null));
         Launchers.addConsoleFeed(b, transport);
+        java.util.Optional<org.classchain.mods.host.AwtDesktop> desktop = Launchers.addDesktop(b);
         if (pinFingerprint) {
             if (fingerprint.isEmpty()) {
                 throw new IllegalArgumentException("--pin-fingerprint needs the launcher to run from its jar");
@@ -163,6 +164,7 @@ final class PeerCommand implements Callable<Integer> {
         Peer peer = b.build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            desktop.ifPresent(org.classchain.mods.host.AwtDesktop::close);
             peer.close();
             stopped.countDown();
         }, "classchain-shutdown"));
@@ -172,6 +174,7 @@ final class PeerCommand implements Callable<Integer> {
             throw new BindException(e.getMessage() + " (another peer or program listens there: stop it, or give "
                     + "another --port)");
         }
+        desktop.ifPresent(org.classchain.mods.host.AwtDesktop::watch); // a blackout still due comes back now
         System.out.println("ClassChain peer " + peer.nodeId() + " is the " + peer.role() + " of chain "
                 + peer.chain().chainId() + " at " + peer.address() + " (console: " + peer.address() + "/)");
         stopped.await();
