@@ -62,9 +62,9 @@ public final class MessageModule implements CommandModule {
         DesktopService desktop = context.service(DesktopService.class).orElseGet(AwtDesktop::new);
         if (!desktop.hasDisplay()) {
             HeadlessNotice.post(context, title, text);
-            return Outcome.unavailable("headless: no display to show the message on, written as a notice");
+            return Outcome.unavailable(desktop.noDisplayReason() + " to show the message on, written as a notice");
         }
         desktop.showMessage(title, text, Duration.ofSeconds(seconds));
-        return Outcome.executed("shown for " + seconds + " s");
+        return Outcome.executed(HeadlessNotice.withIncidents(desktop, "shown for " + seconds + " s"));
     }
 }

@@ -68,7 +68,7 @@ public final class OpenUrlModule implements CommandModule {
         DesktopService desktop = context.service(DesktopService.class).orElseGet(AwtDesktop::new);
         if (!desktop.hasDisplay()) {
             HeadlessNotice.post(context, "Open this page", uri.toString());
-            return Outcome.unavailable("headless: no display to open a browser on, written as a notice");
+            return Outcome.unavailable(desktop.noDisplayReason() + " to open a browser on, written as a notice");
         }
         try {
             desktop.browse(uri);
@@ -77,6 +77,6 @@ public final class OpenUrlModule implements CommandModule {
         } catch (IOException e) {
             return Outcome.failed("could not open the browser: " + e.getMessage());
         }
-        return Outcome.executed("opened " + uri);
+        return Outcome.executed(HeadlessNotice.withIncidents(desktop, "opened " + uri));
     }
 }

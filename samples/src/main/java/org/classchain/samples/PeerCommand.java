@@ -84,6 +84,19 @@ final class PeerCommand implements Callable<Integer> {
             + "student accounts one computer may register (default ${DEFAULT-VALUE}, so nobody takes classmates' names)")
     int accountsPerComputer;
 
+    @Option(names = "--settings", description = "the settings file (default DATA-DIR/peer.properties; the installed "
+            + "service: /etc/classchain/peer.properties)")
+    Path settingsFile;
+
+    @Option(names = "--agent-socket", description = "run as the system service: display commands go to the session "
+            + "agents that connect to this Unix socket ('classchain agent'), none connected means no display "
+            + "(also 'agent-socket=' in the settings)")
+    Path agentSocket;
+
+    @Option(names = "--agent-users", split = ",", description = "with --agent-socket: users whose agents are accepted "
+            + "without a logind session (also 'agent-users='); by default only logged-in users'")
+    List<String> agentUsers;
+
     @Option(names = "--difficulty", hidden = true, defaultValue = "17")
     int difficulty;
 
@@ -99,7 +112,7 @@ final class PeerCommand implements Callable<Integer> {
             checkSeed(seed, tls.enabled());
         }
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".classchain", "peer-" + port);
-        PeerSettings settings = PeerSettings.read(dir);
+        PeerSettings settings = settingsFile != null ? PeerSettings.readFile(settingsFile) : PeerSettings.read(dir);
         Path mods = settings.path("mods-dir", modsDir, dir.resolve("mods"));
         // hashing the jar (17 MB) takes a core for ~70 ms: done while this thread loads Jackson and Jetty
         FutureTask<String> fingerprinting = new FutureTask<>(() -> Fingerprints.ofRunningCode(mods));
@@ -142,7 +155,18 @@ final class PeerCommand implements Callable<Integer> {
                 .policy(policy);
         Launchers.addHostServices(b, dir, settings.path("inbox", inbox, null));
         Launchers.addConsoleFeed(b, transport);
-        java.util.Optional<org.classchain.mods.host.AwtDesktop> desktop = Launchers.addDesktop(b);
+        String socket = settings.text("agent-socket", agentSocket == null ? null : agentSocket.toString());
+        SessionAgents agents = null;
+        java.util.Optional<org.classchain.mods.host.AwtDesktop> desktop = java.util.Optional.empty();
+        if (socket != null) {
+            agents = new SessionAgents(Path.of(socket), agentUsers != null ? agentUsers
+                    : AgentWire.names(settings.text("agent-users", null)));
+            b.service(org.classchain.spi.host.DesktopService.class, agents);
+        } else {
+            desktop = Launchers.addDesktop(b);
+        }
+        SessionAgents agentsToClose = agents;
+        java.util.Optional<org.classchain.mods.host.AwtDesktop> desktopToClose = desktop;
         if (pinFingerprint) {
             if (fingerprint.isEmpty()) {
                 throw new IllegalArgumentException("--pin-fingerprint needs the launcher to run from its jar");
@@ -164,7 +188,10 @@ final class PeerCommand implements Callable<Integer> {
         Peer peer = b.build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            desktop.ifPresent(org.classchain.mods.host.AwtDesktop::close);
+            desktopToClose.ifPresent(org.classchain.mods.host.AwtDesktop::close);
+            if (agentsToClose != null) {
+                agentsToClose.close();
+            }
             peer.close();
             stopped.countDown();
         }, "classchain-shutdown"));

@@ -13,13 +13,18 @@ import org.classchain.core.dispatch.Policy;
 /**
  * A peer's settings file, {@code DATA-DIR/peer.properties}, where an IT admin fixes a student
  * computer's local policy once: {@code deny=close-apps,open-url} or {@code allow=message,blackout},
- * and optionally {@code mods-dir}, {@code inbox} and {@code chain} (the class this computer joins:
- * a chain id or genesis hash). Command-line options win over the file.
+ * and optionally {@code mods-dir}, {@code inbox}, {@code chain} (the class this computer joins:
+ * a chain id or genesis hash), {@code agent-socket} (run as a system service whose display
+ * commands the session agents perform, see {@link SessionAgents}) and {@code agent-users}
+ * (agents accepted without a logind session). The installed service reads
+ * {@code /etc/classchain/peer.properties} instead ({@code --settings}). Command-line options win
+ * over the file.
  */
 final class PeerSettings {
 
     static final String FILE_NAME = "peer.properties";
-    private static final Set<String> KEYS = Set.of("deny", "allow", "mods-dir", "inbox", "chain");
+    private static final Set<String> KEYS = Set.of("deny", "allow", "mods-dir", "inbox", "chain", "agent-socket",
+            "agent-users");
 
     private final Properties props = new Properties();
     private final Path file;
@@ -30,7 +35,12 @@ final class PeerSettings {
 
     /** The settings in {@code dataDir}, empty when there is no file. */
     static PeerSettings read(Path dataDir) throws IOException {
-        PeerSettings s = new PeerSettings(dataDir.resolve(FILE_NAME));
+        return readFile(dataDir.resolve(FILE_NAME));
+    }
+
+    /** The settings in {@code file}, empty when there is no such file. */
+    static PeerSettings readFile(Path file) throws IOException {
+        PeerSettings s = new PeerSettings(file);
         if (Files.exists(s.file)) {
             try (Reader r = Files.newBufferedReader(s.file, StandardCharsets.UTF_8)) {
                 s.props.load(r);
@@ -64,6 +74,15 @@ final class PeerSettings {
             return flag.trim();
         }
         String v = props.getProperty("chain");
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    /** A text setting: the flag, else the file's, else null. */
+    String text(String key, String flag) {
+        if (flag != null) {
+            return flag;
+        }
+        String v = props.getProperty(key);
         return v == null || v.isBlank() ? null : v.trim();
     }
 
