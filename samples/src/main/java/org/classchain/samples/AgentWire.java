@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -146,16 +145,4 @@ final class AgentWire implements AutoCloseable {
         return false;
     }
 
-    /** {@code a,b, c} as a list without blanks. */
-    static List<String> names(String commaSeparated) {
-        List<String> out = new ArrayList<>();
-        if (commaSeparated != null) {
-            for (String s : commaSeparated.split(",")) {
-                if (!s.isBlank()) {
-                    out.add(s.strip());
-                }
-            }
-        }
-        return out;
-    }
 }

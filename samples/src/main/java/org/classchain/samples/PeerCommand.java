@@ -108,11 +108,14 @@ final class PeerCommand implements Callable<Integer> {
         if (deny != null && allow != null) {
             throw new IllegalArgumentException("give --deny or --allow, not both");
         }
+        Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".classchain", "peer-" + port);
+        PeerSettings settings = settingsFile != null ? PeerSettings.readFile(settingsFile) : PeerSettings.read(dir);
+        if (seeds.isEmpty()) {
+            seeds = new ArrayList<>(settings.list("seed"));
+        }
         for (String seed : seeds) {
             checkSeed(seed, tls.enabled());
         }
-        Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".classchain", "peer-" + port);
-        PeerSettings settings = settingsFile != null ? PeerSettings.readFile(settingsFile) : PeerSettings.read(dir);
         Path mods = settings.path("mods-dir", modsDir, dir.resolve("mods"));
         // hashing the jar (17 MB) takes a core for ~70 ms: done while this thread loads Jackson and Jetty
         FutureTask<String> fingerprinting = new FutureTask<>(() -> Fingerprints.ofRunningCode(mods));
@@ -160,7 +163,7 @@ final class PeerCommand implements Callable<Integer> {
         java.util.Optional<org.classchain.mods.host.AwtDesktop> desktop = java.util.Optional.empty();
         if (socket != null) {
             agents = new SessionAgents(Path.of(socket), agentUsers != null ? agentUsers
-                    : AgentWire.names(settings.text("agent-users", null)));
+                    : settings.list("agent-users"));
             b.service(org.classchain.spi.host.DesktopService.class, agents);
         } else {
             desktop = Launchers.addDesktop(b);

@@ -16,7 +16,8 @@ import org.classchain.core.dispatch.Policy;
  * and optionally {@code mods-dir}, {@code inbox}, {@code chain} (the class this computer joins:
  * a chain id or genesis hash), {@code agent-socket} (run as a system service whose display
  * commands the session agents perform, see {@link SessionAgents}) and {@code agent-users}
- * (agents accepted without a logind session). The installed service reads
+ * (agents accepted without a logind session), {@code seed} (comma-separated seed URLs, for the
+ * installed service, which has no command line of its own). The installed service reads
  * {@code /etc/classchain/peer.properties} instead ({@code --settings}). Command-line options win
  * over the file.
  */
@@ -24,7 +25,7 @@ final class PeerSettings {
 
     static final String FILE_NAME = "peer.properties";
     private static final Set<String> KEYS = Set.of("deny", "allow", "mods-dir", "inbox", "chain", "agent-socket",
-            "agent-users");
+            "agent-users", "seed");
 
     private final Properties props = new Properties();
     private final Path file;
@@ -84,6 +85,13 @@ final class PeerSettings {
         }
         String v = props.getProperty(key);
         return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    /** A comma-separated setting as a list without blanks; empty when not set. */
+    List<String> list(String key) {
+        String v = props.getProperty(key);
+        return v == null ? List.of() : java.util.Arrays.stream(v.split(",")).map(String::strip)
+                .filter(s -> !s.isEmpty()).toList();
     }
 
     /** A path setting, or {@code fallback}. */
