@@ -104,6 +104,37 @@ class ServiceAgentIT {
         }
     }
 
+    /**
+     * A program of another user at the service's socket ({@code nobody}, who has no login session)
+     * is told so and closed: it never becomes the computer's display. As root only (it runs the
+     * agent as another user with {@code setpriv}).
+     */
+    @Test
+    @Timeout(120)
+    void theServiceRefusesAnAgentOfAUserWithoutALoginSession() throws Exception {
+        assumeTrue(System.getenv("DISPLAY") != null, "no X display: run under xvfb-run to test the session agent");
+        assumeTrue("root".equals(System.getProperty("user.name")), "runs the agent as user nobody: needs root");
+        Path open = Files.createTempDirectory(Path.of("/tmp"), "classchain-agent-it");
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = open.resolve("agent.sock");
+        Path out = tmp.resolve("nobody.out");
+        try (SessionAgents service = new SessionAgents(socket, List.of())) { // no logind here: nobody is logged in
+            List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
+            cmd.addAll(javaAgent(socket, "root"));
+            Process agent = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            try {
+                awaitLine("the refusal", Duration.ofSeconds(60), out, "user nobody has no login session", 1);
+                assertThat(service.hasDisplay()).as("nobody's agent is no display of this computer").isFalse();
+            } finally {
+                agent.destroyForcibly();
+                agent.waitFor();
+            }
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(open);
+        }
+    }
+
     private static Process agent(Path socket, String serviceUser, Path out) throws IOException {
         List<String> cmd = javaAgent(socket, serviceUser);
         cmd.add("--keep-alive");
