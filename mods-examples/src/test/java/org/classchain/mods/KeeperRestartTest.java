@@ -99,6 +99,18 @@ class KeeperRestartTest {
     }
 
     @Test
+    void theStudentDeletesTheStateFileAndKillsTheKeeper() throws Exception {
+        desktop = new AwtDesktop(null, state);
+        desktop.watch();
+        desktop.blackout(Duration.ofMinutes(10), "Eyes on the teacher");
+        long first = keeperPid().orElseThrow();
+        Files.delete(state.resolve("blackout.properties")); // the student's own folder
+        ProcessHandle.of(first).orElseThrow().destroyForcibly();
+        await("a new keeper", BACK_WITHIN, () -> keeperPid().filter(p -> p != first && alive(p)).isPresent());
+        await("the screen black again", PATIENCE, this::centreIsBlack);
+    }
+
+    @Test
     void anEndedBlackoutIsNotRestored() throws Exception {
         desktop = new AwtDesktop(null, state);
         desktop.watch();

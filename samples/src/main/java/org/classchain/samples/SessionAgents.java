@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * the {@code agent-users} setting where there is no logind); others are told why and closed.
  * Without an agent there is no display: the display modules answer UNAVAILABLE with
  * {@link #noDisplayReason()}. An agent that comes back for a user whose agent went away counts as
- * restarted; the count goes into every display command's receipt ({@link #incidents()}).
+ * restarted; the count goes into every display command's receipt ({@link #incidents()}). The
+ * service remembers the blackout or lock the teacher asked for until it is ended, and asks every
+ * agent that connects to make sure it is up: the agent's own state file is the student's to delete.
  *
  * <p>One thread accepts ({@code classchain-agent-accept}) and one reads each agent's answers
  * ({@code classchain-agent-USER}); {@link #close()} stops them and removes the socket. Thread-safe.
@@ -53,6 +55,14 @@ final class SessionAgents implements DesktopService, AutoCloseable {
     private final Map<String, Boolean> seen = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private volatile boolean closed;
+    /** The blackout or lock the teacher asked for and has not ended: sent to every agent that connects. */
+    private volatile Active active;
+
+    private record Active(boolean lock, long until, String message) {
+        boolean valid() {
+            return until == 0 || until > System.currentTimeMillis();
+        }
+    }
 
     /**
      * Listens on {@code socket} (replacing a stale one), readable and writable by every local user
@@ -123,6 +133,11 @@ final class SessionAgents implements DesktopService, AutoCloseable {
         reader.setDaemon(true);
         agent.reader = reader;
         reader.start();
+        Active due = active;
+        if (due != null && due.valid()) { // restored even if the student removed the agent's state file
+            agent.request("ensure", due.lock() ? "lock" : "blackout", Long.toString(due.until()),
+                    due.message() == null ? "" : due.message());
+        }
     }
 
     @Override
@@ -149,26 +164,42 @@ final class SessionAgents implements DesktopService, AutoCloseable {
 
     @Override
     public int blackout(Duration duration, String message) {
-        return sum(ask("blackout", Long.toString(duration.toSeconds()), message == null ? "" : message));
+        long until = System.currentTimeMillis() + duration.toMillis();
+        int screens = sum(ask("blackout", Long.toString(duration.toSeconds()), message == null ? "" : message));
+        active = new Active(false, until, message);
+        return screens;
     }
 
     @Override
     public int blackoutUntilEnded(String message) {
-        return sum(ask("blackout", "", message == null ? "" : message));
+        int screens = sum(ask("blackout", "", message == null ? "" : message));
+        active = new Active(false, 0, message);
+        return screens;
     }
 
     @Override
     public int lock(Duration duration, String message) {
-        return sum(ask("lock", duration == null ? "" : Long.toString(duration.toSeconds()), message == null ? "" : message));
+        long until = duration == null ? 0 : System.currentTimeMillis() + duration.toMillis();
+        int screens = sum(ask("lock", duration == null ? "" : Long.toString(duration.toSeconds()), message == null ? "" : message));
+        active = new Active(true, until, message);
+        return screens;
     }
 
     @Override
     public boolean unblackout() {
+        Active a = active;
+        if (a != null && !a.lock()) {
+            active = null;
+        }
         return ask("unblackout").contains("true");
     }
 
     @Override
     public boolean unlock() {
+        Active a = active;
+        if (a != null && a.lock()) {
+            active = null;
+        }
         return ask("unlock").contains("true");
     }
 

@@ -63,11 +63,22 @@ class ServiceAgentIT {
                 assertThat(locked.exit()).as(locked.output()).isZero();
                 assertThat(locked.output()).containsPattern(student.nodeId() + "\\s+EXECUTED").contains("locked until unlock");
 
-                ProcessHandle.of(first).orElseThrow().destroyForcibly(); // kill -9 the agent, as the student would
+                // the student removes the lock's state file (it is theirs), then kills its keeper and the agent
+                Path lockState = Path.of(System.getProperty("java.io.tmpdir"), "classchain-desktop-" + me,
+                        "blackout.properties");
+                long keeper = Long.parseLong(java.util.regex.Pattern.compile("keeper=(\\d+)").matcher(Files.readString(lockState))
+                        .results().findFirst().orElseThrow().group(1));
+                Files.delete(lockState);
+                ProcessHandle.of(keeper).ifPresent(ProcessHandle::destroyForcibly);
+                ProcessHandle.of(first).orElseThrow().destroyForcibly(); // kill -9, as the student would
                 long killedAt = System.nanoTime();
                 long second = await("the agent back", BACK_WITHIN, serviceLog, 2);
                 System.out.printf("agent killed: back (pid %d) after %.2f s%n", second, (System.nanoTime() - killedAt) / 1e9);
                 assertThat(Files.readString(serviceLog)).contains("restarted (1 time)");
+                waitFor("the lock restored by the service", Duration.ofSeconds(30), () -> read(lockState)
+                        .matches("(?s).*keeper=(\\d+).*") && !read(lockState).contains("keeper=" + keeper + "\n"));
+                System.out.printf("lock restored (its state and keeper removed too) after %.2f s%n",
+                        (System.nanoTime() - killedAt) / 1e9);
 
                 PeerProcesses.Result unlocked = procs.run(Duration.ofSeconds(90), concat(signIn, "unlock", "--wait"));
                 assertThat(unlocked.exit()).as(unlocked.output()).isZero();

@@ -53,7 +53,8 @@ import org.classchain.spi.host.DesktopService;
  * killed the keeper), and again within {@value #WATCH_MILLIS} ms whenever the keeper is gone
  * before its end; each such restart counts as an interruption. The state file is the record of
  * what the teacher asked: only an end (its own, {@link #unblackout()}, {@link #unlock()}) or a
- * new blackout removes it.
+ * new blackout removes it. This instance also remembers what it was asked, so a student who
+ * deletes the state file (it is theirs) and kills the keeper finds it back all the same.
  *
  * <p>Messages are windows of this process, built on the AWT event dispatch thread. Thread-safe.
  */
@@ -78,6 +79,14 @@ public final class AwtDesktop implements DesktopService, AutoCloseable {
     /** Keeps keep, end and the watcher's restore from interleaving (a restore between an end's two steps). */
     private final Object keeping = new Object();
     private java.util.concurrent.ScheduledExecutorService watcher;
+    /** What was asked here and not ended: restored from memory when the state file is gone too (guarded by keeping). */
+    private Asked asked;
+
+    private record Asked(String kind, long until, String message) {
+        boolean valid() {
+            return until == 0 || until > System.currentTimeMillis();
+        }
+    }
 
     /**
      * The desktop of this process's display ({@code DISPLAY}), keeping its blackout's state in
@@ -198,7 +207,35 @@ public final class AwtDesktop implements DesktopService, AutoCloseable {
      */
     private int keep(String kind, long until, String message) {
         synchronized (keeping) {
-            return startKeeper(kind, until, message, 0);
+            int screens = startKeeper(kind, until, message, 0);
+            asked = new Asked(kind, until, message);
+            return screens;
+        }
+    }
+
+    /**
+     * Makes sure a blackout or lock that the caller knows is still due is up: starts one only when
+     * no keeper keeps one (the agent was restarted and the student removed the state file). Used
+     * by a service that remembers what the teacher asked.
+     *
+     * @param lock a lock, else a blackout
+     * @param until its end in epoch milliseconds, 0 for none
+     * @param message its line, or null
+     * @return whether one had to be started
+     */
+    public boolean ensure(boolean lock, long until, String message) {
+        String kind = lock ? "lock" : "blackout";
+        Asked wanted = new Asked(kind, until, message);
+        if (!wanted.valid()) {
+            return false;
+        }
+        synchronized (keeping) {
+            asked = wanted;
+            if (keepers().stream().anyMatch(p -> kind.equals(kindOf(p)))) {
+                return false;
+            }
+            startKeeper(kind, until, message, 1);
+            return true;
         }
     }
 
@@ -210,8 +247,19 @@ public final class AwtDesktop implements DesktopService, AutoCloseable {
     boolean restoreIfGone() {
         synchronized (keeping) {
             Optional<BlackoutState> state = BlackoutState.read(stateFile);
-            if (state.isEmpty() || !state.get().failure().isEmpty()) {
-                return false; // none, or the display is gone: the keeper gave up and said why
+            if (state.isEmpty()) {
+                if (asked == null || !asked.valid()) {
+                    asked = null;
+                    return false;
+                }
+                if (!keepers().isEmpty()) {
+                    return false; // a keeper that has not written its state yet
+                }
+                startKeeper(asked.kind(), asked.until(), asked.message(), 1); // its state file was removed
+                return true;
+            }
+            if (!state.get().failure().isEmpty()) {
+                return false; // the display is gone: the keeper gave up and said why
             }
             BlackoutState s = state.get();
             if (ProcessHandle.of(s.keeper()).map(this::isKeeper).orElse(false) || !keepers().isEmpty()) {
@@ -324,6 +372,9 @@ public final class AwtDesktop implements DesktopService, AutoCloseable {
     /** Ends the keeper of this desktop if it keeps a {@code kind}; whether one did. */
     private boolean end(String kind) {
         synchronized (keeping) {
+            if (asked != null && asked.kind().equals(kind)) {
+                asked = null;
+            }
             return endNow(kind);
         }
     }
