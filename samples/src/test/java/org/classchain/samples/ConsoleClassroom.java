@@ -14,6 +14,7 @@ import org.classchain.core.dispatch.Policy;
 import org.classchain.core.peer.Peer;
 import org.classchain.http.JettyTransport;
 import org.classchain.mods.ScreenshotModule;
+import org.classchain.spi.host.DesktopService;
 
 /**
  * A teacher and some students, each a real peer on its own 127.0.0.1 port, wired as the launcher
@@ -76,6 +77,9 @@ final class ConsoleClassroom implements AutoCloseable {
                 .tick(tick).policy(Policy.parse(deny == null || deny.isEmpty() ? null : deny, null));
         Launchers.addHostServices(b, dir, dir.resolve("inbox"));
         Launchers.addConsoleFeed(b, transport);
+        // the tests run headless (java.awt.headless), where a message is UNAVAILABLE: these test the
+        // console, so each computer has the demo's desktop, which prints what it would show
+        b.service(DesktopService.class, new PrintedDesktop());
         if (screen >= 0) {
             b.service(ScreenshotModule.ScreenSource.class, () -> fakeScreen(screen));
         }

@@ -138,8 +138,8 @@ class ConsoleRoomBrowserTest {
         driver.findElement(By.id("module-message")).click();
         waitFor(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("arg-message-text"))).sendKeys("Pens down");
         driver.findElement(By.id("send-message")).click();
-        waitFor(60).until(d -> d.findElements(By.cssSelector("#results article.result")).get(0)
-                .findElements(By.cssSelector("tr.result-row[data-status=EXECUTED]")).size() == 2);
+        waitFor(60).until(d -> d.findElements(By.cssSelector("#results article.result")).stream().findFirst() // not yet drawn: wait
+                .map(r -> r.findElements(By.cssSelector("tr.result-row[data-status=EXECUTED]")).size() == 2).orElse(false));
         List<WebElement> offline = driver.findElements(By.cssSelector("#results article.result")).get(0)
                 .findElements(By.cssSelector("tr.result-row[data-status=OFFLINE]"));
         assertThat(offline).as("a row for the offline student").hasSize(1);
