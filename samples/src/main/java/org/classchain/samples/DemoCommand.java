@@ -21,7 +21,7 @@ import org.classchain.Target;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.peer.Peer;
 import org.classchain.http.JettyTransport;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import picocli.CommandLine.Option;
 
 /** {@code classchain demo}: a whole classroom on loopback in this JVM, a few commands sent, receipts shown. */

@@ -50,7 +50,7 @@ import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.mining.Miner;
 import org.classchain.http.FloodWire;
 import org.classchain.http.JettyTransport;
-import org.classchain.spi.Message;
+import org.classchain.wire.Message;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpMethod;
