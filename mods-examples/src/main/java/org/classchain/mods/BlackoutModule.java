@@ -67,10 +67,10 @@ public final class BlackoutModule implements CommandModule {
         if (!desktop.hasDisplay()) {
             HeadlessNotice.post(context, "Blackout",
                     "screens blacked out " + length + (message == null ? "" : ": " + message));
-            return Outcome.unavailable("headless: no display to black out, written as a notice");
+            return Outcome.unavailable(desktop.noDisplayReason() + " to black out, written as a notice");
         }
         int screens = seconds == null ? desktop.blackoutUntilEnded(message)
                 : desktop.blackout(Duration.ofSeconds(seconds), message);
-        return Outcome.executed("black " + length + " on " + HeadlessNotice.screens(screens));
+        return Outcome.executed(HeadlessNotice.withIncidents(desktop, "black " + length + " on " + HeadlessNotice.screens(screens)));
     }
 }

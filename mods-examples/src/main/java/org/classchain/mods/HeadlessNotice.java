@@ -34,14 +34,20 @@ final class HeadlessNotice {
     static Outcome end(ModuleContext context, Predicate<DesktopService> end, String ended, String none) {
         DesktopService desktop = context.service(DesktopService.class).orElseGet(AwtDesktop::new);
         if (!desktop.hasDisplay()) {
-            return Outcome.unavailable("headless: no display, nothing to end");
+            return Outcome.unavailable(desktop.noDisplayReason() + ", nothing to end");
         }
         int interruptions = desktop.interruptions();
         try {
-            return Outcome.executed(end.test(desktop) ? ended + interrupted(interruptions) : none);
+            return Outcome.executed(withIncidents(desktop, end.test(desktop) ? ended + interrupted(interruptions) : none));
         } catch (UnsupportedOperationException e) {
             return Outcome.unavailable(e.getMessage());
         }
+    }
+
+    /** {@code detail}, then what the desktop says the teacher should hear of ({@code ; session agent restarted 1 time}). */
+    static String withIncidents(DesktopService desktop, String detail) {
+        String incidents = desktop.incidents();
+        return incidents.isEmpty() ? detail : detail + "; " + incidents;
     }
 
     static void post(ModuleContext context, String title, String text) {

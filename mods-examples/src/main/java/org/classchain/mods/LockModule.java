@@ -62,7 +62,7 @@ public final class LockModule implements CommandModule {
         DesktopService desktop = context.service(DesktopService.class).orElseGet(AwtDesktop::new);
         if (!desktop.hasDisplay()) {
             HeadlessNotice.post(context, "Locked", "computer locked " + length + ": " + message);
-            return Outcome.unavailable("headless: no display to lock, written as a notice");
+            return Outcome.unavailable(desktop.noDisplayReason() + " to lock, written as a notice");
         }
         int screens;
         try {
@@ -70,6 +70,6 @@ public final class LockModule implements CommandModule {
         } catch (UnsupportedOperationException e) {
             return Outcome.unavailable(e.getMessage());
         }
-        return Outcome.executed("locked " + length + " on " + HeadlessNotice.screens(screens));
+        return Outcome.executed(HeadlessNotice.withIncidents(desktop, "locked " + length + " on " + HeadlessNotice.screens(screens)));
     }
 }

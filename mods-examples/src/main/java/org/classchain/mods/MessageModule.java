@@ -14,7 +14,8 @@ import org.classchain.spi.host.DesktopService;
 /**
  * {@code message}: shows the teacher's text to the student, in a window on top that closes by
  * itself after {@code seconds}. Uses the peer's {@link DesktopService}, else an {@link AwtDesktop};
- * headless, the text becomes a notice (the peer's log and notices file) and the receipt says so.
+ * headless, the text becomes a notice (the peer's log and notices file) and the receipt is
+ * UNAVAILABLE: nobody saw it.
  */
 public final class MessageModule implements CommandModule {
     static final int MAX_TEXT = 2000;
@@ -65,9 +66,9 @@ public final class MessageModule implements CommandModule {
         DesktopService desktop = context.service(DesktopService.class).orElseGet(AwtDesktop::new);
         if (!desktop.hasDisplay()) {
             HeadlessNotice.post(context, title, text);
-            return Outcome.executed("headless: no display, the message was written as a notice");
+            return Outcome.unavailable(desktop.noDisplayReason() + " to show the message on, written as a notice");
         }
         desktop.showMessage(title, text, Duration.ofSeconds(seconds));
-        return Outcome.executed("shown for " + seconds + " s");
+        return Outcome.executed(HeadlessNotice.withIncidents(desktop, "shown for " + seconds + " s"));
     }
 }

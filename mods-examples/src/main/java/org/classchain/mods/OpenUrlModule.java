@@ -18,7 +18,7 @@ import org.classchain.spi.host.DesktopService;
  * {@code open-url}: opens an http or https page in the student's default browser. Any other
  * scheme ({@code file:}, {@code javascript:}, a custom handler) and URLs carrying a user name are
  * refused. Uses the peer's {@link DesktopService}, else an {@link AwtDesktop}; headless, the
- * URL becomes a notice and the receipt says so.
+ * URL becomes a notice and the receipt is UNAVAILABLE: no page was opened.
  */
 public final class OpenUrlModule implements CommandModule {
     static final int MAX_URL = 2000;
@@ -72,7 +72,7 @@ public final class OpenUrlModule implements CommandModule {
         DesktopService desktop = context.service(DesktopService.class).orElseGet(AwtDesktop::new);
         if (!desktop.hasDisplay()) {
             HeadlessNotice.post(context, "Open this page", uri.toString());
-            return Outcome.executed("headless: no display to open a browser on, written as a notice");
+            return Outcome.unavailable(desktop.noDisplayReason() + " to open a browser on, written as a notice");
         }
         try {
             desktop.browse(uri);
@@ -81,6 +81,6 @@ public final class OpenUrlModule implements CommandModule {
         } catch (IOException e) {
             return Outcome.failed("could not open the browser: " + e.getMessage());
         }
-        return Outcome.executed("opened " + uri);
+        return Outcome.executed(HeadlessNotice.withIncidents(desktop, "opened " + uri));
     }
 }

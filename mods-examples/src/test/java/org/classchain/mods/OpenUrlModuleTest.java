@@ -80,7 +80,8 @@ class OpenUrlModuleTest {
         TestContext context = new TestContext().with(DesktopService.class, FakeDesktop.headless())
                 .with(NoticeService.class, notices);
         Outcome o = run(context, "https://example.org/");
-        assertThat(o.success()).isTrue();
+        assertThat(o.success()).isFalse();
+        assertThat(o.unavailable()).isTrue();
         assertThat(o.detail()).startsWith("headless");
         assertThat(notices.notices).containsExactly("Open this page|https://example.org/");
     }

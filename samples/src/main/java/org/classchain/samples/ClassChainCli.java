@@ -5,12 +5,13 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code classchain}: run a classroom peer, send a command, show a peer's status, enroll a teacher's
- * device, free or rename accounts, or run a demo classroom.
+ * device, free or rename accounts, run a demo classroom, or run the session agent of an installed service.
  */
 @Command(name = "classchain", mixinStandardHelpOptions = true, version = "classchain 0.1.0",
         description = "A teacher controls a classroom's computers through a small permissioned blockchain.",
         subcommands = {PeerCommand.class, SendCommand.class, StatusCommand.class, EnrollCommand.class,
-                AccountsCommand.class, DemoCommand.class, VerifyCommand.class, RoomsCommand.class})
+                AccountsCommand.class, DemoCommand.class, VerifyCommand.class, RoomsCommand.class,
+                AgentCommand.class})
 public final class ClassChainCli implements Runnable {
 
     @Override

@@ -133,6 +133,9 @@ final class DemoCommand implements Callable<Integer> {
         Peer.Builder b = Peer.builder().dataDir(dir).transport(transport).tick(Duration.ofMillis(500));
         Launchers.addHostServices(b, dir, dir.resolve("inbox"));
         Launchers.addConsoleFeed(b, transport);
+        if (java.awt.GraphicsEnvironment.isHeadless()) {
+            b.service(org.classchain.spi.host.DesktopService.class, new PrintedDesktop());
+        }
         if (seed == null) {
             b.account("teacher", password);
         } else {

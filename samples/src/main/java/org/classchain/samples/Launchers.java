@@ -17,10 +17,12 @@ import org.classchain.core.peer.Peer;
 import org.classchain.http.ConsoleFeed;
 import org.classchain.http.HttpFileTransfers;
 import org.classchain.http.JettyTransport;
+import org.classchain.mods.host.AwtDesktop;
 import org.classchain.mods.host.FolderInbox;
 import org.classchain.mods.host.InboxDelivery;
 import org.classchain.wire.Message;
 import org.classchain.spi.host.FileTransferService;
+import org.classchain.spi.host.DesktopService;
 import org.classchain.spi.host.InboxService;
 import org.classchain.spi.host.NoticeService;
 import org.slf4j.Logger;
@@ -74,6 +76,21 @@ final class Launchers {
             LOG.debug("cannot list classmates: {}", e.toString());
         }
         return List.of();
+    }
+
+    /**
+     * On a computer with a display, the peer's desktop: one {@link AwtDesktop} for every module,
+     * which the caller {@link AwtDesktop#watch() watches} once the peer runs (a still-valid blackout
+     * or lock comes back after a restart; a killed keeper within 0.2 s) and closes with the peer.
+     * Empty when headless: the display modules then answer UNAVAILABLE.
+     */
+    static java.util.Optional<AwtDesktop> addDesktop(Peer.Builder b) {
+        if (java.awt.GraphicsEnvironment.isHeadless()) {
+            return java.util.Optional.empty();
+        }
+        AwtDesktop desktop = new AwtDesktop();
+        b.service(DesktopService.class, desktop);
+        return java.util.Optional.of(desktop);
     }
 
     /**

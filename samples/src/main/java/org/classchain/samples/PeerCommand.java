@@ -100,6 +100,19 @@ final class PeerCommand implements Callable<Integer> {
             + "student accounts one computer may register (default ${DEFAULT-VALUE}, so nobody takes classmates' names)")
     int accountsPerComputer;
 
+    @Option(names = "--settings", description = "the settings file (default DATA-DIR/peer.properties; the installed "
+            + "service: /etc/classchain/peer.properties)")
+    Path settingsFile;
+
+    @Option(names = "--agent-socket", description = "run as the system service: display commands go to the session "
+            + "agents that connect to this Unix socket ('classchain agent'), none connected means no display "
+            + "(also 'agent-socket=' in the settings)")
+    Path agentSocket;
+
+    @Option(names = "--agent-users", split = ",", description = "with --agent-socket: users whose agents are accepted "
+            + "without a logind session (also 'agent-users='); by default only logged-in users'")
+    List<String> agentUsers;
+
     @Option(names = "--difficulty", hidden = true, defaultValue = "17")
     int difficulty;
 
@@ -128,12 +141,19 @@ final class PeerCommand implements Callable<Integer> {
      * @param peer the peer
      * @param keeper its room's keeper, or null without a room
      * @param files its file transfers, closed after the peer
+     * @param desktop the desktop it runs blackouts on, if it has a display and runs no agents
+     * @param agents the session agents' socket when it runs as the system service, else null
      */
-    record Running(Peer peer, RoomKeeper keeper, org.classchain.http.HttpFileTransfers files) implements AutoCloseable {
+    record Running(Peer peer, RoomKeeper keeper, org.classchain.http.HttpFileTransfers files,
+                   Optional<org.classchain.mods.host.AwtDesktop> desktop, SessionAgents agents) implements AutoCloseable {
         @Override
         public void close() {
             if (keeper != null) {
                 keeper.close();
+            }
+            desktop.ifPresent(org.classchain.mods.host.AwtDesktop::close);
+            if (agents != null) {
+                agents.close();
             }
             peer.close();
             files.close();
@@ -145,11 +165,14 @@ final class PeerCommand implements Callable<Integer> {
         if (deny != null && allow != null) {
             throw new IllegalArgumentException("give --deny or --allow, not both");
         }
+        Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".classchain", "peer-" + port);
+        PeerSettings settings = settingsFile != null ? PeerSettings.readFile(settingsFile) : PeerSettings.read(dir);
+        if (seeds.isEmpty()) {
+            seeds = new ArrayList<>(settings.list("seed"));
+        }
         for (String seed : seeds) {
             checkSeed(seed, tls.enabled());
         }
-        Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".classchain", "peer-" + port);
-        PeerSettings settings = PeerSettings.read(dir);
         Path mods = settings.path("mods-dir", modsDir, dir.resolve("mods"));
         // hashing the jar (17 MB) takes a core for ~70 ms: done while this thread loads Jackson and Jetty
         FutureTask<String> fingerprinting = new FutureTask<>(() -> Fingerprints.ofRunningCode(mods));
@@ -203,6 +226,16 @@ final class PeerCommand implements Callable<Integer> {
                 .policy(policy);
         Launchers.addHostServices(b, dir, settings.path("inbox", inbox, null));
         Launchers.addConsoleFeed(b, transport);
+        String socket = settings.text("agent-socket", agentSocket == null ? null : agentSocket.toString());
+        SessionAgents agents = null;
+        java.util.Optional<org.classchain.mods.host.AwtDesktop> desktop = java.util.Optional.empty();
+        if (socket != null) {
+            agents = new SessionAgents(Path.of(socket), agentUsers != null ? agentUsers
+                    : settings.list("agent-users"));
+            b.service(org.classchain.spi.host.DesktopService.class, agents);
+        } else {
+            desktop = Launchers.addDesktop(b);
+        }
         if (pinFingerprint) {
             if (fingerprint.isEmpty()) {
                 throw new IllegalArgumentException("--pin-fingerprint needs the launcher to run from its jar");
@@ -221,7 +254,7 @@ final class PeerCommand implements Callable<Integer> {
                         "classchain-" + Integer.toHexString(new java.security.SecureRandom().nextInt()));
                 pin = roomChain(rooms, room, pinned, pin, joinsRoom);
             }
-            return startPeer(b, pin, room, pinned, rooms, dir, files, self);
+            return startPeer(b, pin, room, pinned, rooms, dir, files, self, desktop, agents);
         } catch (Exception | Error e) {
             if (rooms != null) {
                 rooms.close();
@@ -290,7 +323,9 @@ final class PeerCommand implements Callable<Integer> {
 
     private Running startPeer(Peer.Builder b, String pin, String room, Optional<RoomPin> pinned, RoomDirectory rooms,
                               Path dir, org.classchain.http.HttpFileTransfers files,
-                              java.util.concurrent.atomic.AtomicReference<Peer> self) throws Exception {
+                              java.util.concurrent.atomic.AtomicReference<Peer> self,
+                              Optional<org.classchain.mods.host.AwtDesktop> desktop, SessionAgents agents)
+            throws Exception {
         if (pin != null) {
             if (genesisIfUnreachable) {
                 throw new IllegalArgumentException("--chain names a class to join: it cannot be combined with "
@@ -308,6 +343,7 @@ final class PeerCommand implements Callable<Integer> {
                     + "another --port)");
         }
         files.resume(); // deliveries a previous run left mid-transfer
+        desktop.ifPresent(org.classchain.mods.host.AwtDesktop::watch); // a blackout still due comes back now
         RoomKeeper keeper = null;
         if (room != null) {
             try {
@@ -319,15 +355,14 @@ final class PeerCommand implements Callable<Integer> {
                 keeper = new RoomKeeper(peer, rooms, now, Duration.ofSeconds(30));
                 keeper.start();
             } catch (IOException | RuntimeException e) {
-                peer.close();
-                files.close();
+                new Running(peer, null, files, desktop, agents).close();
                 throw e;
             }
         }
         System.out.println("ClassChain peer " + peer.nodeId() + " is the " + peer.role() + " of chain "
                 + peer.chain().chainId() + (room == null ? "" : " in room '" + room + "'") + " at " + peer.address()
                 + " (console: " + peer.address() + "/)");
-        return new Running(peer, keeper, files);
+        return new Running(peer, keeper, files, desktop, agents);
     }
 
     private static String teacherKey(Peer peer) {

@@ -14,13 +14,19 @@ import org.classchain.core.dispatch.Policy;
  * A peer's settings file, {@code DATA-DIR/peer.properties}, where an IT admin fixes a student
  * computer's local policy once: {@code deny=close-apps,open-url} or {@code allow=message,blackout},
  * and optionally {@code mods-dir}, {@code inbox}, {@code chain} (the class this computer joins:
- * a chain id or genesis hash) and {@code room} (the room's name, under which the teacher's chain is
- * found on the LAN). Command-line options win over the file.
+ * a chain id or genesis hash), {@code room} (the room's name, under which the teacher's chain is
+ * found on the LAN), {@code agent-socket} (run as a system service whose display
+ * commands the session agents perform, see {@link SessionAgents}) and {@code agent-users}
+ * (agents accepted without a logind session), {@code seed} (comma-separated seed URLs, for the
+ * installed service, which has no command line of its own). The installed service reads
+ * {@code /etc/classchain/peer.properties} instead ({@code --settings}). Command-line options win
+ * over the file.
  */
 final class PeerSettings {
 
     static final String FILE_NAME = "peer.properties";
-    private static final Set<String> KEYS = Set.of("deny", "allow", "mods-dir", "inbox", "chain", "room");
+    private static final Set<String> KEYS = Set.of("deny", "allow", "mods-dir", "inbox", "chain", "room",
+            "agent-socket", "agent-users", "seed");
 
     private final Properties props = new Properties();
     private final Path file;
@@ -31,7 +37,12 @@ final class PeerSettings {
 
     /** The settings in {@code dataDir}, empty when there is no file. */
     static PeerSettings read(Path dataDir) throws IOException {
-        PeerSettings s = new PeerSettings(dataDir.resolve(FILE_NAME));
+        return readFile(dataDir.resolve(FILE_NAME));
+    }
+
+    /** The settings in {@code file}, empty when there is no such file. */
+    static PeerSettings readFile(Path file) throws IOException {
+        PeerSettings s = new PeerSettings(file);
         if (Files.exists(s.file)) {
             try (Reader r = Files.newBufferedReader(s.file, StandardCharsets.UTF_8)) {
                 s.props.load(r);
@@ -72,6 +83,22 @@ final class PeerSettings {
     String room(String flag) {
         String v = flag != null ? flag : props.getProperty("room");
         return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    /** A text setting: the flag, else the file's, else null. */
+    String text(String key, String flag) {
+        if (flag != null) {
+            return flag;
+        }
+        String v = props.getProperty(key);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    /** A comma-separated setting as a list without blanks; empty when not set. */
+    List<String> list(String key) {
+        String v = props.getProperty(key);
+        return v == null ? List.of() : java.util.Arrays.stream(v.split(",")).map(String::strip)
+                .filter(s -> !s.isEmpty()).toList();
     }
 
     /** A path setting, or {@code fallback}. */

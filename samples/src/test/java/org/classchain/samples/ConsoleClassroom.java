@@ -91,6 +91,9 @@ final class ConsoleClassroom implements AutoCloseable {
                 .tick(tick).policy(Policy.parse(deny == null || deny.isEmpty() ? null : deny, null));
         Launchers.addHostServices(b, dir, dir.resolve("inbox"));
         Launchers.addConsoleFeed(b, transport);
+        // the tests run headless (java.awt.headless), where a message is UNAVAILABLE: these test the
+        // console, so each computer has the demo's desktop, which prints what it would show
+        b.service(DesktopService.class, new PrintedDesktop());
         if (screen >= 0) {
             b.service(ScreenshotModule.ScreenSource.class, () -> fakeScreen(screen));
             if (withDesktops) {

@@ -224,7 +224,8 @@ class FloodIT {
             return new Sent(false, (System.nanoTime() - t0) / 1e9, -1);
         }
         double took = (System.nanoTime() - t0) / 1e9;
-        boolean executed = r.exit() == 0 && Pattern.compile(Pattern.quote(room.studentId) + "\\s+EXECUTED")
+        // headless student: the message is a notice and its receipt UNAVAILABLE (exit 3)
+        boolean executed = r.exit() == 3 && Pattern.compile(Pattern.quote(room.studentId) + "\\s+UNAVAILABLE")
                 .matcher(r.output()).find();
         Path notices = room.studentDir.resolve("notices.txt");
         executed &= Files.exists(notices) && Files.readString(notices).contains(text);

@@ -11,12 +11,24 @@ import java.time.Duration;
  * window up, a browser asked to open) and does not wait for it to end. Arguments are never null
  * unless said otherwise. On a machine without a display {@link #hasDisplay()} is false and the
  * other methods throw {@link IllegalStateException}: a module checks first and takes its
- * headless path.
+ * headless path, answering UNAVAILABLE with {@link #noDisplayReason()}.
  */
 public interface DesktopService {
 
-    /** {@return whether there is a display to show windows on} Fixed for the life of the service. */
+    /**
+     * {@return whether there is a display to show windows on} Fixed for the life of a desktop in
+     * the peer's own process; a service whose display is a session agent's has one only while an
+     * agent of a graphical session is connected.
+     */
     boolean hasDisplay();
+
+    /**
+     * {@return why there is no display, for the teacher's receipt} e.g. {@code headless: no display}
+     * (the default), or that no graphical session is open. A module appends what it could not do.
+     */
+    default String noDisplayReason() {
+        return "headless: no display";
+    }
 
     /**
      * Shows {@code text} in a window on top of the others, titled {@code title}, that closes by
@@ -88,6 +100,16 @@ public interface DesktopService {
      */
     default int interruptions() {
         return 0;
+    }
+
+    /**
+     * What happened to this desktop that the teacher should hear of with each display command's
+     * receipt, e.g. {@code session agent restarted 2 times}; empty when nothing did (the default).
+     *
+     * @return a short phrase, or empty
+     */
+    default String incidents() {
+        return "";
     }
 
     /**

@@ -47,9 +47,18 @@ import org.classchain.spi.host.DesktopService;
  * by its command line (this desktop's state file) and can end it. The keeper reports the screens
  * covered and each interruption in that state file.
  *
+ * <p>{@link #watch()} makes this instance the blackout's guardian for as long as it runs (the
+ * peer's, or the session agent's): it restores at once a blackout or lock that is still valid by
+ * its state file but has no keeper (the peer, the agent or the computer restarted, or the student
+ * killed the keeper), and again within {@value #WATCH_MILLIS} ms whenever the keeper is gone
+ * before its end; each such restart counts as an interruption. The state file is the record of
+ * what the teacher asked: only an end (its own, {@link #unblackout()}, {@link #unlock()}) or a
+ * new blackout removes it. This instance also remembers what it was asked, so a student who
+ * deletes the state file (it is theirs) and kills the keeper finds it back all the same.
+ *
  * <p>Messages are windows of this process, built on the AWT event dispatch thread. Thread-safe.
  */
-public final class AwtDesktop implements DesktopService {
+public final class AwtDesktop implements DesktopService, AutoCloseable {
 
     /** The {@link java.awt.Component#getName() name} of each blackout window. */
     public static final String BLACKOUT_WINDOW = "classchain-blackout";
@@ -62,9 +71,22 @@ public final class AwtDesktop implements DesktopService {
     private static final Duration START_PATIENCE = Duration.ofSeconds(20);
     private static final Duration END_PATIENCE = Duration.ofSeconds(3);
     private static final long POLL_MILLIS = 25;
+    /** How often a {@link #watch() watching} desktop looks for its keeper. */
+    static final long WATCH_MILLIS = 200;
 
     private final String display;
     private final Path stateFile;
+    /** Keeps keep, end and the watcher's restore from interleaving (a restore between an end's two steps). */
+    private final Object keeping = new Object();
+    private java.util.concurrent.ScheduledExecutorService watcher;
+    /** What was asked here and not ended: restored from memory when the state file is gone too (guarded by keeping). */
+    private Asked asked;
+
+    private record Asked(String kind, long until, String message) {
+        boolean valid() {
+            return until == 0 || until > System.currentTimeMillis();
+        }
+    }
 
     /**
      * The desktop of this process's display ({@code DISPLAY}), keeping its blackout's state in
@@ -184,13 +206,129 @@ public final class AwtDesktop implements DesktopService {
      * @return the screens covered
      */
     private int keep(String kind, long until, String message) {
+        synchronized (keeping) {
+            int screens = startKeeper(kind, until, message, 0);
+            asked = new Asked(kind, until, message);
+            return screens;
+        }
+    }
+
+    /**
+     * Makes sure a blackout or lock that the caller knows is still due is up: starts one only when
+     * no keeper keeps one (the agent was restarted and the student removed the state file). Used
+     * by a service that remembers what the teacher asked.
+     *
+     * @param lock a lock, else a blackout
+     * @param until its end in epoch milliseconds, 0 for none
+     * @param message its line, or null
+     * @return whether one had to be started
+     */
+    public boolean ensure(boolean lock, long until, String message) {
+        String kind = lock ? "lock" : "blackout";
+        Asked wanted = new Asked(kind, until, message);
+        if (!wanted.valid()) {
+            return false;
+        }
+        synchronized (keeping) {
+            asked = wanted;
+            if (keepers().stream().anyMatch(p -> kind.equals(kindOf(p)))) {
+                return false;
+            }
+            startKeeper(kind, until, message, 1);
+            return true;
+        }
+    }
+
+    /**
+     * Restores the blackout or lock of the state file if it is still valid and its keeper is gone.
+     *
+     * @return whether a keeper was started
+     */
+    boolean restoreIfGone() {
+        synchronized (keeping) {
+            Optional<BlackoutState> state = BlackoutState.read(stateFile);
+            if (state.isEmpty()) {
+                if (asked == null || !asked.valid()) {
+                    asked = null;
+                    return false;
+                }
+                if (!keepers().isEmpty()) {
+                    return false; // a keeper that has not written its state yet
+                }
+                startKeeper(asked.kind(), asked.until(), asked.message(), 1); // its state file was removed
+                return true;
+            }
+            if (!state.get().failure().isEmpty()) {
+                return false; // the display is gone: the keeper gave up and said why
+            }
+            BlackoutState s = state.get();
+            if (ProcessHandle.of(s.keeper()).map(this::isKeeper).orElse(false) || !keepers().isEmpty()) {
+                return false;
+            }
+            if (s.until() != 0 && s.until() <= System.currentTimeMillis()) {
+                BlackoutState.remove(stateFile, s.keeper()); // ended while nobody kept it
+                return false;
+            }
+            startKeeper(s.kind(), s.until(), s.message(), s.interruptions() + 1);
+            return true;
+        }
+    }
+
+    /**
+     * Restores a still-valid blackout or lock now, and from now on restarts its keeper within
+     * {@value #WATCH_MILLIS} ms when it is gone before its end, on a thread named
+     * {@code classchain-blackout-watch} that {@link #close()} stops. Does nothing without a
+     * display; idempotent.
+     */
+    public void watch() {
+        if (!hasDisplay()) {
+            return;
+        }
+        synchronized (keeping) {
+            if (watcher != null) {
+                return;
+            }
+            watcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "classchain-blackout-watch");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        watcher.scheduleWithFixedDelay(() -> {
+            try {
+                restoreIfGone();
+            } catch (RuntimeException e) {
+                System.err.println("classchain: could not restore the blackout: " + e.getMessage());
+            }
+        }, 0, WATCH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops {@link #watch() watching}; a blackout that is up stays up (its keeper outlives this). */
+    @Override
+    public void close() {
+        java.util.concurrent.ScheduledExecutorService w;
+        synchronized (keeping) {
+            w = watcher;
+            watcher = null;
+        }
+        if (w != null) {
+            w.shutdownNow();
+            try {
+                w.awaitTermination(END_PATIENCE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private int startKeeper(String kind, long until, String message, int interruptionsSoFar) {
         requireDisplay();
         endKeepers(keepers());
         List<String> command = new ArrayList<>();
         onPath("setsid").ifPresent(setsid -> command.addAll(List.of(setsid.toString(), "--wait"))); // out of the peer's session
         command.addAll(BlackoutKeeper.javaCommand());
         command.addAll(List.of(BlackoutKeeper.class.getName(), stateFile.toString(), Long.toString(until), kind,
-                message == null ? "" : message));
+                message == null ? "" : message, Integer.toString(interruptionsSoFar)));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File(isWindows() ? "NUL" : "/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -233,6 +371,15 @@ public final class AwtDesktop implements DesktopService {
 
     /** Ends the keeper of this desktop if it keeps a {@code kind}; whether one did. */
     private boolean end(String kind) {
+        synchronized (keeping) {
+            if (asked != null && asked.kind().equals(kind)) {
+                asked = null;
+            }
+            return endNow(kind);
+        }
+    }
+
+    private boolean endNow(String kind) {
         List<ProcessHandle> mine = keepers().stream().filter(p -> kind.equals(kindOf(p))).toList();
         endKeepers(mine);
         if (!mine.isEmpty()) {
@@ -264,11 +411,12 @@ public final class AwtDesktop implements DesktopService {
 
     /** The keeper processes of this desktop's state file, found by their command lines. */
     private List<ProcessHandle> keepers() {
-        String marker = BlackoutKeeper.class.getName();
-        String file = stateFile.toString();
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> contains(a, marker) && contains(a, file)).orElse(false))
-                .toList();
+        return ProcessHandle.allProcesses().filter(this::isKeeper).toList();
+    }
+
+    private boolean isKeeper(ProcessHandle p) {
+        return p.isAlive() && p.info().arguments()
+                .map(a -> contains(a, BlackoutKeeper.class.getName()) && contains(a, stateFile.toString())).orElse(false);
     }
 
     /** The kind a keeper keeps: the third of its own arguments. */

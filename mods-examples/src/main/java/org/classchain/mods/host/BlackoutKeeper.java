@@ -16,7 +16,8 @@ import java.util.List;
  * leaves the screens black until the end; the peer finds it again by its command line.
  *
  * <p>Arguments: the {@link BlackoutState state file}, the end in epoch milliseconds (0: until
- * ended), the kind ({@code blackout} or {@code lock}) and the message. Writes the state file as
+ * ended), the kind ({@code blackout} or {@code lock}), the message and, optionally, the
+ * interruptions counted before this keeper (when it restores one whose keeper was gone). Writes the state file as
  * things happen: the number of screens once the windows are up, and every interruption (the
  * screens found not black by the windows' watchdog, or the windows' process gone). Removes it
  * when the blackout ends by itself. Gives up when the windows' process ends
@@ -37,6 +38,10 @@ final class BlackoutKeeper {
         Path file = Path.of(args[0]);
         long until = Long.parseLong(args[1]);
         BlackoutState state = new BlackoutState(args[2], until, args.length > 3 ? args[3] : "", ProcessHandle.current().pid());
+        int before = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        for (int i = 0; i < before; i++) {
+            state.interrupted("the keeper was gone and was restarted"); // the count carries over a restart
+        }
         BlackoutKeeper keeper = new BlackoutKeeper(state);
         Runtime.getRuntime().addShutdownHook(new Thread(keeper::stopWindows, "classchain-blackout-keeper-stop"));
         if (until > 0) {
