@@ -98,11 +98,10 @@ final class FileServing extends Handler.Wrapper {
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
             response.write(true, ByteBuffer.wrap(body), callback);
         } catch (Problem p) {
-            answer(response, callback, p.status, Map.of("error", p.getMessage(), "status", p.status));
+            answer(response, callback, p.status, problem(p.getMessage(), p.status));
         } catch (IOException | RuntimeException e) {
             LOG.warn("serving {} failed: {}", path, e.toString());
-            answer(response, callback, 500, Map.of("error", "the peer could not read the file: " + e.getMessage(),
-                    "status", 500));
+            answer(response, callback, 500, problem("the peer could not read the file: " + e.getMessage(), 500));
         }
         return true;
     }
@@ -164,6 +163,14 @@ final class FileServing extends Handler.Wrapper {
         body.put("root", ref.root().hex());
         body.put("chunkSize", ref.chunkSize());
         answer(response, callback, 201, body);
+    }
+
+    /** {@code {"error", "status"}} in that order, as {@link HttpProblem}'s bodies (Map.of has no order). */
+    private static Map<String, Object> problem(String error, int status) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("status", status);
+        return body;
     }
 
     private static void answer(Response response, Callback callback, int status, Map<String, ?> json) {

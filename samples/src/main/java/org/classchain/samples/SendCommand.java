@@ -81,6 +81,9 @@ final class SendCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--name goes with --file");
         }
         Target to = Target.parse(target);
+        // a bad module name or time to live is refused before the password is asked for (and, with
+        // --file, before the file is uploaded); the command itself is made once its arguments are complete
+        Command.create(module, to, arguments, Instant.now(), ttl);
         String password = Passwords.read(passwordFile, "Password for " + user + ": ");
         try (JettyTransport transport = tls.apply(JettyTransport.builder()).build()) {
             TeacherClient client = new TeacherClient(transport, new SecureRandom(), Duration.ofSeconds(15));
