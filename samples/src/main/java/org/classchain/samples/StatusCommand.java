@@ -22,7 +22,8 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (JettyTransport transport = tls.apply(JettyTransport.builder()).build()) {
-            PeerStatus s = new TeacherClient(transport, new SecureRandom(), Duration.ofSeconds(10)).status(peer);
+            TeacherClient client = new TeacherClient(transport, new SecureRandom(), Duration.ofSeconds(10));
+            PeerStatus s = client.status(peer);
             System.out.println("role:       " + s.role());
             System.out.println("node id:    " + s.nodeId());
             System.out.println("address:    " + s.address());
@@ -31,10 +32,24 @@ final class StatusCommand implements Callable<Integer> {
             System.out.println("neighbours: " + String.join(", ", s.neighbours()));
             System.out.println("users:      " + String.join(", ", s.users()));
             System.out.println("modules:    " + String.join(", ", s.modules()));
+            if (s.role() == org.classchain.Role.STUDENT) {
+                System.out.println("teacher:    " + teacherLine(client.peers(peer)));
+            }
             if (Math.abs(s.clockSkewMillis()) > 60_000) {
                 System.out.println("clock:      " + s.clockSkewMillis() / 1000 + " s off the teacher's host (its latest grant)");
             }
             return 0;
         }
+    }
+
+    /**
+     * Whether a student's peer is with the teacher: the teacher's computer among its neighbours, or
+     * "waiting for the teacher" (the teacher's peer stopped, or the laptop left the room; the peer
+     * keeps retrying the class's members and, with a room, its name on the LAN).
+     */
+    static String teacherLine(java.util.List<org.classchain.PeerInfo> peers) {
+        return peers.stream().filter(p -> p.role() == org.classchain.Role.TEACHER && p.neighbour()).findFirst()
+                .map(p -> "with the teacher at " + p.address())
+                .orElse(RoomKeeper.WAITING + " (its computer is not among this peer's neighbours)");
     }
 }

@@ -151,6 +151,8 @@ abstract class RoomDiscoveryTests {
                 .noneMatch(a -> a.nodeId().equals(teacherNode)));
         until("every student waits for the teacher", () -> students.stream()
                 .allMatch(s -> s.keeper().status().equals(RoomKeeper.WAITING)));
+        until("classchain status says so", () -> stdoutOf("status", "--peer", students.get(0).peer().address())
+                .contains("teacher:    " + RoomKeeper.WAITING));
         assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
                 .noneMatch(n -> n.equals("classchain-room-" + teacherNode.substring(0, 8)));
 
@@ -167,6 +169,8 @@ abstract class RoomDiscoveryTests {
                 .allMatch(s -> s.keeper().status().equals(RoomKeeper.WITH_TEACHER)));
         until("the teacher has its students again", () -> back.peer().status().neighbours()
                 .containsAll(students.stream().map(s -> s.peer().address()).toList()));
+        until("classchain status names the teacher again", () -> stdoutOf("status", "--peer",
+                students.get(0).peer().address()).contains("teacher:    with the teacher at " + back.peer().address()));
     }
 
     private boolean twoChainsSeen() {

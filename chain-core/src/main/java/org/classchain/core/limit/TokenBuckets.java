@@ -1,7 +1,5 @@
 package org.classchain.core.limit;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -10,29 +8,23 @@ import java.util.function.LongSupplier;
  * A token bucket per key (a sender's address): {@code ratePerSecond} tokens a second, at most
  * {@code burst} saved up; each request takes one.
  *
- * <p>Bounded: at most {@code maxKeys} keys have a bucket of their own. When the table is full, the
- * buckets that have refilled completely are forgotten (forgetting one changes nothing its sender
- * could notice); if none can be, a new key shares one overflow bucket with every other key that
- * found the table full. So a student who invents a new address for every request neither grows the
- * table nor gets a fresh burst each time. A full table is searched for refilled buckets at most
- * once per {@link #SWEEP_INTERVAL_NANOS}, so a flood of new keys costs no scan each.
+ * <p>Bounded: the buckets are a {@link BoundedTable} of {@code maxKeys} keys, where a bucket that
+ * has refilled completely can be forgotten (forgetting it changes nothing its sender could notice),
+ * and keys that find the table full share one overflow bucket: a student who invents a new address
+ * for every request neither grows the table nor gets a fresh burst each time.
  *
  * <p>Thread-safe (one lock; each call does constant work but for the sweep); time comes from the
  * given nanosecond ticker.
  */
 public final class TokenBuckets {
 
-    /** The shortest time between two searches of a full table for buckets that can be forgotten. */
-    static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** The key of the bucket shared by the keys that found the table full. */
     static final String OVERFLOW = "(keys beyond the table)";
 
     private final double ratePerNano;
     private final double burst;
-    private final int maxKeys;
     private final LongSupplier nanoTime;
-    private final Map<String, Bucket> buckets = new HashMap<>(); // guarded by this
-    private long nextSweep;                                        // guarded by this
+    private final BoundedTable<Bucket> buckets;
 
     private static final class Bucket {
         double tokens;
@@ -59,9 +51,8 @@ public final class TokenBuckets {
         }
         this.ratePerNano = ratePerSecond / TimeUnit.SECONDS.toNanos(1);
         this.burst = burst;
-        this.maxKeys = maxKeys;
         this.nanoTime = Objects.requireNonNull(nanoTime);
-        this.nextSweep = nanoTime.getAsLong();
+        this.buckets = new BoundedTable<>(maxKeys, OVERFLOW, nanoTime, now -> new Bucket(burst, now), this::isFull);
     }
 
     /** Like the four-argument constructor, on {@link System#nanoTime()}. */
@@ -76,7 +67,7 @@ public final class TokenBuckets {
      */
     public synchronized long take(String key) {
         long now = nanoTime.getAsLong();
-        Bucket b = bucket(Objects.requireNonNull(key), now);
+        Bucket b = buckets.entry(Objects.requireNonNull(key));
         refill(b, now);
         if (b.tokens >= 1) {
             b.tokens -= 1;
@@ -96,25 +87,8 @@ public final class TokenBuckets {
     }
 
     /** How many buckets are kept, the overflow bucket included: never more than {@code maxKeys + 1}. */
-    public synchronized int tracked() {
+    public int tracked() {
         return buckets.size();
-    }
-
-    private Bucket bucket(String key, long now) {
-        Bucket b = buckets.get(key);
-        if (b != null) {
-            return b;
-        }
-        if (buckets.size() >= maxKeys && now - nextSweep >= 0) {
-            nextSweep = now + SWEEP_INTERVAL_NANOS;
-            buckets.entrySet().removeIf(e -> !e.getKey().equals(OVERFLOW) && isFull(e.getValue(), now));
-        }
-        if (buckets.size() - (buckets.containsKey(OVERFLOW) ? 1 : 0) >= maxKeys) {
-            return buckets.computeIfAbsent(OVERFLOW, k -> new Bucket(burst, now));
-        }
-        b = new Bucket(burst, now);
-        buckets.put(key, b);
-        return b;
     }
 
     private boolean isFull(Bucket b, long now) {

@@ -2,9 +2,8 @@ package org.classchain.core.peer;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.classchain.core.limit.BoundedTable;
 import org.classchain.core.limit.TokenBuckets;
 
 /**
@@ -12,7 +11,7 @@ import org.classchain.core.limit.TokenBuckets;
  * disconnected for a while (its peer-to-peer requests refused before any work), and auth relays
  * are rate-limited per sender (a {@link TokenBuckets}, the REST rate limit's table). Thread-safe.
  *
- * <p>Bounded: at most {@link #MAX_TRACKED} senders are remembered (and as many relay buckets, the
+ * <p>Bounded: at most {@link #MAX_TRACKED} senders are remembered, in a {@link BoundedTable} (and as many relay buckets, the
  * same way). When the table is full, the records that carry nothing (no ban, no recent invalid
  * block) are forgotten; if none can be, a new sender shares one overflow record with every other sender that
  * did not fit, so a student with many addresses (or, on a shared loopback, many announced
@@ -41,17 +40,19 @@ final class Penalties {
         long bannedUntil;
 
         /** True when forgetting this record changes nothing the sender could notice. */
-        synchronized boolean blank(long now) {
+        synchronized boolean blank(long now) { // milliseconds
             return now >= bannedUntil && (invalid == 0 || now - lastInvalid >= FORGIVE_AFTER.toMillis());
         }
     }
 
     private final Clock clock;
-    private final Map<String, Record> bySender = new ConcurrentHashMap<>();
+    private final BoundedTable<Record> bySender;
     private final TokenBuckets relays;
 
     Penalties(Clock clock) {
         this.clock = clock;
+        this.bySender = new BoundedTable<>(MAX_TRACKED, OVERFLOW, () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()),
+                now -> new Record(), (r, nowNanos) -> r.blank(TimeUnit.NANOSECONDS.toMillis(nowNanos)));
         this.relays = new TokenBuckets(RELAYS_PER_SECOND, RELAY_BURST, MAX_TRACKED,
                 () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
     }
@@ -68,10 +69,7 @@ final class Penalties {
     }
 
     boolean banned(String sender) {
-        Record r = bySender.get(sender);
-        if (r == null && bySender.size() >= MAX_TRACKED) {
-            r = bySender.get(OVERFLOW);
-        }
+        Record r = bySender.peek(sender);
         if (r == null) {
             return false;
         }
@@ -85,25 +83,9 @@ final class Penalties {
         return bySender.size();
     }
 
-    /** The record of {@code sender}, made room for if the table is full. */
-    private Record record(String sender) {
-        Record r = bySender.get(sender);
-        if (r != null) {
-            return r;
-        }
-        if (bySender.size() >= MAX_TRACKED) {
-            long now = clock.millis();
-            bySender.entrySet().removeIf(e -> !e.getKey().equals(OVERFLOW) && e.getValue().blank(now));
-            if (bySender.size() >= MAX_TRACKED) {
-                return bySender.computeIfAbsent(OVERFLOW, k -> new Record());
-            }
-        }
-        return bySender.computeIfAbsent(sender, k -> new Record());
-    }
-
     /** Counts an invalid block; true when the sender is now disconnected. */
     boolean invalidBlock(String sender) {
-        Record r = record(sender);
+        Record r = bySender.entry(sender);
         synchronized (r) {
             long now = clock.millis();
             if (now - r.lastInvalid >= FORGIVE_AFTER.toMillis()) {
