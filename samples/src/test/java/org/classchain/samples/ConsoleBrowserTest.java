@@ -10,24 +10,17 @@ import java.util.concurrent.TimeUnit;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.http.JettyTransport;
 import org.classchain.wire.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The teacher console in a real headless Chromium against a teacher and three students, each a
@@ -36,42 +29,21 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * screen, and the chain as the audit log. Screenshots land in {@code target/console-screenshots}.
  * Skipped, saying why, where Chromium or its driver is not found (see {@link Browser}; CI installs them).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class ConsoleBrowserTest {
+class ConsoleBrowserTest extends ConsoleClassroomBrowserTest {
 
     /** Not ASCII, and typed composed while... well, typed: NFC and UTF-8 both matter. */
     static final String PASSWORD = "Zoë's straße 7";
 
-    private ConsoleClassroom room;
-    private Browser browser;
-    private WebDriver driver;
-    private Browser.Binaries binaries;
 
-    @BeforeAll
-    void start(@TempDir Path tmp) throws Exception {
-        binaries = Browser.locate(getClass());
-        if (!binaries.found()) {
-            return;
-        }
-        room = new ConsoleClassroom(tmp.resolve("room"), PASSWORD, "", "", "");
-        browser = new Browser(binaries, tmp.resolve("profile"), false, 1280, 1500);
-        driver = browser.driver;
+    ConsoleBrowserTest() {
+        super(1280, 1500);
     }
 
-    @BeforeEach
-    void browserFound() {
-        Browser.assumeFound(binaries);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        Browser.closeBoth(browser, room);
-    }
-
-    private WebDriverWait waitFor(int seconds) {
-        return browser.waitFor(seconds);
+    @Override
+    ConsoleClassroom classroom(Path dir) throws Exception {
+        return new ConsoleClassroom(dir, PASSWORD, "", "", "");
     }
 
     private void open() {

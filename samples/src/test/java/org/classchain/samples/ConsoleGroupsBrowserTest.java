@@ -21,22 +21,15 @@ import org.classchain.core.client.TeacherClient;
 import org.classchain.core.peer.Peer;
 import org.classchain.http.JettyTransport;
 import org.classchain.wire.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Groups, each computer's state and Lock all (issue 19, item 10), in a real headless Chromium
@@ -47,41 +40,20 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * every student, each card then says "locked" (still after a reload, from the receipts the
  * teacher's peer keeps), and Unlock all undoes it.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class ConsoleGroupsBrowserTest {
+class ConsoleGroupsBrowserTest extends ConsoleClassroomBrowserTest {
 
     static final String PASSWORD = "the teacher's password for groups";
 
-    private ConsoleClassroom room;
-    private Browser browser;
-    private WebDriver driver;
-    private Browser.Binaries binaries;
 
-    @BeforeAll
-    void start(@TempDir Path tmp) throws Exception {
-        binaries = Browser.locate(getClass());
-        if (!binaries.found()) {
-            return;
-        }
-        room = new ConsoleClassroom(tmp.resolve("room"), PASSWORD, Duration.ofMillis(200), true, "", "", "");
-        browser = new Browser(binaries, tmp.resolve("profile"), false, 1366, 1400);
-        driver = browser.driver;
+    ConsoleGroupsBrowserTest() {
+        super(1366, 1400);
     }
 
-    @BeforeEach
-    void browserFound() {
-        Browser.assumeFound(binaries);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        Browser.closeBoth(browser, room);
-    }
-
-    private WebDriverWait waitFor(int seconds) {
-        return browser.waitFor(seconds);
+    @Override
+    ConsoleClassroom classroom(Path dir) throws Exception {
+        return new ConsoleClassroom(dir, PASSWORD, Duration.ofMillis(200), true, "", "", "");
     }
 
     private void openSignedIn() {

@@ -7,63 +7,36 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The room as the console shows it while the peer that served the page stops and starts again
  * (issue 19, item 3): no card may claim a student answers while the page's own peer cannot say,
  * the error goes once the peer answers again, and the room is whole within 10 s of the restart.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class ConsoleRoomBrowserTest {
+class ConsoleRoomBrowserTest extends ConsoleClassroomBrowserTest {
 
     static final String PASSWORD = "a teacher's password 19";
 
-    private ConsoleClassroom room;
-    private Browser browser;
-    private WebDriver driver;
-    private Browser.Binaries binaries;
 
-    @BeforeAll
-    void start(@TempDir Path tmp) throws Exception {
-        binaries = Browser.locate(getClass());
-        if (!binaries.found()) {
-            return;
-        }
+    ConsoleRoomBrowserTest() {
+        super(1366, 1200);
+    }
+
+    @Override
+    ConsoleClassroom classroom(Path dir) throws Exception {
         // the launcher's tick (1 s): how long students take to find a restarted peer depends on it
-        room = new ConsoleClassroom(tmp.resolve("room"), PASSWORD, Duration.ofSeconds(1), "", "", "");
-        browser = new Browser(binaries, tmp.resolve("profile"), false, 1366, 1200);
-        driver = browser.driver;
-    }
-
-    @BeforeEach
-    void browserFound() {
-        Browser.assumeFound(binaries);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        Browser.closeBoth(browser, room);
-    }
-
-    private WebDriverWait waitFor(int seconds) {
-        return browser.waitFor(seconds);
+        return new ConsoleClassroom(dir, PASSWORD, Duration.ofSeconds(1), "", "", "");
     }
 
     private static boolean whole(WebDriver d) {

@@ -10,24 +10,17 @@ import java.util.concurrent.TimeUnit;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.http.JettyTransport;
 import org.classchain.wire.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * What a teacher expects of the console beyond sending (issue 19, items 4 to 7), in a real
@@ -38,42 +31,21 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * keeps; the chain names computers and names instead of ids and "(none)", with a block's receipts
  * beside its raw form; and on a 412 px phone the commands come before the room and the receipts fit.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class ConsoleTeacherBrowserTest {
+class ConsoleTeacherBrowserTest extends ConsoleClassroomBrowserTest {
 
     static final String PASSWORD = "the teacher's password 4-7";
 
-    private ConsoleClassroom room;
-    private Browser browser;
-    private WebDriver driver;
-    private Browser.Binaries binaries;
     private String messageId;
 
-    @BeforeAll
-    void start(@TempDir Path tmp) throws Exception {
-        binaries = Browser.locate(getClass());
-        if (!binaries.found()) {
-            return;
-        }
-        room = new ConsoleClassroom(tmp.resolve("room"), PASSWORD, "", "", "");
-        browser = new Browser(binaries, tmp.resolve("profile"), false, 1366, 1400);
-        driver = browser.driver;
+    ConsoleTeacherBrowserTest() {
+        super(1366, 1400);
     }
 
-    @BeforeEach
-    void browserFound() {
-        Browser.assumeFound(binaries);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        Browser.closeBoth(browser, room);
-    }
-
-    private WebDriverWait waitFor(int seconds) {
-        return browser.waitFor(seconds);
+    @Override
+    ConsoleClassroom classroom(Path dir) throws Exception {
+        return new ConsoleClassroom(dir, PASSWORD, "", "", "");
     }
 
     private void open() {
