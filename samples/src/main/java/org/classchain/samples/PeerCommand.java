@@ -138,7 +138,7 @@ final class PeerCommand implements Callable<Integer> {
      * A started peer and, with a room, what keeps it there; closing withdraws the advertisement,
      * then stops the peer.
      *
-     * @param peer the peer
+     * @param peer the peer, or null when its start failed (the rest is closed all the same)
      * @param keeper its room's keeper, or null without a room
      * @param files its file transfers, closed after the peer
      * @param desktop the desktop it runs blackouts on, if it has a display and runs no agents
@@ -155,7 +155,9 @@ final class PeerCommand implements Callable<Integer> {
             if (agents != null) {
                 agents.close();
             }
-            peer.close();
+            if (peer != null) {
+                peer.close();
+            }
             files.close();
         }
     }
@@ -211,43 +213,45 @@ final class PeerCommand implements Callable<Integer> {
         java.util.concurrent.atomic.AtomicReference<Peer> self = new java.util.concurrent.atomic.AtomicReference<>();
         Peer.Builder b = Peer.builder();
         org.classchain.http.HttpFileTransfers files = Launchers.addFiles(b, tb, dir, self::get);
-        JettyTransport transport = tb.build();
-        String fingerprint;
-        try {
-            fingerprint = fingerprinting.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IllegalStateException(e.getCause());
-        }
-        b.dataDir(dir).transport(transport).joinTimeout(joinTimeout)
-                .fingerprint(fingerprint)
-                .genesisIfUnreachable(genesisIfUnreachable).difficultyBits(difficulty)
-                .accountsPerComputer(accountsPerComputer)
-                .modsDir(mods)
-                .policy(policy);
-        Launchers.addHostServices(b, dir, settings.path("inbox", inbox, null));
-        Launchers.addConsoleFeed(b, transport);
-        String socket = settings.text("agent-socket", agentSocket == null ? null : agentSocket.toString());
         SessionAgents agents = null;
         java.util.Optional<org.classchain.mods.host.AwtDesktop> desktop = java.util.Optional.empty();
-        if (socket != null) {
-            agents = new SessionAgents(Path.of(socket), agentUsers != null ? agentUsers
-                    : settings.list("agent-users"));
-            b.service(org.classchain.spi.host.DesktopService.class, agents);
-        } else {
-            desktop = Launchers.addDesktop(b);
-        }
-        if (pinFingerprint) {
-            if (fingerprint.isEmpty()) {
-                throw new IllegalArgumentException("--pin-fingerprint needs the launcher to run from its jar");
-            }
-            b.pinFingerprints(List.of(fingerprint));
-        }
-        if (user != null) {
-            b.account(user, password);
-        }
-        String pin = settings.chain(expectedChain);
         RoomDirectory rooms = null;
+        // from here on what is opened is closed again when the start fails (the file transfers' HTTP
+        // client holds a thread from the first line): tests start many peers in one JVM
         try {
+            JettyTransport transport = tb.build();
+            String fingerprint;
+            try {
+                fingerprint = fingerprinting.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IllegalStateException(e.getCause());
+            }
+            b.dataDir(dir).transport(transport).joinTimeout(joinTimeout)
+                    .fingerprint(fingerprint)
+                    .genesisIfUnreachable(genesisIfUnreachable).difficultyBits(difficulty)
+                    .accountsPerComputer(accountsPerComputer)
+                    .modsDir(mods)
+                    .policy(policy);
+            Launchers.addHostServices(b, dir, settings.path("inbox", inbox, null));
+            Launchers.addConsoleFeed(b, transport);
+            String socket = settings.text("agent-socket", agentSocket == null ? null : agentSocket.toString());
+            if (socket != null) {
+                agents = new SessionAgents(Path.of(socket), agentUsers != null ? agentUsers
+                        : settings.list("agent-users"));
+                b.service(org.classchain.spi.host.DesktopService.class, agents);
+            } else {
+                desktop = Launchers.addDesktop(b);
+            }
+            if (pinFingerprint) {
+                if (fingerprint.isEmpty()) {
+                    throw new IllegalArgumentException("--pin-fingerprint needs the launcher to run from its jar");
+                }
+                b.pinFingerprints(List.of(fingerprint));
+            }
+            if (user != null) {
+                b.account(user, password);
+            }
+            String pin = settings.chain(expectedChain);
             if (room != null) {
                 String mdnsHost = host == null || host.equals("0.0.0.0") ? lanAddress() : host;
                 rooms = roomDirectories.open(InetAddress.getByName(mdnsHost),
@@ -259,6 +263,7 @@ final class PeerCommand implements Callable<Integer> {
             if (rooms != null) {
                 rooms.close();
             }
+            new Running(null, null, files, desktop, agents).close();
             throw e;
         }
     }
@@ -338,9 +343,13 @@ final class PeerCommand implements Callable<Integer> {
         self.set(peer);
         try {
             peer.start();
-        } catch (BindException e) {
-            throw new BindException(e.getMessage() + " (another peer or program listens there: stop it, or give "
-                    + "another --port)");
+        } catch (Exception | Error e) {
+            peer.close(); // the caller closes the rest
+            if (e instanceof BindException) {
+                throw new BindException(e.getMessage() + " (another peer or program listens there: stop it, or give "
+                        + "another --port)");
+            }
+            throw e;
         }
         files.resume(); // deliveries a previous run left mid-transfer
         desktop.ifPresent(org.classchain.mods.host.AwtDesktop::watch); // a blackout still due comes back now
@@ -355,7 +364,7 @@ final class PeerCommand implements Callable<Integer> {
                 keeper = new RoomKeeper(peer, rooms, now, Duration.ofSeconds(30));
                 keeper.start();
             } catch (IOException | RuntimeException e) {
-                new Running(peer, null, files, desktop, agents).close();
+                peer.close(); // the caller closes the rest
                 throw e;
             }
         }
