@@ -33,6 +33,7 @@ final class ConsoleClassroom implements AutoCloseable {
     private final String password;
     private final Duration tick;
     private final boolean withDesktops;
+    private final java.util.function.BiConsumer<Integer, Peer.Builder> studentSetup;
     /** With {@code withDesktops}: each student's recording desktop, in the order of the students. */
     final List<RecordingDesktop> desktops = new ArrayList<>();
 
@@ -58,6 +59,18 @@ final class ConsoleClassroom implements AutoCloseable {
      * @param deny for each student, the modules its policy refuses (null or "" for none)
      */
     ConsoleClassroom(Path dir, String password, Duration tick, boolean withDesktops, String... deny) throws Exception {
+        this(dir, password, tick, withDesktops, null, deny);
+    }
+
+    /**
+     * @param tick the peers' maintenance tick
+     * @param withDesktops whether each student gets a {@link RecordingDesktop}
+     * @param studentSetup what else each student's builder gets (its index, the builder), or null
+     * @param deny for each student, the modules its policy refuses (null or "" for none)
+     */
+    ConsoleClassroom(Path dir, String password, Duration tick, boolean withDesktops,
+                     java.util.function.BiConsumer<Integer, Peer.Builder> studentSetup, String... deny) throws Exception {
+        this.studentSetup = studentSetup;
         this.dir = dir;
         this.tick = tick;
         this.password = password;
@@ -100,6 +113,9 @@ final class ConsoleClassroom implements AutoCloseable {
                 RecordingDesktop desktop = new RecordingDesktop();
                 desktops.add(desktop);
                 b.service(DesktopService.class, desktop);
+            }
+            if (studentSetup != null) {
+                studentSetup.accept(screen, b);
             }
         }
         if (seed == null) {

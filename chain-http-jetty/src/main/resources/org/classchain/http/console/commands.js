@@ -42,7 +42,7 @@ function selectedPeers() {
 }
 
 /** The target of the next command: {target, expected: [nodeId], text}, or {error}. */
-function currentTarget() {
+export function currentTarget() {
   var mode = targetMode();
   if (mode === 'all') {
     return everyStudent();
