@@ -13,7 +13,7 @@
 import { changeAccount, refreshAccounts } from './accounts.js';
 import { onReachability } from './api.js';
 import { loadOlderBlocks } from './chain.js';
-import { loadModules, updateControls, updateTargetSummary } from './commands.js';
+import { loadModules, startFilePicker, updateControls, updateTargetSummary } from './commands.js';
 import { $ } from './dom.js';
 import { startGroups } from './groups.js';
 import { connectEvents } from './live.js';
@@ -48,6 +48,7 @@ function start() {
   });
   $('refresh-thumbs').addEventListener('click', requestThumbs);
   $('lock-all').addEventListener('click', lockAll);
+  startFilePicker();
   ['power-logoff', 'power-reboot', 'power-shutdown'].forEach(function (id) {
     $(id).addEventListener('click', askPower);
   });
