@@ -2,11 +2,9 @@ package org.classchain.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.classchain.core.peer.Peer;
 import org.junit.jupiter.api.MethodOrderer;
@@ -45,15 +43,7 @@ class ConsoleFilesBrowserTest extends ConsoleClassroomBrowserTest {
     @Test
     @Order(1)
     void aFiftyMegabyteFilePickedInTheConsoleReachesThreeStudentsWithItsSha256(@TempDir Path tmp) throws Exception {
-        Path file = tmp.resolve("lesson video.mp4");
-        Random r = new Random(18);
-        byte[] block = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long left = 50_000_000; left > 0; left -= block.length) {
-                r.nextBytes(block);
-                out.write(block, 0, (int) Math.min(block.length, left));
-            }
-        }
+        Path file = FilesOverHttpTest.randomFile(tmp.resolve("lesson video.mp4"), 50_000_000, 18);
         String sha = FilesOverHttpTest.sha256(file);
         room.openSignedIn(browser);
         // the view token, which the upload carries, is fetched just after the sign-in
