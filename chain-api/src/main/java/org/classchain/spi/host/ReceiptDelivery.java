@@ -15,7 +15,9 @@ public interface ReceiptDelivery {
      * Runs {@code action} {@code after} the receipt of command {@code commandId} that this peer is
      * making now (the module calls this from {@code execute}, before it returns its outcome) has
      * been taken by a host of the teacher's account, kept and acknowledged (kept here when this
-     * peer is one); or, when that has not happened within {@code atMost}, then. {@code action} is
+     * peer is one; or taken by a classmate that forwards it to a host, when this peer's chain took
+     * that classmate for one): the receipt no longer depends on this computer. When that has not
+     * happened within {@code atMost}, then all the same. {@code action} is
      * told whether the receipt was taken. It runs on a thread of the peer, never before
      * {@code execute} returned; it is dropped, not run, when the peer closes first.
      *
