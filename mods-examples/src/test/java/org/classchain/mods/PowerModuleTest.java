@@ -110,6 +110,23 @@ class PowerModuleTest {
     }
 
     @Test
+    void aCommandThatFailsAfterItsReceiptLeavesANoticeOnTheComputer(@TempDir Path tmp) throws Exception {
+        Path shutdown = script(tmp, "shutdown", 3, "Failed to power off: Access denied");
+        HeldDelivery delivery = new HeldDelivery();
+        RecordingNotices notices = new RecordingNotices();
+        TestContext ctx = new TestContext().with(ReceiptDelivery.class, delivery)
+                .with(org.classchain.spi.host.NoticeService.class, notices)
+                .with(SystemPower.class, new SystemPower(Map.of(SystemPower.Action.SHUTDOWN, shutdown.toString()), ""));
+        Outcome o = new PowerModule().execute(ctx, TestContext.command("power", Map.of("action", "shutdown")));
+        assertThat(o.success()).as(o.detail()).isTrue();
+        assertThat(o.detail()).contains("shut down in 10 s");
+
+        delivery.actions.get(0).accept(true);
+        assertThat(notices.notices).anyMatch(n -> n.startsWith("Power|could not shut down")
+                && n.contains("exit 3") && n.contains("Access denied"));
+    }
+
+    @Test
     void theDefaultsAreSystemdsAndPolkits() {
         SystemPower d = SystemPower.defaults();
         assertThat(d.commandLine(SystemPower.Action.REBOOT)).isEqualTo("systemctl reboot");
