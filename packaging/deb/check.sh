@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The package on this machine, as CI does it (as root; the machine is the test's): build it,
 # install it with dpkg -i, check its units with systemd-analyze verify, check what it installed
-# (user, folders, settings, /usr/bin/classchain, the policy files), start the service's own
+# (user, folders, settings, /usr/bin/classchain, the policy files, the polkit rule, evaluated), start the service's own
 # command as the classchain user for a moment (CI has no running systemd: the unit's ExecStart is
 # run directly), then remove (data kept) and purge (data gone).
 set -euo pipefail
@@ -17,6 +17,13 @@ getent passwd classchain >/dev/null || fail "no classchain user"
 [ -f /etc/classchain/peer.properties ] || fail "no /etc/classchain/peer.properties"
 [ -x /usr/bin/classchain ] || fail "no /usr/bin/classchain"
 [ "$(stat -c %U /etc/chromium/policies/managed/classchain-web-limits.json)" = classchain ] || fail "chromium policy file not the service's"
+rule=/usr/share/polkit-1/rules.d/60-classchain.rules
+[ "$(stat -c %U:%a "$rule")" = root:644 ] || fail "$rule: $(stat -c %U:%a "$rule" 2>/dev/null || echo missing)"
+if command -v node >/dev/null; then
+    node "$here/check-polkit-rule.js" "$rule" || fail "the polkit rule grants the wrong rights"
+else
+    echo "check.sh: no node: the polkit rule's logic not evaluated"
+fi
 /usr/bin/classchain --version | grep -q classchain || fail "/usr/bin/classchain --version"
 # the units, as systemd reads them (the user unit with the user manager's rules)
 systemd-analyze verify /lib/systemd/system/classchain.service || fail "systemd-analyze verify classchain.service"
@@ -47,6 +54,7 @@ touch /var/lib/classchain/kept-by-remove
 dpkg -r classchain >/dev/null
 [ ! -e /lib/systemd/system/classchain.service ] || fail "remove left the unit"
 [ ! -e /usr/bin/classchain ] || fail "remove left /usr/bin/classchain"
+[ ! -e "$rule" ] || fail "remove left the polkit rule"
 [ -f /var/lib/classchain/kept-by-remove ] || fail "remove deleted the data"
 [ -f /etc/classchain/peer.properties ] || fail "remove deleted the settings (a conffile: kept until purge)"
 dpkg --purge classchain >/dev/null

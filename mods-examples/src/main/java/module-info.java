@@ -18,5 +18,6 @@ module org.classchain.mods {
             org.classchain.mods.OpenUrlModule,
             org.classchain.mods.ScreenshotModule,
             org.classchain.mods.WebLimitsModule,
-            org.classchain.mods.WakeOnLanModule;
+            org.classchain.mods.WakeOnLanModule,
+            org.classchain.mods.PowerModule;
 }

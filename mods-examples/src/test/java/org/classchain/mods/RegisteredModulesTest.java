@@ -18,7 +18,7 @@ class RegisteredModulesTest {
     @Test
     void everyModuleIsFoundByTheServiceLoader() {
         assertThat(loaded()).extracting(CommandModule::name)
-                .containsExactly("message", "blackout", "unblackout", "lock", "unlock", "close-apps", "send-file", "open-url", "screenshot", "web-limits", "wake-on-lan");
+                .containsExactly("message", "blackout", "unblackout", "lock", "unlock", "close-apps", "send-file", "open-url", "screenshot", "web-limits", "wake-on-lan", "power");
     }
 
     @Test

@@ -233,6 +233,7 @@ final class PeerCommand implements Callable<Integer> {
                     .modsDir(mods)
                     .policy(policy);
             Launchers.addHostServices(b, dir, settings.path("inbox", inbox, null));
+            b.service(org.classchain.mods.host.SystemPower.class, settings.power());
             Launchers.addConsoleFeed(b, transport);
             String socket = settings.text("agent-socket", agentSocket == null ? null : agentSocket.toString());
             if (socket != null) {

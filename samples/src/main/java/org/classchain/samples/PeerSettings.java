@@ -5,10 +5,13 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.classchain.core.dispatch.Policy;
+import org.classchain.mods.host.SystemPower;
 
 /**
  * A peer's settings file, {@code DATA-DIR/peer.properties}, where an IT admin fixes a student
@@ -18,7 +21,9 @@ import org.classchain.core.dispatch.Policy;
  * found on the LAN), {@code agent-socket} (run as a system service whose display
  * commands the session agents perform, see {@link SessionAgents}) and {@code agent-users}
  * (agents accepted without a logind session), {@code seed} (comma-separated seed URLs, for the
- * installed service, which has no command line of its own). The installed service reads
+ * installed service, which has no command line of its own), {@code power-logoff}, {@code power-shutdown},
+ * {@code power-reboot} and {@code power-check} (the command lines of the {@code power} module, see
+ * {@link #power()}). The installed service reads
  * {@code /etc/classchain/peer.properties} instead ({@code --settings}). Command-line options win
  * over the file.
  */
@@ -26,7 +31,8 @@ final class PeerSettings {
 
     static final String FILE_NAME = "peer.properties";
     private static final Set<String> KEYS = Set.of("deny", "allow", "mods-dir", "inbox", "chain", "room",
-            "agent-socket", "agent-users", "seed");
+            "agent-socket", "agent-users", "seed",
+            "power-logoff", "power-shutdown", "power-reboot", "power-check");
 
     private final Properties props = new Properties();
     private final Path file;
@@ -99,6 +105,22 @@ final class PeerSettings {
         String v = props.getProperty(key);
         return v == null ? List.of() : java.util.Arrays.stream(v.split(",")).map(String::strip)
                 .filter(s -> !s.isEmpty()).toList();
+    }
+
+    /**
+     * The {@code power} module's commands: {@code power-logoff=}, {@code power-shutdown=},
+     * {@code power-reboot=} and the rights check {@code power-check=} (empty: none), each
+     * defaulting to systemd's and polkit's (see {@link SystemPower}).
+     */
+    SystemPower power() {
+        Map<SystemPower.Action, String> lines = new EnumMap<>(SystemPower.Action.class);
+        for (SystemPower.Action a : SystemPower.Action.values()) {
+            String v = props.getProperty("power-" + a.argument());
+            if (v != null && !v.isBlank()) {
+                lines.put(a, v);
+            }
+        }
+        return new SystemPower(lines, props.getProperty("power-check"));
     }
 
     /** A path setting, or {@code fallback}. */

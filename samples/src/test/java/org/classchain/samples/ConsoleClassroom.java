@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.classchain.core.dispatch.Policy;
 import org.classchain.core.peer.Peer;
+import org.classchain.http.HttpFileTransfers;
 import org.classchain.http.JettyTransport;
 import org.classchain.mods.ScreenshotModule;
 import org.classchain.spi.host.DesktopService;
@@ -29,10 +30,12 @@ final class ConsoleClassroom implements AutoCloseable {
     final List<Peer> students = new ArrayList<>();
     private final List<Peer> all = new ArrayList<>();
     private final Map<Peer, JettyTransport> transports = new HashMap<>();
+    private final Map<Peer, HttpFileTransfers> fileTransfers = new HashMap<>();
     private final Path dir;
     private final String password;
     private final Duration tick;
     private final boolean withDesktops;
+    private final java.util.function.BiConsumer<Integer, Peer.Builder> studentSetup;
     /** With {@code withDesktops}: each student's recording desktop, in the order of the students. */
     final List<RecordingDesktop> desktops = new ArrayList<>();
 
@@ -58,6 +61,18 @@ final class ConsoleClassroom implements AutoCloseable {
      * @param deny for each student, the modules its policy refuses (null or "" for none)
      */
     ConsoleClassroom(Path dir, String password, Duration tick, boolean withDesktops, String... deny) throws Exception {
+        this(dir, password, tick, withDesktops, null, deny);
+    }
+
+    /**
+     * @param tick the peers' maintenance tick
+     * @param withDesktops whether each student gets a {@link RecordingDesktop}
+     * @param studentSetup what else each student's builder gets (its index, the builder), or null
+     * @param deny for each student, the modules its policy refuses (null or "" for none)
+     */
+    ConsoleClassroom(Path dir, String password, Duration tick, boolean withDesktops,
+                     java.util.function.BiConsumer<Integer, Peer.Builder> studentSetup, String... deny) throws Exception {
+        this.studentSetup = studentSetup;
         this.dir = dir;
         this.tick = tick;
         this.password = password;
@@ -76,6 +91,7 @@ final class ConsoleClassroom implements AutoCloseable {
     /** Stops the teacher's peer (the console's page stays open) without starting it again. */
     void stopTeacher() {
         teacher.close();
+        fileTransfers.get(teacher).close();
     }
 
     /** Starts the teacher's peer again from its data dir, on the same port: its console page reconnects. */
@@ -86,8 +102,13 @@ final class ConsoleClassroom implements AutoCloseable {
     }
 
     private Peer start(Path dir, String seed, String password, String deny, int screen, int port) throws Exception {
-        JettyTransport transport = JettyTransport.builder().host("127.0.0.1").port(port).build();
-        Peer.Builder b = Peer.builder().dataDir(dir).transport(transport).difficultyBits(8)
+        // files off the chain as the launcher has them: the peer serves /api/v1/files and fetches with them
+        java.util.concurrent.atomic.AtomicReference<Peer> self = new java.util.concurrent.atomic.AtomicReference<>();
+        Peer.Builder b = Peer.builder();
+        JettyTransport.Builder tb = JettyTransport.builder().host("127.0.0.1").port(port);
+        HttpFileTransfers files = Launchers.addFiles(b, tb, dir, self::get);
+        JettyTransport transport = tb.build();
+        b.dataDir(dir).transport(transport).difficultyBits(8)
                 .tick(tick).policy(Policy.parse(deny == null || deny.isEmpty() ? null : deny, null));
         Launchers.addHostServices(b, dir, dir.resolve("inbox"));
         Launchers.addConsoleFeed(b, transport);
@@ -101,6 +122,9 @@ final class ConsoleClassroom implements AutoCloseable {
                 desktops.add(desktop);
                 b.service(DesktopService.class, desktop);
             }
+            if (studentSetup != null) {
+                studentSetup.accept(screen, b);
+            }
         }
         if (seed == null) {
             b.account(TEACHER, password);
@@ -108,9 +132,12 @@ final class ConsoleClassroom implements AutoCloseable {
             b.seed(seed);
         }
         Peer p = b.build();
+        self.set(p);
         all.add(p);
         transports.put(p, transport);
+        fileTransfers.put(p, files);
         p.start();
+        files.resume();
         return p;
     }
 
@@ -132,6 +159,11 @@ final class ConsoleClassroom implements AutoCloseable {
         browser.driver.findElement(org.openqa.selenium.By.id("signin-button")).click();
         browser.waitFor(30).until(org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated(
                 org.openqa.selenium.By.id("session-state")));
+    }
+
+    /** Where student {@code i} (from 0) receives files. */
+    Path inboxOf(int i) {
+        return dir.resolve("student-" + (i + 1)).resolve("inbox");
     }
 
     /** The transport a peer serves on (for its event stream). */
@@ -163,6 +195,10 @@ final class ConsoleClassroom implements AutoCloseable {
     public void close() {
         for (int i = all.size() - 1; i >= 0; i--) {
             all.get(i).close();
+            HttpFileTransfers files = fileTransfers.get(all.get(i));
+            if (files != null) {
+                files.close();
+            }
         }
     }
 }

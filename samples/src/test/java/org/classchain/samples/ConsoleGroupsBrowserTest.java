@@ -19,6 +19,7 @@ import org.classchain.Command;
 import org.classchain.Target;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.peer.Peer;
+import org.classchain.mods.host.SystemPower;
 import org.classchain.http.JettyTransport;
 import org.classchain.wire.Message;
 import org.junit.jupiter.api.MethodOrderer;
@@ -38,7 +39,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * one click and the command reaches exactly its members; a page served by a student's peer cannot
  * see or change the teacher's groups, and the peer has no route to change them; Lock all locks
  * every student, each card then says "locked" (still after a reload, from the receipts the
- * teacher's peer keeps), and Unlock all undoes it.
+ * teacher's peer keeps), and Unlock all undoes it. The power buttons (issue 19, item 9) ask to
+ * confirm, naming the computers; Cancel sends nothing, and Restart reaches exactly the selected
+ * computer, whose "systemctl reboot" is a script that records it ran.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -51,9 +54,34 @@ class ConsoleGroupsBrowserTest extends ConsoleClassroomBrowserTest {
         super(1366, 1400);
     }
 
+    private Path powerDir;
+
     @Override
     ConsoleClassroom classroom(Path dir) throws Exception {
-        return new ConsoleClassroom(dir, PASSWORD, Duration.ofMillis(200), true, "", "", "");
+        powerDir = java.nio.file.Files.createDirectories(dir.resolve("power"));
+        return new ConsoleClassroom(dir, PASSWORD, Duration.ofMillis(200), true, (i, b) -> {
+            java.util.Map<SystemPower.Action, String> lines = new java.util.EnumMap<>(SystemPower.Action.class);
+            for (SystemPower.Action a : SystemPower.Action.values()) {
+                lines.put(a, recorder(i).toString() + " " + a.argument());
+            }
+            b.service(SystemPower.class, new SystemPower(lines, "")); // the service's rights: no check here
+        }, "", "", "");
+    }
+
+    /** Student {@code i}'s stand-in for systemctl and loginctl: appends its arguments to {@link #powerLog}. */
+    private Path recorder(int i) {
+        Path s = powerDir.resolve("student-" + i + ".sh");
+        try {
+            java.nio.file.Files.writeString(s, "#!/bin/sh\necho \"$*\" >> '" + powerLog(i) + "'\n");
+            java.nio.file.Files.setPosixFilePermissions(s, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return s;
+    }
+
+    private Path powerLog(int i) {
+        return powerDir.resolve("student-" + i + ".log");
     }
 
     private void openSignedIn() {
@@ -253,5 +281,42 @@ class ConsoleGroupsBrowserTest extends ConsoleClassroomBrowserTest {
         assertThat(((Number) out.get("f").get("files")).intValue()).as("one file waiting, one expired").isEqualTo(1);
         assertThat(out.get("g")).as("unlocked after the lock, whatever order the receipts came in; a 600 s blackout")
                 .containsEntry("locked", false).containsEntry("blacked-out", true).containsEntry("web-limits", false);
+    }
+    @Test
+    @Order(5)
+    void powerAsksToConfirmNamingTheComputersAndRestartReachesOnlyTheSelectedOne() throws Exception {
+        openSignedIn();
+        Peer chosen = room.students.get(1);
+        driver.findElement(By.id("select-none")).click();
+        card(chosen).findElement(By.cssSelector("input.select")).click();
+        driver.findElement(By.id("target-peers")).click();
+        String name = card(chosen).findElement(By.cssSelector(".name")).getText();
+
+        // Shut down, then Cancel: nothing is sent
+        waitFor(15).until(ExpectedConditions.elementToBeClickable(By.id("power-shutdown"))).click();
+        WebElement confirm = waitFor(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("power-confirm")));
+        assertThat(confirm.getText()).contains("Shut down 1 selected computer(s)").contains(name);
+        assertThat(driver.findElement(By.id("power-reboot")).isEnabled()).as("no second power action meanwhile").isFalse();
+        int results = driver.findElements(By.cssSelector("#results article.result")).size();
+        driver.findElement(By.id("power-confirm-no")).click();
+        assertThat(confirm.isDisplayed()).isFalse();
+
+        // Restart, confirmed: the selected computer's receipt EXECUTED, then its reboot ran; no other's
+        driver.findElement(By.id("power-reboot")).click();
+        waitFor(5).until(ExpectedConditions.visibilityOf(confirm));
+        assertThat(driver.findElement(By.id("power-confirm-yes")).getText()).isEqualTo("Restart 1 computer(s)");
+        browser.screenshot("groups-04-power-confirm", true);
+        driver.findElement(By.id("power-confirm-yes")).click();
+        WebElement result = waitFor(60).until(d -> d.findElements(By.cssSelector("#results article.result")).stream()
+                .filter(a -> a.findElements(By.cssSelector("tr.result-row[data-status=EXECUTED]")).size() == 1)
+                .filter(a -> a.getText().contains("power")).findFirst().orElse(null));
+        assertThat(result.findElement(By.cssSelector("tr.result-row")).getAttribute("data-peer-id")).isEqualTo(chosen.nodeId());
+        assertThat(driver.findElements(By.cssSelector("#results article.result"))).as("one result: the cancelled one sent nothing")
+                .hasSize(results + 1);
+        // the default delay is 10 s after the receipt reached the teacher
+        waitFor(60).until(d -> java.nio.file.Files.exists(powerLog(1)));
+        assertThat(java.nio.file.Files.readString(powerLog(1))).isEqualTo("reboot\n");
+        assertThat(powerLog(0)).doesNotExist();
+        assertThat(powerLog(2)).doesNotExist();
     }
 }

@@ -141,7 +141,7 @@ class FilesOverHttpTest {
         }
     }
 
-    private static Path randomFile(Path file, long size, long seed) throws IOException {
+    static Path randomFile(Path file, long size, long seed) throws IOException {
         Random r = new Random(seed);
         byte[] block = new byte[1 << 20];
         try (OutputStream out = Files.newOutputStream(file)) {

@@ -63,6 +63,7 @@ final class PeerAssembly implements AutoCloseable {
     NodeIdentity identity;
     volatile ChainState chain;
     private volatile Dispatcher dispatcher;
+    private ReceiptWatch receiptWatch;
     volatile BlockProducer producer;
     private PeerDirectory directory;
     volatile Handshakes handshakes; // volatile: Peer.greet reads it from any thread
@@ -123,9 +124,10 @@ final class PeerAssembly implements AutoCloseable {
         book.load().forEach(k -> directory.remember(k.address(), k.nodeId(), k.macs()));
         chain = new ChainJoin(config, identity, codec, store, validator, random, handshakes, book, catchUp,
                 c -> chain = c, name).join(chain);
+        receiptWatch = new ReceiptWatch(name);
         ReceiptCourier courier = new ReceiptCourier(identity.nodeId(), config.transport, directory, handshakes, chain,
                 new ReceiptAdmission(json, () -> chain, directory, roster::here, identity.nodeId()), receipts,
-                data.receipts(), listeners, json, clock, name);
+                data.receipts(), listeners, json, clock, name, receiptWatch);
         router.openChain(chain, gossip, courier, new RequestRouter.Views(this::status, this::report,
                 () -> modules.describe(config.policy), this::peers));
         BackupHosts backups = new BackupHosts(config, identity, chain, credentials, directory, handshakes, name);
@@ -155,7 +157,8 @@ final class PeerAssembly implements AutoCloseable {
     private Dispatcher buildDispatcher(ReceiptCourier courier, PeerThreads threads) {
         Dispatcher.Builder b = Dispatcher.builder().identity(identity).role(this::role).signedInUsers(roster::here)
                 .registry(modules).policy(config.policy).log(data.executionLog()).clock(clock)
-                .signer(new ReceiptSigner(identity)).receipts(courier::dispatched).threads(threads);
+                .signer(new ReceiptSigner(identity)).receipts(courier::dispatched).threads(threads)
+                .service(org.classchain.spi.host.ReceiptDelivery.class, receiptWatch);
         config.addServices(b);
         return b.build();
     }
@@ -168,8 +171,8 @@ final class PeerAssembly implements AutoCloseable {
     @Override
     public void close() {
         AutoCloseable loaded = ownsModules ? modules : null;
-        for (AutoCloseable c : new AutoCloseable[] {ticker, producer, handshakes, config.transport, dispatcher, catchUp,
-                events, loaded, data}) {
+        for (AutoCloseable c : new AutoCloseable[] {ticker, producer, handshakes, config.transport, dispatcher, receiptWatch,
+                catchUp, events, loaded, data}) {
             try {
                 if (c != null) {
                     c.close();

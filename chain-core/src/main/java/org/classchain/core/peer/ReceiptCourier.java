@@ -50,13 +50,17 @@ final class ReceiptCourier {
     private final CanonicalJson json;
     private final Clock clock;
     private final String name;
+    private final ReceiptWatch watch;
     private final ReceiptOutbox outbox = new ReceiptOutbox();
     private final AtomicBoolean sending = new AtomicBoolean();
 
-    /** @param store the data dir's receipts, kept at a host; null keeps them in memory only */
+    /**
+     * @param store the data dir's receipts, kept at a host; null keeps them in memory only
+     * @param watch told when a host took (or this peer, a host, kept) one of this peer's own receipts
+     */
     ReceiptCourier(String nodeId, Transport transport, PeerDirectory directory, Handshakes handshakes, ChainState chain,
                    ReceiptAdmission admission, ReceiptBook book, RecordStore<Receipt> store, PeerListeners listeners,
-                   CanonicalJson json, Clock clock, String name) {
+                   CanonicalJson json, Clock clock, String name, ReceiptWatch watch) {
         this.nodeId = nodeId;
         this.transport = transport;
         this.directory = directory;
@@ -69,6 +73,7 @@ final class ReceiptCourier {
         this.json = json;
         this.clock = clock;
         this.name = name;
+        this.watch = watch;
     }
 
     private boolean hostHere() {
@@ -81,7 +86,10 @@ final class ReceiptCourier {
                 receipt.detail().isEmpty() ? "" : " (" + receipt.detail() + ")");
         listeners.tell(l -> l.commandDispatched(command, receipt));
         if (hostHere()) {
-            keep(List.of(receipt));
+            Message kept = keep(List.of(receipt));
+            if (!(kept instanceof Message.Rejected r) || r.code() == 409) {
+                watch.taken(receipt.commandId());
+            }
             return;
         }
         outbox.addOwn(receipt, clock.instant());
@@ -206,6 +214,9 @@ final class ReceiptCourier {
                         batch.own() ? "own" : "forwarded", host.get(), reply);
             }
             outbox.settle(batch, outcome, err != null, clock.instant());
+            if (outcome == ReceiptOutbox.Outcome.TAKEN && batch.own()) {
+                batch.receipts().forEach(r -> watch.taken(r.commandId()));
+            }
             sending.set(false);
             send();
         });

@@ -3,7 +3,7 @@
  * descriptions), the target (every student, the selected computers, the selected people), and
  * sending a command as a MAC'd batch.
  */
-import { ApiError, api } from './api.js';
+import { API, ApiError, api } from './api.js';
 import { $, el, show } from './dom.js';
 import { renderGroups } from './groups.js';
 import { track } from './results.js';
@@ -42,7 +42,7 @@ function selectedPeers() {
 }
 
 /** The target of the next command: {target, expected: [nodeId], text}, or {error}. */
-function currentTarget() {
+export function currentTarget() {
   var mode = targetMode();
   if (mode === 'all') {
     return everyStudent();
@@ -256,8 +256,127 @@ export function hasModule(name) {
   return state.modules.some(function (m) { return m.name === name; });
 }
 
+// ------------------------------------------------------------------ the file picker
+
+var chosenFile = null;
+
+/** Takes the file picked or dropped: named in the status, sent with "Send file". */
+function chooseFile(file) {
+  chosenFile = file || null;
+  $('file-status').textContent = chosenFile ? chosenFile.name + ' (' + bytes(chosenFile.size) + ') ready to send.' : '';
+  updateControls();
+}
+
+function bytes(n) {
+  return n >= 1048576 ? (n / 1048576).toFixed(1) + ' MB' : n >= 1024 ? Math.round(n / 1024) + ' KB' : n + ' bytes';
+}
+
+/**
+ * Uploads the file to this peer ({@code POST /api/v1/files} with the view token of the signed-in
+ * teacher), showing its progress, then sends send-file with the reference the peer answered; the
+ * results then show each computer's row, and its card "a file arriving", until its receipt.
+ */
+function sendChosenFile() {
+  var file = chosenFile;
+  var error = $('send-error');
+  show(error, false);
+  var t = currentTarget();
+  if (!file || t.error || !state.view) {
+    error.textContent = 'Not sent: ' + (t.error || (!file ? 'choose a file first.'
+      : 'the screens and files of this session are not open yet; try again in a moment.'));
+    show(error, true);
+    return;
+  }
+  var button = $('file-send');
+  var progress = $('file-progress');
+  var status = $('file-status');
+  button.disabled = true;
+  progress.hidden = false;
+  progress.value = 0;
+  upload(file, function (done) {
+    progress.value = Math.floor(100 * done / Math.max(1, file.size));
+    status.textContent = 'Uploading ' + file.name + ' to this peer: ' + bytes(done) + ' of ' + bytes(file.size) + '.';
+  }).then(function (ref) {
+    status.textContent = file.name + ' uploaded; sending it to ' + t.text + '.';
+    return send('send-file', { name: ref.name, size: String(ref.size), sha256: ref.sha256, root: ref.root,
+      'chunk-size': String(ref.chunkSize), from: state.self.address }, t, true);
+  }).then(function () {
+    status.textContent = file.name + ' sent to ' + t.text + ': each computer\'s row below says when it has it.';
+    chosenFile = null;
+    $('file-input').value = '';
+  }, function (e) {
+    status.textContent = '';
+    error.textContent = sendMessage(e);
+    show(error, true);
+  }).then(function () {
+    progress.hidden = true;
+    updateControls();
+  });
+}
+
+/** POSTs the file's bytes; resolves with the peer's answer {name, size, sha256, root, chunkSize}. */
+function upload(file, onProgress) {
+  return new Promise(function (resolve, reject) {
+    var xhr = new XMLHttpRequest();
+    xhr.open('POST', API + '/files?name=' + encodeURIComponent(file.name) + '&' + state.view.query);
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.upload.onprogress = function (ev) {
+      onProgress(ev.loaded);
+    };
+    xhr.onload = function () {
+      var data = null;
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch (e) {
+        data = null;
+      }
+      if (xhr.status === 201 && data) {
+        resolve(data);
+      } else {
+        reject(new ApiError(xhr.status, (data && data.error) || xhr.statusText || 'upload failed', 0));
+      }
+    };
+    xhr.onerror = function () {
+      reject(new ApiError(0, 'this peer cannot be reached', 0));
+    };
+    xhr.send(file);
+  });
+}
+
+/** Wires the file input, the drop area and the send button. */
+export function startFilePicker() {
+  var drop = $('file-drop');
+  $('file-input').addEventListener('change', function (ev) {
+    chooseFile(ev.target.files[0]);
+  });
+  ['dragenter', 'dragover'].forEach(function (type) {
+    drop.addEventListener(type, function (ev) {
+      ev.preventDefault();
+      drop.classList.add('over');
+    });
+  });
+  drop.addEventListener('dragleave', function () {
+    drop.classList.remove('over');
+  });
+  drop.addEventListener('drop', function (ev) {
+    ev.preventDefault();
+    drop.classList.remove('over');
+    if (ev.dataTransfer && ev.dataTransfer.files.length) {
+      chooseFile(ev.dataTransfer.files[0]);
+    }
+  });
+  $('file-send').addEventListener('click', sendChosenFile);
+  // a file dropped beside the area must not make the browser leave the console to show it
+  ['dragover', 'drop'].forEach(function (type) {
+    document.addEventListener(type, function (ev) {
+      ev.preventDefault();
+    });
+  });
+}
+
 export function updateControls() {
   var ok = canSend();
+  $('file-send').disabled = !ok || !chosenFile || !hasModule('send-file') || !$('file-progress').hidden;
   $('refresh-thumbs').disabled = !ok || !hasModule('screenshot');
   $('account-free').disabled = !ok;
   $('account-rename').disabled = !ok;

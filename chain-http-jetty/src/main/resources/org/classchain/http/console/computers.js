@@ -9,9 +9,13 @@
  * changes nothing. Files are arriving while a send-file command waits for that computer's
  * receipt. Only commands this page knows count: those it sent, and those of the blocks it loaded
  * whose receipts the teacher's peer keeps (so it is shown to the signed-in teacher).
+ *
+ * The power buttons (log off, restart, shut down) send the power module's command to the target
+ * of "Send to", once the teacher confirmed it in a step that names the computers.
  */
-import { everyStudent, hasModule, send, sendMessage } from './commands.js';
+import { currentTarget, everyStudent, hasModule, send, sendMessage } from './commands.js';
 import { $, el } from './dom.js';
+import { peerName } from './room.js';
 import { canSend } from './session.js';
 import { state } from './state.js';
 
@@ -120,6 +124,7 @@ export function updateLockAll() {
   button.disabled = !ok || button.classList.contains('sending');
   button.title = ok ? '' : canSend() ? 'This peer has no ' + (unlock ? 'unlock' : 'lock') + ' module'
     : 'Sign in with the teacher\'s account to lock';
+  updatePower();
 }
 
 /** Locks every student's computer, or unlocks them all: one command to every student. */
@@ -136,5 +141,66 @@ export function lockAll() {
   }).then(function () {
     button.classList.remove('sending');
     updateLockAll();
+  });
+}
+
+/** What each power button does, in the words of its confirmation. */
+var POWER = {
+  logoff: { verb: 'Log off', button: 'power-logoff' },
+  reboot: { verb: 'Restart', button: 'power-reboot' },
+  shutdown: { verb: 'Shut down', button: 'power-shutdown' }
+};
+var powerAsked = null; // {action, target} while the confirmation is up
+
+/** Enables the power buttons for a signed-in teacher whose peer has the power module. */
+export function updatePower() {
+  var ok = canSend() && hasModule('power');
+  Object.keys(POWER).forEach(function (a) {
+    var b = $(POWER[a].button);
+    b.disabled = !ok || powerAsked !== null;
+    b.title = ok ? '' : canSend() ? 'This peer has no power module' : 'Sign in with the teacher\'s account';
+  });
+}
+
+/** A power button: asks to confirm, naming the computers it goes to. */
+export function askPower(ev) {
+  var action = ev.currentTarget.getAttribute('data-action');
+  var error = $('send-error');
+  error.hidden = true;
+  var t = currentTarget();
+  if (t.error) {
+    error.textContent = t.error;
+    error.hidden = false;
+    return;
+  }
+  var names = t.expected.map(function (id) {
+    var p = state.room.find(function (x) { return x.nodeId === id; });
+    return p ? peerName(p) : id.substring(0, 8);
+  });
+  powerAsked = { action: action, target: t };
+  var named = t.target.kind === 'PEERS' ? '' // the text names them already
+    : names.length ? 'Computers: ' + names.join(', ') + '. ' : 'No computer is known yet. ';
+  $('power-confirm-text').textContent = POWER[action].verb + ' ' + t.text + '? ' + named
+    + 'Unsaved work on them is lost.';
+  $('power-confirm-yes').textContent = POWER[action].verb + ' ' + names.length + ' computer(s)';
+  $('power-confirm').hidden = false;
+  updatePower();
+  $('power-confirm-no').focus();
+}
+
+/** The confirmation's answer: sends the command on yes, forgets it on cancel. */
+export function answerPower(yes) {
+  var asked = powerAsked;
+  powerAsked = null;
+  $('power-confirm').hidden = true;
+  updatePower();
+  if (!yes || !asked) {
+    $(asked ? POWER[asked.action].button : 'power-reboot').focus();
+    return;
+  }
+  var error = $('send-error');
+  send('power', { action: asked.action }, asked.target, true).catch(function (e) {
+    error.textContent = sendMessage(e);
+    error.hidden = false;
   });
 }

@@ -13,7 +13,7 @@
 import { changeAccount, refreshAccounts } from './accounts.js';
 import { onReachability } from './api.js';
 import { loadOlderBlocks } from './chain.js';
-import { loadModules, updateControls, updateTargetSummary } from './commands.js';
+import { loadModules, startFilePicker, updateControls, updateTargetSummary } from './commands.js';
 import { $ } from './dom.js';
 import { startGroups } from './groups.js';
 import { connectEvents } from './live.js';
@@ -22,7 +22,7 @@ import { peerAnswered, peerSilent, refreshRoom, refreshStatus, renderRoom, reque
   from './room.js';
 import { renewView, signIn, signOut } from './session.js';
 import { state } from './state.js';
-import { lockAll } from './computers.js';
+import { answerPower, askPower, lockAll } from './computers.js';
 
 var Crypto = window.ClassChainCrypto;
 var ROOM_PERIOD = 10000;
@@ -48,6 +48,12 @@ function start() {
   });
   $('refresh-thumbs').addEventListener('click', requestThumbs);
   $('lock-all').addEventListener('click', lockAll);
+  startFilePicker();
+  ['power-logoff', 'power-reboot', 'power-shutdown'].forEach(function (id) {
+    $(id).addEventListener('click', askPower);
+  });
+  $('power-confirm-yes').addEventListener('click', function () { answerPower(true); });
+  $('power-confirm-no').addEventListener('click', function () { answerPower(false); });
   startGroups();
   $('account-free').addEventListener('click', function () {
     changeAccount(false);
