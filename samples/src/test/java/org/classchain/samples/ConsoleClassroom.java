@@ -33,6 +33,8 @@ final class ConsoleClassroom implements AutoCloseable {
     private final String password;
     private final Duration tick;
     private final boolean withDesktops;
+    /** Each student's desktop by its index, or null for the demo's printed one. */
+    private final java.util.function.IntFunction<DesktopService> desktopOf;
     /** With {@code withDesktops}: each student's recording desktop, in the order of the students. */
     final List<RecordingDesktop> desktops = new ArrayList<>();
 
@@ -58,10 +60,26 @@ final class ConsoleClassroom implements AutoCloseable {
      * @param deny for each student, the modules its policy refuses (null or "" for none)
      */
     ConsoleClassroom(Path dir, String password, Duration tick, boolean withDesktops, String... deny) throws Exception {
+        this(dir, password, tick, withDesktops, null, deny);
+    }
+
+    /**
+     * @param tick the peers' maintenance tick
+     * @param desktopOf each student's desktop by its index (e.g. a real one on an X display of the test's own)
+     * @param deny for each student, the modules its policy refuses (null or "" for none)
+     */
+    ConsoleClassroom(Path dir, String password, Duration tick, java.util.function.IntFunction<DesktopService> desktopOf,
+            String... deny) throws Exception {
+        this(dir, password, tick, false, desktopOf, deny);
+    }
+
+    private ConsoleClassroom(Path dir, String password, Duration tick, boolean withDesktops,
+            java.util.function.IntFunction<DesktopService> desktopOf, String... deny) throws Exception {
         this.dir = dir;
         this.tick = tick;
         this.password = password;
         this.withDesktops = withDesktops;
+        this.desktopOf = desktopOf;
         try {
             teacher = start(dir.resolve("teacher"), null, password, null, -1, 0);
             for (int i = 0; i < deny.length; i++) {
@@ -100,6 +118,8 @@ final class ConsoleClassroom implements AutoCloseable {
                 RecordingDesktop desktop = new RecordingDesktop();
                 desktops.add(desktop);
                 b.service(DesktopService.class, desktop);
+            } else if (desktopOf != null) {
+                b.service(DesktopService.class, desktopOf.apply(screen));
             }
         }
         if (seed == null) {

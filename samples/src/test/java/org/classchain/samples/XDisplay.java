@@ -1,4 +1,4 @@
-package org.classchain.mods;
+package org.classchain.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +39,7 @@ final class XDisplay implements AutoCloseable {
     private final int number;
     private final Layout layout;
     private final List<Process> processes = new ArrayList<>();
+    private final List<Process> spawned = new ArrayList<>();
     private final List<Runnable> cleanups = new ArrayList<>();
     private final Object looks = new Object();
     private String look = ""; // guarded by looks: the probes' last lines, one look per monitor
@@ -242,7 +243,18 @@ final class XDisplay implements AutoCloseable {
 
     /** Starts {@code command} on {@code screen}; it is ended on close. */
     void spawn(int screen, String... command) throws IOException {
-        processes.add(on(screen, command).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start());
+        Process p = on(screen, command).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        processes.add(p);
+        spawned.add(p);
+    }
+
+    /** Ends what {@link #spawn} started (the student's windows), leaving the server and its window managers. */
+    void closeSpawned() throws InterruptedException {
+        for (Process p : spawned) {
+            p.destroy();
+            p.waitFor(3, TimeUnit.SECONDS);
+        }
+        spawned.clear();
     }
 
     /** The ids of the windows named {@code name} on every screen, with the screen of each. */
