@@ -254,7 +254,8 @@ class DesktopEscapesTest {
     /** Waits until every monitor looks {@code want}; returns how long it took. */
     private static long awaitScreens(XDisplay x, String what, long limitMillis, Look want) throws Exception {
         long took = x.awaitLook(want, limitMillis);
-        assertThat(took).as("%s within %d ms; the monitors look %s", what, limitMillis, x.look()).isNotNegative();
+        assertThat(took).as("%s within %d ms; the monitors look %s (probes running: %s; black windows mapped: %d)", what,
+                limitMillis, x.look(), x.probesAlive(), x.windows(AwtDesktop.BLACKOUT_TITLE).size()).isNotNegative();
         return took;
     }
 }

@@ -40,6 +40,7 @@ final class XDisplay implements AutoCloseable {
     private final Layout layout;
     private final List<Process> processes = new ArrayList<>();
     private final List<Process> spawned = new ArrayList<>();
+    private final List<Process> probes = new ArrayList<>();
     private final List<Runnable> cleanups = new ArrayList<>();
     private final Object looks = new Object();
     private String look = ""; // guarded by looks: the probes' last lines, one look per monitor
@@ -160,6 +161,7 @@ final class XDisplay implements AutoCloseable {
             // one probe per X screen, on it as its default screen: AWT's Robot reads only that one
             Process probe = on(screen, command.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             processes.add(probe);
+            probes.add(probe);
             int index = screen;
             Thread reader = new Thread(() -> {
                 try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(probe.getInputStream(),
@@ -212,6 +214,11 @@ final class XDisplay implements AutoCloseable {
                 && Arrays.stream(parts).allMatch(p -> wanted.stream().anyMatch(w -> w.name().equals(p)));
     }
 
+    /** Whether every probe still runs (else {@link #look} is what it saw before it ended). */
+    boolean probesAlive() {
+        return probes.stream().allMatch(Process::isAlive);
+    }
+
     /** What the probe saw last, one look per monitor. */
     String look() {
         synchronized (looks) {
@@ -257,11 +264,11 @@ final class XDisplay implements AutoCloseable {
         spawned.clear();
     }
 
-    /** The ids of the windows named {@code name} on every screen, with the screen of each. */
+    /** The ids of the mapped windows named {@code name} on every screen, with the screen of each (a standby's are not). */
     List<long[]> windows(String name) {
         List<long[]> found = new ArrayList<>();
         for (int s = 0; s < screens(); s++) {
-            for (String line : run(s, "xdotool", "search", "--screen", Integer.toString(s), "--name", "^" + name + "$").split("\n")) {
+            for (String line : run(s, "xdotool", "search", "--onlyvisible", "--screen", Integer.toString(s), "--name", "^" + name + "$").split("\n")) {
                 if (!line.isBlank()) {
                     found.add(new long[] {s, Long.parseLong(line.strip())});
                 }
