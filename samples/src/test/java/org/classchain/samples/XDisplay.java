@@ -44,6 +44,7 @@ final class XDisplay implements AutoCloseable {
     private final List<Runnable> cleanups = new ArrayList<>();
     private final Object looks = new Object();
     private String look = ""; // guarded by looks: the probes' last lines, one look per monitor
+    private long lookSince; // guarded by looks: System.nanoTime() when a probe last changed its line
     private final String[] looksByScreen = {"", ""}; // guarded by looks
 
     private XDisplay(int number, Layout layout) {
@@ -171,6 +172,7 @@ final class XDisplay implements AutoCloseable {
                         synchronized (looks) {
                             looksByScreen[index] = line.strip();
                             look = String.join(" ", Arrays.asList(looksByScreen).subList(0, screens()));
+                            lookSince = System.nanoTime();
                             looks.notifyAll();
                         }
                     }
@@ -217,6 +219,13 @@ final class XDisplay implements AutoCloseable {
     /** Whether every probe still runs (else {@link #look} is what it saw before it ended). */
     boolean probesAlive() {
         return probes.stream().allMatch(Process::isAlive);
+    }
+
+    /** {@link System#nanoTime()} when the monitors began to look as {@link #look} says. */
+    long lookSince() {
+        synchronized (looks) {
+            return lookSince;
+        }
     }
 
     /** What the probe saw last, one look per monitor. */
