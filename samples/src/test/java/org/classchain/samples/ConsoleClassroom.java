@@ -66,6 +66,16 @@ final class ConsoleClassroom implements AutoCloseable {
 
     /**
      * @param tick the peers' maintenance tick
+     * @param desktopOf each student's desktop by its index (e.g. a real one on an X display of the test's own)
+     * @param deny for each student, the modules its policy refuses (null or "" for none)
+     */
+    ConsoleClassroom(Path dir, String password, Duration tick, java.util.function.IntFunction<DesktopService> desktopOf,
+            String... deny) throws Exception {
+        this(dir, password, tick, false, (i, b) -> b.service(DesktopService.class, desktopOf.apply(i)), deny);
+    }
+
+    /**
+     * @param tick the peers' maintenance tick
      * @param withDesktops whether each student gets a {@link RecordingDesktop}
      * @param studentSetup what else each student's builder gets (its index, the builder), or null
      * @param deny for each student, the modules its policy refuses (null or "" for none)

@@ -12,6 +12,7 @@ import java.awt.GraphicsDevice;
 import java.awt.GraphicsEnvironment;
 import java.awt.Rectangle;
 import java.awt.Robot;
+import java.awt.Window;
 import java.awt.event.WindowAdapter;
 import java.awt.event.WindowEvent;
 import java.io.BufferedReader;
@@ -29,13 +30,13 @@ import javax.swing.Timer;
  * blackout, so that an {@code xkill} (which closes its X connection, and Xlib then ends the
  * process) costs this process only, and the keeper starts a new one.
  *
- * <p>One undecorated, always-on-top black frame per screen device: every monitor of a Xinerama
- * screen and every X screen without Xinerama, each with the teacher's line in its middle. Close
- * requests are ignored; the focus is taken back. Every {@value #CHECK_MILLIS} ms a watchdog
- * checks each frame and looks at the screen itself (sample pixels away from the text, through a
- * {@link Robot} on that screen): a frame that is iconified, moved, unmapped, covered or left
- * behind on another virtual desktop shows as not black, and is mapped again, on top, on the
- * current desktop.
+ * <p>One undecorated, override-redirect black frame per screen device (the window manager does
+ * not manage it: no show desktop, virtual desktop, minimise or move by it): every monitor of a
+ * Xinerama screen and every X screen without Xinerama, each with the teacher's line in its
+ * middle. The focus is taken back. Every {@value #CHECK_MILLIS} ms a watchdog checks each frame
+ * and looks at the screen itself (sample pixels away from the text, through a {@link Robot} on
+ * that screen): a frame that another X client moved, unmapped or covered shows as not black, and
+ * is replaced by a new window, on top.
  *
  * <p>Arguments: the message (may be empty). Starts as a standby: connects to the display, builds
  * its frames, writes {@code ready} and waits; the line {@code show} on its standard input shows
@@ -118,14 +119,19 @@ final class BlackoutWindows {
      */
     private void check() {
         String why = null;
+        List<Screen> wrongOnes = new ArrayList<>();
         for (Screen s : screens) {
             String wrong = s.whatIsWrong();
             why = why == null ? wrong : why;
+            if (wrong != null) {
+                wrongOnes.add(s);
+            }
             s.frame.repaint(); // cheap, and a frame shown from the standby once stayed without its text
         }
         if (why != null && (up || System.nanoTime() - shownAt > FIRST_SHOWING_NANOS)) {
-            // every screen, not only the one found wrong: what a student did to one was done to all, as a rule
-            for (Screen s : screens) {
+            // only the screens found wrong: the window manager no longer hides all of them at once,
+            // and a frame replaced for nothing is a new X window the student's tools must find again
+            for (Screen s : wrongOnes) {
                 s.map();
             }
         }
@@ -183,6 +189,13 @@ final class BlackoutWindows {
             };
             frame.setName(AwtDesktop.BLACKOUT_WINDOW);
             frame.setUndecorated(true);
+            // Override-redirect (AWT's POPUP type on X11): the window manager does not manage it,
+            // so it cannot hide it (show desktop, another virtual desktop, minimise, move). Managed,
+            // the frame was hidden by each and mapped again by the watchdog, where the window
+            // manager put it back on the desktop it had left (the second X screen's openbox kept
+            // _NET_WM_DESKTOP=0 and showed desktop 1: white for good) or kept it hidden while
+            // "showing the desktop" unless it let it take the focus: the escapes' flakiness.
+            frame.setType(Window.Type.POPUP);
             frame.setAlwaysOnTop(true);
             frame.setBackground(Color.BLACK);
             frame.setBounds(bounds);
@@ -233,10 +246,13 @@ final class BlackoutWindows {
             return null;
         }
 
-        /** Maps the frame (again), over the whole screen, on top, on the current desktop. */
+        /** Maps the frame (again, as a new X window), over the whole screen, on top, focused. */
         void map() {
-            if (frame.isShowing()) {
-                frame.setVisible(false); // a withdraw and map: the window manager places it anew
+            if (frame.isDisplayable()) {
+                // a new X window: AWT does not learn that another client moved or unmapped an
+                // override-redirect one (xdotool windowmove, windowunmap), so a plain map or
+                // setBounds of the old one could leave it off the screen
+                frame.dispose();
             }
             frame.setExtendedState(Frame.NORMAL);
             frame.setBounds(bounds);

@@ -1,4 +1,4 @@
-package org.classchain.mods;
+package org.classchain.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,9 +39,12 @@ final class XDisplay implements AutoCloseable {
     private final int number;
     private final Layout layout;
     private final List<Process> processes = new ArrayList<>();
+    private final List<Process> spawned = new ArrayList<>();
+    private final List<Process> probes = new ArrayList<>();
     private final List<Runnable> cleanups = new ArrayList<>();
     private final Object looks = new Object();
     private String look = ""; // guarded by looks: the probes' last lines, one look per monitor
+    private long lookSince; // guarded by looks: System.nanoTime() when a probe last changed its line
     private final String[] looksByScreen = {"", ""}; // guarded by looks
 
     private XDisplay(int number, Layout layout) {
@@ -159,6 +162,7 @@ final class XDisplay implements AutoCloseable {
             // one probe per X screen, on it as its default screen: AWT's Robot reads only that one
             Process probe = on(screen, command.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             processes.add(probe);
+            probes.add(probe);
             int index = screen;
             Thread reader = new Thread(() -> {
                 try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(probe.getInputStream(),
@@ -168,6 +172,7 @@ final class XDisplay implements AutoCloseable {
                         synchronized (looks) {
                             looksByScreen[index] = line.strip();
                             look = String.join(" ", Arrays.asList(looksByScreen).subList(0, screens()));
+                            lookSince = System.nanoTime();
                             looks.notifyAll();
                         }
                     }
@@ -211,6 +216,18 @@ final class XDisplay implements AutoCloseable {
                 && Arrays.stream(parts).allMatch(p -> wanted.stream().anyMatch(w -> w.name().equals(p)));
     }
 
+    /** Whether every probe still runs (else {@link #look} is what it saw before it ended). */
+    boolean probesAlive() {
+        return probes.stream().allMatch(Process::isAlive);
+    }
+
+    /** {@link System#nanoTime()} when the monitors began to look as {@link #look} says. */
+    long lookSince() {
+        synchronized (looks) {
+            return lookSince;
+        }
+    }
+
     /** What the probe saw last, one look per monitor. */
     String look() {
         synchronized (looks) {
@@ -242,14 +259,25 @@ final class XDisplay implements AutoCloseable {
 
     /** Starts {@code command} on {@code screen}; it is ended on close. */
     void spawn(int screen, String... command) throws IOException {
-        processes.add(on(screen, command).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start());
+        Process p = on(screen, command).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        processes.add(p);
+        spawned.add(p);
     }
 
-    /** The ids of the windows named {@code name} on every screen, with the screen of each. */
+    /** Ends what {@link #spawn} started (the student's windows), leaving the server and its window managers. */
+    void closeSpawned() throws InterruptedException {
+        for (Process p : spawned) {
+            p.destroy();
+            p.waitFor(3, TimeUnit.SECONDS);
+        }
+        spawned.clear();
+    }
+
+    /** The ids of the mapped windows named {@code name} on every screen, with the screen of each (a standby's are not). */
     List<long[]> windows(String name) {
         List<long[]> found = new ArrayList<>();
         for (int s = 0; s < screens(); s++) {
-            for (String line : run(s, "xdotool", "search", "--screen", Integer.toString(s), "--name", "^" + name + "$").split("\n")) {
+            for (String line : run(s, "xdotool", "search", "--onlyvisible", "--screen", Integer.toString(s), "--name", "^" + name + "$").split("\n")) {
                 if (!line.isBlank()) {
                     found.add(new long[] {s, Long.parseLong(line.strip())});
                 }

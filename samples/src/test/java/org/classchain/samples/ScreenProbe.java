@@ -1,4 +1,4 @@
-package org.classchain.mods;
+package org.classchain.samples;
 
 import java.awt.GraphicsDevice;
 import java.awt.GraphicsEnvironment;
