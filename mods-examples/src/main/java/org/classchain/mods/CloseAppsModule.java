@@ -90,7 +90,12 @@ public final class CloseAppsModule implements CommandModule {
             return Outcome.failed(e.getMessage());
         }
         ProcessService processes = context.service(ProcessService.class).orElseGet(JdkProcesses::new);
-        List<RunningProcess> matching = matching(processes, wanted);
+        List<RunningProcess> matching;
+        try {
+            matching = matching(processes, wanted);
+        } catch (IllegalStateException e) { // a service whose students' processes are its session agents'
+            return Outcome.unavailable(e.getMessage());
+        }
         if (matching.isEmpty()) {
             return Outcome.executed("nothing to close: no program of this user named "
                     + (wanted.size() <= 5 ? String.join(", ", wanted) : "any of " + wanted.size() + " names"));

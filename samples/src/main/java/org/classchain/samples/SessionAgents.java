@@ -50,6 +50,8 @@ final class SessionAgents implements DesktopService, AutoCloseable {
     static final Duration ANSWER_PATIENCE = Duration.ofSeconds(30);
     /** How often {@link #health()} asks the agents for their interruptions. */
     static final long HEALTH_REFRESH_MILLIS = 1_000;
+    /** How long an agent has to list, identify or end processes. */
+    static final Duration PROCESS_PATIENCE = Duration.ofSeconds(10);
 
     private final Path socket;
     private final Predicate<String> mayConnect;
@@ -148,6 +150,39 @@ final class SessionAgents implements DesktopService, AutoCloseable {
             agent.request("ensure", due.lock() ? "lock" : "blackout", Long.toString(due.until()),
                     due.message() == null ? "" : due.message());
         }
+    }
+
+    /**
+     * The students' processes through their agents, for close-apps under the service (the
+     * service's user sees and may end none of them).
+     */
+    org.classchain.spi.host.ProcessService processes() {
+        return new AgentProcesses(new AgentProcesses.Asker() {
+            @Override
+            public List<Object> agents() {
+                return List.copyOf(agents);
+            }
+
+            @Override
+            public String ask(Object agent, String op, String... args) {
+                Agent a = (Agent) agent;
+                try {
+                    String[] answer = a.request(op, args).get(PROCESS_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                    if (!answer[1].equals("ok")) {
+                        throw new IllegalStateException(a.user + ": " + (answer.length > 2 ? answer[2] : answer[1]));
+                    }
+                    return answer.length > 2 ? answer[2] : "";
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException(a.user + ": the session agent did not answer within "
+                            + PROCESS_PATIENCE.toSeconds() + " s");
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException(a.user + ": " + e.getCause().getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while the session agent worked", e);
+                }
+            }
+        });
     }
 
     @Override

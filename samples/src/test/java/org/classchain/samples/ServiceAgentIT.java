@@ -99,6 +99,21 @@ class ServiceAgentIT {
                 assertThat(unlocked.exit()).as(unlocked.output()).isZero();
                 assertThat(unlocked.output()).containsPattern(student.nodeId() + "\\s+EXECUTED").contains("unlocked")
                         .contains("session agent restarted 1 time");
+
+                // close-apps under the service goes through the agent, which runs as the student
+                Path app = Files.copy(Path.of("/bin/sleep"), tmp.resolve("classchain-it-app"));
+                app.toFile().setExecutable(true);
+                Process studentsApp = new ProcessBuilder(app.toString(), "300").start();
+                try {
+                    PeerProcesses.Result closed = procs.run(Duration.ofSeconds(90), concat(signIn, "close-apps", "--arg",
+                            "names=classchain-it-app", "--arg", "grace=3", "--wait"));
+                    assertThat(closed.exit()).as(closed.output()).isZero();
+                    assertThat(closed.output()).containsPattern(student.nodeId() + "\\s+EXECUTED")
+                            .contains("closed classchain-it-app (pid " + studentsApp.pid() + ")");
+                    assertThat(studentsApp.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                } finally {
+                    studentsApp.destroyForcibly();
+                }
             } finally {
                 supervisor.descendants().forEach(ProcessHandle::destroyForcibly);
                 supervisor.destroyForcibly();
