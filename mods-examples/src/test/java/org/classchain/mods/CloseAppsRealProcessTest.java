@@ -93,37 +93,9 @@ class CloseAppsRealProcessTest {
         String digest = java.util.HexFormat.of().formatHex(
                 java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(installed)));
         JdkProcesses real = new JdkProcesses();
-        ProcessService processes = new ProcessService() { // the real table; fakebrowser "installed" in dir
-            @Override
-            public List<RunningProcess> processes() {
-                return real.processes();
-            }
-
-            @Override
-            public boolean end(long pid) {
-                return real.end(pid);
-            }
-
-            @Override
-            public boolean kill(long pid) {
-                return real.kill(pid);
-            }
-
-            @Override
-            public boolean isAlive(long pid) {
-                return real.isAlive(pid);
-            }
-
-            @Override
-            public java.util.Optional<String> executableDigest(long pid) {
-                return real.executableDigest(pid);
-            }
-
-            @Override
-            public java.util.Set<String> installedDigests(String name) {
-                return name.equals("fakebrowser") ? java.util.Set.of(digest) : java.util.Set.of();
-            }
-        };
+        // the real table, as far as this test's processes; fakebrowser "installed" in dir
+        ProcessService processes = new Scoped(real, pid -> pid == victim.pid() || pid == bystander.pid(),
+                name -> name.equals("fakebrowser") ? java.util.Set.of(digest) : java.util.Set.of());
         victim = start(copy);
         bystander = start(sleep());
         awaitListed(victim.pid());
@@ -163,16 +135,8 @@ class CloseAppsRealProcessTest {
         assertThat(real.installedDigests("chromium")).as("altered: no installed program's content")
                 .isNotEmpty().doesNotContain(real.executableDigest(victim.pid()).orElseThrow());
 
-        // the real process table, seen only as far as this test's processes: other browsers on this
-        // machine (other tests' Chromium, run by the same user) are not this test's to close
-        Outcome o = new CloseAppsModule().execute(new TestContext().with(ProcessService.class, new Scoped(real,
-                        pid -> pid == victim.pid() || victim.descendants().anyMatch(h -> h.pid() == pid))),
-                TestContext.command("close-apps", Map.of("names", "chromium", "grace", "5")));
-
         // before (content only): "nothing to close: no program of this user named chromium"
-        assertThat(o.success()).as(o.detail()).isTrue();
-        assertThat(o.detail()).startsWith("closed notes (pids ").contains(Long.toString(victim.pid()));
-        assertThat(victim.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(closeTheVictimAs(real, "chromium")).startsWith("closed notes (pids ");
         for (long helper : browser) {
             assertThat(real.isAlive(helper)).as("helper %d", helper).isFalse();
         }
@@ -200,14 +164,24 @@ class CloseAppsRealProcessTest {
             Thread.sleep(100);
         }
 
-        Outcome o = new CloseAppsModule().execute(new TestContext().with(ProcessService.class, new Scoped(real,
-                        pid -> pid == victim.pid() || victim.descendants().anyMatch(h -> h.pid() == pid))),
-                TestContext.command("close-apps", Map.of("names", "firefox", "grace", "5")));
-
         // before (name and content only): "nothing to close: no program of this user named firefox"
+        assertThat(closeTheVictimAs(real, "firefox")).startsWith("closed notes (pid");
+    }
+
+    /**
+     * close-apps {@code names=name} on the real process table, seen only as far as the victim and
+     * what it started: other browsers on this machine (other tests' Chromium, run by the same user)
+     * are not this test's to close. Checks it succeeded and the victim ended; its detail.
+     */
+    private String closeTheVictimAs(JdkProcesses real, String name) throws Exception {
+        Outcome o = new CloseAppsModule().execute(new TestContext().with(ProcessService.class, new Scoped(real,
+                        pid -> pid == victim.pid() || victim.descendants().anyMatch(h -> h.pid() == pid),
+                        real::installedIdentities)),
+                TestContext.command("close-apps", Map.of("names", name, "grace", "5")));
         assertThat(o.success()).as(o.detail()).isTrue();
-        assertThat(o.detail()).startsWith("closed notes (pid").contains(Long.toString(victim.pid()));
+        assertThat(o.detail()).contains(Long.toString(victim.pid()));
         assertThat(victim.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return o.detail();
     }
 
     /**
@@ -258,8 +232,13 @@ class CloseAppsRealProcessTest {
                 .contains(true);
     }
 
-    /** The real process table, limited to the processes {@code mine} accepts; the rest is the real one's. */
-    private record Scoped(JdkProcesses real, java.util.function.LongPredicate mine) implements ProcessService {
+    /**
+     * The real process table, limited to the processes {@code mine} accepts (other tests' browsers
+     * on this machine are not this test's to close), with {@code installed} as the programs
+     * installed under a name; the rest is the real one's.
+     */
+    private record Scoped(JdkProcesses real, java.util.function.LongPredicate mine,
+                          java.util.function.Function<String, java.util.Set<String>> installed) implements ProcessService {
         @Override
         public List<RunningProcess> processes() {
             return real.processes().stream().filter(p -> mine.test(p.pid())).toList();
@@ -287,7 +266,7 @@ class CloseAppsRealProcessTest {
 
         @Override
         public java.util.Set<String> installedIdentities(String name) {
-            return real.installedIdentities(name);
+            return installed.apply(name);
         }
 
         @Override

@@ -96,14 +96,17 @@ public final class JdkProcesses implements ProcessService {
     @Override
     public Set<String> installedIdentities(String name) {
         Set<String> found = new LinkedHashSet<>();
-        for (Path program : installed(name)) {
-            try {
-                found.addAll(identities(program.toRealPath(), program));
-            } catch (IOException | RuntimeException e) {
-                // unreadable: not counted
-            }
-        }
+        installed(name).forEach(program -> found.addAll(readable(program, () -> identities(program.toRealPath(), program))));
         return found;
+    }
+
+    /** What {@code read} says of an installed program, or nothing when it cannot be read. */
+    private static Set<String> readable(Path program, java.util.concurrent.Callable<Set<String>> read) {
+        try {
+            return read.call();
+        } catch (Exception e) {
+            return Set.of(); // unreadable: not counted
+        }
     }
 
     @Override
@@ -127,13 +130,7 @@ public final class JdkProcesses implements ProcessService {
     @Override
     public Set<String> installedDigests(String name) {
         Set<String> found = new LinkedHashSet<>();
-        for (Path p : installed(name)) {
-            try {
-                found.add(digest(p.toRealPath(), p));
-            } catch (IOException | RuntimeException e) {
-                // unreadable: not counted
-            }
-        }
+        installed(name).forEach(program -> found.addAll(readable(program, () -> Set.of(digest(program.toRealPath(), program)))));
         return found;
     }
 
