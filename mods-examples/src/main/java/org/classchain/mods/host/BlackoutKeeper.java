@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,8 @@ import java.util.List;
  */
 final class BlackoutKeeper {
     static final int ATTEMPTS = 3;
+    /** Where distributions install JNA (Debian's and Fedora's libjna-java / jna). */
+    private static final List<Path> SYSTEM_JNA = List.of(Path.of("/usr/share/java/jna.jar"), Path.of("/usr/lib/java/jna.jar"));
 
     private final BlackoutState state;
     private volatile Process windows;
@@ -74,7 +77,9 @@ final class BlackoutKeeper {
             try {
                 parts.add(codeSource(Class.forName("com.sun.jna.Native", false, BlackoutKeeper.class.getClassLoader())));
             } catch (ClassNotFoundException | LinkageError e) {
-                // no JNA here: a lock still blacks out, without grabbing (X11Grab says so)
+                // not on this class path (the launcher jar does not ship it): the distribution's, if installed;
+                // else a lock still blacks out, without grabbing (X11Grab says so)
+                SYSTEM_JNA.stream().filter(Files::isReadable).findFirst().ifPresent(p -> parts.add(p.toString()));
             }
             classPath = String.join(File.pathSeparator, parts);
         } catch (java.net.URISyntaxException | RuntimeException e) {
