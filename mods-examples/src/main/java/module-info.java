@@ -1,6 +1,7 @@
 /** The example command modules and the desktop, process and inbox services they run on. */
 module org.classchain.mods {
     requires transitive org.classchain.api;
+    requires static com.sun.jna; // X11Grab: a lock's keyboard and mouse, in a process of its own; a lock without JNA only blacks out
     requires com.fasterxml.jackson.databind; // WebLimitsModule edits Firefox's policies.json, keeping what else it holds
     requires transitive java.desktop; // ScreenshotModule.ScreenSource, a service an app provides, returns a BufferedImage
 

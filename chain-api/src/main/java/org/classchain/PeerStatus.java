@@ -21,10 +21,13 @@ import java.util.Objects;
  *                runs them): how the teacher's host learns which modules the room has
  * @param macs the MAC addresses of this computer's network cards ({@code 52:54:00:12:34:56}), the one
  *             it is reached by first: how the teacher's host learns how to wake it (Wake-on-LAN)
+ * @param desktop how this computer's desktop is doing (display, session agents and their restarts, interruptions of
+ *                the blackout), or null where the peer has no desktop service or is from before it was reported:
+ *                how the teacher's room learns at once that a student killed the agent
  */
 public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String address, String chainId, long height, Hash headHash,
                          List<String> neighbours, List<String> users, long clockSkewMillis, List<String> modules,
-                         List<String> macs) {
+                         List<String> macs, DesktopHealth desktop) {
 
     /**
      * Copies the lists.
@@ -41,6 +44,7 @@ public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String add
      * @param clockSkewMillis 0 if unknown
      * @param modules copied
      * @param macs copied
+     * @param desktop null when unknown
      */
     public PeerStatus {
         Objects.requireNonNull(role, "role");
@@ -50,6 +54,29 @@ public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String add
         users = List.copyOf(users);
         modules = List.copyOf(modules);
         macs = List.copyOf(macs);
+    }
+
+    /**
+     * A status that says nothing of the desktop (a peer from before it was reported, or one without a desktop).
+     *
+     * @param role never null
+     * @param nodeId never null
+     * @param publicKey never null
+     * @param address where other peers reach it
+     * @param chainId the chain it follows
+     * @param height the best chain's height
+     * @param headHash the best chain's head hash
+     * @param neighbours copied
+     * @param users copied
+     * @param clockSkewMillis 0 if unknown
+     * @param modules copied
+     * @param macs copied
+     */
+    public PeerStatus(Role role, String nodeId, NodeKey publicKey, String address, String chainId, long height,
+                      Hash headHash, List<String> neighbours, List<String> users, long clockSkewMillis,
+                      List<String> modules, List<String> macs) {
+        this(role, nodeId, publicKey, address, chainId, height, headHash, neighbours, users, clockSkewMillis, modules,
+                macs, null);
     }
 
     /**
@@ -71,7 +98,7 @@ public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String add
                       Hash headHash, List<String> neighbours, List<String> users, long clockSkewMillis,
                       List<String> modules) {
         this(role, nodeId, publicKey, address, chainId, height, headHash, neighbours, users, clockSkewMillis, modules,
-                List.of());
+                List.of(), null);
     }
 
     /**
@@ -91,6 +118,6 @@ public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String add
     public PeerStatus(Role role, String nodeId, NodeKey publicKey, String address, String chainId, long height,
                       Hash headHash, List<String> neighbours, List<String> users, long clockSkewMillis) {
         this(role, nodeId, publicKey, address, chainId, height, headHash, neighbours, users, clockSkewMillis,
-                List.of(), List.of());
+                List.of(), List.of(), null);
     }
 }

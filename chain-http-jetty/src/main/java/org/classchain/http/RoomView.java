@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import org.classchain.DesktopHealth;
 import org.classchain.PeerInfo;
 import org.classchain.PeerStatus;
 import org.classchain.wire.Message;
@@ -28,12 +29,15 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * network with a short deadline: role, height, users signed in there, and whether it answered.
  *
  * <p>Shape: {@code {"self": nodeId, "at": epoch ms, "peers": [{"nodeId", "address", "neighbour",
- * "lastSeen", "online", "state", "role", "height", "headHash", "users", "macs"}]}}; {@code state} is
+ * "lastSeen", "online", "state", "role", "height", "headHash", "users", "macs", "desktop"}]}}; {@code state} is
  * {@code online} or {@code offline}; {@code height} and {@code headHash} are null for a peer that
  * did not answer; {@code role} is what this peer's chain says of the node ({@link PeerInfo#role()}),
  * answering or not, else the role its status claims, and {@code users} what this peer last heard: a
  * student whose computer stops stays a student of the room, offline, even across a restart of this
- * peer, which keeps the node ids it verified (issue 19, item 1). The answer is cached for {@link #CACHE_MILLIS}, so any number of open consoles
+ * peer, which keeps the node ids it verified (issue 19, item 1). {@code desktop} is what the peer's status says of
+ * its desktop ({@code {"display", "agents", "agentRestarts", "lastAgentRestart", "interruptions", "note"}},
+ * {@link DesktopHealth}), null when it did not answer or does not say: a killed session agent shows here within a
+ * status round. The answer is cached for {@link #CACHE_MILLIS}, so any number of open consoles
  * (or a student hammering the route) cost the room one status round per period.
  *
  * <p>Thread-safe.
@@ -170,6 +174,22 @@ final class RoomView {
         (status != null ? status.users() : info.users()).forEach(users::add);
         ArrayNode macs = r.putArray("macs"); // as this peer keeps them: how to wake it when it is off
         info.macs().forEach(macs::add);
+        DesktopHealth desktop = status == null ? null : status.desktop();
+        if (desktop == null) {
+            r.putNull("desktop"); // offline, without a desktop service, or a peer from before it was reported
+        } else {
+            ObjectNode d = r.putObject("desktop");
+            d.put("display", desktop.display());
+            d.put("agents", desktop.agents());
+            d.put("agentRestarts", desktop.agentRestarts());
+            if (desktop.lastAgentRestart() == null) {
+                d.putNull("lastAgentRestart");
+            } else {
+                d.put("lastAgentRestart", desktop.lastAgentRestart().toEpochMilli());
+            }
+            d.put("interruptions", desktop.interruptions());
+            d.put("note", desktop.note());
+        }
         return r;
     }
 }

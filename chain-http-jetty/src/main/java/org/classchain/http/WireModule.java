@@ -39,6 +39,7 @@ import org.classchain.Attachment;
 import org.classchain.Block;
 import org.classchain.Command;
 import org.classchain.CommandReport;
+import org.classchain.DesktopHealth;
 import org.classchain.Grant;
 import org.classchain.Hash;
 import org.classchain.ModuleInfo;
@@ -99,7 +100,9 @@ final class WireModule extends SimpleModule {
             Map.entry(AuthConfirmed.class, Set.of("role", "expiresAt")),
             Map.entry(AuthRelay.class, Set.of("origin")),
             Map.entry(Submitted.class, Set.of("grantId")),
-            Map.entry(PeerStatus.class, Set.of("address", "chainId", "headHash", "clockSkewMillis", "modules", "macs")),
+            Map.entry(PeerStatus.class, Set.of("address", "chainId", "headHash", "clockSkewMillis", "modules", "macs",
+                    "desktop")),
+            Map.entry(DesktopHealth.class, Set.of("lastAgentRestart", "note")),
             Map.entry(CommandReport.class, Set.of("module", "height", "offline")),
             Map.entry(ModuleInfo.class, Set.of("description", "source")),
             Map.entry(ArgumentSpec.class, Set.of("defaultValue", "description")),

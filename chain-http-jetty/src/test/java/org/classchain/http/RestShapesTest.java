@@ -59,10 +59,15 @@ class RestShapesTest {
         Hash head = data.hash();
         stub.replyWith(new Message.StatusReply(new PeerStatus(Role.TEACHER, "nid", new org.classchain.NodeKey(new byte[32]), "http://127.0.0.1:1", "chain-1", 12,
                 head, List.of("http://127.0.0.1:2"), List.of("t"), 0, List.of("blackout", "message"),
-                List.of("52:54:00:12:34:56"))));
+                List.of("52:54:00:12:34:56"), new org.classchain.DesktopHealth(false, 0, 1, null, 0,
+                "no graphical session"))));
         JsonNode j = getJson("/status", 200);
         assertThat(fieldNames(j)).containsExactlyInAnyOrder("role", "nodeId", "publicKey", "address", "chainId", "height", "headHash",
-                "neighbours", "users", "clockSkewMillis", "modules", "macs");
+                "neighbours", "users", "clockSkewMillis", "modules", "macs", "desktop");
+        assertThat(fieldNames(j.get("desktop"))).containsExactlyInAnyOrder("display", "agents", "agentRestarts",
+                "lastAgentRestart", "interruptions", "note");
+        assertThat(j.get("desktop").get("agentRestarts").asInt()).isEqualTo(1);
+        assertThat(j.get("desktop").get("note").asText()).isEqualTo("no graphical session");
         assertThat(j.get("macs").get(0).asText()).isEqualTo("52:54:00:12:34:56");
         assertThat(j.get("modules").get(1).asText()).isEqualTo("message");
         assertThat(j.get("role").asText()).isEqualTo("TEACHER");

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.classchain.DesktopHealth;
+import org.classchain.PeerStatus;
 import org.classchain.Receipt;
+import org.classchain.Role;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.block.ReceiptCodec;
@@ -39,6 +43,28 @@ class WireJsonTest {
         expected.remove("attachment");
         described.remove("attachment");
         assertThat(described).isEqualTo(expected);
+    }
+
+    @Test
+    void a_status_with_the_desktop_reads_back_and_one_from_an_older_peer_reads_as_not_known() throws Exception {
+        PeerStatus withDesktop = new PeerStatus(Role.STUDENT, "n1", data.nodeKey(), "http://x:1", "chain-1", 3, data.hash(),
+                List.of(), List.of("alice"), 0, List.of("lock"), List.of(),
+                new DesktopHealth(true, 1, 2, java.time.Instant.ofEpochMilli(1_700_000_000_123L), 3, ""));
+        assertThat(wire.read(wire.write(withDesktop), PeerStatus.class)).isEqualTo(withDesktop);
+        ObjectNode tree = wire.tree(withDesktop);
+        assertThat(tree.get("desktop").get("lastAgentRestart").asLong()).isEqualTo(1_700_000_000_123L);
+
+        // an older peer says nothing of its desktop: not known, not an error
+        tree.remove("desktop");
+        assertThat(wire.read(tree, PeerStatus.class).desktop()).isNull();
+        // a desktop with no restart yet and no note (a newer peer may leave them out)
+        tree.set("desktop", json.parse("{\"display\":false,\"agents\":0,\"agentRestarts\":0,\"interruptions\":0}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(wire.read(tree, PeerStatus.class).desktop()).isEqualTo(new DesktopHealth(false, 0, 0, null, 0, ""));
+        // but a count it claims must be a count
+        tree.set("desktop", json.parse("{\"display\":true,\"agents\":-1,\"agentRestarts\":0,\"interruptions\":0}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThatThrownBy(() -> wire.read(tree, PeerStatus.class)).isInstanceOf(HttpProblem.class);
     }
 
     @Test

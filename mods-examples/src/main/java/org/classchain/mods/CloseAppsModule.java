@@ -24,9 +24,11 @@ import org.classchain.spi.host.ProcessService.RunningProcess;
 /**
  * {@code close-apps}: ends the programs of the current user whose executable is one of
  * {@code names} (default: the common browsers of Linux, Windows and macOS), by name or by what
- * the program is: a process whose executable file has the content (SHA-256) of a program
- * installed under one of the names is closed whatever it is called (a browser copied as
- * {@code ~/notes-app/notes}). A zombie (ended, not yet reaped) counts as closed. Each is asked to end
+ * the program is: a process whose executable file has the content (SHA-256) or the ELF build id of
+ * a program installed under one of the names is closed whatever it is called and whatever was
+ * appended to it (a browser copied as {@code ~/notes-app/notes}); so is one whose windows' class
+ * ({@code WM_CLASS}) is one of the names, and every process those started (a browser's helpers).
+ * A zombie (ended, not yet reaped) counts as closed. Each is asked to end
  * first (so a browser can save its session), and ended forcibly if it is still running after
  * {@code grace} seconds. Names match the executable's file name, ignoring case and a Windows
  * {@code .exe}. Uses the peer's {@link ProcessService}, else {@link JdkProcesses}; works the
@@ -47,6 +49,7 @@ public final class CloseAppsModule implements CommandModule {
     private static final long FORCED_WAIT_MILLIS = 3000;
     private static final long POLL_MILLIS = 50;
     private static final int PIDS_SHOWN = 20;
+    private static final int MAX_ANCESTORS = 16;
 
     /** A module with nothing to configure: what {@link java.util.ServiceLoader} creates. */
     public CloseAppsModule() {
@@ -87,15 +90,12 @@ public final class CloseAppsModule implements CommandModule {
             return Outcome.failed(e.getMessage());
         }
         ProcessService processes = context.service(ProcessService.class).orElseGet(JdkProcesses::new);
-        Set<String> programs = new HashSet<>(); // what the named programs are, whatever they are called
-        for (String name : wanted) {
-            programs.addAll(processes.installedDigests(name));
+        List<RunningProcess> matching;
+        try {
+            matching = matching(processes, wanted);
+        } catch (IllegalStateException e) { // a service whose students' processes are its session agents'
+            return Outcome.unavailable(e.getMessage());
         }
-        List<RunningProcess> matching = processes.processes().stream()
-                .filter(p -> wanted.contains(normalise(p.command()))
-                        || !programs.isEmpty() && processes.executableDigest(p.pid()).filter(programs::contains).isPresent())
-                .sorted(Comparator.comparingLong(RunningProcess::pid))
-                .toList();
         if (matching.isEmpty()) {
             return Outcome.executed("nothing to close: no program of this user named "
                     + (wanted.size() <= 5 ? String.join(", ", wanted) : "any of " + wanted.size() + " names"));
@@ -125,6 +125,54 @@ public final class CloseAppsModule implements CommandModule {
             return Outcome.failed("could not end every program; " + String.join("; ", parts));
         }
         return Outcome.executed(String.join("; ", parts));
+    }
+
+    /**
+     * The processes of this user that are one of the {@code wanted} programs: by the executable's
+     * name; by what the executable is (its content or its ELF build id, as a program installed under
+     * one of the names: a copy renamed, or with bytes appended); by what its windows say it is
+     * ({@code WM_CLASS}: Firefox's say {@code firefox} under any file name); and every process these
+     * started (a browser's renderers and helpers, whatever they are called).
+     */
+    static List<RunningProcess> matching(ProcessService processes, Set<String> wanted) {
+        Set<String> programs = new HashSet<>(); // what the named programs are, whatever they are called
+        for (String name : wanted) {
+            programs.addAll(processes.installedIdentities(name));
+        }
+        Set<Long> windowed = processes.windowOwners(wanted);
+        List<RunningProcess> all = processes.processes();
+        Set<Long> found = new HashSet<>();
+        for (RunningProcess p : all) {
+            if (wanted.contains(normalise(p.command())) || windowed.contains(p.pid())
+                    || !programs.isEmpty() && processes.executableIdentities(p.pid()).stream().anyMatch(programs::contains)) {
+                found.add(p.pid());
+            }
+        }
+        if (!found.isEmpty()) {
+            for (RunningProcess p : all) {
+                if (!found.contains(p.pid()) && startedBy(processes, p.pid(), found)) {
+                    found.add(p.pid());
+                }
+            }
+        }
+        return all.stream().filter(p -> found.contains(p.pid())).sorted(Comparator.comparingLong(RunningProcess::pid))
+                .toList();
+    }
+
+    /** Whether one of the ancestors of {@code pid} (up to {@value #MAX_ANCESTORS} up) is in {@code found}. */
+    private static boolean startedBy(ProcessService processes, long pid, Set<Long> found) {
+        long at = pid;
+        for (int i = 0; i < MAX_ANCESTORS; i++) {
+            java.util.Optional<Long> parent = processes.parentOf(at);
+            if (parent.isEmpty() || parent.get() <= 1) {
+                return false;
+            }
+            if (found.contains(parent.get())) {
+                return true;
+            }
+            at = parent.get();
+        }
+        return false;
     }
 
     /** The checked, normalised names of a {@code names} argument. */

@@ -77,6 +77,8 @@ class KeeperRestartTest {
         double backAfter = (System.nanoTime() - killedAt) / 1e9;
         await("the screen black again", PATIENCE, this::centreIsBlack);
         double blackAfter = (System.nanoTime() - killedAt) / 1e9;
+        // the peer's status tells the teacher's room at once, not only the receipt of the next command
+        await("the interruption in the desktop's health", PATIENCE, () -> desktop.health().interruptions() >= 1);
         System.out.printf("keeper killed: a new one after %.2f s, the screen black again after %.2f s%n", backAfter,
                 blackAfter);
         assertThat(desktop.interruptions()).as("the restart is counted for the teacher").isGreaterThanOrEqualTo(1);

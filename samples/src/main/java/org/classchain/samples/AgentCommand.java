@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
  * {@code classchain agent}: the session agent, one per graphical session, run as the student. It
  * connects to the system service's socket, accepts it only when the kernel says the other end runs
  * as the service's user ({@code SO_PEERCRED}), and then shows on this session's display what the
- * service asks (messages, blackouts, locks, pages), through an {@link AwtDesktop} that also
+ * service asks (messages, blackouts, locks, pages, and the student's processes for close-apps:
+ * {@link AgentProcesses}), through an {@link AwtDesktop} that also
  * restores a still-valid blackout or lock and restarts its keeper when the student kills it. When
  * the service goes away it connects again every {@value #RETRY_MILLIS} ms.
  *
@@ -28,6 +29,7 @@ import picocli.CommandLine.Option;
         description = "Run the session agent: show on this graphical session what the ClassChain service asks.")
 final class AgentCommand implements Callable<Integer> {
     static final long RETRY_MILLIS = 250;
+    private static final org.classchain.mods.host.JdkProcesses PROCESSES = new org.classchain.mods.host.JdkProcesses();
 
     @Option(names = "--socket", defaultValue = "/run/classchain/agent.sock",
             description = "the service's socket (default ${DEFAULT-VALUE})")
@@ -123,6 +125,13 @@ final class AgentCommand implements Callable<Integer> {
                 desktop.browse(URI.create(r[2]));
                 yield "";
             }
+            // close-apps: the student's processes are this agent's to see and end, not the service's
+            case "processes" -> AgentProcesses.encode(PROCESSES.processes());
+            case "end" -> Boolean.toString(PROCESSES.end(Long.parseLong(r[2])));
+            case "kill" -> Boolean.toString(PROCESSES.kill(Long.parseLong(r[2])));
+            case "identities" -> String.join(" ", PROCESSES.executableIdentities(Long.parseLong(r[2])));
+            case "windows" -> AgentProcesses.joinPids(PROCESSES.windowOwners(
+                    java.util.Set.of(r[2].split(","))));
             default -> throw new UnsupportedOperationException("this agent does not know '" + r[1] + "'");
         };
     }

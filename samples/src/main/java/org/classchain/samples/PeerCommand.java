@@ -240,6 +240,7 @@ final class PeerCommand implements Callable<Integer> {
                 agents = new SessionAgents(Path.of(socket), agentUsers != null ? agentUsers
                         : settings.list("agent-users"));
                 b.service(org.classchain.spi.host.DesktopService.class, agents);
+                b.service(org.classchain.spi.host.ProcessService.class, agents.processes()); // the students', not the service's
             } else {
                 desktop = Launchers.addDesktop(b);
             }

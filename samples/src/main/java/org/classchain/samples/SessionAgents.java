@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +22,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.classchain.DesktopHealth;
 import org.classchain.spi.host.DesktopService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * the {@code agent-users} setting where there is no logind); others are told why and closed.
  * Without an agent there is no display: the display modules answer UNAVAILABLE with
  * {@link #noDisplayReason()}. An agent that comes back for a user whose agent went away counts as
- * restarted; the count goes into every display command's receipt ({@link #incidents()}). The
+ * restarted; the count goes into every display command's receipt ({@link #incidents()}) and, with the
+ * time of the latest and the interruptions the agents report, into the peer's status ({@link #health()}). The
  * service remembers the blackout or lock the teacher asked for until it is ended, and asks every
  * agent that connects to make sure it is up: the agent's own state file is the student's to delete.
  *
@@ -44,6 +48,10 @@ final class SessionAgents implements DesktopService, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("classchain.agents");
     /** How long an agent has to answer; a blackout waits for its windows (the keeper allows 20 s). */
     static final Duration ANSWER_PATIENCE = Duration.ofSeconds(30);
+    /** How often {@link #health()} asks the agents for their interruptions. */
+    static final long HEALTH_REFRESH_MILLIS = 1_000;
+    /** How long an agent has to list, identify or end processes. */
+    static final Duration PROCESS_PATIENCE = Duration.ofSeconds(10);
 
     private final Path socket;
     private final Predicate<String> mayConnect;
@@ -54,6 +62,7 @@ final class SessionAgents implements DesktopService, AutoCloseable {
     private final Map<String, Integer> restarts = new ConcurrentHashMap<>();
     private final Map<String, Boolean> seen = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
+    private volatile Instant lastRestart;
     private volatile boolean closed;
     /** The blackout or lock the teacher asked for and has not ended: sent to every agent that connects. */
     private volatile Active active;
@@ -125,6 +134,9 @@ final class SessionAgents implements DesktopService, AutoCloseable {
         }
         boolean restart = seen.put(user, Boolean.TRUE) != null;
         int count = restart ? restarts.merge(user, 1, Integer::sum) : restarts.getOrDefault(user, 0);
+        if (restart) {
+            lastRestart = Instant.now();
+        }
         Agent agent = new Agent(wire, user, hello[1], hello[2]);
         agents.add(agent);
         LOG.info("session agent of {} connected: display {}, pid {}{}", user, hello[1], hello[2],
@@ -138,6 +150,39 @@ final class SessionAgents implements DesktopService, AutoCloseable {
             agent.request("ensure", due.lock() ? "lock" : "blackout", Long.toString(due.until()),
                     due.message() == null ? "" : due.message());
         }
+    }
+
+    /**
+     * The students' processes through their agents, for close-apps under the service (the
+     * service's user sees and may end none of them).
+     */
+    org.classchain.spi.host.ProcessService processes() {
+        return new AgentProcesses(new AgentProcesses.Asker() {
+            @Override
+            public List<Object> agents() {
+                return List.copyOf(agents);
+            }
+
+            @Override
+            public String ask(Object agent, String op, String... args) {
+                Agent a = (Agent) agent;
+                try {
+                    String[] answer = a.request(op, args).get(PROCESS_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                    if (!answer[1].equals("ok")) {
+                        throw new IllegalStateException(a.user + ": " + (answer.length > 2 ? answer[2] : answer[1]));
+                    }
+                    return answer.length > 2 ? answer[2] : "";
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException(a.user + ": the session agent did not answer within "
+                            + PROCESS_PATIENCE.toSeconds() + " s");
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException(a.user + ": " + e.getCause().getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while the session agent worked", e);
+                }
+            }
+        });
     }
 
     @Override
@@ -155,6 +200,25 @@ final class SessionAgents implements DesktopService, AutoCloseable {
     public String incidents() {
         int n = restarts.values().stream().mapToInt(Integer::intValue).sum();
         return n == 0 ? "" : "session agent restarted " + n + (n == 1 ? " time" : " times");
+    }
+
+    /**
+     * The agents now, their restarts, and the interruptions they last reported: never waits on an
+     * agent. Each call asks the agents for their count again (at most once per
+     * {@value #HEALTH_REFRESH_MILLIS} ms), so the teacher's room, which asks every 2 s, is at most
+     * a round behind.
+     */
+    @Override
+    public DesktopHealth health() {
+        List<Agent> now = List.copyOf(agents);
+        int interrupted = 0;
+        for (Agent a : now) {
+            a.refreshInterruptions();
+            interrupted += a.interruptions;
+        }
+        int n = restarts.values().stream().mapToInt(Integer::intValue).sum();
+        return new DesktopHealth(!now.isEmpty(), now.size(), n, lastRestart, interrupted,
+                now.isEmpty() ? noDisplayReason() : "");
     }
 
     @Override
@@ -301,6 +365,9 @@ final class SessionAgents implements DesktopService, AutoCloseable {
         final String pid;
         final Map<String, CompletableFuture<String[]>> waiting = new ConcurrentHashMap<>();
         volatile Thread reader;
+        /** The interruptions this agent last reported, and when it was last asked (System.nanoTime). */
+        volatile int interruptions;
+        private final AtomicLong askedAt = new AtomicLong(System.nanoTime() - HEALTH_REFRESH_MILLIS * 1_000_000);
 
         Agent(AgentWire wire, String user, String display, String pid) {
             this.wire = wire;
@@ -324,6 +391,24 @@ final class SessionAgents implements DesktopService, AutoCloseable {
                 answer.completeExceptionally(new IOException("the session agent is gone: " + e.getMessage(), e));
             }
             return answer;
+        }
+
+        /** Asks for the count without waiting; the answer updates {@link #interruptions}. */
+        void refreshInterruptions() {
+            long last = askedAt.get();
+            long t = System.nanoTime();
+            if (t - last < HEALTH_REFRESH_MILLIS * 1_000_000 || !askedAt.compareAndSet(last, t)) {
+                return;
+            }
+            request("interruptions").thenAccept(answer -> {
+                if (answer.length > 2 && answer[1].equals("ok")) {
+                    try {
+                        interruptions = Math.max(0, Integer.parseInt(answer[2]));
+                    } catch (NumberFormatException e) {
+                        // an agent that says nonsense keeps its last count
+                    }
+                }
+            });
         }
 
         void readLoop() {

@@ -35,11 +35,22 @@ final class StatusCommand implements Callable<Integer> {
             if (s.role() == org.classchain.Role.STUDENT) {
                 System.out.println("teacher:    " + teacherLine(client.peers(peer)));
             }
+            if (s.desktop() != null) {
+                System.out.println("desktop:    " + desktopLine(s.desktop()));
+            }
             if (Math.abs(s.clockSkewMillis()) > 60_000) {
                 System.out.println("clock:      " + s.clockSkewMillis() / 1000 + " s off the teacher's host (its latest grant)");
             }
             return 0;
         }
+    }
+
+    /** {@code display, 1 session agent; agent restarted 1 time (last 12:03:07)}, or what has no display. */
+    static String desktopLine(org.classchain.DesktopHealth d) {
+        String head = d.display() ? "display" + (d.agents() == 0 ? "" : ", " + d.agents()
+                + (d.agents() == 1 ? " session agent" : " session agents")) : "";
+        String summary = d.summary();
+        return head.isEmpty() ? summary : summary.isEmpty() ? head : head + "; " + summary;
     }
 
     /**

@@ -319,4 +319,28 @@ class ConsoleGroupsBrowserTest extends ConsoleClassroomBrowserTest {
         assertThat(powerLog(0)).doesNotExist();
         assertThat(powerLog(2)).doesNotExist();
     }
+
+    /**
+     * What a student's status says of its desktop shows on its card within a room round (issue
+     * 17): its session agent killed and back, its blackout interrupted, a computer without a
+     * graphical session; a computer whose desktop is well shows no such line.
+     */
+    @Test
+    @Order(6)
+    void aCardSaysWhenTheStudentsAgentWasRestartedOrItHasNoGraphicalSession() {
+        openSignedIn();
+        Peer first = room.students.get(0);
+        Peer second = room.students.get(1);
+        Peer third = room.students.get(2);
+        room.desktops.get(0).health(new org.classchain.DesktopHealth(true, 1, 1, Instant.now(), 2, ""));
+        room.desktops.get(1).health(new org.classchain.DesktopHealth(false, 0, 0, null, 0,
+                "no graphical session: no session agent is connected, so no display"));
+        waitFor(15).until(d -> card(first).findElement(By.cssSelector(".desktop")).getText()
+                .matches("agent restarted 1 time \\(.+\\) · blackout interrupted 2 times, restored"));
+        waitFor(15).until(d -> card(second).findElement(By.cssSelector(".desktop")).getText()
+                .startsWith("no graphical session"));
+        assertThat(card(third).findElement(By.cssSelector(".desktop")).isDisplayed()).as("all is well there").isFalse();
+        room.desktops.get(0).health(null);
+        room.desktops.get(1).health(null);
+    }
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.classchain.DesktopHealth;
 import org.classchain.spi.host.DesktopService;
 
 /**
@@ -16,6 +17,7 @@ final class RecordingDesktop implements DesktopService {
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private volatile boolean locked;
     private volatile boolean blackedOut;
+    private volatile DesktopHealth health;
 
     /** The texts of the messages shown, in order. */
     List<String> messages() {
@@ -25,6 +27,17 @@ final class RecordingDesktop implements DesktopService {
     /** Whether a lock is up now. */
     boolean locked() {
         return locked;
+    }
+
+    /** What this desktop's status says from now on (a killed agent, an interrupted blackout); null: the default. */
+    void health(DesktopHealth h) {
+        health = h;
+    }
+
+    @Override
+    public DesktopHealth health() {
+        DesktopHealth h = health;
+        return h != null ? h : DesktopService.super.health();
     }
 
     @Override

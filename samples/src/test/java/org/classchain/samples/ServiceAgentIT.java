@@ -28,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServiceAgentIT {
     private static final Duration BACK_WITHIN = Duration.ofSeconds(2);
+    /** A room answer is cached 2 s and asks each student with a 2 s deadline; the service asks its agents every 1 s. */
+    private static final Duration TOLD_WITHIN = Duration.ofSeconds(8);
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
     private static final Pattern CONNECTED = Pattern.compile("session agent of (\\S+) connected: display \\S+, pid (\\d+)");
 
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // the logs stay when it fails
@@ -75,6 +78,18 @@ class ServiceAgentIT {
                 long second = await("the agent back", BACK_WITHIN, serviceLog, 2);
                 System.out.printf("agent killed: back (pid %d) after %.2f s%n", second, (System.nanoTime() - killedAt) / 1e9);
                 assertThat(Files.readString(serviceLog)).contains("restarted (1 time)");
+                // the teacher's room says so at once, not at the next command's receipt (before: nothing said it)
+                String[] row = new String[1];
+                waitFor("the teacher's room showing the restart", TOLD_WITHIN, () -> {
+                    row[0] = roomRow(teacher.url(), student.nodeId());
+                    return row[0].contains("\"agentRestarts\":1");
+                });
+                System.out.printf("teacher's room told of the restart after %.2f s: %s%n",
+                        (System.nanoTime() - killedAt) / 1e9, row[0]);
+                assertThat(row[0]).contains("\"display\":true").contains("\"agents\":1");
+                PeerProcesses.Result status = procs.run(Duration.ofSeconds(60), "status", "--peer", student.url());
+                assertThat(status.output()).containsPattern("desktop: +display, 1 session agent; agent restarted 1 time "
+                        + "\\(last \\d\\d:\\d\\d:\\d\\d\\)");
                 waitFor("the lock restored by the service", Duration.ofSeconds(30), () -> read(lockState)
                         .matches("(?s).*keeper=(\\d+).*") && !read(lockState).contains("keeper=" + keeper + "\n"));
                 System.out.printf("lock restored (its state and keeper removed too) after %.2f s%n",
@@ -84,12 +99,30 @@ class ServiceAgentIT {
                 assertThat(unlocked.exit()).as(unlocked.output()).isZero();
                 assertThat(unlocked.output()).containsPattern(student.nodeId() + "\\s+EXECUTED").contains("unlocked")
                         .contains("session agent restarted 1 time");
+
+                // close-apps under the service goes through the agent, which runs as the student
+                Path app = Files.copy(Path.of("/bin/sleep"), tmp.resolve("classchain-it-app"));
+                app.toFile().setExecutable(true);
+                Process studentsApp = new ProcessBuilder(app.toString(), "300").start();
+                try {
+                    PeerProcesses.Result closed = procs.run(Duration.ofSeconds(90), concat(signIn, "close-apps", "--arg",
+                            "names=classchain-it-app", "--arg", "grace=3", "--wait"));
+                    assertThat(closed.exit()).as(closed.output()).isZero();
+                    assertThat(closed.output()).containsPattern(student.nodeId() + "\\s+EXECUTED")
+                            .contains("closed classchain-it-app (pid " + studentsApp.pid() + ")");
+                    assertThat(studentsApp.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                } finally {
+                    studentsApp.destroyForcibly();
+                }
             } finally {
                 supervisor.descendants().forEach(ProcessHandle::destroyForcibly);
                 supervisor.destroyForcibly();
                 supervisor.waitFor();
             }
             awaitLine("the agent gone", Duration.ofSeconds(30), serviceLog, "went away", 2);
+            waitFor("the teacher's room showing no graphical session", TOLD_WITHIN,
+                    () -> roomRow(teacher.url(), student.nodeId()).contains("\"display\":false"));
+            assertThat(roomRow(teacher.url(), student.nodeId())).contains("no graphical session");
             PeerProcesses.Result gone = procs.run(Duration.ofSeconds(90), concat(signIn, "message", "--arg", "text=hi",
                     "--wait"));
             assertThat(gone.exit()).as(gone.output()).isEqualTo(3);
@@ -172,6 +205,26 @@ class ServiceAgentIT {
             return true;
         });
         return pid[0];
+    }
+
+    /** The student's row of the teacher's {@code GET /api/v1/room}, as the console polls it; empty if absent. */
+    private static String roomRow(String teacherUrl, String nodeId) {
+        try {
+            String body = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(teacherUrl + "/api/v1/room"))
+                    .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            for (com.fasterxml.jackson.databind.JsonNode r : new com.fasterxml.jackson.databind.ObjectMapper().readTree(body)
+                    .get("peers")) {
+                if (nodeId.equals(r.path("nodeId").asText())) {
+                    return r.toString();
+                }
+            }
+            return "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     private static void awaitLine(String what, Duration patience, Path file, String text, int times) throws Exception {

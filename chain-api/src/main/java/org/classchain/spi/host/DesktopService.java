@@ -3,6 +3,7 @@ package org.classchain.spi.host;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import org.classchain.DesktopHealth;
 
 /**
  * The screens and the default browser of the computer a peer runs on.
@@ -110,6 +111,20 @@ public interface DesktopService {
      */
     default String incidents() {
         return "";
+    }
+
+    /**
+     * How this desktop is doing, for the peer's status (the teacher's room asks every few
+     * seconds): must answer at once, without waiting on a display or another process. The
+     * default says whether there is a display (and why not), no session agent, and
+     * {@link #interruptions()}.
+     *
+     * @return never null
+     */
+    default DesktopHealth health() {
+        boolean display = hasDisplay();
+        return new DesktopHealth(display, 0, 0, null, display ? Math.max(0, interruptions()) : 0,
+                display ? "" : noDisplayReason());
     }
 
     /**

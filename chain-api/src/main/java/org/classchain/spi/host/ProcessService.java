@@ -78,4 +78,53 @@ public interface ProcessService {
     default Set<String> installedDigests(String name) {
         return Set.of();
     }
+
+    /**
+     * Everything that says what the program of process {@code pid} is, whatever its file is
+     * called or how it was altered: its {@link #executableDigest(long) digest} and, where the
+     * platform has one, an identity that survives bytes appended to a copy (an ELF file's GNU build
+     * id, as {@code elf-build-id:HEX}). Compared with {@link #installedIdentities(String)}. The
+     * default is the digest alone.
+     *
+     * @param pid the process id
+     * @return its identities, or none when it cannot be read
+     */
+    default Set<String> executableIdentities(long pid) {
+        return executableDigest(pid).map(Set::of).orElse(Set.of());
+    }
+
+    /**
+     * The identities (as {@link #executableIdentities(long)} gives them) of the executables
+     * installed under {@code name}. The default is {@link #installedDigests(String)}.
+     *
+     * @param name an executable's name, {@code firefox} say
+     * @return the identities, or none
+     */
+    default Set<String> installedIdentities(String name) {
+        return installedDigests(name);
+    }
+
+    /**
+     * The parent of process {@code pid}, to find the helpers a program started (a browser's
+     * renderers). Empty when unknown (the default).
+     *
+     * @param pid the process id
+     * @return the parent's process id, or empty
+     */
+    default Optional<Long> parentOf(long pid) {
+        return Optional.empty();
+    }
+
+    /**
+     * The processes of this user with a window on the display whose class or instance name
+     * ({@code WM_CLASS} on X11), ignoring case, is one of {@code classes}: a program known by its
+     * windows whatever its file is called (Firefox's windows say {@code firefox} under any file
+     * name). None where there is no display or no way to ask it (the default).
+     *
+     * @param classes lower-case window class names
+     * @return the owners' process ids
+     */
+    default Set<Long> windowOwners(Set<String> classes) {
+        return Set.of();
+    }
 }

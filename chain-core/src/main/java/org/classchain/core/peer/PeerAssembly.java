@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import org.classchain.Command;
 import org.classchain.CommandReport;
+import org.classchain.DesktopHealth;
 import org.classchain.Head;
 import org.classchain.PeerInfo;
 import org.classchain.PeerStatus;
@@ -31,6 +32,7 @@ import org.classchain.core.exec.PeerThreads;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.validation.BlockValidator;
 import org.classchain.spi.BlockStore;
+import org.classchain.spi.host.DesktopService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -201,7 +203,20 @@ final class PeerAssembly implements AutoCloseable {
         Head h = chain.headInfo();
         return new PeerStatus(role(), identity.nodeId(), identity.publicKey(), config.transport.localAddress(),
                 chain.chainId(), h.height(), h.hash(), directory.neighbours(), roster.hereSorted(), skew.millis(),
-                modules.names(), macs);
+                modules.names(), macs, desktopHealth());
+    }
+
+    /** The desktop service's health, or null without one (or when it fails: the status must still answer). */
+    private DesktopHealth desktopHealth() {
+        if (!(config.services.get(DesktopService.class) instanceof DesktopService desktop)) {
+            return null;
+        }
+        try {
+            return desktop.health();
+        } catch (RuntimeException e) {
+            LOG.debug("peer {}: the desktop's health: {}", name, e.toString());
+            return null;
+        }
     }
 
     /** What this peer knows of a command, with the targets it knows to be offline that have not answered. */

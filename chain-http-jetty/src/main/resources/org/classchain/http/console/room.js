@@ -207,6 +207,7 @@ function buildCard(p) {
     el('p', { className: 'meta badges' }),
     el('p', { className: 'meta info' }),
     el('p', { className: 'meta state', 'aria-label': 'State' }),
+    el('p', { className: 'meta desktop', 'aria-label': 'Desktop' }),
     seat,
     el('div', { className: 'screen' }, [el('span', { className: 'screen-note', text: 'no screen yet' })])
   ]);
@@ -251,7 +252,37 @@ function updateCard(card, p) {
   box.checked = state.selected.has(p.nodeId);
   card.classList.toggle('selected', box.checked);
   renderState(card, p);
+  var desk = card.querySelector('.desktop');
+  desk.textContent = p.online && !down ? desktopLine(p.desktop) : '';
+  desk.hidden = desk.textContent === '';
   renderThumb(card, p);
+}
+
+/**
+ * What the student's status says of its desktop, as soon as the room hears it: "no graphical
+ * session", "agent restarted 1 time (12:03:07)", "blackout interrupted 2 times, restored"; empty
+ * when all is well or the peer does not say.
+ */
+export function desktopLine(d) {
+  if (!d) {
+    return '';
+  }
+  var parts = [];
+  if (!d.display) {
+    parts.push(d.note || 'no display');
+  }
+  if (d.agentRestarts > 0) {
+    parts.push('agent restarted ' + times(d.agentRestarts)
+      + (d.lastAgentRestart ? ' (' + time(d.lastAgentRestart) + ')' : ''));
+  }
+  if (d.interruptions > 0) {
+    parts.push('blackout interrupted ' + times(d.interruptions) + ', restored');
+  }
+  return parts.join(' · ');
+}
+
+function times(n) {
+  return n + (n === 1 ? ' time' : ' times');
 }
 
 function renderThumb(card, p) {

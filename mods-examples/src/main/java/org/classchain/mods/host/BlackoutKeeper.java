@@ -1,9 +1,11 @@
 package org.classchain.mods.host;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,15 +22,19 @@ import java.util.List;
  * interruptions counted before this keeper (when it restores one whose keeper was gone). Writes the state file as
  * things happen: the number of screens once the windows are up, and every interruption (the
  * screens found not black by the windows' watchdog, or the windows' process gone). Removes it
- * when the blackout ends by itself. Gives up when the windows' process ends
+ * when the blackout ends by itself. A lock also holds the keyboard and the mouse through an {@link X11Grab}
+ * process, started again whenever it ends. Gives up when the windows' process ends
  * {@value #ATTEMPTS} times in a row without showing anything (the display is gone).
  */
 final class BlackoutKeeper {
     static final int ATTEMPTS = 3;
+    /** Where distributions install JNA (Debian's and Fedora's libjna-java / jna). */
+    private static final List<Path> SYSTEM_JNA = List.of(Path.of("/usr/share/java/jna.jar"), Path.of("/usr/lib/java/jna.jar"));
 
     private final BlackoutState state;
     private volatile Process windows;
     private volatile Process standby;
+    private volatile Process grab;
 
     private BlackoutKeeper(BlackoutState state) {
         this.state = state;
@@ -50,22 +56,40 @@ final class BlackoutKeeper {
             deadline.start();
         }
         state.write(file);
+        if (args[2].equals("lock")) {
+            Thread grab = new Thread(keeper::keepGrabbed, "classchain-lock-grab");
+            grab.setDaemon(true);
+            grab.start();
+        }
         int code = keeper.keepUp(file, state.message());
         System.exit(code);
     }
 
     /** How to start a Java program of this jar: the java launcher of this runtime and its class path.
      * The keeper and the windows need nothing but the JDK and this package (not chain-api, which a
-     * mod jar does not carry). */
+     * mod jar does not carry); the lock's grab ({@link X11Grab}) needs JNA too, added where it is found. */
     static List<String> javaCommand() {
         String java = Path.of(System.getProperty("java.home"), "bin", System.getProperty("os.name", "").startsWith("Windows") ? "java.exe" : "java").toString();
         String classPath;
         try {
-            classPath = Path.of(BlackoutKeeper.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            java.util.LinkedHashSet<String> parts = new java.util.LinkedHashSet<>();
+            parts.add(codeSource(BlackoutKeeper.class));
+            try {
+                parts.add(codeSource(Class.forName("com.sun.jna.Native", false, BlackoutKeeper.class.getClassLoader())));
+            } catch (ClassNotFoundException | LinkageError e) {
+                // not on this class path (the launcher jar does not ship it): the distribution's, if installed;
+                // else a lock still blacks out, without grabbing (X11Grab says so)
+                SYSTEM_JNA.stream().filter(Files::isReadable).findFirst().ifPresent(p -> parts.add(p.toString()));
+            }
+            classPath = String.join(File.pathSeparator, parts);
         } catch (java.net.URISyntaxException | RuntimeException e) {
             classPath = System.getProperty("java.class.path");
         }
         return List.of(java, "-Xmx48m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classPath);
+    }
+
+    private static String codeSource(Class<?> c) throws java.net.URISyntaxException {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
     private void endAt(Path file, long until) {
@@ -134,6 +158,39 @@ final class BlackoutKeeper {
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
+    /**
+     * A lock's keyboard and mouse: runs {@link X11Grab} and starts it again within
+     * {@value X11Grab#RETRY_MILLIS} ms whenever it ends (its X connection killed), until this keeper
+     * ends; gives up where it cannot run at all (no Xlib or no JNA), the black windows staying up.
+     */
+    private void keepGrabbed() {
+        List<String> command = new ArrayList<>(javaCommand());
+        command.add(X11Grab.class.getName());
+        int failed = 0;
+        while (failed < ATTEMPTS) {
+            try {
+                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+                grab = p;
+                boolean grabbed = false;
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = lines.readLine()) != null) {
+                        grabbed |= line.equals("grabbed");
+                        System.err.println("classchain lock: keyboard and mouse " + line);
+                    }
+                }
+                failed = grabbed ? 0 : failed + 1;
+                Thread.sleep(X11Grab.RETRY_MILLIS);
+            } catch (IOException e) {
+                failed++;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        System.err.println("classchain lock: the keyboard and mouse could not be grabbed " + ATTEMPTS + " times in a row");
+    }
+
     private static void send(Process p, String line) {
         try {
             p.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -144,7 +201,7 @@ final class BlackoutKeeper {
     }
 
     private void stopWindows() {
-        for (Process p : new Process[] {windows, standby}) {
+        for (Process p : new Process[] {windows, standby, grab}) {
             if (p != null) {
                 p.destroy();
             }

@@ -22,7 +22,9 @@ import org.classchain.spi.host.ProcessService;
  * on Unix) and killing {@link ProcessHandle#destroyForcibly()} (SIGKILL); on Windows both
  * terminate the process. On Linux a zombie ({@code /proc/PID/stat} state Z) is not alive, and a
  * process's executable is read through {@code /proc/PID/exe} (the file it runs, even renamed or
- * copied). Digests are cached by file, size and modification time. Thread-safe.
+ * copied), with its ELF build id (the same in a copy with bytes appended); windows are found
+ * by their {@code WM_CLASS} through {@link X11Windows}. Digests are cached by file, size and
+ * modification time. Thread-safe.
  */
 public final class JdkProcesses implements ProcessService {
     private static final String DELETED = " (deleted)";
@@ -30,6 +32,8 @@ public final class JdkProcesses implements ProcessService {
     private static final List<String> PROGRAM_FOLDERS = List.of("/usr/lib/%s", "/usr/lib64/%s", "/opt/%s",
             "/usr/lib/%s-browser", "/opt/google/%s", "/snap/%s/current/usr/lib/%s");
     private static final int MAX_LAUNCHER_BYTES = 64 * 1024;
+    /** How a build id is named among a program's identities. */
+    static final String BUILD_ID = "elf-build-id:";
 
     private final Map<String, String> digests = new ConcurrentHashMap<>(); // "path|size|mtime" to SHA-256
 
@@ -80,7 +84,58 @@ public final class JdkProcesses implements ProcessService {
     }
 
     @Override
+    public Set<String> executableIdentities(long pid) {
+        Path exe = Path.of("/proc", Long.toString(pid), "exe");
+        try {
+            return identities(exe.toRealPath(), exe);
+        } catch (IOException | RuntimeException e) {
+            return Set.of(); // gone, not ours, or not Linux
+        }
+    }
+
+    @Override
+    public Set<String> installedIdentities(String name) {
+        Set<String> found = new LinkedHashSet<>();
+        installed(name).forEach(program -> found.addAll(readable(program, () -> identities(program.toRealPath(), program))));
+        return found;
+    }
+
+    /** What {@code read} says of an installed program, or nothing when it cannot be read. */
+    private static Set<String> readable(Path program, java.util.concurrent.Callable<Set<String>> read) {
+        try {
+            return read.call();
+        } catch (Exception e) {
+            return Set.of(); // unreadable: not counted
+        }
+    }
+
+    @Override
+    public Optional<Long> parentOf(long pid) {
+        return ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid);
+    }
+
+    @Override
+    public Set<Long> windowOwners(Set<String> classes) {
+        return X11Windows.owners(classes);
+    }
+
+    /** The digest and, for an ELF file, its build id (which survives bytes appended to a copy). */
+    private Set<String> identities(Path real, Path open) throws IOException {
+        Set<String> ids = new LinkedHashSet<>();
+        ids.add(digest(real, open));
+        ElfBuildId.of(open).ifPresent(id -> ids.add(BUILD_ID + id));
+        return ids;
+    }
+
+    @Override
     public Set<String> installedDigests(String name) {
+        Set<String> found = new LinkedHashSet<>();
+        installed(name).forEach(program -> found.addAll(readable(program, () -> Set.of(digest(program.toRealPath(), program)))));
+        return found;
+    }
+
+    /** The programs installed under {@code name}: on the PATH and in browsers' folders, launchers followed. */
+    private static Set<Path> installed(String name) {
         Set<Path> candidates = new LinkedHashSet<>();
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             if (!dir.isEmpty()) {
@@ -92,15 +147,9 @@ public final class JdkProcesses implements ProcessService {
             candidates.add(dir.resolve(name));
             candidates.add(dir.resolve(name + "-bin"));
         }
-        Set<String> found = new LinkedHashSet<>();
+        Set<Path> found = new LinkedHashSet<>();
         for (Path candidate : candidates) {
-            programOf(candidate).ifPresent(p -> {
-                try {
-                    found.add(digest(p.toRealPath(), p));
-                } catch (IOException | RuntimeException e) {
-                    // unreadable: not counted
-                }
-            });
+            programOf(candidate).ifPresent(found::add);
         }
         return found;
     }
