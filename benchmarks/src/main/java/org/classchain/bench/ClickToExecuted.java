@@ -26,6 +26,7 @@ import org.classchain.core.client.TeacherClient;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.mining.Miner;
 import org.classchain.core.peer.Peer;
+import org.classchain.http.JettyShared;
 import org.classchain.http.JettyTransport;
 import org.classchain.wire.Message;
 import org.classchain.wire.Transport;
@@ -121,23 +122,29 @@ public final class ClickToExecuted {
         }
     }
 
-    static Transport transport(CountingTransport.Counts counts) {
+    /** Whether the peers share Jetty's threads, timer, buffers and client ({@code -Dbench.sharedJetty=false}: not). */
+    static final boolean SHARED_JETTY = Boolean.parseBoolean(System.getProperty("bench.sharedJetty", "true"));
+
+    static Transport transport(CountingTransport.Counts counts, JettyShared shared) {
         // every peer shares 127.0.0.1, so the per-address limit is raised far past what they send
-        return new CountingTransport(JettyTransport.builder().host("127.0.0.1").port(0).rateLimit(1_000_000, 1_000_000)
-                .connectionsPerAddress(100_000).build(), counts);
+        JettyTransport.Builder b = JettyTransport.builder().host("127.0.0.1").port(0).rateLimit(1_000_000, 1_000_000)
+                .connectionsPerAddress(100_000);
+        return new CountingTransport((shared != null ? b.shared(shared) : b).build(), counts);
     }
 
     static void run(int students, int commands, int warmup) throws Exception {
         String figure = "click-" + students;
-        System.out.printf("== %s: teacher + %d students over HTTP, %d commands (+%d warm-up)%n", figure, students,
-                commands, warmup);
+        System.out.printf("== %s: teacher + %d students over HTTP, %d commands (+%d warm-up), %s%n", figure, students,
+                commands, warmup, SHARED_JETTY ? "sharing Jetty's threads and client" : "each with Jetty threads of its own");
         Tracker tracker = new Tracker();
         Arrivals arrivals = new Arrivals();
         arrivals.students = students;
         List<Peer> peers = new ArrayList<>();
         long t0 = System.nanoTime();
         CountingTransport.Counts counts = new CountingTransport.Counts();
-        Peer teacher = Peer.builder().transport(transport(counts)).account("teacher", PASSWORD)
+        // one selector thread per peer, and room for the work of all of them
+        JettyShared shared = SHARED_JETTY ? JettyShared.start(students + 1 + 64) : null;
+        Peer teacher = Peer.builder().transport(transport(counts, shared)).account("teacher", PASSWORD)
                 .modules(ModuleRegistry.of(new NoopModule())).passwordPolicy(new PasswordPolicy(1000, 1000))
                 .listener(tracker).build();
         teacher.start();
@@ -150,7 +157,7 @@ public final class ClickToExecuted {
                 for (int i = 0; i < students; i++) {
                     PeerListener listener = arrivals.of(i);
                     started.add(starter.submit(() -> {
-                        Peer p = Peer.builder().transport(transport(counts)).seed(teacher.address())
+                        Peer p = Peer.builder().transport(transport(counts, shared)).seed(teacher.address())
                                 .modules(ModuleRegistry.of(new NoopModule())).listener(listener).build();
                         p.start();
                         return p;
@@ -222,6 +229,7 @@ public final class ClickToExecuted {
             long posts = counts.blockPosts.get();
             long intake = counts.intake.get();
             int liveThreads = Thread.activeCount();
+            String threadKinds = threadKinds();
             double[] mining = miningAlone(200);
             double[] http = httpRoundTrips(clientTransport, studentPeers, 200);
 
@@ -234,8 +242,8 @@ public final class ClickToExecuted {
                     Results.f("%.1f", p99 / miningP99), Results.f("p99 <= %.0f ms", target),
                     p99 <= target && timedOut == 0);
             Results.detail(figure, Results.f("%d students, %d commands measured after %d warm-up, %d timed out, "
-                    + "%d non-EXECUTED receipts", students, fromReturn.size(), warmup, timedOut,
-                    tracker.notExecuted.get()));
+                    + "%d non-EXECUTED receipts; Jetty %s", students, fromReturn.size(), warmup, timedOut,
+                    tracker.notExecuted.get(), SHARED_JETTY ? "shared by the peers" : "of its own per peer"));
             Results.detail(figure, Results.f("submit returned -> last EXECUTED receipt at the teacher: p50 %.0f, "
                     + "p90 %.0f, p99 %.0f, max %.0f ms", p50, Results.quantile(fromReturn, 0.9), p99,
                     Results.quantile(fromReturn, 1.0)));
@@ -266,6 +274,7 @@ public final class ClickToExecuted {
             Results.detail(figure, Results.f("per block: %.1f block POSTs (%.1f answered without the intake: known), "
                     + "%.2f intake passes per student (1 is the least: validated once)", (double) posts / blocks,
                     (double) (posts - intake) / blocks, (double) intake / blocks / students));
+            Results.detail(figure, "live threads by kind (digits and ports dropped): " + threadKinds);
             hops(figure, peers, measured, tracker, arrivals, Results.quantile(http, 0.5));
             Map<String, Integer> inDegree = new java.util.HashMap<>();
             for (Peer p : peers) {
@@ -285,6 +294,9 @@ public final class ClickToExecuted {
             }
             closer.shutdown();
             closer.awaitTermination(60, TimeUnit.SECONDS);
+            if (shared != null) {
+                shared.close();
+            }
         }
     }
 
@@ -354,6 +366,19 @@ public final class ClickToExecuted {
         }
         Results.detail(figure, Results.f("last student's block -> last EXECUTED receipt at the teacher: p50 %.1f, "
                 + "p99 %.1f ms", Results.quantile(toReceipt, 0.5), Results.quantile(toReceipt, 0.99)));
+    }
+
+    /** The live threads counted by name with digits dropped, most first. */
+    private static String threadKinds() {
+        Map<String, Integer> kinds = new java.util.TreeMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            // a peer's threads end in its node id's first 8 hex digits; pools and ports in digits
+            kinds.merge(t.getName().replaceAll("-[0-9a-f]{8}$", "-<peer>").replaceAll("[0-9]+", "#"), 1, Integer::sum);
+        }
+        StringBuilder b = new StringBuilder();
+        kinds.entrySet().stream().sorted((x, y) -> y.getValue() - x.getValue()).limit(14)
+                .forEach(e -> b.append(e.getKey()).append(' ').append(e.getValue()).append("; "));
+        return b.toString();
     }
 
     /** Waits until every student has at least one neighbour (their overlay is built on ticks). */
