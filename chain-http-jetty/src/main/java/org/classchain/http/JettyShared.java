@@ -3,11 +3,7 @@ package org.classchain.http;
 import java.io.IOException;
 import java.time.Duration;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
-import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
@@ -80,12 +76,7 @@ public final class JettyShared implements AutoCloseable {
         client.setExecutor(pool);
         client.setScheduler(scheduler);
         client.setByteBufferPool(buffers);
-        client.setConnectTimeout(Duration.ofSeconds(5).toMillis());
-        client.setIdleTimeout(Duration.ofSeconds(30).toMillis());
-        client.setFollowRedirects(false);
-        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "classchain"));
-        client.setMaxConnectionsPerDestination(16);
-        client.setMaxRequestsQueuedPerDestination(4096);
+        JettyTransport.configureClient(client, Duration.ofSeconds(5), Duration.ofSeconds(30));
         try {
             pool.start();
             scheduler.start();
@@ -96,9 +87,7 @@ public final class JettyShared implements AutoCloseable {
             stopQuietly(pool);
             throw new IOException("could not start Jetty's shared resources: " + e.getMessage(), e);
         }
-        // 401 and 407 are answers for the caller, not challenges to answer (as a transport's own client)
-        client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
-        client.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
+        JettyTransport.noChallenges(client);
         return new JettyShared(pool, scheduler, buffers, client);
     }
 

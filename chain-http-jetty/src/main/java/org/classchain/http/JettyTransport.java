@@ -402,12 +402,7 @@ public final class JettyTransport implements Transport {
             HttpClient c = new HttpClient(new HttpClientTransportOverHTTP(connector));
             c.setExecutor(pool);
             c.setScheduler(new ScheduledExecutorScheduler("classchain-http-client-" + tag + "-timer", true));
-            c.setConnectTimeout(connectTimeout.toMillis());
-            c.setIdleTimeout(idleTimeout.toMillis());
-            c.setFollowRedirects(false);
-            c.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "classchain"));
-            c.setMaxConnectionsPerDestination(16);
-            c.setMaxRequestsQueuedPerDestination(4096);
+            configureClient(c, connectTimeout, idleTimeout);
             if (bindAddress != null) {
                 c.setBindAddress(new java.net.InetSocketAddress(bindAddress, 0));
             }
@@ -435,10 +430,7 @@ public final class JettyTransport implements Transport {
                 stopQuietly(c);
                 throw new IOException("could not start the HTTP client: " + e.getMessage(), e);
             }
-            // 401 and 407 are answers for the caller (a bad MAC, an expired session), not challenges
-            // to answer; the start above installed their handlers
-            c.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
-            c.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
+            noChallenges(c);
             client = c;
             return c;
         }
@@ -465,6 +457,25 @@ public final class JettyTransport implements Transport {
         if (s != null) {
             stopQuietly(s);
         }
+    }
+
+    /** The settings every client of a transport has, its own or a {@link JettyShared} one. */
+    static void configureClient(HttpClient c, Duration connectTimeout, Duration idleTimeout) {
+        c.setConnectTimeout(connectTimeout.toMillis());
+        c.setIdleTimeout(idleTimeout.toMillis());
+        c.setFollowRedirects(false);
+        c.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "classchain"));
+        c.setMaxConnectionsPerDestination(16);
+        c.setMaxRequestsQueuedPerDestination(4096);
+    }
+
+    /**
+     * Removes, from a started client, the handlers of 401 and 407: those are answers for the
+     * caller (a bad MAC, an expired session), not challenges to answer; starting installs them.
+     */
+    static void noChallenges(HttpClient c) {
+        c.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
+        c.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
     }
 
     private static void stopQuietly(LifeCycle l) {
