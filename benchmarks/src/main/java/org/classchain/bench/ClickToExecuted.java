@@ -26,8 +26,10 @@ import org.classchain.core.client.TeacherClient;
 import org.classchain.core.dispatch.ModuleRegistry;
 import org.classchain.core.mining.Miner;
 import org.classchain.core.peer.Peer;
+import org.classchain.http.JettyShared;
 import org.classchain.http.JettyTransport;
 import org.classchain.wire.Message;
+import org.classchain.wire.Transport;
 
 /**
  * Click-to-executed over real HTTP: a teacher and N students, each a {@link Peer} on its own
@@ -95,38 +97,54 @@ public final class ClickToExecuted {
         }
     }
 
-    /** When the last student appended the block of each command. */
-    private static final class Arrivals implements PeerListener {
+    /** When the last student appended the block of each command, and when each student did. */
+    private static final class Arrivals {
         final Map<UUID, AtomicInteger> count = new ConcurrentHashMap<>();
         final Map<UUID, Long> lastAt = new ConcurrentHashMap<>();
+        /** Per command, per student (index in the list of students), when it appended the command's block. */
+        final Map<UUID, long[]> at = new ConcurrentHashMap<>();
         volatile int students;
 
-        @Override
-        public void blockAppended(Block block) {
-            long now = System.nanoTime();
-            for (Command c : block.payload().commands()) {
-                if (count.computeIfAbsent(c.id(), k -> new AtomicInteger()).incrementAndGet() == students) {
-                    lastAt.put(c.id(), now);
+        /** The listener of the student at {@code index}. */
+        PeerListener of(int index) {
+            return new PeerListener() {
+                @Override
+                public void blockAppended(Block block) {
+                    long now = System.nanoTime();
+                    for (Command c : block.payload().commands()) {
+                        at.computeIfAbsent(c.id(), k -> new long[students])[index] = now;
+                        if (count.computeIfAbsent(c.id(), k -> new AtomicInteger()).incrementAndGet() == students) {
+                            lastAt.put(c.id(), now);
+                        }
+                    }
                 }
-            }
+            };
         }
     }
 
-    static JettyTransport transport() {
+    /** Whether the peers share Jetty's threads, timer, buffers and client ({@code -Dbench.sharedJetty=false}: not). */
+    static final boolean SHARED_JETTY = Boolean.parseBoolean(System.getProperty("bench.sharedJetty", "true"));
+
+    static Transport transport(CountingTransport.Counts counts, JettyShared shared) {
         // every peer shares 127.0.0.1, so the per-address limit is raised far past what they send
-        return JettyTransport.builder().host("127.0.0.1").port(0).rateLimit(1_000_000, 1_000_000).connectionsPerAddress(100_000).build();
+        JettyTransport.Builder b = JettyTransport.builder().host("127.0.0.1").port(0).rateLimit(1_000_000, 1_000_000)
+                .connectionsPerAddress(100_000);
+        return new CountingTransport((shared != null ? b.shared(shared) : b).build(), counts);
     }
 
     static void run(int students, int commands, int warmup) throws Exception {
         String figure = "click-" + students;
-        System.out.printf("== %s: teacher + %d students over HTTP, %d commands (+%d warm-up)%n", figure, students,
-                commands, warmup);
+        System.out.printf("== %s: teacher + %d students over HTTP, %d commands (+%d warm-up), %s%n", figure, students,
+                commands, warmup, SHARED_JETTY ? "sharing Jetty's threads and client" : "each with Jetty threads of its own");
         Tracker tracker = new Tracker();
         Arrivals arrivals = new Arrivals();
         arrivals.students = students;
         List<Peer> peers = new ArrayList<>();
         long t0 = System.nanoTime();
-        Peer teacher = Peer.builder().transport(transport()).account("teacher", PASSWORD)
+        CountingTransport.Counts counts = new CountingTransport.Counts();
+        // one selector thread per peer, and room for the work of all of them
+        JettyShared shared = SHARED_JETTY ? JettyShared.start(students + 1 + 64) : null;
+        Peer teacher = Peer.builder().transport(transport(counts, shared)).account("teacher", PASSWORD)
                 .modules(ModuleRegistry.of(new NoopModule())).passwordPolicy(new PasswordPolicy(1000, 1000))
                 .listener(tracker).build();
         teacher.start();
@@ -137,9 +155,10 @@ public final class ClickToExecuted {
             try {
                 List<Future<Peer>> started = new ArrayList<>();
                 for (int i = 0; i < students; i++) {
+                    PeerListener listener = arrivals.of(i);
                     started.add(starter.submit(() -> {
-                        Peer p = Peer.builder().transport(transport()).seed(teacher.address())
-                                .modules(ModuleRegistry.of(new NoopModule())).listener(arrivals).build();
+                        Peer p = Peer.builder().transport(transport(counts, shared)).seed(teacher.address())
+                                .modules(ModuleRegistry.of(new NoopModule())).listener(listener).build();
                         p.start();
                         return p;
                     }));
@@ -164,11 +183,13 @@ public final class ClickToExecuted {
             List<Double> submitRtt = new ArrayList<>();
             List<Double> toMined = new ArrayList<>();
             List<Double> toLastBlock = new ArrayList<>();
+            List<UUID> measured = new ArrayList<>();
             int timedOut = 0;
             Profiling jfr = null;
             for (int i = 0; i < warmup + commands; i++) {
                 if (i == warmup) {
                     jfr = Profiling.start(figure);
+                    counts.reset();
                 }
                 Command c = BenchChain.command(Instant.now(), Duration.ofMinutes(10));
                 tracker.expect(c.id(), students);
@@ -189,6 +210,7 @@ public final class ClickToExecuted {
                     continue;
                 }
                 long last = tracker.lastAt.get(c.id());
+                measured.add(c.id());
                 fromReturn.add(Math.max(0, last - returned) / 1e6);
                 fromSend.add((last - sent) / 1e6);
                 submitRtt.add((returned - sent) / 1e6);
@@ -204,6 +226,10 @@ public final class ClickToExecuted {
             if (jfr != null) {
                 jfr.close();
             }
+            long posts = counts.blockPosts.get();
+            long intake = counts.intake.get();
+            int liveThreads = Thread.activeCount();
+            String threadKinds = threadKinds();
             double[] mining = miningAlone(200);
             double[] http = httpRoundTrips(clientTransport, studentPeers, 200);
 
@@ -216,8 +242,8 @@ public final class ClickToExecuted {
                     Results.f("%.1f", p99 / miningP99), Results.f("p99 <= %.0f ms", target),
                     p99 <= target && timedOut == 0);
             Results.detail(figure, Results.f("%d students, %d commands measured after %d warm-up, %d timed out, "
-                    + "%d non-EXECUTED receipts", students, fromReturn.size(), warmup, timedOut,
-                    tracker.notExecuted.get()));
+                    + "%d non-EXECUTED receipts; Jetty %s", students, fromReturn.size(), warmup, timedOut,
+                    tracker.notExecuted.get(), SHARED_JETTY ? "shared by the peers" : "of its own per peer"));
             Results.detail(figure, Results.f("submit returned -> last EXECUTED receipt at the teacher: p50 %.0f, "
                     + "p90 %.0f, p99 %.0f, max %.0f ms", p50, Results.quantile(fromReturn, 0.9), p99,
                     Results.quantile(fromReturn, 1.0)));
@@ -243,7 +269,13 @@ public final class ClickToExecuted {
                     studentPeers.stream().mapToInt(p -> p.status().neighbours().size()).min().orElse(0),
                     studentPeers.stream().mapToInt(p -> p.status().neighbours().size()).average().orElse(0),
                     studentPeers.stream().mapToInt(p -> p.status().neighbours().size()).max().orElse(0),
-                    Thread.activeCount()));
+                    liveThreads));
+            int blocks = Math.max(1, measured.size());
+            Results.detail(figure, Results.f("per block: %.1f block POSTs (%.1f answered without the intake: known), "
+                    + "%.2f intake passes per student (1 is the least: validated once)", (double) posts / blocks,
+                    (double) (posts - intake) / blocks, (double) intake / blocks / students));
+            Results.detail(figure, "live threads by kind (digits and ports dropped): " + threadKinds);
+            hops(figure, peers, measured, tracker, arrivals, Results.quantile(http, 0.5));
             Map<String, Integer> inDegree = new java.util.HashMap<>();
             for (Peer p : peers) {
                 for (String n : p.status().neighbours()) {
@@ -262,7 +294,91 @@ public final class ClickToExecuted {
             }
             closer.shutdown();
             closer.awaitTermination(60, TimeUnit.SECONDS);
+            if (shared != null) {
+                shared.close();
+            }
         }
+    }
+
+    /**
+     * The time per gossip hop beside the bare round trip: students grouped by their distance from
+     * the teacher in the neighbour lists (a peer pushes to its neighbours), and for each hop the
+     * median over commands of when its last student appended the block, from the block on the
+     * teacher's chain; then the last student's block to the last receipt at the teacher.
+     */
+    private static void hops(String figure, List<Peer> peers, List<UUID> measured, Tracker tracker, Arrivals arrivals,
+                             double rttP50) {
+        Map<String, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < peers.size(); i++) {
+            index.put(peers.get(i).address(), i);
+        }
+        int[] hop = new int[peers.size()];
+        java.util.Arrays.fill(hop, -1);
+        hop[0] = 0;
+        java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>(List.of(0));
+        while (!queue.isEmpty()) {
+            int p = queue.poll();
+            for (String n : peers.get(p).status().neighbours()) {
+                Integer q = index.get(n);
+                if (q != null && hop[q] < 0) {
+                    hop[q] = hop[p] + 1;
+                    queue.add(q);
+                }
+            }
+        }
+        int maxHop = java.util.Arrays.stream(hop).max().orElse(0);
+        StringBuilder line = new StringBuilder("teacher's block -> last student at hop k appended it (p50 over commands; "
+                + "students at that hop):");
+        double previous = 0;
+        for (int k = 1; k <= maxHop; k++) {
+            List<Double> d = new ArrayList<>();
+            int at = 0;
+            for (int s = 1; s < peers.size(); s++) {
+                at += hop[s] == k ? 1 : 0;
+            }
+            for (UUID id : measured) {
+                Long mined = tracker.minedAt.get(id);
+                long[] times = arrivals.at.get(id);
+                if (mined == null || times == null) {
+                    continue;
+                }
+                long last = Long.MIN_VALUE;
+                for (int s = 1; s < peers.size(); s++) {
+                    if (hop[s] == k) {
+                        last = Math.max(last, times[s - 1]);
+                    }
+                }
+                d.add((last - mined) / 1e6);
+            }
+            double p50 = Results.quantile(d, 0.5);
+            line.append(Results.f(" hop %d: %.1f ms (+%.1f; %d)", k, p50, p50 - previous, at));
+            previous = p50;
+        }
+        line.append(Results.f("; bare round trip p50 %.2f ms", rttP50));
+        Results.detail(figure, line.toString());
+        List<Double> toReceipt = new ArrayList<>();
+        for (UUID id : measured) {
+            Long block = arrivals.lastAt.get(id);
+            Long receipt = tracker.lastAt.get(id);
+            if (block != null && receipt != null) {
+                toReceipt.add((receipt - block) / 1e6);
+            }
+        }
+        Results.detail(figure, Results.f("last student's block -> last EXECUTED receipt at the teacher: p50 %.1f, "
+                + "p99 %.1f ms", Results.quantile(toReceipt, 0.5), Results.quantile(toReceipt, 0.99)));
+    }
+
+    /** The live threads counted by name with digits dropped, most first. */
+    private static String threadKinds() {
+        Map<String, Integer> kinds = new java.util.TreeMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            // a peer's threads end in its node id's first 8 hex digits; pools and ports in digits
+            kinds.merge(t.getName().replaceAll("-[0-9a-f]{8}$", "-<peer>").replaceAll("[0-9]+", "#"), 1, Integer::sum);
+        }
+        StringBuilder b = new StringBuilder();
+        kinds.entrySet().stream().sorted((x, y) -> y.getValue() - x.getValue()).limit(14)
+                .forEach(e -> b.append(e.getKey()).append(' ').append(e.getValue()).append("; "));
+        return b.toString();
     }
 
     /** Waits until every student has at least one neighbour (their overlay is built on ticks). */

@@ -107,6 +107,11 @@ final class ApiHandler extends Handler.Abstract {
         } catch (RuntimeException e) {
             throw HttpProblem.badRequest("malformed query string");
         }
+        Routes.Reply known = routes.knownAnnouncement(match, request.getHeaders().get(Routes.BLOCK_HASH_HEADER));
+        if (known != null) {
+            ex.answerBeforeBody(known); // a block this peer holds: its body is neither parsed nor judged
+            return;
+        }
         boolean octets = accepts(request, BlockWire.OCTETS);
         if (!match.route().jsonBody()) {
             serve(ex, match, new Call(from, match.params(), query, null, octets));
@@ -290,6 +295,18 @@ final class ApiHandler extends Handler.Abstract {
             BodyReader.discard(request, drainLimit).whenComplete((ignored, failure) -> {
                 bodyRead = failure == null;
                 problem(p);
+            });
+        }
+
+        /** Answers before reading the body, which is read and dropped first as for {@link #problemBeforeBody}. */
+        void answerBeforeBody(Reply reply) {
+            if (!hasBody(request)) {
+                respond(reply);
+                return;
+            }
+            BodyReader.discard(request, drainLimit).whenComplete((ignored, failure) -> {
+                bodyRead = failure == null;
+                respond(reply);
             });
         }
 

@@ -41,6 +41,7 @@ import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +68,8 @@ import org.slf4j.LoggerFactory;
  * {@link #publish} (see {@link ConsoleFeed} for the peer events the console expects).
  *
  * <p>Threads: the server runs on a bounded pool named {@code classchain-http-<port>}, the client
- * on one named {@code classchain-http-client-<port>} (daemon); {@link #close} stops both.
+ * on one named {@code classchain-http-client-<port>} (daemon); {@link #close} stops both. Peers
+ * that share a JVM may share one pool, timer and client instead ({@link Builder#shared}).
  * {@link #send} may be called from any thread, also before {@link #start} (a client-only use,
  * such as the command-line tool); it never blocks.
  *
@@ -104,6 +106,7 @@ public final class JettyTransport implements Transport {
     private final String tlsPassword;
     private final String bindAddress;
     private final org.classchain.core.files.ChunkStore files;
+    private final JettyShared shared;
     private final WireJson wire;
     private final ClientCalls calls;
     private final EventStreams events = new EventStreams();
@@ -137,6 +140,7 @@ public final class JettyTransport implements Transport {
         this.tlsPassword = b.tlsPassword;
         this.bindAddress = b.bindAddress;
         this.files = b.files;
+        this.shared = b.shared;
         CanonicalJson canonical = new CanonicalJson();
         this.wire = new WireJson(canonical, new BlockWire(new BlockCodec(canonical)));
         this.calls = new ClientCalls(wire);
@@ -192,11 +196,22 @@ public final class JettyTransport implements Transport {
     }
 
     private Server newServer(MessageHandler handler, ServerSocketChannel channel, int actualPort) throws IOException {
-        QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(2, maxThreads), 60_000);
-        pool.setName("classchain-http-" + actualPort);
-        pool.setStopTimeout(2_000);
-        ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler("classchain-http-" + actualPort + "-timer", true);
-        Server s = new Server(pool, scheduler, null);
+        Server s;
+        Scheduler scheduler;
+        if (shared != null) {
+            scheduler = shared.scheduler();
+            s = new Server(shared.pool(), scheduler, shared.buffers());
+            // started already, and stopped by their owner, not by this server
+            s.unmanage(shared.pool());
+            s.unmanage(scheduler);
+            s.unmanage(shared.buffers());
+        } else {
+            QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(2, maxThreads), 60_000);
+            pool.setName("classchain-http-" + actualPort);
+            pool.setStopTimeout(2_000);
+            scheduler = new ScheduledExecutorScheduler("classchain-http-" + actualPort + "-timer", true);
+            s = new Server(pool, scheduler, null);
+        }
         s.setStopTimeout(1_000);
         HttpConfiguration config = new HttpConfiguration();
         config.setSendServerVersion(false);
@@ -212,6 +227,11 @@ public final class JettyTransport implements Transport {
             config.addCustomizer(secure);
             connector = new ServerConnector(s, 1, 1, new SslConnectionFactory(ssl, "http/1.1"),
                     new HttpConnectionFactory(config));
+        } else if (shared != null) {
+            // no acceptor thread: the selector accepts; the one thread of its own a shared transport keeps
+            // the pool, timer and buffers are the server's, which a connector given none inherits and
+            // leaves alone (given them explicitly, it would stop them with itself)
+            connector = new ServerConnector(s, null, null, null, 0, 1, new HttpConnectionFactory(config));
         } else {
             connector = new ServerConnector(s, 1, 1, new HttpConnectionFactory(config));
         }
@@ -314,6 +334,10 @@ public final class JettyTransport implements Transport {
         if (call.body() != null) {
             r.body(new BytesRequestContent(Routes.JSON, call.body()));
         }
+        if (request instanceof Message.BlockAnnouncement a) {
+            // a peer that holds the block answers from this header, without parsing the body
+            r.headers(h -> h.put(Routes.BLOCK_HASH_HEADER, a.block().hash().hex()));
+        }
         CompletableFuture<ContentResponse> response = new CompletableResponseListener(r, call.maxResponseBytes()).send();
         CompletableFuture<Message> result = new CompletableFuture<>();
         response.whenComplete((resp, failure) -> {
@@ -358,6 +382,10 @@ public final class JettyTransport implements Transport {
             if (client != null) {
                 return client;
             }
+            if (shared != null) {
+                client = shared.client();
+                return client;
+            }
             String tag = server != null ? Integer.toString(boundPort) : "out";
             QueuedThreadPool pool = new QueuedThreadPool(clientMaxThreads, 1, 60_000);
             pool.setName("classchain-http-client-" + tag);
@@ -374,12 +402,7 @@ public final class JettyTransport implements Transport {
             HttpClient c = new HttpClient(new HttpClientTransportOverHTTP(connector));
             c.setExecutor(pool);
             c.setScheduler(new ScheduledExecutorScheduler("classchain-http-client-" + tag + "-timer", true));
-            c.setConnectTimeout(connectTimeout.toMillis());
-            c.setIdleTimeout(idleTimeout.toMillis());
-            c.setFollowRedirects(false);
-            c.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "classchain"));
-            c.setMaxConnectionsPerDestination(16);
-            c.setMaxRequestsQueuedPerDestination(4096);
+            configureClient(c, connectTimeout, idleTimeout);
             if (bindAddress != null) {
                 c.setBindAddress(new java.net.InetSocketAddress(bindAddress, 0));
             }
@@ -407,10 +430,7 @@ public final class JettyTransport implements Transport {
                 stopQuietly(c);
                 throw new IOException("could not start the HTTP client: " + e.getMessage(), e);
             }
-            // 401 and 407 are answers for the caller (a bad MAC, an expired session), not challenges
-            // to answer; the start above installed their handlers
-            c.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
-            c.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
+            noChallenges(c);
             client = c;
             return c;
         }
@@ -431,12 +451,31 @@ public final class JettyTransport implements Transport {
             client = null;
         }
         events.close();
-        if (c != null) {
+        if (c != null && shared == null) {
             stopQuietly(c);
         }
         if (s != null) {
             stopQuietly(s);
         }
+    }
+
+    /** The settings every client of a transport has, its own or a {@link JettyShared} one. */
+    static void configureClient(HttpClient c, Duration connectTimeout, Duration idleTimeout) {
+        c.setConnectTimeout(connectTimeout.toMillis());
+        c.setIdleTimeout(idleTimeout.toMillis());
+        c.setFollowRedirects(false);
+        c.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "classchain"));
+        c.setMaxConnectionsPerDestination(16);
+        c.setMaxRequestsQueuedPerDestination(4096);
+    }
+
+    /**
+     * Removes, from a started client, the handlers of 401 and 407: those are answers for the
+     * caller (a bad MAC, an expired session), not challenges to answer; starting installs them.
+     */
+    static void noChallenges(HttpClient c) {
+        c.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
+        c.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
     }
 
     private static void stopQuietly(LifeCycle l) {
@@ -479,8 +518,23 @@ public final class JettyTransport implements Transport {
         private String tlsPassword;
         private String bindAddress;
         private org.classchain.core.files.ChunkStore files;
+        private JettyShared shared;
 
         private Builder() {
+        }
+
+        /**
+         * Runs on Jetty resources shared with other transports in this JVM (see
+         * {@link JettyShared}): the server keeps one selector thread of its own, and calls go out
+         * through the shared client. {@link #maxThreads} then does not apply. Not with
+         * {@link #tls} or {@link #bindAddress}, which the shared client cannot honour per transport.
+         *
+         * @param resources started, and closed by the caller after this transport
+         * @return this builder
+         */
+        public Builder shared(JettyShared resources) {
+            this.shared = Objects.requireNonNull(resources, "resources");
+            return this;
         }
 
         /**
@@ -705,6 +759,10 @@ public final class JettyTransport implements Transport {
 
         /** {@return a transport with this configuration, not yet started} */
         public JettyTransport build() {
+            if (shared != null && (tlsKeystore != null || bindAddress != null)) {
+                throw new IllegalArgumentException("a transport on shared Jetty resources cannot have "
+                        + (tlsKeystore != null ? "TLS" : "a bind address") + " of its own");
+            }
             return new JettyTransport(this);
         }
 

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.classchain.CommandReport;
+import org.classchain.Hash;
 import org.classchain.Receipt;
 import org.classchain.wire.Message;
 import org.classchain.wire.Message.Ack;
@@ -89,10 +90,13 @@ final class Routes {
 
     private final List<Route> routes;
     private final MessageHandler handler;
+    /** The answer to an announcement of a known block, as the route itself would write it. */
+    private final byte[] known;
 
-    private Routes(List<Route> routes, MessageHandler handler) {
+    private Routes(List<Route> routes, MessageHandler handler, byte[] known) {
         this.routes = List.copyOf(routes);
         this.handler = handler;
+        this.known = known;
     }
 
     /** Every route, in the order they are tried. */
@@ -212,7 +216,32 @@ final class Routes {
         }
         // GET /events (server-sent events) needs the Jetty Response itself: ApiHandler serves it
         // before these routes.
-        return new Routes(routes, handler);
+        return new Routes(routes, handler, wire.write(new Ack("known")));
+    }
+
+    /**
+     * The header in which a block announcement ({@code POST /blocks}) names its block's hash
+     * ahead of the body: a peer that holds that block answers {@code {"detail":"known"}} without
+     * reading the body (ROUTES.md). Only a hint: a body that is read is judged by its own hash.
+     */
+    static final String BLOCK_HASH_HEADER = "X-Classchain-Block";
+
+    /**
+     * The answer to a block announcement whose {@link #BLOCK_HASH_HEADER} names a block the
+     * handler already holds, or null when the body must be read (another route, no header, a
+     * header that is not a hash, a block not known).
+     */
+    Reply knownAnnouncement(Match match, String hashHeader) {
+        if (hashHeader == null || !match.route().method().equals("POST") || !match.route().template().equals("/blocks")) {
+            return null;
+        }
+        Hash hash;
+        try {
+            hash = Hash.fromHex(hashHeader.trim());
+        } catch (RuntimeException e) {
+            return null; // a malformed hint is no hint: the body decides
+        }
+        return handler.knowsBlock(hash) ? Reply.json(200, known) : null;
     }
 
     /** The path of a receipt's attachment. */

@@ -64,7 +64,7 @@ final class Gossip {
         if (a.senderAddress() != null) {
             directory.seen(a.senderAddress());
         }
-        if (chain.get().contains(b.hash())) {
+        if (knows(b.hash()) || chain.get().contains(b.hash())) {
             return new Message.Ack("known");
         }
         String sender = Penalties.key(from, a.senderAddress());
@@ -93,6 +93,14 @@ final class Gossip {
             default:
                 return new Message.Ack("added");
         }
+    }
+
+    /**
+     * Whether this block was added here and relayed lately: a look that does not wait for the
+     * chain's lock, which a block being validated holds. False says nothing.
+     */
+    boolean knows(Hash hash) {
+        return relayed.get(hash) != null;
     }
 
     /** Counts a block {@code sender} should not have sent; disconnects it when it keeps doing so. */

@@ -10,9 +10,11 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.classchain.Command;
 import org.classchain.CommandReport;
 import org.classchain.DesktopHealth;
+import org.classchain.Hash;
 import org.classchain.Head;
 import org.classchain.PeerInfo;
 import org.classchain.PeerStatus;
@@ -33,6 +35,8 @@ import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.validation.BlockValidator;
 import org.classchain.spi.BlockStore;
 import org.classchain.spi.host.DesktopService;
+import org.classchain.wire.Message;
+import org.classchain.wire.MessageHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +109,17 @@ final class PeerAssembly implements AutoCloseable {
         chain = ChainState.load(store, validator).orElse(null);
         PeerThreads threads = config.threads != null ? config.threads : PeerThreads.dedicated();
         events = threads.lane("events", name, false);
-        config.transport.start(router::handle);
+        config.transport.start(new MessageHandler() {
+            @Override
+            public CompletableFuture<Message> handle(String from, Message request) {
+                return router.handle(from, request);
+            }
+
+            @Override
+            public boolean knowsBlock(Hash hash) {
+                return router.knowsBlock(hash);
+            }
+        });
         directory = new PeerDirectory(config.transport.localAddress(), config.maxNeighbours, clock);
         handshakes = new Handshakes(identity, config.transport, directory, config.fingerprint, random, () -> chain, name);
         roster = new Roster(config.transport, directory);

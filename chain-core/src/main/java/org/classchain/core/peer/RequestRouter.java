@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.classchain.CommandReport;
+import org.classchain.Hash;
 import org.classchain.ModuleInfo;
 import org.classchain.PeerInfo;
 import org.classchain.PeerStatus;
@@ -55,6 +56,8 @@ final class RequestRouter {
     private final Map<Class<?>, Handler<Message>> routes = new ConcurrentHashMap<>();
     /** Why a request without a row is refused for now; null once every row is there. */
     private volatile String starting = "this peer is starting";
+    /** Answers whether a block is known, once the peer holds a chain. */
+    private volatile Gossip gossip;
 
     /** @param name the peer's name in log lines, once it has one */
     RequestRouter(Penalties penalties, Supplier<String> name) {
@@ -86,6 +89,7 @@ final class RequestRouter {
 
     /** The rows of the requests a peer answers once it holds a chain. */
     void openChain(ChainState chain, Gossip gossip, ReceiptCourier courier, Views views) {
+        this.gossip = gossip;
         answer(Message.BlockAnnouncement.class, gossip::onBlock);
         answer(Message.GetBlocks.class, (g, from) -> g.from() < 0 || g.limit() < 1
                 ? Message.Rejected.of(400, "from must be >= 0 and limit >= 1")
@@ -128,6 +132,12 @@ final class RequestRouter {
     }
 
     /** The reply to {@code request}; a refusal is a {@link Message.Rejected}. Never throws. */
+    /** Whether a block was added here lately, without the chain's lock: {@link MessageHandler#knowsBlock}. */
+    boolean knowsBlock(Hash hash) {
+        Gossip g = gossip;
+        return g != null && g.knows(hash);
+    }
+
     CompletableFuture<Message> handle(String from, Message request) {
         try {
             Handler<Message> handler = routes.get(request.getClass());
