@@ -40,6 +40,8 @@ public final class Fetcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
     private static final AtomicInteger FETCHES = new AtomicInteger();
+    /** How many sources one refresh asks for their have-lists at most. */
+    static final int ASKED_PER_REFRESH = 8;
 
     /**
      * How a fetch runs.
@@ -150,6 +152,7 @@ public final class Fetcher {
         private long fetched;
         private long lastRefresh;
         private int wholeFileFailures;
+        private int askedFrom;
 
         Run(StoredFile into, Supplier<List<ChunkSource>> sources, Listener listener) {
             this.into = into;
@@ -288,21 +291,29 @@ public final class Fetcher {
             return true;
         }
 
+        /**
+         * The least busy classmate holding chunk {@code index}; the origin only when no reachable
+         * classmate holds it, so the teacher's peer uploads what nobody else can serve.
+         */
         private Known pickSource(int index) {
             Known best = null;
             int bestScore = Integer.MAX_VALUE;
+            Known origin = null;
             for (Known k : known.values()) {
                 if (!k.reachable || k.banned || !k.have.get(index)) {
                     continue;
                 }
-                // the origin counts as busier: it serves what classmates cannot
-                int score = (k.busy + (k.origin ? 2 : 0)) * 100 + ThreadLocalRandom.current().nextInt(100);
+                if (k.origin) {
+                    origin = k;
+                    continue;
+                }
+                int score = k.busy * 100 + ThreadLocalRandom.current().nextInt(100);
                 if (score < bestScore) {
                     best = k;
                     bestScore = score;
                 }
             }
-            return best;
+            return best != null ? best : origin;
         }
 
         private void fetchManifest() throws IOException {
@@ -336,7 +347,12 @@ public final class Fetcher {
             }
         }
 
-        /** Learns new sources and asks every source (but the banned) what it holds. */
+        /**
+         * Learns new sources and asks what they hold: at most {@link #ASKED_PER_REFRESH} per
+         * refresh, taking turns, and never again a reachable source that holds every chunk (it
+         * cannot hold more). In a room of 30 asking everyone every second was 900 requests a
+         * second for have-lists alone, and held up the chunks while it ran.
+         */
         private void refresh() {
             lastRefresh = System.nanoTime();
             List<ChunkSource> now = sources.get();
@@ -344,20 +360,32 @@ public final class Fetcher {
                 ChunkSource s = now.get(i);
                 known.putIfAbsent(s.id(), new Known(s, i == 0));
             }
-            int[] counts = new int[ref.chunkCount()];
+            int count = ref.chunkCount();
+            List<Known> toAsk = new ArrayList<>();
             for (Known k : known.values()) {
-                if (k.banned) {
-                    continue;
+                if (!k.banned && !(k.reachable && k.have.cardinality() == count && count > 0)) {
+                    toAsk.add(k);
                 }
+            }
+            int asked = Math.min(toAsk.size(), ASKED_PER_REFRESH);
+            for (int j = 0; j < asked; j++) {
+                Known k = toAsk.get((askedFrom + j) % toAsk.size());
                 try {
                     BitSet h = k.source.have(ref);
-                    k.have = h.get(0, ref.chunkCount());
+                    k.have = h.get(0, count);
                     k.reachable = true;
                     k.problem = null;
                 } catch (IOException e) {
                     k.reachable = false;
                     k.have = new BitSet();
                     k.problem = "unreachable (" + message(e) + ")";
+                }
+            }
+            askedFrom = toAsk.isEmpty() ? 0 : (askedFrom + asked) % toAsk.size();
+            int[] counts = new int[count];
+            for (Known k : known.values()) {
+                if (k.banned) {
+                    continue;
                 }
                 for (int i = k.have.nextSetBit(0); i >= 0; i = k.have.nextSetBit(i + 1)) {
                     counts[i]++;
