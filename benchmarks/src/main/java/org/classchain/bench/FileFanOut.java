@@ -79,7 +79,7 @@ public final class FileFanOut {
                 t.start(FileFanOut::refuse);
                 String self = t.localAddress();
                 addresses.add(self);
-                HttpFileTransfers s = new HttpFileTransfers(store,
+                HttpFileTransfers s = new HttpFileTransfers(() -> t, store,
                         () -> addresses.stream().filter(a -> !a.equals(self)).toList(),
                         SETTINGS,
                         (src, what) -> System.err.println("bad data from " + src + ": " + what),
