@@ -42,6 +42,8 @@ public final class Fetcher {
     private static final AtomicInteger FETCHES = new AtomicInteger();
     /** How many sources one refresh asks for their have-lists at most. */
     static final int ASKED_PER_REFRESH = 8;
+    /** Chunks asked of the teacher's peer at once by one student that has classmates. */
+    static final int ORIGIN_IN_FLIGHT = 1;
 
     /**
      * How a fetch runs.
@@ -153,6 +155,7 @@ public final class Fetcher {
         private long lastRefresh;
         private int wholeFileFailures;
         private int askedFrom;
+        private final int stripe = ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE);
 
         Run(StoredFile into, Supplier<List<ChunkSource>> sources, Listener listener) {
             this.into = into;
@@ -245,11 +248,17 @@ public final class Fetcher {
             }
         }
 
-        /** Starts the rarest missing chunk at the least busy source holding it; false when none can start. */
+        /**
+         * Starts the rarest missing chunk at the least busy source holding it; false when none can
+         * start. Among equally rare chunks it takes the next one from where this fetch started (a
+         * random place): classmates fetching from the teacher's peer at once so take different
+         * stretches of the file, not the same chunks, before their have-lists tell each other.
+         */
         private boolean assignOne(CompletionService<Result> done) {
             BitSet have = into.have();
             int count = ref.chunkCount();
-            int offset = count == 0 ? 0 : ThreadLocalRandom.current().nextInt(count);
+            int offset = count == 0 ? 0 : stripe % count;
+            boolean classmates = known.values().stream().anyMatch(k -> !k.origin && k.reachable && !k.banned);
             int best = -1;
             Known bestSource = null;
             int bestAvail = Integer.MAX_VALUE;
@@ -262,7 +271,7 @@ public final class Fetcher {
                 if (avail >= bestAvail) {
                     continue;
                 }
-                Known s = pickSource(i);
+                Known s = pickSource(i, classmates);
                 if (s != null) {
                     best = i;
                     bestSource = s;
@@ -293,9 +302,11 @@ public final class Fetcher {
 
         /**
          * The least busy classmate holding chunk {@code index}; the origin only when no reachable
-         * classmate holds it, so the teacher's peer uploads what nobody else can serve.
+         * classmate holds it, so the teacher's peer uploads what nobody else can serve, and while
+         * there are classmates, one chunk at a time ({@link #ORIGIN_IN_FLIGHT}): the others then
+         * come from classmates as they get them.
          */
-        private Known pickSource(int index) {
+        private Known pickSource(int index, boolean classmates) {
             Known best = null;
             int bestScore = Integer.MAX_VALUE;
             Known origin = null;
@@ -313,7 +324,10 @@ public final class Fetcher {
                     bestScore = score;
                 }
             }
-            return best != null ? best : origin;
+            if (best != null) {
+                return best;
+            }
+            return origin != null && (!classmates || origin.busy < ORIGIN_IN_FLIGHT) ? origin : null;
         }
 
         private void fetchManifest() throws IOException {
