@@ -44,6 +44,12 @@ public final class Fetcher {
     static final int ASKED_PER_REFRESH = 8;
     /** Chunks asked of the teacher's peer at once by one student that has classmates. */
     static final int ORIGIN_IN_FLIGHT = 1;
+    /**
+     * A student with classmates takes from the teacher's peer up to this many times its even
+     * share of the file (chunks ÷ sources it knows), then only when it has nothing else to fetch:
+     * the teacher's upload stays near 1.5 copies however stale the have-lists are.
+     */
+    static final double ORIGIN_SHARE = 1.5;
 
     /**
      * How a fetch runs.
@@ -155,6 +161,7 @@ public final class Fetcher {
         private long lastRefresh;
         private int wholeFileFailures;
         private int askedFrom;
+        private int originChunks;
         private final int stripe = ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE);
 
         Run(StoredFile into, Supplier<List<ChunkSource>> sources, Listener listener) {
@@ -227,6 +234,9 @@ public final class Fetcher {
                 inflight.clear(r.index);
                 r.from.busy--;
                 if (r.stored) {
+                    if (r.from.origin) {
+                        originChunks++;
+                    }
                     r.from.bytes += r.bytes.length;
                     fetched += r.bytes.length;
                     lastProgress = System.nanoTime();
@@ -259,6 +269,11 @@ public final class Fetcher {
             int count = ref.chunkCount();
             int offset = count == 0 ? 0 : stripe % count;
             boolean classmates = known.values().stream().anyMatch(k -> !k.origin && k.reachable && !k.banned);
+            // this student's share of what the teacher's peer uploads: past it, the origin only
+            // when nothing else is in flight (no classmate holds anything this student lacks)
+            int share = (int) Math.ceil(ORIGIN_SHARE * count / Math.max(1, known.size()));
+            boolean originOk = !classmates || inflight.isEmpty()
+                    || originChunks < share && originBusy() < ORIGIN_IN_FLIGHT;
             int best = -1;
             Known bestSource = null;
             int bestAvail = Integer.MAX_VALUE;
@@ -271,7 +286,7 @@ public final class Fetcher {
                 if (avail >= bestAvail) {
                     continue;
                 }
-                Known s = pickSource(i, classmates);
+                Known s = pickSource(i, originOk);
                 if (s != null) {
                     best = i;
                     bestSource = s;
@@ -302,11 +317,10 @@ public final class Fetcher {
 
         /**
          * The least busy classmate holding chunk {@code index}; the origin only when no reachable
-         * classmate holds it, so the teacher's peer uploads what nobody else can serve, and while
-         * there are classmates, one chunk at a time ({@link #ORIGIN_IN_FLIGHT}): the others then
-         * come from classmates as they get them.
+         * classmate holds it and {@code originOk}, so the teacher's peer uploads what nobody else
+         * can serve, about its share of it ({@link #ORIGIN_SHARE}), one chunk at a time.
          */
-        private Known pickSource(int index, boolean classmates) {
+        private Known pickSource(int index, boolean originOk) {
             Known best = null;
             int bestScore = Integer.MAX_VALUE;
             Known origin = null;
@@ -324,10 +338,16 @@ public final class Fetcher {
                     bestScore = score;
                 }
             }
-            if (best != null) {
-                return best;
+            return best != null ? best : originOk ? origin : null;
+        }
+
+        private int originBusy() {
+            for (Known k : known.values()) {
+                if (k.origin) {
+                    return k.busy;
+                }
             }
-            return origin != null && (!classmates || origin.busy < ORIGIN_IN_FLIGHT) ? origin : null;
+            return 0;
         }
 
         private void fetchManifest() throws IOException {
