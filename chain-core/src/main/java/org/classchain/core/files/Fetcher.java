@@ -46,8 +46,9 @@ public final class Fetcher {
     static final int ORIGIN_IN_FLIGHT = 1;
     /**
      * A student with classmates takes from the teacher's peer up to this many times its even
-     * share of the file (chunks ÷ sources it knows), then only when it has nothing else to fetch:
-     * the teacher's upload stays near 1.5 copies however stale the have-lists are.
+     * share of the file (chunks ÷ the classmates seen holding some of it, plus itself), then one
+     * chunk per have-list refresh when it has nothing else to fetch: the teacher's upload stays
+     * near 1.5 copies however stale the have-lists are.
      */
     static final double ORIGIN_SHARE = 1.5;
 
@@ -134,6 +135,7 @@ public final class Fetcher {
         BitSet have = new BitSet();
         boolean reachable = true;
         boolean banned;
+        boolean everHeld;
         int busy;
         long bytes;
         int bad;
@@ -162,6 +164,7 @@ public final class Fetcher {
         private int wholeFileFailures;
         private int askedFrom;
         private int originChunks;
+        private long lastOriginAssigned;
         private final int stripe = ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE);
 
         Run(StoredFile into, Supplier<List<ChunkSource>> sources, Listener listener) {
@@ -268,12 +271,21 @@ public final class Fetcher {
             BitSet have = into.have();
             int count = ref.chunkCount();
             int offset = count == 0 ? 0 : stripe % count;
-            boolean classmates = known.values().stream().anyMatch(k -> !k.origin && k.reachable && !k.banned);
-            // this student's share of what the teacher's peer uploads: past it, the origin only
-            // when nothing else is in flight (no classmate holds anything this student lacks)
-            int share = (int) Math.ceil(ORIGIN_SHARE * count / Math.max(1, known.size()));
-            boolean originOk = !classmates || inflight.isEmpty()
-                    || originChunks < share && originBusy() < ORIGIN_IN_FLIGHT;
+            boolean classmates = false;
+            int holding = 0;
+            for (Known k : known.values()) {
+                if (!k.origin && !k.banned) {
+                    classmates |= k.reachable;
+                    holding += k.everHeld ? 1 : 0;
+                }
+            }
+            // this student's share of what the teacher's peer uploads, among the classmates seen
+            // holding some of the file (a command may target a few of the room): past it, one
+            // chunk per refresh of the have-lists, and only when nothing else is in flight
+            int share = (int) Math.ceil(ORIGIN_SHARE * count / (1 + holding));
+            boolean originOk = !classmates
+                    || (originChunks < share || holding == 0) && originBusy() < ORIGIN_IN_FLIGHT
+                    || inflight.isEmpty() && lastRefresh > lastOriginAssigned;
             int best = -1;
             Known bestSource = null;
             int bestAvail = Integer.MAX_VALUE;
@@ -303,6 +315,9 @@ public final class Fetcher {
             Known from = bestSource;
             inflight.set(index);
             from.busy++;
+            if (from.origin) {
+                lastOriginAssigned = System.nanoTime();
+            }
             done.submit(() -> {
                 try {
                     byte[] bytes = from.source.chunk(ref, index);
@@ -407,6 +422,7 @@ public final class Fetcher {
                 try {
                     BitSet h = k.source.have(ref);
                     k.have = h.get(0, count);
+                    k.everHeld |= !k.have.isEmpty();
                     k.reachable = true;
                     k.problem = null;
                 } catch (IOException e) {
