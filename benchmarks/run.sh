@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs every benchmark of DESIGN section 8, then prints the summary table that
-# BENCHMARKS.md opens with. Takes about 25 minutes on a 2-core machine.
+# BENCHMARKS.md opens with. Takes about 30 minutes on a 2-core machine (files: 5 of them).
 #
 #   benchmarks/run.sh            everything
 #   benchmarks/run.sh jmh click  only some: jmh, click, gossip, catchup, footprint, files

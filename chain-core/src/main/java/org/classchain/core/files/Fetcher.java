@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fills a {@link StoredFile} from several {@link ChunkSource}s at once. It learns who holds what
- * from their have-lists (asked again every refresh period, so classmates that got pieces since
- * become sources), takes the rarest missing chunk from the least busy source that holds it, and
+ * from their have-lists (a few sources asked each refresh period, taking turns, so classmates
+ * that got pieces since become sources), takes the rarest missing chunk from the least busy source that holds it, and
  * keeps the origin (the teacher's peer, first in the list) for what nobody else has. Every chunk
  * is checked on arrival: a source that sends one that fails its SHA-256 is dropped for this file
  * and reported to the {@link Listener} (the caller charges it), and the chunk is fetched again
