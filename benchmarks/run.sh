@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Builds and runs every benchmark of DESIGN section 8, then prints the summary table that
-# BENCHMARKS.md opens with. Takes about 25 minutes on a 2-core machine.
+# BENCHMARKS.md opens with. Takes about 30 minutes on a 2-core machine (files: 5 of them).
 #
 #   benchmarks/run.sh            everything
-#   benchmarks/run.sh jmh click  only some: jmh, click, gossip, catchup, footprint
+#   benchmarks/run.sh jmh click  only some: jmh, click, gossip, catchup, footprint, files
 #
 # Environment: CLICK_SIZES (30,100), CLICK_COMMANDS (60), GOSSIP_SIZES (250,500,1000,2000,10000),
-# GOSSIP_BLOCKS (5), CATCHUP_BLOCKS (100000), IDLE_SECONDS (60), BENCH_JFR=1 to record a JFR
+# GOSSIP_BLOCKS (5), CATCHUP_BLOCKS (100000), IDLE_SECONDS (60), FILES_MB (500), FILES_STUDENTS
+# (30; the files step needs about (students + 3) x FILES_MB of free disk), BENCH_JFR=1 to record a JFR
 # profile of each harness's measured part into benchmarks/target/*.jfr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=benchmarks/target
-STEPS=${*:-jmh click gossip catchup footprint}
+STEPS=${*:-jmh click gossip catchup footprint files}
 
 echo "== building (offline if the local repository has everything)"
 mvn -q -o -Pbench -pl samples,benchmarks -am package -DskipTests 2>/dev/null \
@@ -52,6 +53,9 @@ for step in $STEPS; do
       ;;
     footprint)
       run -cp "$JAR" org.classchain.bench.Footprint samples/target/classchain.jar "${IDLE_SECONDS:-60}" 5
+      ;;
+    files)
+      run -Xmx2g $(jfr file-fanout) -cp "$JAR" org.classchain.bench.FileFanOut "${FILES_MB:-500}" "${FILES_STUDENTS:-30}"
       ;;
     *) echo "unknown step $step" >&2; exit 2 ;;
   esac

@@ -21,7 +21,7 @@ import java.util.Map;
 public final class Summary {
 
     static final List<String> ORDER = List.of("mining", "validation", "click-30", "click-100", "gossip-10k", "catch-up",
-            "idle-heap", "start-up");
+            "idle-heap", "start-up", "file-fanout");
 
     private Summary() {
     }

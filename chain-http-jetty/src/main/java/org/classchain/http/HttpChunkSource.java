@@ -2,25 +2,40 @@ package org.classchain.http;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.classchain.core.files.ChunkSource;
 import org.classchain.core.files.FileRef;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpHeader;
 
-/** A peer's {@link FileServing} routes as a {@link ChunkSource}; every answer is checked by the caller. */
+/**
+ * A peer's {@link FileServing} routes as a {@link ChunkSource}, over the Jetty client the
+ * {@link JettyTransport} pools for everything else (keep-alive connections, and TLS with the
+ * classroom keystore when the transport uses it); every answer is checked by the caller.
+ */
 final class HttpChunkSource implements ChunkSource {
 
     /** The largest have-list accepted: one bit per chunk. */
     private static final int MAX_HAVE_BYTES = FileRef.MAX_CHUNKS / 8;
 
-    private final HttpClient client;
+    /** Gives the transport's client, or fails when the transport is closed. */
+    @FunctionalInterface
+    interface Client {
+        HttpClient get() throws IOException;
+    }
+
+    private final Client client;
     private final String address;
     private final Duration timeout;
 
-    HttpChunkSource(HttpClient client, String address, Duration timeout) {
+    HttpChunkSource(Client client, String address, Duration timeout) {
         this.client = client;
         this.address = address.endsWith("/") ? address.substring(0, address.length() - 1) : address;
         this.timeout = timeout;
@@ -47,24 +62,32 @@ final class HttpChunkSource implements ChunkSource {
     }
 
     private byte[] get(FileRef ref, String what, int maxBytes) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(address + FileServing.PREFIX + "/" + ref.root().hex() + what))
-                .timeout(timeout).header("Accept", FileServing.OCTETS).GET().build();
-        HttpResponse<byte[]> response;
+        URI uri;
+        Request request;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            uri = URI.create(address + FileServing.PREFIX + "/" + ref.root().hex() + what);
+            request = client.get().newRequest(uri).timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .headers(h -> h.put(HttpHeader.ACCEPT, FileServing.OCTETS));
         } catch (IllegalArgumentException e) {
             throw new IOException("bad address " + address, e);
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e); // the transport is closed
         }
-        if (response.statusCode() != 200) {
-            throw new IOException("answered " + response.statusCode() + " to " + what);
+        // a body longer than maxBytes fails the response instead of being buffered whole
+        CompletableFuture<ContentResponse> sent = new CompletableResponseListener(request, Math.max(maxBytes, 1)).send();
+        ContentResponse response;
+        try {
+            response = sent.get();
+        } catch (InterruptedException e) {
+            request.abort(e);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IOException("GET " + uri + " failed: " + Failures.describe(uri, e.getCause()), e.getCause());
         }
-        byte[] body = response.body();
-        if (body.length > maxBytes) {
-            throw new IOException("sent " + body.length + " bytes for " + what + ", more than " + maxBytes);
+        if (response.getStatus() != 200) {
+            throw new IOException("answered " + response.getStatus() + " to " + what);
         }
-        return body;
+        return response.getContent();
     }
 }

@@ -1,7 +1,6 @@
 package org.classchain.http;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * left. A source that sends a chunk failing its SHA-256 is
  * reported to {@code charge} (the launcher logs it or penalises the peer).
  *
- * <p>Plain HTTP only for now: with TLS the JDK client here does not trust the classroom keystore.
- * Fetches run on threads named {@code classchain-files-N}, stopped by {@link #close()}.
+ * <p>Chunks travel over the transport's own pooled Jetty client, so over https when the
+ * transport uses the classroom keystore. Fetches run on threads named {@code classchain-files-N},
+ * stopped by {@link #close()}.
  * Thread-safe; one file is fetched at most once at a time.
  */
 public final class HttpFileTransfers implements FileTransferService, AutoCloseable {
@@ -49,7 +49,7 @@ public final class HttpFileTransfers implements FileTransferService, AutoCloseab
     private final BiConsumer<String, String> charge;
     private final BiConsumer<String, String> notice;
     private final Saver saver;
-    private final HttpClient client;
+    private final Supplier<JettyTransport> transport;
     private final Duration requestTimeout;
     private final ConcurrentHashMap<Hash, Object> fetching = new ConcurrentHashMap<>();
     private final ExecutorService pool;
@@ -57,6 +57,9 @@ public final class HttpFileTransfers implements FileTransferService, AutoCloseab
     /**
      * A service over {@code store}.
      *
+     * @param transport the peer's transport, whose pooled client fetches; asked at each fetch (it
+     *     is usually built after this service, with {@code store} as its
+     *     {@link JettyTransport.Builder#files files})
      * @param store where files are kept (and served from)
      * @param classmates the addresses of the other peers this one knows, asked at each refresh
      * @param settings how fetches run
@@ -65,7 +68,8 @@ public final class HttpFileTransfers implements FileTransferService, AutoCloseab
      *     {@link org.classchain.spi.host.NoticeService}
      * @param saver puts a complete file into an inbox (mods-examples' {@code InboxDelivery::save})
      */
-    public HttpFileTransfers(ChunkStore store, Supplier<List<String>> classmates, Fetcher.Settings settings,
+    public HttpFileTransfers(Supplier<JettyTransport> transport, ChunkStore store, Supplier<List<String>> classmates,
+                             Fetcher.Settings settings,
                              BiConsumer<String, String> charge, BiConsumer<String, String> notice, Saver saver) {
         this.store = store;
         this.saver = saver;
@@ -80,8 +84,7 @@ public final class HttpFileTransfers implements FileTransferService, AutoCloseab
             t.setDaemon(true);
             return t;
         });
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.transport = transport;
     }
 
     @Override
@@ -156,10 +159,14 @@ public final class HttpFileTransfers implements FileTransferService, AutoCloseab
         synchronized (lock) {
             StoredFile into = store.open(ref);
             into.keepOrder(order.origin() + "\n" + inbox.toAbsolutePath() + "\n");
-            ChunkSource origin = new HttpChunkSource(client, order.origin(), requestTimeout);
+            JettyTransport t = transport.get();
+            if (t == null) {
+                throw new IOException("the peer's transport is not built yet");
+            }
+            ChunkSource origin = t.chunkSource(order.origin(), requestTimeout);
             FetchReport report;
             try {
-                report = fetcher.fetch(into, () -> sources(origin), new Fetcher.Listener() {
+                report = fetcher.fetch(into, () -> sources(t, origin), new Fetcher.Listener() {
                     @Override
                     public void progress(long held, long size) {
                         progress.bytes(held, size);
@@ -181,12 +188,12 @@ public final class HttpFileTransfers implements FileTransferService, AutoCloseab
         }
     }
 
-    private List<ChunkSource> sources(ChunkSource origin) {
+    private List<ChunkSource> sources(JettyTransport t, ChunkSource origin) {
         List<ChunkSource> all = new ArrayList<>();
         all.add(origin);
         for (String a : classmates.get()) {
             if (a != null && !a.isBlank() && !a.equals(origin.id())) {
-                all.add(new HttpChunkSource(client, a, requestTimeout));
+                all.add(t.chunkSource(a, requestTimeout));
             }
         }
         return all;
@@ -207,7 +214,7 @@ public final class HttpFileTransfers implements FileTransferService, AutoCloseab
         Path save(Path inbox, String name, Path complete) throws IOException;
     }
 
-    /** Stops every fetch (what was fetched stays), closes the HTTP client and the store. */
+    /** Stops every fetch (what was fetched stays) and closes the store; the transport is the caller's. */
     @Override
     public void close() {
         pool.shutdownNow();
@@ -215,13 +222,6 @@ public final class HttpFileTransfers implements FileTransferService, AutoCloseab
             pool.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        if (client instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // nothing left to release
-            }
         }
         try {
             store.close();

@@ -362,6 +362,20 @@ public final class JettyTransport implements Transport {
         return result;
     }
 
+    /**
+     * A peer's files as a chunk source, fetched over this transport's pooled client: the same
+     * keep-alive connections, threads and TLS as every other call ({@link HttpFileTransfers}).
+     */
+    org.classchain.core.files.ChunkSource chunkSource(String address, Duration timeout) {
+        return new HttpChunkSource(() -> {
+            if (tlsKeystore == null && address.startsWith("https://")) {
+                throw new IOException("cannot fetch from " + address + ": https needs the classroom TLS keystore, "
+                        + "and this peer was started without one (--tls-keystore)");
+            }
+            return client();
+        }, address, timeout);
+    }
+
     private static String base(String address) {
         Objects.requireNonNull(address, "address");
         String a = address.trim();

@@ -35,6 +35,9 @@ final class Launchers {
     private Launchers() {
     }
 
+    /** How a peer fetches files: 4 chunks in flight, a minute of patience, have-lists every second. */
+    static final Fetcher.Settings FETCH = new Fetcher.Settings(4, Duration.ofSeconds(60), Duration.ofSeconds(1));
+
     /**
      * Feeds the peer's blocks and receipts to the consoles open on its transport (server-sent
      * events). The transport exists before the peer, so the feed is built on the transport.
@@ -46,15 +49,16 @@ final class Launchers {
     /**
      * Files sent off the chain: a chunk store in {@code files/} of the data dir, served by the
      * transport under {@code /api/v1/files}, and the {@link FileTransferService} that fetches
-     * from the teacher's peer and the classmates {@code self} knows. Call {@code resume()} on the result
-     * once the peer started, and close it after the peer.
+     * from the teacher's peer and the classmates {@code self} knows, over {@code transport}'s pooled
+     * client (built from {@code tb} afterwards). Call {@code resume()} on the result once the peer
+     * started, and close it after the peer.
      */
     static HttpFileTransfers addFiles(Peer.Builder b, JettyTransport.Builder tb, Path dataDir,
-                                      Supplier<Peer> self) {
+                                      Supplier<Peer> self, Supplier<JettyTransport> transport) {
         ChunkStore store = new ChunkStore(dataDir.resolve("files"));
         tb.files(store);
-        HttpFileTransfers transfers = new HttpFileTransfers(store, () -> classmates(self.get()),
-                new Fetcher.Settings(4, Duration.ofSeconds(60), Duration.ofSeconds(1)),
+        HttpFileTransfers transfers = new HttpFileTransfers(transport, store, () -> classmates(self.get()),
+                FETCH,
                 (source, what) -> LOG.warn("peer {} sent bad file data: {}", source, what),
                 noticesIn(dataDir)::notice, InboxDelivery::save);
         b.service(FileTransferService.class, transfers);

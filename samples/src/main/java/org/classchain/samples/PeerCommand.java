@@ -212,14 +212,16 @@ final class PeerCommand implements Callable<Integer> {
         Policy policy = settings.policy(deny, allow);
         java.util.concurrent.atomic.AtomicReference<Peer> self = new java.util.concurrent.atomic.AtomicReference<>();
         Peer.Builder b = Peer.builder();
-        org.classchain.http.HttpFileTransfers files = Launchers.addFiles(b, tb, dir, self::get);
+        java.util.concurrent.atomic.AtomicReference<JettyTransport> built = new java.util.concurrent.atomic.AtomicReference<>();
+        org.classchain.http.HttpFileTransfers files = Launchers.addFiles(b, tb, dir, self::get, built::get);
         SessionAgents agents = null;
         java.util.Optional<org.classchain.mods.host.AwtDesktop> desktop = java.util.Optional.empty();
         RoomDirectory rooms = null;
-        // from here on what is opened is closed again when the start fails (the file transfers' HTTP
-        // client holds a thread from the first line): tests start many peers in one JVM
+        // from here on what is opened is closed again when the start fails: tests start many peers
+        // in one JVM
         try {
             JettyTransport transport = tb.build();
+            built.set(transport);
             String fingerprint;
             try {
                 fingerprint = fingerprinting.get();

@@ -95,14 +95,16 @@ class FilesOverHttpTest {
         JettyTransport.Builder tb = JettyTransport.builder().host("127.0.0.1").port(0).noRateLimit();
         ChunkStore store = new ChunkStore(tmp.resolve(name).resolve("files"));
         tb.files(store);
-        HttpFileTransfers files = new HttpFileTransfers(store, () -> {
+        AtomicReference<JettyTransport> transport = new AtomicReference<>();
+        HttpFileTransfers files = new HttpFileTransfers(transport::get, store, () -> {
             List<String> all = new ArrayList<>(classmates ? Launchers.classmates(self.get()) : List.of());
             all.addAll(extra.get());
             return all;
         }, SETTINGS, (source, what) -> charged.add(name + " charged " + source + ": " + what),
                 (title, text) -> notices.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(title + ": " + text),
                 org.classchain.mods.host.InboxDelivery::save);
-        Peer.Builder b = Peer.builder().dataDir(tmp.resolve(name)).transport(tb.build()).difficultyBits(6)
+        transport.set(tb.build());
+        Peer.Builder b = Peer.builder().dataDir(tmp.resolve(name)).transport(transport.get()).difficultyBits(6)
                 .tick(Duration.ofMillis(100)).modules(ModuleRegistry.of(new SendFileModule()))
                 .passwordPolicy(new PasswordPolicy(1000, 1000))
                 .service(FileTransferService.class, files)

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fills a {@link StoredFile} from several {@link ChunkSource}s at once. It learns who holds what
- * from their have-lists (asked again every refresh period, so classmates that got pieces since
- * become sources), takes the rarest missing chunk from the least busy source that holds it, and
+ * from their have-lists (a few sources asked each refresh period, taking turns, so classmates
+ * that got pieces since become sources), takes the rarest missing chunk from the least busy source that holds it, and
  * keeps the origin (the teacher's peer, first in the list) for what nobody else has. Every chunk
  * is checked on arrival: a source that sends one that fails its SHA-256 is dropped for this file
  * and reported to the {@link Listener} (the caller charges it), and the chunk is fetched again
@@ -40,6 +40,17 @@ public final class Fetcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
     private static final AtomicInteger FETCHES = new AtomicInteger();
+    /** How many sources one refresh asks for their have-lists at most. */
+    static final int ASKED_PER_REFRESH = 8;
+    /** Chunks asked of the teacher's peer at once by one student that has classmates. */
+    static final int ORIGIN_IN_FLIGHT = 1;
+    /**
+     * A student with classmates takes from the teacher's peer up to this many times its even
+     * share of the file (chunks ÷ the classmates seen holding some of it, plus itself), then one
+     * chunk per have-list refresh when it has nothing else to fetch: the teacher's upload stays
+     * under two copies however stale the have-lists are (1.68 in FileFanOut 500 30; 1.5 gave 2.04).
+     */
+    static final double ORIGIN_SHARE = 1.0;
 
     /**
      * How a fetch runs.
@@ -124,6 +135,7 @@ public final class Fetcher {
         BitSet have = new BitSet();
         boolean reachable = true;
         boolean banned;
+        boolean everHeld;
         int busy;
         long bytes;
         int bad;
@@ -150,6 +162,10 @@ public final class Fetcher {
         private long fetched;
         private long lastRefresh;
         private int wholeFileFailures;
+        private int askedFrom;
+        private int originChunks;
+        private long lastOriginAssigned;
+        private final int stripe = ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE);
 
         Run(StoredFile into, Supplier<List<ChunkSource>> sources, Listener listener) {
             this.into = into;
@@ -221,6 +237,9 @@ public final class Fetcher {
                 inflight.clear(r.index);
                 r.from.busy--;
                 if (r.stored) {
+                    if (r.from.origin) {
+                        originChunks++;
+                    }
                     r.from.bytes += r.bytes.length;
                     fetched += r.bytes.length;
                     lastProgress = System.nanoTime();
@@ -242,11 +261,31 @@ public final class Fetcher {
             }
         }
 
-        /** Starts the rarest missing chunk at the least busy source holding it; false when none can start. */
+        /**
+         * Starts the rarest missing chunk at the least busy source holding it; false when none can
+         * start. Among equally rare chunks it takes the next one from where this fetch started (a
+         * random place): classmates fetching from the teacher's peer at once so take different
+         * stretches of the file, not the same chunks, before their have-lists tell each other.
+         */
         private boolean assignOne(CompletionService<Result> done) {
             BitSet have = into.have();
             int count = ref.chunkCount();
-            int offset = count == 0 ? 0 : ThreadLocalRandom.current().nextInt(count);
+            int offset = count == 0 ? 0 : stripe % count;
+            boolean classmates = false;
+            int holding = 0;
+            for (Known k : known.values()) {
+                if (!k.origin && !k.banned) {
+                    classmates |= k.reachable;
+                    holding += k.everHeld ? 1 : 0;
+                }
+            }
+            // this student's share of what the teacher's peer uploads, among the classmates seen
+            // holding some of the file (a command may target a few of the room): past it, one
+            // chunk per refresh of the have-lists, and only when nothing else is in flight
+            int share = (int) Math.ceil(ORIGIN_SHARE * count / (1 + holding));
+            boolean originOk = !classmates
+                    || (originChunks < share || holding == 0) && originBusy() < ORIGIN_IN_FLIGHT
+                    || inflight.isEmpty() && lastRefresh > lastOriginAssigned;
             int best = -1;
             Known bestSource = null;
             int bestAvail = Integer.MAX_VALUE;
@@ -259,7 +298,7 @@ public final class Fetcher {
                 if (avail >= bestAvail) {
                     continue;
                 }
-                Known s = pickSource(i);
+                Known s = pickSource(i, originOk);
                 if (s != null) {
                     best = i;
                     bestSource = s;
@@ -276,6 +315,9 @@ public final class Fetcher {
             Known from = bestSource;
             inflight.set(index);
             from.busy++;
+            if (from.origin) {
+                lastOriginAssigned = System.nanoTime();
+            }
             done.submit(() -> {
                 try {
                     byte[] bytes = from.source.chunk(ref, index);
@@ -288,21 +330,39 @@ public final class Fetcher {
             return true;
         }
 
-        private Known pickSource(int index) {
+        /**
+         * The least busy classmate holding chunk {@code index}; the origin only when no reachable
+         * classmate holds it and {@code originOk}, so the teacher's peer uploads what nobody else
+         * can serve, about its share of it ({@link #ORIGIN_SHARE}), one chunk at a time.
+         */
+        private Known pickSource(int index, boolean originOk) {
             Known best = null;
             int bestScore = Integer.MAX_VALUE;
+            Known origin = null;
             for (Known k : known.values()) {
                 if (!k.reachable || k.banned || !k.have.get(index)) {
                     continue;
                 }
-                // the origin counts as busier: it serves what classmates cannot
-                int score = (k.busy + (k.origin ? 2 : 0)) * 100 + ThreadLocalRandom.current().nextInt(100);
+                if (k.origin) {
+                    origin = k;
+                    continue;
+                }
+                int score = k.busy * 100 + ThreadLocalRandom.current().nextInt(100);
                 if (score < bestScore) {
                     best = k;
                     bestScore = score;
                 }
             }
-            return best;
+            return best != null ? best : originOk ? origin : null;
+        }
+
+        private int originBusy() {
+            for (Known k : known.values()) {
+                if (k.origin) {
+                    return k.busy;
+                }
+            }
+            return 0;
         }
 
         private void fetchManifest() throws IOException {
@@ -336,7 +396,12 @@ public final class Fetcher {
             }
         }
 
-        /** Learns new sources and asks every source (but the banned) what it holds. */
+        /**
+         * Learns new sources and asks what they hold: at most {@link #ASKED_PER_REFRESH} per
+         * refresh, taking turns, and never again a reachable source that holds every chunk (it
+         * cannot hold more). In a room of 30 asking everyone every second was 900 requests a
+         * second for have-lists alone, and held up the chunks while it ran.
+         */
         private void refresh() {
             lastRefresh = System.nanoTime();
             List<ChunkSource> now = sources.get();
@@ -344,20 +409,33 @@ public final class Fetcher {
                 ChunkSource s = now.get(i);
                 known.putIfAbsent(s.id(), new Known(s, i == 0));
             }
-            int[] counts = new int[ref.chunkCount()];
+            int count = ref.chunkCount();
+            List<Known> toAsk = new ArrayList<>();
             for (Known k : known.values()) {
-                if (k.banned) {
-                    continue;
+                if (!k.banned && !(k.reachable && k.have.cardinality() == count && count > 0)) {
+                    toAsk.add(k);
                 }
+            }
+            int asked = Math.min(toAsk.size(), ASKED_PER_REFRESH);
+            for (int j = 0; j < asked; j++) {
+                Known k = toAsk.get((askedFrom + j) % toAsk.size());
                 try {
                     BitSet h = k.source.have(ref);
-                    k.have = h.get(0, ref.chunkCount());
+                    k.have = h.get(0, count);
+                    k.everHeld |= !k.have.isEmpty();
                     k.reachable = true;
                     k.problem = null;
                 } catch (IOException e) {
                     k.reachable = false;
                     k.have = new BitSet();
                     k.problem = "unreachable (" + message(e) + ")";
+                }
+            }
+            askedFrom = toAsk.isEmpty() ? 0 : (askedFrom + asked) % toAsk.size();
+            int[] counts = new int[count];
+            for (Known k : known.values()) {
+                if (k.banned) {
+                    continue;
                 }
                 for (int i = k.have.nextSetBit(0); i >= 0; i = k.have.nextSetBit(i + 1)) {
                     counts[i]++;
