@@ -116,8 +116,10 @@ final class ConsoleClassroom implements AutoCloseable {
         java.util.concurrent.atomic.AtomicReference<Peer> self = new java.util.concurrent.atomic.AtomicReference<>();
         Peer.Builder b = Peer.builder();
         JettyTransport.Builder tb = JettyTransport.builder().host("127.0.0.1").port(port);
-        HttpFileTransfers files = Launchers.addFiles(b, tb, dir, self::get);
+        java.util.concurrent.atomic.AtomicReference<JettyTransport> built = new java.util.concurrent.atomic.AtomicReference<>();
+        HttpFileTransfers files = Launchers.addFiles(b, tb, dir, self::get, built::get);
         JettyTransport transport = tb.build();
+        built.set(transport);
         b.dataDir(dir).transport(transport).difficultyBits(8)
                 .tick(tick).policy(Policy.parse(deny == null || deny.isEmpty() ? null : deny, null));
         Launchers.addHostServices(b, dir, dir.resolve("inbox"));
