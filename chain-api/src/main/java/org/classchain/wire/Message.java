@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.classchain.Account;
+import org.classchain.Attachment;
 import org.classchain.CommandReport;
 import org.classchain.ModuleInfo;
 import org.classchain.PeerInfo;
@@ -829,6 +830,107 @@ public sealed interface Message {
         @Override
         public byte[] signature() {
             return signature.clone();
+        }
+    }
+
+    // ------------------------------------------------------------------ screens, off the chain
+
+    /**
+     * The teacher's console asks its own peer for a picture of one computer's screens (a
+     * thumbnail, or a frame of a live view). Reply: {@link ScreenFrame}; {@link Rejected} 401 when
+     * {@code view} is not a teacher's view token this peer accepts (see {@link ViewCheck}), 429
+     * past the session's rate, else the refusal of the computer or of the way there. The peer
+     * sends the computer a {@link ScreenRequest} it signs, straight or relayed: nothing goes on
+     * the chain.
+     *
+     * @param nodeId the computer whose screens are asked for
+     * @param width the picture's width in pixels, {@link ScreenRequest#MIN_WIDTH} to {@link ScreenRequest#MAX_WIDTH}
+     * @param view the teacher's view token, as the console holds it
+     */
+    record GetScreen(String nodeId, int width, ViewCheck view) implements Message {
+        /**
+         * Checks that nothing is missing.
+         *
+         * @param nodeId never null
+         * @param width any; the peer refuses one out of range (400)
+         * @param view never null
+         */
+        public GetScreen {
+            Objects.requireNonNull(nodeId, "nodeId");
+            Objects.requireNonNull(view, "view");
+        }
+    }
+
+    /**
+     * A teacher's host asks a computer for a picture of its screens, on the teacher's behalf.
+     * Reply: {@link ScreenFrame}. A peer that is not {@code target} relays it one hop on (at most
+     * {@code hopsLeft} hops). The target answers only when {@code requester} hosts the teacher's
+     * account on its chain and {@code signature} is that host's node-key signature over
+     * {@code "classchain-screen-v1\n" + chainId + "\n" + id + "\n" + target + "\n" + requester
+     * + "\n" + issuedAt + "\n" + width}, {@code issuedAt} is within a minute of its clock and
+     * {@code id} is new to it; its local policy may still refuse (403).
+     *
+     * @param id a fresh id: a request is answered once
+     * @param target the node id of the computer asked
+     * @param requester the node id of the teacher's host that signs
+     * @param issuedAt when the host signed it, epoch milliseconds
+     * @param width the picture's width in pixels
+     * @param hopsLeft the hops it may still take; not signed (each relay lowers it)
+     * @param signature the requester's Ed25519 signature, 64 bytes
+     */
+    record ScreenRequest(UUID id, String target, String requester, long issuedAt, int width, int hopsLeft,
+                         byte[] signature) implements Message {
+        /** The narrowest picture asked for. */
+        public static final int MIN_WIDTH = 64;
+        /** The widest picture asked for. */
+        public static final int MAX_WIDTH = 1920;
+
+        /**
+         * Checks that nothing is missing and copies the signature.
+         *
+         * @param id never null
+         * @param target never null
+         * @param requester never null
+         * @param issuedAt epoch milliseconds
+         * @param width pixels
+         * @param hopsLeft hops
+         * @param signature copied
+         */
+        public ScreenRequest {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(requester, "requester");
+            signature = Objects.requireNonNull(signature, "signature").clone();
+        }
+
+        /** {@return a copy of the signature} */
+        @Override
+        public byte[] signature() {
+            return signature.clone();
+        }
+
+        /** {@return this request one hop further on} */
+        public ScreenRequest nextHop() {
+            return new ScreenRequest(id, target, requester, issuedAt, width, hopsLeft - 1, signature);
+        }
+    }
+
+    /**
+     * A picture of a computer's screens.
+     *
+     * @param picture the picture (a JPEG), at most {@link Attachment#MAX_BYTES}
+     * @param capturedAt when it was taken, by the computer's clock
+     */
+    record ScreenFrame(Attachment picture, Instant capturedAt) implements Message {
+        /**
+         * Checks that nothing is missing.
+         *
+         * @param picture never null
+         * @param capturedAt never null
+         */
+        public ScreenFrame {
+            Objects.requireNonNull(picture, "picture");
+            Objects.requireNonNull(capturedAt, "capturedAt");
         }
     }
 }

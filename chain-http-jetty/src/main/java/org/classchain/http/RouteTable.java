@@ -43,6 +43,8 @@ import org.classchain.wire.Message.ModulesReply;
 import org.classchain.wire.Message.PeersReply;
 import org.classchain.wire.Message.Receipts;
 import org.classchain.wire.Message.RegisterAccount;
+import org.classchain.wire.Message.ScreenFrame;
+import org.classchain.wire.Message.ScreenRequest;
 import org.classchain.wire.Message.StatusReply;
 import org.classchain.wire.Message.SubmitBatch;
 import org.classchain.wire.Message.Submitted;
@@ -160,6 +162,7 @@ final class RouteTable {
             get("/head", GetHead.class, HeadReply.class),
             post("/auth/relay", AuthRelay.class, Message.class).replies(new Typed(RELAYED_REPLIES)),
             post("/receipts", Receipts.class, Ack.class),
+            post("/screens", ScreenRequest.class, ScreenFrame.class),
             // clients
             post("/auth/start", AuthStart.class, AuthChallenge.class),
             post("/auth/finish", AuthFinish.class, AuthConfirmed.class),
