@@ -258,7 +258,7 @@ export function hasModule(name) {
 
 export function updateControls() {
   var ok = canSend();
-  $('refresh-thumbs').disabled = !ok || !hasModule('screenshot');
+  $('refresh-thumbs').disabled = !ok;
   $('account-free').disabled = !ok;
   $('account-rename').disabled = !ok;
   Array.prototype.forEach.call(document.querySelectorAll('#module-forms button.send'), function (b) {

@@ -11,6 +11,7 @@ import { connectEvents } from './live.js';
 import { rebuildResults } from './results.js';
 import { refreshRoomSoon, renderRoom } from './room.js';
 import { state } from './state.js';
+import { closeLive } from './screens.js';
 
 var Srp = window.ClassChainSrp;
 
@@ -112,6 +113,7 @@ export function signIn(ev) {
 }
 
 export function signOut(reason) {
+  closeLive();
   if (state.client) {
     state.client.forget();
   }
