@@ -239,7 +239,7 @@ public sealed interface Message {
 
     /** Marker for requests that go to an account's host. */
     sealed interface AuthRequest extends Message permits AuthStart, AuthFinish, GrantRequest, LoginRequest,
-            EnrollRequest {
+            EnrollRequest, LogoutRequest {
         /** {@return the account the request is for} */
         String username();
     }
@@ -451,6 +451,36 @@ public sealed interface Message {
          * @param mac copied
          */
         public LoginRequest {
+            mac = mac.clone();
+        }
+
+        /** {@return a copy of the MAC} */
+        @Override
+        public byte[] mac() {
+            return mac.clone();
+        }
+    }
+
+    /**
+     * Ends a session at its host (the console's "Sign out"): from then on its MAC'd requests and
+     * its view tokens are refused. MAC'd with the session key over {@code "logout"} and the next
+     * counter. Reply: {@link Ack}.
+     *
+     * @param username the signed-in account
+     * @param session its session id
+     * @param counter one more than the session's last
+     * @param mac the MAC under the session key K
+     */
+    record LogoutRequest(String username, String session, long counter, byte[] mac) implements AuthRequest {
+        /**
+         * Copies the MAC.
+         *
+         * @param username the account
+         * @param session the session id
+         * @param counter the request's counter
+         * @param mac copied
+         */
+        public LogoutRequest {
             mac = mac.clone();
         }
 

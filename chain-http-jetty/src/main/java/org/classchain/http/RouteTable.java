@@ -167,6 +167,7 @@ final class RouteTable {
             post("/auth/start", AuthStart.class, AuthChallenge.class),
             post("/auth/finish", AuthFinish.class, AuthConfirmed.class),
             post("/auth/login", LoginRequest.class, Ack.class),
+            post("/auth/logout", Message.LogoutRequest.class, Ack.class),
             post("/auth/enroll", EnrollRequest.class, Ack.class),
             post("/auth/grant", GrantRequest.class, GrantIssued.class),
             post("/commands", SubmitBatch.class, Submitted.class).replies(new Json(Submitted.class, 202)),

@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 18, item 2, over real HTTP peers: the teacher's screens travel as requests on a side
  * channel, never as blocks. The teacher's peer cannot call bob's computer (its calls there fail,
  * as behind a firewall), so bob's screen comes relayed by alice's peer. What a student would try
- * is refused with a JSON reason: no token, a student's session, a forged or stale token, a request
+ * is refused with a JSON reason: no token, a student's session, a forged or stale token, a token
+ * copied before the teacher signed out, a request
  * of their own signed with their own key or the teacher's id, a captured request sent again, too
  * many requests; and a computer whose policy denies {@code screenshot} sends no pixels.
  */
@@ -218,6 +219,18 @@ class ScreensOverHttpTest {
         HttpResponse<byte[]> atTheTeachers = screen(alice, student.viewQuery(teacher.nodeId(),
                 Instant.now().plusSeconds(600)));
         assertThat(atTheTeachers.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aTokenReplayedAfterTheTeacherSignedOutGetsNothing() throws Exception {
+        String copied = view(); // a student copies the console's picture URL off the screen
+        picture(screen(alice, copied));
+        assertThat(client.logout(teacher.address())).isInstanceOf(Message.Ack.class);
+        HttpResponse<byte[]> replayed = screen(alice, copied);
+        assertThat(replayed.statusCode()).isEqualTo(401);
+        error(replayed);
+        // the session is gone for its MAC'd requests too
+        assertThat(client.logout(teacher.address())).isInstanceOf(Message.Rejected.class);
     }
 
     @Test

@@ -111,6 +111,7 @@ final class RequestRouter {
         route(Message.GrantRequest.class, auth::route);
         route(Message.EnrollRequest.class, auth::route);
         route(Message.LoginRequest.class, auth::login);
+        route(Message.LogoutRequest.class, auth::route);
         route(Message.SubmitBatch.class, auth::submit);
         route(Message.AuthRelay.class, auth::onRelay);
         answer(Message.ViewCheck.class, (v, from) -> hosting.onViewCheck(v));

@@ -114,8 +114,17 @@ export function signIn(ev) {
 
 export function signOut(reason) {
   closeLive();
-  if (state.client) {
-    state.client.forget();
+  var client = state.client;
+  if (client) {
+    // the host ends the session too, so a view token copied from this page stops working now;
+    // the key is forgotten once the request is made (or could not be)
+    enqueue(function () {
+      return client.logout().then(function (body) {
+        return api('POST', '/auth/logout', body);
+      });
+    }).catch(function () { /* an expired session ends anyway */ }).then(function () {
+      client.forget();
+    });
   }
   state.client = null;
   state.role = null;
