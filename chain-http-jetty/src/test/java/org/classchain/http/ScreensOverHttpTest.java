@@ -27,16 +27,16 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import javax.imageio.ImageIO;
 import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.dispatch.Policy;
 import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.peer.Peer;
+import org.classchain.core.testing.Await;
+import org.classchain.core.testing.ForwardingTransport;
 import org.classchain.spi.host.DesktopService;
 import org.classchain.wire.Message;
-import org.classchain.wire.MessageHandler;
 import org.classchain.wire.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -87,7 +87,7 @@ class ScreensOverHttpTest {
         unreachable.add("http://127.0.0.3:" + port); // known before bob starts: the teacher's peer never reaches him
         bob = peer("bob", jetty("127.0.0.3", port), alice.address(), "bob", bobsScreen, null);
         carol = peer("carol", jetty("127.0.0.4", 0), teacher.address(), null, new PictureDesktop("carol"), "screenshot");
-        await("every computer holds the chain with bob's account", () -> List.of(alice, bob, carol).stream()
+        Await.until("every computer holds the chain with bob's account", Duration.ofSeconds(60), () -> List.of(alice, bob, carol).stream()
                 .allMatch(p -> p.chain() != null && p.chain().accounts().containsKey("teacher"))
                 && teacher.chain().accounts().containsKey("bob"));
         JettyTransport c = JettyTransport.builder().bindAddress("127.0.0.1").build();
@@ -127,16 +127,6 @@ class ScreensOverHttpTest {
         open.add(p);
         p.start();
         return p;
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(25);
-        }
     }
 
     private String view() {
@@ -347,24 +337,13 @@ class ScreensOverHttpTest {
     }
 
     /** The teacher's transport, whose calls to some addresses fail as a firewall would make them. */
-    static final class Unreachable implements Transport {
-        private final Transport inner;
+    static final class Unreachable extends ForwardingTransport {
         private final Set<String> blocked;
         final Set<String> delivered = ConcurrentHashMap.newKeySet();
 
         Unreachable(Transport inner, Set<String> blocked) {
-            this.inner = inner;
+            super(inner);
             this.blocked = blocked;
-        }
-
-        @Override
-        public void start(MessageHandler handler) throws IOException {
-            inner.start(handler);
-        }
-
-        @Override
-        public String localAddress() {
-            return inner.localAddress();
         }
 
         @Override
@@ -374,11 +353,6 @@ class ScreensOverHttpTest {
             }
             delivered.add(address);
             return inner.send(address, request);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 }
