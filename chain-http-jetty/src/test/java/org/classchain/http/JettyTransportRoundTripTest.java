@@ -168,8 +168,9 @@ class JettyTransportRoundTripTest {
                 Arguments.of(new AuthRelay(UUID.randomUUID(), "host-1", 2,
                         new Message.LogoutRequest("teacher.t", "sess-1", 8, data.bytes(32))), new Ack("signed out")),
                 Arguments.of(new Message.ScreenRequest(UUID.randomUUID(), "0011223344556677aabb", "aabbccddeeff00112233",
-                        1760000000123L, 320, 3, data.bytes(64)), new Message.ScreenFrame(
-                        new org.classchain.Attachment("image/jpeg", data.bytes(60_000)), TestData.NOW)),
+                        1760000000123L, 320, data.bytes(32), 3, data.bytes(64)), new Message.ScreenFrame(
+                        new org.classchain.Attachment("image/jpeg", data.bytes(60_000)), TestData.NOW, data.bytes(32),
+                        data.bytes(12))),
                 Arguments.of(new GetStatus(), new Rejected(403, "students may not look", 0)),
                 Arguments.of(new BlockAnnouncement(block, null), new Rejected(422, "proof of work: too few zero bits", 0)),
                 Arguments.of(start, new Rejected(429, "slow down", 7)),

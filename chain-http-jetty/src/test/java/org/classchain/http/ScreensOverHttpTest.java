@@ -47,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 18, item 2, over real HTTP peers: the teacher's screens travel as requests on a side
  * channel, never as blocks. The teacher's peer cannot call bob's computer (its calls there fail,
- * as behind a firewall), so bob's screen comes relayed by alice's peer. What a student would try
+ * as behind a firewall), so bob's screen comes relayed by alice's peer, sealed so that she sees
+ * no pixels. What a student would try
  * is refused with a JSON reason: no token, a student's session, a forged or stale token, a token
  * copied before the teacher signed out, a request
  * of their own signed with their own key or the teacher's id, a captured request sent again, too
@@ -234,12 +235,19 @@ class ScreensOverHttpTest {
         // the teacher's id with his signature
         Message.ScreenRequest asTeacher = signed(bobsKey, chainId, alice.nodeId(), Instant.now());
         asTeacher = new Message.ScreenRequest(asTeacher.id(), asTeacher.target(), teacher.nodeId(), asTeacher.issuedAt(),
-                asTeacher.width(), asTeacher.hopsLeft(), asTeacher.signature());
+                asTeacher.width(), asTeacher.replyKey(), asTeacher.hopsLeft(), asTeacher.signature());
         assertThat(post(alice, asTeacher).statusCode()).isEqualTo(401);
         // a request the teacher's peer signed, captured and sent again; and an old one
         NodeIdentity teachersKey = NodeIdentity.loadOrCreate(tmp.resolve("teacher"), new SecureRandom());
         Message.ScreenRequest captured = signed(teachersKey, chainId, alice.nodeId(), Instant.now());
-        assertThat(post(alice, captured).statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> answered = post(alice, captured);
+        assertThat(answered.statusCode()).isEqualTo(200);
+        // whoever holds the request (a relaying classmate) gets the picture sealed to the teacher's peer's key
+        JsonNode frame = JSON.readTree(answered.body());
+        assertThat(frame.get("ephemeralKey").asText()).hasSize(64);
+        byte[] sealed = java.util.Base64.getDecoder().decode(frame.get("picture").get("base64").asText());
+        assertThat(sealed.length).isGreaterThan(100);
+        assertThat(ImageIO.read(new ByteArrayInputStream(sealed))).as("no JPEG to read").isNull();
         HttpResponse<byte[]> replayed = post(alice, captured);
         assertThat(replayed.statusCode()).isEqualTo(409);
         error(replayed);
@@ -268,15 +276,18 @@ class ScreensOverHttpTest {
 
     private static Message.ScreenRequest signed(NodeIdentity key, String chainId, String target, Instant at) {
         UUID id = UUID.randomUUID();
+        byte[] replyKey = new byte[32];
+        new SecureRandom().nextBytes(replyKey);
         String text = "classchain-screen-v1\n" + chainId + "\n" + id + "\n" + target + "\n" + key.nodeId() + "\n"
-                + at.toEpochMilli() + "\n" + 160;
-        return new Message.ScreenRequest(id, target, key.nodeId(), at.toEpochMilli(), 160, 4,
+                + at.toEpochMilli() + "\n" + 160 + "\n" + HexFormat.of().formatHex(replyKey);
+        return new Message.ScreenRequest(id, target, key.nodeId(), at.toEpochMilli(), 160, replyKey, 4,
                 key.sign(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private HttpResponse<byte[]> post(Peer to, Message.ScreenRequest r) throws Exception {
         String body = "{\"id\":\"" + r.id() + "\",\"target\":\"" + r.target() + "\",\"requester\":\"" + r.requester()
-                + "\",\"issuedAt\":" + r.issuedAt() + ",\"width\":" + r.width() + ",\"hopsLeft\":" + r.hopsLeft()
+                + "\",\"issuedAt\":" + r.issuedAt() + ",\"width\":" + r.width() + ",\"replyKey\":\""
+                + HexFormat.of().formatHex(r.replyKey()) + "\",\"hopsLeft\":" + r.hopsLeft()
                 + ",\"signature\":\"" + HexFormat.of().formatHex(r.signature()) + "\"}";
         return http.send(HttpRequest.newBuilder(URI.create(to.address() + "/api/v1/screens"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))

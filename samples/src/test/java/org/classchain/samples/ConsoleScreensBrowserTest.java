@@ -117,15 +117,16 @@ class ConsoleScreensBrowserTest extends ConsoleClassroomBrowserTest {
         System.out.printf("SCREENS: live view %.1f frames/s (%d frames in %.2f s; %d pictures taken)%n", rate, frames,
                 seconds, taken);
         assertThat(rate).as("frames a second shown by the live view").isGreaterThanOrEqualTo(2.0);
-        // each frame shown is a new picture: the student's screen counter moved as often
-        assertThat(taken).as("pictures taken while the live view showed %d", frames).isGreaterThanOrEqualTo(frames);
+        // each frame shown is a new picture: the student's screen counter moved as often (one frame
+        // shown in the window may have been taken just before it began)
+        assertThat(taken).as("pictures taken while the live view showed %d", frames).isGreaterThanOrEqualTo(frames - 1);
         assertThat(js("return document.getElementById('live-screen').dataset.width;")).as("the live view's width").isEqualTo("1024");
         browser.screenshot("screens-02-live", true);
 
         int atClose = screen.taken.get();
         driver.findElement(By.id("live-close")).click();
         assertThat((Boolean) js("return document.getElementById('live-dialog').open;")).isFalse();
-        // closing stops the stream: the count of pictures settles (one may have been in flight) and stays
+        // closing stops the stream: the count of pictures settles (two may have been on their way) and stays
         int[] last = {screen.taken.get()};
         long[] since = {System.nanoTime()};
         waitFor(20).until(d -> {
@@ -136,7 +137,7 @@ class ConsoleScreensBrowserTest extends ConsoleClassroomBrowserTest {
             }
             return System.nanoTime() - since[0] > Duration.ofSeconds(2).toNanos();
         });
-        assertThat(last[0] - atClose).as("pictures taken after the close").isLessThanOrEqualTo(1);
+        assertThat(last[0] - atClose).as("pictures taken after the close").isLessThanOrEqualTo(2);
         assertThat(driver.findElement(By.id("live-screen")).getAttribute("src")).isNullOrEmpty();
     }
 

@@ -1,9 +1,12 @@
 package org.classchain.core.peer;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +17,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.classchain.Account;
 import org.classchain.Attachment;
 import org.classchain.NodeKey;
+import org.classchain.core.block.Sha256;
 import org.classchain.core.cache.BoundedCache;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.dispatch.Policy;
@@ -45,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * {@link #FRESH} of its clock, with an id it has not seen, under the requester's rate, when its
  * local policy allows {@code screenshot}; it takes the picture through its {@link DesktopService},
  * one at a time on a thread of its own, requests that come while one is taken sharing it (at most
- * {@value #MAX_WAITING} waiting, then 503). Nothing here touches the chain.
+ * {@value #MAX_WAITING} waiting, then 503), and seals it to the request's fresh X25519 key
+ * (AES-256-GCM, see {@link ScreenFrame}) so that a relaying classmate sees no pixels; the
+ * teacher's peer opens it. Nothing here touches the chain.
  *
  * <p>Thread-safe; never blocks the caller.
  */
@@ -67,6 +77,8 @@ final class Screens {
     static final double SESSION_BURST = 64;
     /** Requests waiting for the picture being taken, at most. */
     static final int MAX_WAITING = 8;
+    /** The largest picture: sealed (a 16-byte tag more), it still fits an {@link Attachment}. */
+    static final int MAX_PICTURE = Attachment.MAX_BYTES - 16;
     /** How long a picture may take. */
     static final Duration CAPTURE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -82,6 +94,7 @@ final class Screens {
     private final Clock clock;
     private final Lane lane;
     private final Random random;
+    private final SecureRandom keys = new SecureRandom();
     private final String name;
     private final TokenBuckets perRequester;
     private final TokenBuckets perSession;
@@ -136,10 +149,81 @@ final class Screens {
             return capture(g.width());
         }
         ChainState c = chain.get();
-        ScreenRequest request = sign(c.chainId(), UUID.randomUUID(), g.nodeId(), clock.millis(), g.width());
+        byte[] priv = new byte[X25519.SCALAR_SIZE];
+        X25519.generatePrivateKey(keys, priv);
+        byte[] pub = new byte[X25519.POINT_SIZE];
+        X25519.generatePublicKey(priv, 0, pub, 0);
+        ScreenRequest request = sign(c.chainId(), UUID.randomUUID(), g.nodeId(), clock.millis(), g.width(), pub);
         seen.put(request.id(), Boolean.TRUE);
-        return forward(request, null).thenApply(reply -> reply instanceof Rejected r && r.code() == 409
-                ? Rejected.of(504, "computer " + shortId(g.nodeId()) + " is not reachable from this peer") : reply);
+        return forward(request, null).thenApply(reply -> {
+            if (reply instanceof Rejected r) {
+                return r.code() == 409 ? Rejected.of(504, "computer " + shortId(g.nodeId())
+                        + " is not reachable from this peer") : r;
+            }
+            return open(reply, request, priv);
+        });
+    }
+
+    /** The picture a computer sealed to this request's key, opened; a picture that is not is refused (502). */
+    private static Message open(Message reply, ScreenRequest request, byte[] priv) {
+        if (!(reply instanceof ScreenFrame f) || !f.sealed()) {
+            return Rejected.of(502, "the answer was not a picture sealed by the computer");
+        }
+        try {
+            byte[] key = key(priv, f.ephemeralKey(), request.replyKey(), f.ephemeralKey());
+            byte[] jpeg = gcm(Cipher.DECRYPT_MODE, key, f.nonce(), request.id(), f.picture().content());
+            return new ScreenFrame(new Attachment(f.picture().contentType(), jpeg), f.capturedAt());
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return Rejected.of(502, "the picture did not come from the computer intact");
+        }
+    }
+
+    /** The picture sealed to the request's reply key: only the requester can open it. */
+    private Message seal(Message frame, ScreenRequest request) {
+        if (!(frame instanceof ScreenFrame f)) {
+            return frame;
+        }
+        try {
+            byte[] priv = new byte[X25519.SCALAR_SIZE];
+            X25519.generatePrivateKey(keys, priv);
+            byte[] pub = new byte[X25519.POINT_SIZE];
+            X25519.generatePublicKey(priv, 0, pub, 0);
+            byte[] nonce = new byte[12];
+            keys.nextBytes(nonce);
+            byte[] key = key(priv, request.replyKey(), request.replyKey(), pub);
+            byte[] sealed = gcm(Cipher.ENCRYPT_MODE, key, nonce, request.id(), f.picture().content());
+            return new ScreenFrame(new Attachment(f.picture().contentType(), sealed), f.capturedAt(), pub, nonce);
+        } catch (GeneralSecurityException e) {
+            return Rejected.of(400, "cannot seal a picture to this reply key");
+        }
+    }
+
+    /** SHA-256 of the tag, the X25519 agreement and both public keys. */
+    private static byte[] key(byte[] myPriv, byte[] theirPub, byte[] requestPub, byte[] framePub)
+            throws GeneralSecurityException {
+        if (theirPub.length != X25519.POINT_SIZE) {
+            throw new GeneralSecurityException("an X25519 key is 32 bytes");
+        }
+        byte[] shared = new byte[X25519.POINT_SIZE];
+        if (!X25519.calculateAgreement(myPriv, 0, theirPub, 0, shared, 0)) {
+            throw new GeneralSecurityException("a degenerate X25519 key");
+        }
+        java.io.ByteArrayOutputStream in = new java.io.ByteArrayOutputStream();
+        in.writeBytes("classchain-screen-key-v1".getBytes(StandardCharsets.UTF_8));
+        in.writeBytes(shared);
+        in.writeBytes(requestPub);
+        in.writeBytes(framePub);
+        return Sha256.raw(in.toByteArray());
+    }
+
+    private static byte[] gcm(int mode, byte[] key, byte[] nonce, UUID id, byte[] input) throws GeneralSecurityException {
+        if (nonce.length != 12) {
+            throw new GeneralSecurityException("a GCM nonce is 12 bytes");
+        }
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
+        c.updateAAD(id.toString().getBytes(StandardCharsets.UTF_8));
+        return c.doFinal(input);
     }
 
     /** A screen request another peer sent: answered when it is for this computer, else relayed one hop on. */
@@ -171,12 +255,14 @@ final class Screens {
             return RequestRouter.done(Rejected.of(400, "width must be " + ScreenRequest.MIN_WIDTH + "-"
                     + ScreenRequest.MAX_WIDTH + ", not " + r.width()));
         }
+        if (r.replyKey().length != X25519.POINT_SIZE) {
+            return RequestRouter.done(Rejected.of(400, "replyKey must be an X25519 key of 32 bytes"));
+        }
         long wait = perRequester.takeOrSecondsToWait(r.requester());
         if (wait > 0) {
-            seen.remove(r.id());
             return RequestRouter.done(new Rejected(429, "too many screen requests", wait));
         }
-        return capture(r.width());
+        return capture(r.width()).thenApply(frame -> seal(frame, r));
     }
 
     /** This computer's picture, unless its policy or its desktop says no. */
@@ -217,7 +303,7 @@ final class Screens {
                     if (!d.hasDisplay()) {
                         m = Rejected.of(503, "no display: " + d.noDisplayReason());
                     } else {
-                        byte[] jpeg = d.screen(width, Attachment.MAX_BYTES);
+                        byte[] jpeg = d.screen(width, MAX_PICTURE);
                         m = new ScreenFrame(new Attachment("image/jpeg", jpeg), clock.instant());
                     }
                 } catch (UnsupportedOperationException | IllegalStateException e) {
@@ -264,16 +350,18 @@ final class Screens {
                 ? tryRoute(route, i + 1, r) : RequestRouter.done(reply));
     }
 
-    private ScreenRequest sign(String chainId, UUID id, String target, long issuedAt, int width) {
-        ScreenRequest unsigned = new ScreenRequest(id, target, identity.nodeId(), issuedAt, width, HOPS, new byte[0]);
-        return new ScreenRequest(id, target, identity.nodeId(), issuedAt, width, HOPS,
+    private ScreenRequest sign(String chainId, UUID id, String target, long issuedAt, int width, byte[] replyKey) {
+        ScreenRequest unsigned = new ScreenRequest(id, target, identity.nodeId(), issuedAt, width, replyKey, HOPS,
+                new byte[0]);
+        return new ScreenRequest(id, target, identity.nodeId(), issuedAt, width, replyKey, HOPS,
                 identity.sign(signingBytes(chainId, unsigned)));
     }
 
     /** What the requester signs: everything but the hops left. */
     static byte[] signingBytes(String chainId, ScreenRequest r) {
         return ("classchain-screen-v1\n" + chainId + "\n" + r.id() + "\n" + r.target() + "\n" + r.requester() + "\n"
-                + r.issuedAt() + "\n" + r.width()).getBytes(StandardCharsets.UTF_8);
+                + r.issuedAt() + "\n" + r.width() + "\n" + HexFormat.of().formatHex(r.replyKey()))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** The key of {@code nodeId} when it hosts the teacher's account on {@code c}. */

@@ -2,8 +2,8 @@
  * ClassChain console: the students' screens, off the chain. Thumbnails and the live view are
  * pictures the teacher's peer fetches on request (GET /api/v1/screens/{nodeId} with the view
  * token), from the computer itself or relayed by classmates: no command, no block. Clicking a
- * thumbnail opens that screen large and live (a frame every LIVE_PERIOD ms while the dialog is
- * open, each asked once the previous one arrived); closing the dialog stops it.
+ * thumbnail opens that screen large and live (a frame every LIVE_PERIOD ms at most, two on their
+ * way at once, while the dialog is open); closing the dialog stops it.
  */
 import { API } from './api.js';
 import { $ } from './dom.js';
@@ -66,6 +66,9 @@ export function thumbUrl(nodeId, t) {
 
 // ------------------------------------------------------------------ the live view
 
+/** Frames asked at once: the next is on its way while one travels back (a relay takes time). */
+var LIVE_IN_FLIGHT = 2;
+
 /** Opens one computer's screen large and live. */
 export function openLive(nodeId, name) {
   closeLive();
@@ -73,7 +76,8 @@ export function openLive(nodeId, name) {
   var img = $('live-screen');
   $('live-title').textContent = 'Screen of ' + name + ', live';
   $('live-status').textContent = 'connecting…';
-  var session = { nodeId: nodeId, stopped: false, shown: 0, since: Date.now(), timer: null, asked: 0 };
+  var session = { stopped: false, shown: 0, since: Date.now(), timer: null, lastAsk: 0, inFlight: 0, asked: 0,
+    newest: 0, objectUrl: null, abort: new AbortController() };
   live = session;
   img.onload = function () {
     if (session.stopped) {
@@ -85,50 +89,79 @@ export function openLive(nodeId, name) {
     img.dataset.width = String(img.naturalWidth);
     $('live-status').textContent = session.shown + ' frames, ' + (session.shown / Math.max(seconds, 0.001)).toFixed(1)
       + ' a second';
-    session.timer = setTimeout(next, Math.max(0, LIVE_PERIOD - (Date.now() - session.asked)));
   };
-  img.onerror = function () {
-    if (session.stopped) {
-      return;
-    }
-    var url = img.src;
-    whyNoScreen(url).then(function (why) {
-      if (!session.stopped) {
-        $('live-status').textContent = 'no picture: ' + (why || 'unreadable') + '; trying again';
-        session.timer = setTimeout(next, 2000);
+  /** Asks frames until LIVE_IN_FLIGHT are on their way, at most one every LIVE_PERIOD ms. */
+  function pump() {
+    while (!session.stopped && session.inFlight < LIVE_IN_FLIGHT) {
+      var wait = LIVE_PERIOD - (Date.now() - session.lastAsk);
+      if (wait > 0) {
+        clearTimeout(session.timer);
+        session.timer = setTimeout(pump, wait);
+        return;
       }
-    });
-  };
-  function next() {
-    if (session.stopped) {
-      return;
+      if (!ask()) {
+        return;
+      }
     }
+  }
+  function ask() {
     var url = screenUrl(nodeId, LIVE_WIDTH);
     if (!url) {
       $('live-status').textContent = 'sign in as the teacher to see screens';
-      return;
+      return false;
     }
-    session.asked = Date.now();
-    img.src = url;
+    var n = ++session.asked;
+    session.inFlight++;
+    session.lastAsk = Date.now();
+    fetch(url, { cache: 'no-store', signal: session.abort.signal }).then(function (r) {
+      if (!r.ok) {
+        return r.json().then(function (b) { throw new Error(b.error || 'HTTP ' + r.status); },
+          function () { throw new Error('HTTP ' + r.status); });
+      }
+      return r.blob();
+    }).then(function (picture) {
+      if (session.stopped || n < session.newest) {
+        return; // a newer frame is already shown
+      }
+      session.newest = n;
+      if (session.objectUrl) {
+        URL.revokeObjectURL(session.objectUrl);
+      }
+      session.objectUrl = URL.createObjectURL(picture);
+      img.src = session.objectUrl;
+    }, function (e) {
+      if (!session.stopped) {
+        $('live-status').textContent = 'no picture: ' + e.message + '; trying again';
+        session.lastAsk = Date.now() + 2000 - LIVE_PERIOD; // the next try in 2 s
+      }
+    }).then(function () {
+      session.inFlight--;
+      pump();
+    });
+    return true;
   }
   if (!dialog.open) {
     dialog.showModal();
   }
-  next();
+  pump();
 }
 
-/** Stops the live view (its dialog closed): no more frames are asked. */
+/** Stops the live view (its dialog closed): no more frames are asked, those on their way are dropped. */
 export function closeLive() {
   if (live) {
     live.stopped = true;
     clearTimeout(live.timer);
+    live.abort.abort();
+    if (live.objectUrl) {
+      URL.revokeObjectURL(live.objectUrl);
+    }
     live = null;
   }
   var img = $('live-screen');
   img.onload = null;
-  img.onerror = null;
   img.removeAttribute('src');
   delete img.dataset.frames;
+  delete img.dataset.width;
   var dialog = $('live-dialog');
   if (dialog.open) {
     dialog.close();
