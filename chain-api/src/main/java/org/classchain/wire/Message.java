@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.classchain.Account;
+import org.classchain.Attachment;
 import org.classchain.CommandReport;
 import org.classchain.ModuleInfo;
 import org.classchain.PeerInfo;
@@ -238,7 +239,7 @@ public sealed interface Message {
 
     /** Marker for requests that go to an account's host. */
     sealed interface AuthRequest extends Message permits AuthStart, AuthFinish, GrantRequest, LoginRequest,
-            EnrollRequest {
+            EnrollRequest, LogoutRequest {
         /** {@return the account the request is for} */
         String username();
     }
@@ -450,6 +451,36 @@ public sealed interface Message {
          * @param mac copied
          */
         public LoginRequest {
+            mac = mac.clone();
+        }
+
+        /** {@return a copy of the MAC} */
+        @Override
+        public byte[] mac() {
+            return mac.clone();
+        }
+    }
+
+    /**
+     * Ends a session at its host (the console's "Sign out"): from then on its MAC'd requests and
+     * its view tokens are refused. MAC'd with the session key over {@code "logout"} and the next
+     * counter. Reply: {@link Ack}.
+     *
+     * @param username the signed-in account
+     * @param session its session id
+     * @param counter one more than the session's last
+     * @param mac the MAC under the session key K
+     */
+    record LogoutRequest(String username, String session, long counter, byte[] mac) implements AuthRequest {
+        /**
+         * Copies the MAC.
+         *
+         * @param username the account
+         * @param session the session id
+         * @param counter the request's counter
+         * @param mac copied
+         */
+        public LogoutRequest {
             mac = mac.clone();
         }
 
@@ -829,6 +860,154 @@ public sealed interface Message {
         @Override
         public byte[] signature() {
             return signature.clone();
+        }
+    }
+
+    // ------------------------------------------------------------------ screens, off the chain
+
+    /**
+     * The teacher's console asks its own peer for a picture of one computer's screens (a
+     * thumbnail, or a frame of a live view). Reply: {@link ScreenFrame}; {@link Rejected} 401 when
+     * {@code view} is not a teacher's view token this peer accepts (see {@link ViewCheck}), 429
+     * past the session's rate, else the refusal of the computer or of the way there. The peer
+     * sends the computer a {@link ScreenRequest} it signs, straight or relayed: nothing goes on
+     * the chain.
+     *
+     * @param nodeId the computer whose screens are asked for
+     * @param width the picture's width in pixels, {@link ScreenRequest#MIN_WIDTH} to {@link ScreenRequest#MAX_WIDTH}
+     * @param view the teacher's view token, as the console holds it
+     */
+    record GetScreen(String nodeId, int width, ViewCheck view) implements Message {
+        /**
+         * Checks that nothing is missing.
+         *
+         * @param nodeId never null
+         * @param width any; the peer refuses one out of range (400)
+         * @param view never null
+         */
+        public GetScreen {
+            Objects.requireNonNull(nodeId, "nodeId");
+            Objects.requireNonNull(view, "view");
+        }
+    }
+
+    /**
+     * A teacher's host asks a computer for a picture of its screens, on the teacher's behalf.
+     * Reply: {@link ScreenFrame}, sealed to {@code replyKey}. A peer that is not {@code target}
+     * relays it one hop on (at most {@code hopsLeft} hops) and cannot read the picture that comes
+     * back. The target answers only when {@code requester} hosts the teacher's account on its
+     * chain and {@code signature} is that host's node-key signature over
+     * {@code "classchain-screen-v1\n" + chainId + "\n" + id + "\n" + target + "\n" + requester
+     * + "\n" + issuedAt + "\n" + width + "\n" + hex(replyKey)}, {@code issuedAt} is within a
+     * minute of its clock and {@code id} is new to it; its local policy may still refuse (403).
+     *
+     * @param id a fresh id: a request is answered once
+     * @param target the node id of the computer asked
+     * @param requester the node id of the teacher's host that signs
+     * @param issuedAt when the host signed it, epoch milliseconds
+     * @param width the picture's width in pixels
+     * @param replyKey the requester's fresh X25519 public key (32 bytes) the picture is sealed to
+     * @param hopsLeft the hops it may still take; not signed (each relay lowers it)
+     * @param signature the requester's Ed25519 signature, 64 bytes
+     */
+    record ScreenRequest(UUID id, String target, String requester, long issuedAt, int width, byte[] replyKey,
+                         int hopsLeft, byte[] signature) implements Message {
+        /** The narrowest picture asked for. */
+        public static final int MIN_WIDTH = 64;
+        /** The widest picture asked for. */
+        public static final int MAX_WIDTH = 1920;
+
+        /**
+         * Checks that nothing is missing and copies the keys.
+         *
+         * @param id never null
+         * @param target never null
+         * @param requester never null
+         * @param issuedAt epoch milliseconds
+         * @param width pixels
+         * @param replyKey copied
+         * @param hopsLeft hops
+         * @param signature copied
+         */
+        public ScreenRequest {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(requester, "requester");
+            replyKey = Objects.requireNonNull(replyKey, "replyKey").clone();
+            signature = Objects.requireNonNull(signature, "signature").clone();
+        }
+
+        /** {@return a copy of the reply key} */
+        @Override
+        public byte[] replyKey() {
+            return replyKey.clone();
+        }
+
+        /** {@return a copy of the signature} */
+        @Override
+        public byte[] signature() {
+            return signature.clone();
+        }
+
+        /** {@return this request one hop further on} */
+        public ScreenRequest nextHop() {
+            return new ScreenRequest(id, target, requester, issuedAt, width, replyKey, hopsLeft - 1, signature);
+        }
+    }
+
+    /**
+     * A picture of a computer's screens. Between peers it is sealed: {@code picture}'s content is
+     * the JPEG under AES-256-GCM (128-bit tag, the request's id as associated data) keyed by
+     * SHA-256 of {@code "classchain-screen-key-v1"}, the X25519 agreement of {@code ephemeralKey}
+     * and the request's {@code replyKey}, and both public keys; so a relaying classmate sees no
+     * pixels. The teacher's peer answers its console with the picture open (both keys empty).
+     *
+     * @param picture the picture (a JPEG, or sealed), at most {@link Attachment#MAX_BYTES}
+     * @param capturedAt when it was taken, by the computer's clock
+     * @param ephemeralKey the computer's fresh X25519 public key, or empty when not sealed
+     * @param nonce the 12-byte GCM nonce, or empty when not sealed
+     */
+    record ScreenFrame(Attachment picture, Instant capturedAt, byte[] ephemeralKey, byte[] nonce) implements Message {
+        /**
+         * Checks that nothing is missing and copies the keys.
+         *
+         * @param picture never null
+         * @param capturedAt never null
+         * @param ephemeralKey copied; empty when not sealed
+         * @param nonce copied; empty when not sealed
+         */
+        public ScreenFrame {
+            Objects.requireNonNull(picture, "picture");
+            Objects.requireNonNull(capturedAt, "capturedAt");
+            ephemeralKey = Objects.requireNonNull(ephemeralKey, "ephemeralKey").clone();
+            nonce = Objects.requireNonNull(nonce, "nonce").clone();
+        }
+
+        /**
+         * A picture that is not sealed.
+         *
+         * @param picture never null
+         * @param capturedAt never null
+         */
+        public ScreenFrame(Attachment picture, Instant capturedAt) {
+            this(picture, capturedAt, new byte[0], new byte[0]);
+        }
+
+        /** {@return whether the picture is sealed} */
+        public boolean sealed() {
+            return ephemeralKey.length > 0;
+        }
+
+        /** {@return a copy of the computer's public key} */
+        @Override
+        public byte[] ephemeralKey() {
+            return ephemeralKey.clone();
+        }
+
+        /** {@return a copy of the nonce} */
+        @Override
+        public byte[] nonce() {
+            return nonce.clone();
         }
     }
 }

@@ -34,7 +34,7 @@ final class ConsoleAssets {
      */
     static final List<String> FILES = List.of("index.html", "console.css", "favicon.svg", "crypto.js", "srp.js",
             "console.js", "api.js", "dom.js", "state.js", "session.js", "room.js", "commands.js", "groups.js",
-            "computers.js", "accounts.js", "results.js", "chain.js", "live.js");
+            "computers.js", "accounts.js", "results.js", "chain.js", "live.js", "screens.js");
 
     /** Content types by file extension; the module scripts must be a JavaScript type or the browser refuses them. */
     private static final Map<String, String> TYPES = Map.of(

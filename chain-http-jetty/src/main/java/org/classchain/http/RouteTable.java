@@ -43,6 +43,8 @@ import org.classchain.wire.Message.ModulesReply;
 import org.classchain.wire.Message.PeersReply;
 import org.classchain.wire.Message.Receipts;
 import org.classchain.wire.Message.RegisterAccount;
+import org.classchain.wire.Message.ScreenFrame;
+import org.classchain.wire.Message.ScreenRequest;
 import org.classchain.wire.Message.StatusReply;
 import org.classchain.wire.Message.SubmitBatch;
 import org.classchain.wire.Message.Submitted;
@@ -160,10 +162,12 @@ final class RouteTable {
             get("/head", GetHead.class, HeadReply.class),
             post("/auth/relay", AuthRelay.class, Message.class).replies(new Typed(RELAYED_REPLIES)),
             post("/receipts", Receipts.class, Ack.class),
+            post("/screens", ScreenRequest.class, ScreenFrame.class),
             // clients
             post("/auth/start", AuthStart.class, AuthChallenge.class),
             post("/auth/finish", AuthFinish.class, AuthConfirmed.class),
             post("/auth/login", LoginRequest.class, Ack.class),
+            post("/auth/logout", Message.LogoutRequest.class, Ack.class),
             post("/auth/enroll", EnrollRequest.class, Ack.class),
             post("/auth/grant", GrantRequest.class, GrantIssued.class),
             post("/commands", SubmitBatch.class, Submitted.class).replies(new Json(Submitted.class, 202)),

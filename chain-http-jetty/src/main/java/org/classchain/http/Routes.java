@@ -211,6 +211,7 @@ final class Routes {
         // receipts' attachments (screens) only with the teacher's view token
         routes.add(new Route("GET", ATTACHMENT, false, 0, call -> attachment(handler, wire, call)));
         routes.add(new Route("GET", "/chain/summary", false, 0, call -> summary(handler, wire, call.from())));
+        routes.add(new Route("GET", SCREEN, false, 0, call -> screen(handler, call)));
         if (room != null) {
             routes.add(new Route("GET", "/room", false, 0, call -> room.serve(call.from())));
         }
@@ -283,6 +284,45 @@ final class Routes {
                 ? CompletableFuture.completedFuture(refusal)
                 : ask(handler, call.from(), request).thenApply(reply -> reply instanceof Rejected r ? rejected(r)
                         : attachment(as(CommandReply.class, reply).report(), call.params().get("peerId"))));
+    }
+
+    /** The path of a computer's screens, for the teacher's console. */
+    static final String SCREEN = "/screens/{nodeId}";
+    /** A thumbnail's width when the console names none. */
+    static final int THUMBNAIL_WIDTH = 320;
+
+    /**
+     * A picture of one computer's screens, as its own JPEG bytes for an {@code <img>}: only with a
+     * view token the peer accepts (401 without); the peer fetches it off the chain
+     * ({@link Message.GetScreen}). Never cached: a screen changes.
+     */
+    private static CompletableFuture<Reply> screen(MessageHandler handler, Call call) throws HttpProblem {
+        ViewCheck token = viewToken(call.query());
+        if (token == null) {
+            return CompletableFuture.completedFuture(rejected(Rejected.of(401,
+                    "screens are the teacher's: sign in as the teacher at this peer")));
+        }
+        String nodeId = call.params().get("nodeId");
+        if (!nodeId.matches("[0-9a-f]{1,128}")) {
+            throw HttpProblem.badRequest("a node id is lower-case hex digits");
+        }
+        int width = THUMBNAIL_WIDTH;
+        String w = call.query().getValue("width");
+        if (w != null) {
+            try {
+                width = Integer.parseInt(w.trim());
+            } catch (NumberFormatException e) {
+                throw HttpProblem.badRequest("query parameter 'width' must be a whole number");
+            }
+        }
+        return ask(handler, call.from(), new Message.GetScreen(nodeId, width, token)).thenApply(reply -> {
+            if (reply instanceof Rejected r) {
+                return rejected(r);
+            }
+            Message.ScreenFrame frame = as(Message.ScreenFrame.class, reply);
+            String type = frame.picture().contentType().toLowerCase(Locale.ROOT).trim();
+            return new Reply(200, IMAGE_TYPES.contains(type) ? type : BlockWire.OCTETS, frame.picture().content(), 0);
+        });
     }
 
     /** {@code {"chainId", "role", "nodeId", "height", "headHash", "cumulativeWork"}}: status and head together. */

@@ -300,6 +300,7 @@ final class WireModule extends SimpleModule {
                 @JsonSubTypes.Type(value = AuthFinish.class, name = "AuthFinish"),
                 @JsonSubTypes.Type(value = GrantRequest.class, name = "GrantRequest"),
                 @JsonSubTypes.Type(value = LoginRequest.class, name = "LoginRequest"),
+                @JsonSubTypes.Type(value = Message.LogoutRequest.class, name = "LogoutRequest"),
                 @JsonSubTypes.Type(value = EnrollRequest.class, name = "EnrollRequest")})
         abstract AuthRequest request();
 

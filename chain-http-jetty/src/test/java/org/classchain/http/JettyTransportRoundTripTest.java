@@ -167,6 +167,13 @@ class JettyTransportRoundTripTest {
                 Arguments.of(new Message.CredentialRequest("alice", data.nodeKey(), data.bytes(32), data.bytes(64)),
                         new Message.CredentialTransfer(data.nodeKey(), data.bytes(32), data.bytes(12), data.bytes(200),
                                 data.bytes(64))),
+                Arguments.of(new Message.LogoutRequest("teacher.t", "sess-1", 7, data.bytes(32)), new Ack("signed out")),
+                Arguments.of(new AuthRelay(UUID.randomUUID(), "host-1", 2,
+                        new Message.LogoutRequest("teacher.t", "sess-1", 8, data.bytes(32))), new Ack("signed out")),
+                Arguments.of(new Message.ScreenRequest(UUID.randomUUID(), "0011223344556677aabb", "aabbccddeeff00112233",
+                        1760000000123L, 320, data.bytes(32), 3, data.bytes(64)), new Message.ScreenFrame(
+                        new org.classchain.Attachment("image/jpeg", data.bytes(60_000)), TestData.NOW, data.bytes(32),
+                        data.bytes(12))),
                 Arguments.of(new GetStatus(), new Rejected(403, "students may not look", 0)),
                 Arguments.of(new BlockAnnouncement(block, null), new Rejected(422, "proof of work: too few zero bits", 0)),
                 Arguments.of(start, new Rejected(429, "slow down", 7)),
@@ -190,13 +197,14 @@ class JettyTransportRoundTripTest {
      */
     @Test
     void every_message_type_has_a_row_and_crosses_jetty_above() {
-        Set<Class<?>> onTheWire = new HashSet<>(List.of(Rejected.class, Message.ViewCheck.class));
+        Set<Class<?>> onTheWire = new HashSet<>(List.of(Rejected.class, Message.ViewCheck.class,
+                Message.GetScreen.class)); // GetScreen: the query of GET /screens/{nodeId}
         for (RouteTable.Row row : RouteTable.ROWS) {
             onTheWire.add(row.request());
             onTheWire.add(row.reply());
         }
         onTheWire.addAll(RouteTable.RELAYED_REPLIES);
-        Set<Class<?>> exercised = new HashSet<>(Set.of(Message.ViewCheck.class)); // the test below
+        Set<Class<?>> exercised = new HashSet<>(Set.of(Message.ViewCheck.class, Message.GetScreen.class)); // the tests below
         exchanges().forEach(a -> {
             for (Object m : a.get()) {
                 exercised.add(m.getClass());
@@ -242,6 +250,22 @@ class JettyTransportRoundTripTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(seen.get()).usingRecursiveComparison().isEqualTo(new Message.ViewCheck("host.s1", 1760000000123L, mac));
         assertThat(stub.lastRequest.get()).isEqualTo(new GetCommand(id));
+    }
+
+    @Test
+    void a_screen_asked_with_the_teachers_view_token_reaches_the_peer_as_a_get_screen_and_comes_back_as_a_jpeg()
+            throws Exception {
+        byte[] jpeg = data.bytes(5000);
+        stub.replyWith(new Message.ScreenFrame(new org.classchain.Attachment("image/jpeg", jpeg), TestData.NOW));
+        byte[] mac = data.bytes(32);
+        HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.localAddress()
+                + Routes.PREFIX + "/screens/00aa11bb?session=host.s1&until=1760000000123&mac="
+                + HexFormat.of().formatHex(mac) + "&width=640")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+        assertThat(r.body()).isEqualTo(jpeg);
+        assertThat(stub.lastRequest.get()).usingRecursiveComparison().isEqualTo(new Message.GetScreen("00aa11bb", 640,
+                new Message.ViewCheck("host.s1", 1760000000123L, mac)));
     }
 
     @Test

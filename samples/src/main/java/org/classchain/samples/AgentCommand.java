@@ -118,6 +118,8 @@ final class AgentCommand implements Callable<Integer> {
             case "lock" -> Integer.toString(desktop.lock(r[2].isEmpty() ? null : Duration.ofSeconds(Long.parseLong(r[2])),
                     orNull(r[3])));
             case "ensure" -> Boolean.toString(desktop.ensure(r[2].equals("lock"), Long.parseLong(r[3]), orNull(r[4])));
+            case "screen" -> java.util.Base64.getEncoder().encodeToString(desktop.screen(Integer.parseInt(r[2]),
+                    Integer.parseInt(r[3])));
             case "unblackout" -> Boolean.toString(desktop.unblackout());
             case "unlock" -> Boolean.toString(desktop.unlock());
             case "interruptions" -> Integer.toString(desktop.interruptions());

@@ -134,7 +134,7 @@ final class DemoCommand implements Callable<Integer> {
         Launchers.addHostServices(b, dir, dir.resolve("inbox"));
         Launchers.addConsoleFeed(b, transport);
         if (java.awt.GraphicsEnvironment.isHeadless()) {
-            b.service(org.classchain.spi.host.DesktopService.class, new PrintedDesktop());
+            b.service(org.classchain.spi.host.DesktopService.class, new PrintedDesktop(dir.getFileName().toString()));
         }
         if (seed == null) {
             b.account("teacher", password);

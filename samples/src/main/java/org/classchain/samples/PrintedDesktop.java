@@ -11,6 +11,37 @@ import org.classchain.spi.host.DesktopService;
  */
 final class PrintedDesktop implements DesktopService {
 
+    private final String name;
+
+    /** A screen that says it is a student's. */
+    PrintedDesktop() {
+        this("a student");
+    }
+
+    /** @param name whose screen the pictures say it is */
+    PrintedDesktop(String name) {
+        this.name = name;
+    }
+
+    /** A plain picture naming the student and the time: what the console's thumbnails show in the demo. */
+    @Override
+    public byte[] screen(int width, int maxBytes) throws java.io.IOException {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(1280, 800,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        try {
+            g.setColor(new java.awt.Color(0x1a73e8));
+            g.fillRect(0, 0, 1280, 800);
+            g.setColor(java.awt.Color.WHITE);
+            g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 96));
+            g.drawString(name, 120, 360);
+            g.drawString(java.time.LocalTime.now().withNano(0).toString(), 120, 520);
+        } finally {
+            g.dispose();
+        }
+        return org.classchain.mods.host.ScreenPictures.jpeg(img, width, maxBytes);
+    }
+
     @Override
     public boolean hasDisplay() {
         return true;

@@ -277,6 +277,28 @@ final class SessionAgents implements DesktopService, AutoCloseable {
         ask("browse", uri.toString());
     }
 
+    /** The largest picture an agent sends: its base64 fits in one field of the agent wire (64 KB). */
+    static final int MAX_PICTURE = 45 * 1024;
+
+    /**
+     * The screens of the graphical session, taken by its agent (the first that answers, when
+     * several sessions are open), at most {@link #MAX_PICTURE} bytes.
+     */
+    @Override
+    public byte[] screen(int width, int maxBytes) throws IOException {
+        String picture = ask("screen", Integer.toString(width), Integer.toString(Math.min(maxBytes, MAX_PICTURE))).get(0);
+        byte[] jpeg;
+        try {
+            jpeg = java.util.Base64.getDecoder().decode(picture);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the session agent sent no picture");
+        }
+        if (jpeg.length == 0 || jpeg.length > maxBytes) {
+            throw new IOException("the session agent's picture has " + jpeg.length + " bytes, not 1-" + maxBytes);
+        }
+        return jpeg;
+    }
+
     private static int sum(List<String> values) {
         return values.stream().mapToInt(Integer::parseInt).sum();
     }

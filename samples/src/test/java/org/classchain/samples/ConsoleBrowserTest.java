@@ -124,7 +124,7 @@ class ConsoleBrowserTest extends ConsoleClassroomBrowserTest {
         for (WebElement img : driver.findElements(By.cssSelector("#room img.thumb"))) {
             assertThat(img.getAttribute("alt")).startsWith("Screen of ");
             String src = img.getAttribute("src");
-            assertThat(src).contains("/api/v1/commands/").contains("/attachments/").contains("&mac=");
+            assertThat(src).contains("/api/v1/screens/").contains("&mac=");
             // the same picture without the teacher's view token is refused
             java.net.http.HttpResponse<String> anonymous = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create(src.substring(0, src.indexOf('?')))).build(),

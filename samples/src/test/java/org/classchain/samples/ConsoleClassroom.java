@@ -20,7 +20,8 @@ import org.classchain.spi.host.DesktopService;
 /**
  * A teacher and some students, each a real peer on its own 127.0.0.1 port, wired as the launcher
  * wires them (host services, the console feed), with a fake screen per student so that the
- * screenshot module has something to capture on a headless machine. Closes every peer.
+ * screenshot module and the console's thumbnails and live view have something to capture on a
+ * headless machine. Closes every peer.
  */
 final class ConsoleClassroom implements AutoCloseable {
 
@@ -38,6 +39,8 @@ final class ConsoleClassroom implements AutoCloseable {
     private final java.util.function.BiConsumer<Integer, Peer.Builder> studentSetup;
     /** With {@code withDesktops}: each student's recording desktop, in the order of the students. */
     final List<RecordingDesktop> desktops = new ArrayList<>();
+    /** Each student's screen, in the order of the students. */
+    final List<FakeScreenDesktop> screens = new ArrayList<>();
 
     /**
      * @param deny for each student, the modules its policy refuses (null or "" for none)
@@ -129,11 +132,16 @@ final class ConsoleClassroom implements AutoCloseable {
         b.service(DesktopService.class, new PrintedDesktop());
         if (screen >= 0) {
             b.service(ScreenshotModule.ScreenSource.class, () -> fakeScreen(screen));
+            DesktopService desktop = new PrintedDesktop();
             if (withDesktops) {
-                RecordingDesktop desktop = new RecordingDesktop();
-                desktops.add(desktop);
-                b.service(DesktopService.class, desktop);
+                RecordingDesktop recording = new RecordingDesktop();
+                desktops.add(recording);
+                desktop = recording;
             }
+            // the screens the console's thumbnails and live view ask for, off the chain
+            FakeScreenDesktop screens = new FakeScreenDesktop(desktop, screen);
+            this.screens.add(screens);
+            b.service(DesktopService.class, screens);
             if (studentSetup != null) {
                 studentSetup.accept(screen, b);
             }

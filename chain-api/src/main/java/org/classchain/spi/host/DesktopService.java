@@ -136,6 +136,23 @@ public interface DesktopService {
     boolean unblackout();
 
     /**
+     * A picture of every screen as one JPEG, for the teacher's room view and live view (taken on
+     * request, never put on the chain): scaled to {@code width} pixels (never up), its quality and
+     * then its size lowered until it holds at most {@code maxBytes}. Called on the peer's screen
+     * thread, at most once at a time; it should take well under a second.
+     *
+     * @param width the widest picture wanted, in pixels
+     * @param maxBytes the largest picture wanted
+     * @return the JPEG's bytes, at most {@code maxBytes}
+     * @throws IllegalStateException when there is no display
+     * @throws UnsupportedOperationException when this desktop cannot take pictures (the default)
+     * @throws IOException when the picture could not be taken or made small enough
+     */
+    default byte[] screen(int width, int maxBytes) throws IOException {
+        throw new UnsupportedOperationException("this desktop cannot take a picture of the screens");
+    }
+
+    /**
      * Opens {@code uri} in the default browser.
      *
      * @param uri the page to open

@@ -185,6 +185,11 @@ public final class AccountHost {
                 return login(l);
             } else if (request instanceof Message.EnrollRequest e) {
                 return enroll(e);
+            } else if (request instanceof Message.LogoutRequest o) {
+                Sessions.Session session = sessions.authenticate(o.session(), o.username(), o.counter(),
+                        SigningBytes.logout(), o.mac());
+                sessions.close(session);
+                return new Message.Ack("signed out " + session.username);
             }
             return Rejected.of(400, "unknown auth request");
         } catch (Refusal r) {

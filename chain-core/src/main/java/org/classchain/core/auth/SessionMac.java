@@ -22,6 +22,11 @@ final class SessionMac {
         return mac(key, counter, canonicalBatch);
     }
 
+    /** The MAC of ending the session. */
+    static byte[] logout(byte[] key, long counter) {
+        return mac(key, counter, SigningBytes.logout());
+    }
+
     /** The MAC of a login at {@code peerNodeId}. */
     static byte[] login(byte[] key, long counter, String peerNodeId) {
         return mac(key, counter, SigningBytes.login(peerNodeId));

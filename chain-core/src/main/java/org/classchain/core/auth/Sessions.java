@@ -126,6 +126,11 @@ final class Sessions {
         return s;
     }
 
+    /** Ends a session now (signed out): its requests and view tokens are refused from now on. */
+    void close(Session session) {
+        sessions.remove(session.id, session);
+    }
+
     /** Forgets the sessions that ended by {@code now}. */
     void sweep(Instant now) {
         sessions.values().removeIf(s -> !now.isBefore(s.expiresAt()));

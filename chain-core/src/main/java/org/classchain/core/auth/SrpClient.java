@@ -131,6 +131,13 @@ public final class SrpClient {
         return new GrantRequest(username, session, c, commands, accounts, mac);
     }
 
+    /** A MAC'd end of this session, with the next counter. */
+    public synchronized org.classchain.wire.Message.LogoutRequest logout() {
+        requireSignedIn();
+        long c = ++counter;
+        return new org.classchain.wire.Message.LogoutRequest(username, session, c, SessionMac.logout(key, c));
+    }
+
     /** A MAC'd login at {@code peerNodeId}, with the next counter. */
     public synchronized LoginRequest login(String peerNodeId) {
         Objects.requireNonNull(peerNodeId, "peerNodeId");

@@ -106,6 +106,11 @@ public final class SigningBytes {
         return concat(ascii(CREDENTIAL_KEY), shared, requestPub, hostPub);
     }
 
+    /** A session MAC's message for ending the session: {@code logout}. */
+    public static byte[] logout() {
+        return "logout".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** A session MAC's message for a login at {@code peerNodeId}. */
     public static byte[] login(String peerNodeId) {
         return utf8(LOGIN + peerNodeId);

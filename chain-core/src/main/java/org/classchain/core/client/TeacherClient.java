@@ -107,6 +107,11 @@ public final class TeacherClient {
         return call(peer, srp.login(atNodeId));
     }
 
+    /** Ends the session at its host, through {@code peer}: its view tokens stop working. */
+    public Message logout(String peer) throws Exception {
+        return call(peer, srp.logout());
+    }
+
     /**
      * The query string ({@code session=..&until=..&mac=..}) that opens the teacher's private views
      * (receipt events, screens) at the peer with node id {@code atNodeId} until {@code until}; that

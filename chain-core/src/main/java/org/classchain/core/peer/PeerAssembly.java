@@ -79,6 +79,7 @@ final class PeerAssembly implements AutoCloseable {
     volatile CatchUp catchUp;
     private Lane events;
     private Lane ticker;
+    private Lane screenLane;
     volatile String name;
     /** This computer's MAC addresses, named in its status (Wake-on-LAN). */
     private volatile List<String> macs = List.of();
@@ -158,8 +159,12 @@ final class PeerAssembly implements AutoCloseable {
         OwnAccount ownAccount = new OwnAccount(config, identity, chain, credentials, roster, directory, handshakes, name);
         AccountHosting hosting = new AccountHosting(identity.nodeId(), accountHost, accounts, granted, producer,
                 () -> modules, directory, this::knownUsers);
+        screenLane = threads.lane("screens", name, true);
+        Screens screens = new Screens(identity, () -> chain, config.transport, directory, hosting, config.policy,
+                Optional.ofNullable((org.classchain.spi.host.DesktopService) config.services.get(
+                        org.classchain.spi.host.DesktopService.class)), clock, screenLane, random, name);
         router.openAccounts(new AuthRouter(identity.nodeId(), config.transport, directory, chain, hosting, producer,
-                () -> modules, roster, random, name), hosting, accounts, backups);
+                () -> modules, roster, random, name), hosting, accounts, backups, screens);
         ownAccount.ensure();
         granted.restore(producer); // batches granted here before a stop: mined again unless on the chain
         producer.start();
@@ -188,7 +193,7 @@ final class PeerAssembly implements AutoCloseable {
     public void close() {
         AutoCloseable loaded = ownsModules ? modules : null;
         for (AutoCloseable c : new AutoCloseable[] {ticker, producer, handshakes, config.transport, dispatcher, receiptWatch,
-                catchUp, events, loaded, data}) {
+                catchUp, events, screenLane, loaded, data}) {
             try {
                 if (c != null) {
                     c.close();

@@ -104,16 +104,23 @@ final class RequestRouter {
         starting = "this peer is still starting";
     }
 
-    /** The rows of the requests that need accounts: sign-ins and what rides on them, registrations, transfers. */
-    void openAccounts(AuthRouter auth, AccountHosting hosting, Accounts accounts, BackupHosts backups) {
+    /**
+     * The rows of the requests that need accounts: sign-ins and what rides on them, registrations,
+     * transfers, and the teacher's screens (a view token or a teacher host's signature).
+     */
+    void openAccounts(AuthRouter auth, AccountHosting hosting, Accounts accounts, BackupHosts backups,
+                      Screens screens) {
         route(Message.AuthStart.class, auth::route);
         route(Message.AuthFinish.class, auth::route);
         route(Message.GrantRequest.class, auth::route);
         route(Message.EnrollRequest.class, auth::route);
         route(Message.LoginRequest.class, auth::login);
+        route(Message.LogoutRequest.class, auth::route);
         route(Message.SubmitBatch.class, auth::submit);
         route(Message.AuthRelay.class, auth::onRelay);
         answer(Message.ViewCheck.class, (v, from) -> hosting.onViewCheck(v));
+        route(Message.GetScreen.class, screens::onGetScreen);
+        route(Message.ScreenRequest.class, screens::onScreenRequest);
         answer(Message.CredentialRequest.class, (r, from) -> backups.onCredentialRequest(r));
         answer(Message.RegisterAccount.class, accounts::onRegister);
         answer(Message.GetAccounts.class, (g, from) -> accounts.list());

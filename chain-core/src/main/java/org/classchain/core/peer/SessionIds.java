@@ -45,6 +45,8 @@ final class SessionIds {
             return l.session();
         } else if (req instanceof Message.EnrollRequest e) {
             return e.session();
+        } else if (req instanceof Message.LogoutRequest o) {
+            return o.session();
         }
         return null;
     }
@@ -62,6 +64,8 @@ final class SessionIds {
         } else if (req instanceof Message.EnrollRequest e) {
             return new Message.EnrollRequest(e.username(), local(e.session(), hostNodeId), e.counter(), e.deviceKey(),
                     e.mac());
+        } else if (req instanceof Message.LogoutRequest o) {
+            return new Message.LogoutRequest(o.username(), local(o.session(), hostNodeId), o.counter(), o.mac());
         }
         return req;
     }

@@ -377,7 +377,7 @@ export function startFilePicker() {
 export function updateControls() {
   var ok = canSend();
   $('file-send').disabled = !ok || !chosenFile || !hasModule('send-file') || !$('file-progress').hidden;
-  $('refresh-thumbs').disabled = !ok || !hasModule('screenshot');
+  $('refresh-thumbs').disabled = !ok;
   $('account-free').disabled = !ok;
   $('account-rename').disabled = !ok;
   Array.prototype.forEach.call(document.querySelectorAll('#module-forms button.send'), function (b) {

@@ -23,6 +23,7 @@ import { peerAnswered, peerSilent, refreshRoom, refreshStatus, renderRoom, reque
 import { renewView, signIn, signOut } from './session.js';
 import { state } from './state.js';
 import { answerPower, askPower, lockAll } from './computers.js';
+import { closeLive } from './screens.js';
 
 var Crypto = window.ClassChainCrypto;
 var ROOM_PERIOD = 10000;
@@ -65,6 +66,8 @@ function start() {
     r.addEventListener('change', updateTargetSummary);
   });
   $('older-blocks').addEventListener('click', loadOlderBlocks);
+  $('live-close').addEventListener('click', closeLive);
+  $('live-dialog').addEventListener('close', closeLive); // Escape too: the stream stops with the dialog
   var dialog = $('block-dialog');
   $('block-close').addEventListener('click', function () {
     dialog.close();

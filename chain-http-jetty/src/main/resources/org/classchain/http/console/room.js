@@ -1,14 +1,16 @@
 /*
  * ClassChain console: the room. The peer that served the page, the computers it knows (cards
  * sorted teachers first, then by name, with seat labels kept in this browser), what is selected,
- * and each card's screen thumbnail (screenshot commands sent every few seconds while visible).
+ * and each card's screen thumbnail (asked of the computer off the chain every few seconds while
+ * the page is visible, see screens.js; a click opens it live).
  */
 import { api } from './api.js';
 import { loadNewestBlocks } from './chain.js';
-import { everyStudent, hasModule, send, sendMessage, updateTargetSummary } from './commands.js';
+import { updateTargetSummary } from './commands.js';
 import { $, ago, el, short, show, time } from './dom.js';
 import { canSend, viewQuery } from './session.js';
 import { renderState, updateLockAll } from './computers.js';
+import { openLive, thumbnailsDue, thumbUrl, whyNoScreen } from './screens.js';
 import { state } from './state.js';
 
 /** After this page's peer answers again, the room is read often (RECOVERY_PERIOD in console.js) this long. */
@@ -290,17 +292,37 @@ function renderThumb(card, p) {
   var screen = card.querySelector('.screen');
   var img = screen.querySelector('img');
   var note = screen.querySelector('.screen-note');
-  if (t && t.src && state.view) {
+  var src = t && state.view ? (t.screen ? thumbUrl(p.nodeId, t) : t.src ? t.src + viewQuery() : null) : null;
+  if (src && !(t.screen && t.failed === t.n)) {
     if (!img) {
-      img = el('img', { className: 'thumb' });
+      img = el('img', { className: 'thumb', tabIndex: 0 });
+      img.addEventListener('click', function () { openLive(p.nodeId, peerName(p)); });
+      img.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          openLive(p.nodeId, peerName(p));
+        }
+      });
+      img.addEventListener('error', function () {
+        var now = state.thumbs.get(p.nodeId);
+        if (!now || !now.screen || now.failed === now.n) {
+          return;
+        }
+        now.failed = now.n;
+        whyNoScreen(img.src).then(function (why) {
+          now.note = 'no screen: ' + (why || 'unreadable picture');
+          refreshCard(p.nodeId);
+        });
+      });
       screen.appendChild(img);
     }
-    var src = t.src + viewQuery();
-    if (img.getAttribute('src') !== src) {
+    // the same refresh keeps its picture: a new src (and a request) only when a refresh is due
+    if (img.dataset.src !== (t.screen ? 'n' + t.n : t.src)) {
+      img.dataset.src = t.screen ? 'n' + t.n : t.src;
       img.setAttribute('src', src);
     }
-    img.alt = 'Screen of ' + peerName(p) + ' at ' + time(t.at);
-    img.title = 'at ' + time(t.at);
+    img.alt = 'Screen of ' + peerName(p) + ' at ' + time(t.at) + ' (click: live)';
+    img.title = 'at ' + time(t.at) + '; click to watch it live';
     if (note) {
       note.remove();
     }
@@ -312,8 +334,8 @@ function renderThumb(card, p) {
       note = el('span', { className: 'screen-note' });
       screen.appendChild(note);
     }
-    note.textContent = t && t.src ? 'sign in as the teacher to see screens'
-      : t && t.note ? t.note : 'no screen yet';
+    note.textContent = t && t.note ? t.note : t && (t.src || t.screen) ? 'sign in as the teacher to see screens'
+      : 'no screen yet';
   }
 }
 
@@ -344,19 +366,10 @@ export function isOffline(nodeId) {
 // ------------------------------------------------------------------ thumbnails
 
 export function requestThumbs() {
-  if (!canSend() || !hasModule('screenshot') || state.thumbInFlight) {
-    return;
-  }
-  state.thumbInFlight = true;
-  state.lastThumbRequest = Date.now();
-  send('screenshot', {}, everyStudent(), false)
-    .catch(function (e) {
-      $('room-status').textContent = 'Screens not refreshed: ' + sendMessage(e);
-    }).then(function () {
-      state.thumbInFlight = false;
-    });
+  thumbnailsDue().forEach(refreshCard);
 }
 
+/** Every second: thumbnails are asked again once the interval chosen beside "Refresh screens" has passed. */
 export function thumbTick() {
   var seconds = Number($('thumb-interval').value);
   if (!(seconds > 0) || document.visibilityState !== 'visible') {

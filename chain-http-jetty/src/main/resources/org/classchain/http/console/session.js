@@ -11,6 +11,7 @@ import { connectEvents } from './live.js';
 import { rebuildResults } from './results.js';
 import { refreshRoomSoon, renderRoom } from './room.js';
 import { state } from './state.js';
+import { closeLive } from './screens.js';
 
 var Srp = window.ClassChainSrp;
 
@@ -112,8 +113,18 @@ export function signIn(ev) {
 }
 
 export function signOut(reason) {
-  if (state.client) {
-    state.client.forget();
+  closeLive();
+  var client = state.client;
+  if (client) {
+    // the host ends the session too, so a view token copied from this page stops working now;
+    // the key is forgotten once the request is made (or could not be)
+    enqueue(function () {
+      return client.logout().then(function (body) {
+        return api('POST', '/auth/logout', body);
+      });
+    }).catch(function () { /* an expired session ends anyway */ }).then(function () {
+      client.forget();
+    });
   }
   state.client = null;
   state.role = null;

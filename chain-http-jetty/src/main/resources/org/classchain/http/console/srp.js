@@ -338,6 +338,19 @@
       });
     };
 
+    /** The body of POST /api/v1/auth/logout: ends this session at its host (its view tokens too). */
+    this.logout = function () {
+      try {
+        requireKey();
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      var c = ++counter;
+      return mac(key, c, C.utf8('logout')).then(function (m) {
+        return { username: username, session: session, counter: c, mac: C.hex(m) };
+      });
+    };
+
     /**
      * The view token that opens the teacher's private views (receipt events, screens) at the peer
      * with this node id until `until` (epoch ms): {session, until, mac}. No counter: reusable.

@@ -13,8 +13,9 @@ export var state = {
   commands: new Map(),
   thumbs: new Map(),
   lastThumbRequest: 0,
+  /** How many times the thumbnails were asked again (each a request per computer, never a command). */
+  thumbRefreshes: 0,
   roomTimer: null,
-  thumbInFlight: false,
   orphans: new Map(),
   lowestLoaded: null,
   liveWasDown: false,

@@ -114,6 +114,22 @@ public final class AwtDesktop implements DesktopService, AutoCloseable {
         return display != null || !GraphicsEnvironment.isHeadless();
     }
 
+    /** Every screen with {@link java.awt.Robot}, as {@link ScreenPictures} makes it small. */
+    @Override
+    public byte[] screen(int width, int maxBytes) throws IOException {
+        requireDisplay();
+        java.awt.image.BufferedImage all;
+        try {
+            all = ScreenPictures.captureAllScreens();
+        } catch (java.awt.AWTException | SecurityException e) {
+            throw new IllegalStateException("the display does not allow a picture: " + e.getMessage(), e);
+        }
+        if (all == null) {
+            throw new IllegalStateException("no screen to take a picture of");
+        }
+        return ScreenPictures.jpeg(all, width, maxBytes);
+    }
+
     @Override
     public void showMessage(String title, String text, Duration duration) {
         requireDisplay();
