@@ -129,7 +129,10 @@ class ConsoleServingTest {
     @Test
     void the_console_is_small_and_loads_nothing_from_elsewhere() throws Exception {
         ConsoleAssets assets = ConsoleAssets.load();
-        assertThat(assets.totalBytes()).as("every console file together").isLessThan(120 * 1024);
+        // 120 KiB until the file picker, the live screen view, the power buttons and each card's
+        // desktop health came (129 KiB with them): still one small, dependency-free page, and a
+        // budget that fails when a library or a framework gets copied in
+        assertThat(assets.totalBytes()).as("every console file together").isLessThan(150 * 1024);
         String html = get("/").body();
         assertThat(html).doesNotContain("http://").doesNotContain("https://").doesNotContain("//cdn");
         assertThat(html).doesNotContainPattern("<script>[^<]").doesNotContain("style=\"");
