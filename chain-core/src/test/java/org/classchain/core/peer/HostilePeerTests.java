@@ -161,7 +161,9 @@ public abstract class HostilePeerTests {
                     new Message.AuthStart("teacher", new byte[] {1, 2, 3}))));
         }
         for (CompletableFuture<Message> f : replies) {
-            Message m = f.get(10, TimeUnit.SECONDS);
+            // the few let through are relayed on to the host; on a loaded machine some of those
+            // meet the in-memory network's 2 s reply timeout, which is not what this counts
+            Message m = f.handle((reply, failure) -> reply).get(10, TimeUnit.SECONDS);
             if (m instanceof Message.Rejected r && r.code() == 429) {
                 limited++;
             }
