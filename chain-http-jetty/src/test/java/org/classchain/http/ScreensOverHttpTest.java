@@ -275,6 +275,29 @@ class ScreensOverHttpTest {
         assertThat(refused).as("a 429 within 40 requests").isEqualTo(1);
     }
 
+    /**
+     * A student floods alice's computer with screen requests in the teacher's peer's name: 40 with
+     * a signature of his own, and a request the teacher's peer signed (captured as a relay) sent 40
+     * times. None may spend the teacher's rate there (8 a second, burst 16): the teacher's own view
+     * of alice right after is a picture, not 429. It would be 429 if the rate were taken before the
+     * signature and replay checks.
+     */
+    @Test
+    void forgedAndReplayedRequestsInTheTeachersNameDoNotSpendItsRate() throws Exception {
+        String chainId = teacher.chain().chainId();
+        NodeIdentity bobsKey = NodeIdentity.loadOrCreate(tmp.resolve("bob"), new SecureRandom());
+        NodeIdentity teachersKey = NodeIdentity.loadOrCreate(tmp.resolve("teacher"), new SecureRandom());
+        Message.ScreenRequest captured = signed(teachersKey, chainId, alice.nodeId(), Instant.now());
+        for (int i = 0; i < 40; i++) {
+            Message.ScreenRequest own = signed(bobsKey, chainId, alice.nodeId(), Instant.now());
+            Message.ScreenRequest forged = new Message.ScreenRequest(own.id(), own.target(), teacher.nodeId(),
+                    own.issuedAt(), own.width(), own.replyKey(), own.hopsLeft(), own.signature());
+            assertThat(post(alice, forged).statusCode()).isEqualTo(401);
+            assertThat(post(alice, captured).statusCode()).as("sent %d times", i + 1).isEqualTo(i == 0 ? 200 : 409);
+        }
+        picture(screen(alice, view()));
+    }
+
     private static Message.ScreenRequest signed(NodeIdentity key, String chainId, String target, Instant at) {
         UUID id = UUID.randomUUID();
         byte[] replyKey = new byte[32];
