@@ -19,10 +19,8 @@ import org.classchain.DesktopHealth;
 import org.classchain.PeerStatus;
 import org.classchain.core.peer.Peer;
 import org.classchain.core.testing.Await;
-import org.classchain.core.testing.ForwardingTransport;
 import org.classchain.spi.host.DesktopService;
 import org.classchain.wire.Message;
-import org.classchain.wire.MessageHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +55,11 @@ class DesktopHealthOverHttpTest {
         teacher = peer("teacher", jetty(), null, null);
         alice = peer("alice", jetty(), teacher.address(),
                 new HealthDesktop(new DesktopHealth(true, 1, 0, null, 0, "")));
-        mallory = peer("mallory", new Lying(jetty(), lie), teacher.address(),
+        // mallory's peer: her answers to GetStatus go through {@code lie}
+        mallory = peer("mallory", new InterceptingTransport(jetty(), (from, request, honest) ->
+                honest.handle(from, request).thenApply(reply -> reply instanceof Message.StatusReply s
+                        && request instanceof Message.GetStatus ? new Message.StatusReply(lie.get().apply(s.status()))
+                        : reply)), teacher.address(),
                 new HealthDesktop(new DesktopHealth(true, 1, 0, null, 0, "")));
         awaitRow(alice.nodeId(), r -> r.path("online").asBoolean());
         awaitRow(mallory.nodeId(), r -> r.path("online").asBoolean());
@@ -180,33 +182,6 @@ class DesktopHealthOverHttpTest {
         open.add(p);
         p.start();
         return p;
-    }
-
-    /** Mallory's peer, whose answers to GetStatus go through {@code lie}. */
-    private static final class Lying extends ForwardingTransport {
-        private final AtomicReference<java.util.function.UnaryOperator<PeerStatus>> lie;
-
-        Lying(JettyTransport inner, AtomicReference<java.util.function.UnaryOperator<PeerStatus>> lie) {
-            super(inner);
-            this.lie = lie;
-        }
-
-        @Override
-        public void start(MessageHandler handler) throws IOException {
-            inner.start(new MessageHandler() {
-                @Override
-                public java.util.concurrent.CompletableFuture<Message> handle(String from, Message request) {
-                    return handler.handle(from, request).thenApply(reply -> reply instanceof Message.StatusReply s
-                            && request instanceof Message.GetStatus ? new Message.StatusReply(lie.get().apply(s.status()))
-                            : reply);
-                }
-
-                @Override
-                public boolean knowsBlock(org.classchain.Hash hash) {
-                    return handler.knowsBlock(hash);
-                }
-            });
-        }
     }
 
     /** A desktop that only reports its health. */

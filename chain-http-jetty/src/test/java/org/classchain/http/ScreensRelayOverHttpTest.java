@@ -2,7 +2,6 @@ package org.classchain.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,10 +21,8 @@ import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.peer.Peer;
 import org.classchain.core.testing.Await;
-import org.classchain.core.testing.ForwardingTransport;
 import org.classchain.spi.host.DesktopService;
 import org.classchain.wire.Message;
-import org.classchain.wire.MessageHandler;
 import org.classchain.wire.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +65,7 @@ class ScreensRelayOverHttpTest {
                 null);
         Peer alice = peer("alice", jetty("127.0.0.2", 0), teacher.address(), new ScreensOverHttpTest.PictureDesktop("alice"));
         AtomicInteger refusedByMallory = new AtomicInteger();
-        Peer mallory = peer("mallory", new RefusingRelay(jetty("127.0.0.5", 0), refusedByMallory), teacher.address(),
+        Peer mallory = peer("mallory", refusingRelay(jetty("127.0.0.5", 0), refusedByMallory), teacher.address(),
                 new ScreensOverHttpTest.PictureDesktop("mallory"));
         int port;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.3"))) {
@@ -126,39 +123,20 @@ class ScreensRelayOverHttpTest {
      * Mallory's peer: every screen request it is sent is answered, never relayed: in turn with a
      * made-up refusal and with a made-up picture.
      */
-    private static final class RefusingRelay extends ForwardingTransport {
-        private final AtomicInteger refused;
-
-        RefusingRelay(Transport inner, AtomicInteger refused) {
-            super(inner);
-            this.refused = refused;
-        }
-
-        @Override
-        public void start(MessageHandler handler) throws IOException {
-            inner.start(new MessageHandler() {
-                @Override
-                public CompletableFuture<Message> handle(String from, Message request) {
-                    if (request instanceof Message.ScreenRequest) {
-                        if (refused.incrementAndGet() % 2 == 0) {
-                            // a picture of her own making, "sealed" with keys of her own
-                            byte[] junk = new byte[2048];
-                            new SecureRandom().nextBytes(junk);
-                            return CompletableFuture.completedFuture(new Message.ScreenFrame(
-                                    new org.classchain.Attachment("image/jpeg", junk), Instant.now(), new byte[32],
-                                    new byte[12]));
-                        }
-                        return CompletableFuture.completedFuture(Message.Rejected.of(403,
-                                "this computer refuses screenshots (its policy denies 'screenshot')"));
-                    }
-                    return handler.handle(from, request);
-                }
-
-                @Override
-                public boolean knowsBlock(org.classchain.Hash hash) {
-                    return handler.knowsBlock(hash);
-                }
-            });
-        }
+    private static Transport refusingRelay(Transport inner, AtomicInteger refused) {
+        return new InterceptingTransport(inner, (from, request, honest) -> {
+            if (!(request instanceof Message.ScreenRequest)) {
+                return honest.handle(from, request);
+            }
+            if (refused.incrementAndGet() % 2 == 0) {
+                // a picture of her own making, "sealed" with keys of her own
+                byte[] junk = new byte[2048];
+                new SecureRandom().nextBytes(junk);
+                return CompletableFuture.completedFuture(new Message.ScreenFrame(
+                        new org.classchain.Attachment("image/jpeg", junk), Instant.now(), new byte[32], new byte[12]));
+            }
+            return CompletableFuture.completedFuture(Message.Rejected.of(403,
+                    "this computer refuses screenshots (its policy denies 'screenshot')"));
+        });
     }
 }
