@@ -98,6 +98,33 @@ class ScreensRelayOverHttpTest {
         assertThat(bobsScreen.taken.get()).isPositive();
     }
 
+    /**
+     * Mallory's own computer answers the teacher's screen request with a refusal whose reason is
+     * 4 MB long. Before: the teacher's peer read all of it and the console got it (a 4 MB 403); a
+     * screen's answer is at most a sealed 64 KiB picture, so the teacher's peer reads no more than
+     * twice that and counts the rest as no answer.
+     */
+    @Test
+    void aFourMegabyteAnswerToAScreenRequestIsNotRead() throws Exception {
+        Peer teacher = peer("teacher", jetty("127.0.0.1", 0), null, null);
+        String reason = "this computer refuses screenshots " + "x".repeat(4 << 20);
+        Peer mallory = peer("mallory", new InterceptingTransport(jetty("127.0.0.5", 0), (from, request, honest) ->
+                request instanceof Message.ScreenRequest ? CompletableFuture.completedFuture(Message.Rejected.of(403,
+                        reason)) : honest.handle(from, request)), teacher.address(), null);
+        Await.until("mallory holds the chain", Duration.ofSeconds(60),
+                () -> mallory.chain() != null && mallory.chain().accounts().containsKey("teacher"));
+        JettyTransport c = JettyTransport.builder().bindAddress("127.0.0.1").build();
+        open.add(c);
+        TeacherClient client = new TeacherClient(c, new SecureRandom(), Duration.ofSeconds(10));
+        assertThat(client.signIn(teacher.address(), "teacher", ScreensOverHttpTest.PW))
+                .isInstanceOf(Message.AuthConfirmed.class);
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(teacher.address() + "/api/v1/screens/"
+                + mallory.nodeId() + "?" + client.viewQuery(teacher.nodeId(), Instant.now().plus(Duration.ofMinutes(5)))))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isBetween(400, 599);
+        assertThat(r.body().length).as("the console's answer").isLessThan(64 * 1024);
+    }
+
     private static JettyTransport jetty(String ip, int port) {
         return JettyTransport.builder().host(ip).bindAddress(ip).port(port).noRateLimit().build();
     }
