@@ -19,10 +19,14 @@ import java.util.Objects;
  * @param lastAgentRestart when the latest of those restarts happened, or null for none
  * @param interruptions how many times the blackout or lock up now was interrupted (hidden, closed, its
  *                      X connection killed) and put back; 0 when none is up
- * @param note why there is no display ({@code no graphical session: ...}), else empty
+ * @param note why there is no display ({@code no graphical session: ...}), else empty; cut to
+ *             {@value #MAX_NOTE} chars (the last an ellipsis) when longer
  */
 public record DesktopHealth(boolean display, int agents, int agentRestarts, Instant lastAgentRestart,
                             int interruptions, String note) {
+    /** The longest {@code note} kept, in chars: a line on the teacher's card, whatever a peer's status sends. */
+    public static final int MAX_NOTE = 200;
+
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     /**
@@ -33,13 +37,18 @@ public record DesktopHealth(boolean display, int agents, int agentRestarts, Inst
      * @param agentRestarts 0 or more
      * @param lastAgentRestart null for none
      * @param interruptions 0 or more
-     * @param note null reads as empty
+     * @param note null reads as empty; longer than {@value #MAX_NOTE} chars: cut, ending in an ellipsis
      */
     public DesktopHealth {
         if (agents < 0 || agentRestarts < 0 || interruptions < 0) {
             throw new IllegalArgumentException("negative count in a desktop's health");
         }
         note = Objects.requireNonNullElse(note, "");
+        if (note.length() > MAX_NOTE) {
+            // a student's peer writes its own status: a megabyte here would go to every open console
+            int end = Character.isHighSurrogate(note.charAt(MAX_NOTE - 2)) ? MAX_NOTE - 2 : MAX_NOTE - 1;
+            note = note.substring(0, end) + "\u2026";
+        }
     }
 
     /**

@@ -37,7 +37,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * peer, which keeps the node ids it verified (issue 19, item 1). {@code desktop} is what the peer's status says of
  * its desktop ({@code {"display", "agents", "agentRestarts", "lastAgentRestart", "interruptions", "note"}},
  * {@link DesktopHealth}), null when it did not answer or does not say: a killed session agent shows here within a
- * status round. The answer is cached for {@link #CACHE_MILLIS}, so any number of open consoles
+ * status round. A status that names another node than the one this peer verified at that address counts as no
+ * answer (the row stays that node's, offline): a classmate's peer cannot speak for another computer's card. The answer is cached for {@link #CACHE_MILLIS}, so any number of open consoles
  * (or a student hammering the route) cost the room one status round per period.
  *
  * <p>Thread-safe.
@@ -152,6 +153,11 @@ final class RoomView {
     }
 
     private ObjectNode row(PeerInfo info, PeerStatus status) {
+        if (status != null && info.nodeId() != null && !info.nodeId().equals(status.nodeId())) {
+            // a status naming another computer than the one verified at that address is no answer of
+            // that computer: a classmate's peer would otherwise speak for another's card (its desktop, its users)
+            status = null;
+        }
         ObjectNode r = NODES.objectNode();
         r.put("nodeId", status != null ? status.nodeId() : info.nodeId());
         r.put("address", info.address());

@@ -151,6 +151,9 @@ final class RouteTable {
     static final List<Class<? extends Message>> RELAYED_REPLIES = List.of(AuthChallenge.class,
             AuthConfirmed.class, GrantIssued.class, Ack.class);
 
+    /** The largest answer to a screen request: a sealed picture of at most 64 KiB in base64, and room to spare. */
+    static final int MAX_SCREEN_REPLY_BYTES = 2 * org.classchain.Attachment.MAX_BYTES;
+
     /** Every request message's row, in the order of ROUTES.md. */
     static final List<Row> ROWS = List.of(
             // peer to peer
@@ -162,7 +165,8 @@ final class RouteTable {
             get("/head", GetHead.class, HeadReply.class),
             post("/auth/relay", AuthRelay.class, Message.class).replies(new Typed(RELAYED_REPLIES)),
             post("/receipts", Receipts.class, Ack.class),
-            post("/screens", ScreenRequest.class, ScreenFrame.class),
+            post("/screens", ScreenRequest.class, ScreenFrame.class)
+                    .replies(new CappedJson(ScreenFrame.class, MAX_SCREEN_REPLY_BYTES)),
             // clients
             post("/auth/start", AuthStart.class, AuthChallenge.class),
             post("/auth/finish", AuthFinish.class, AuthConfirmed.class),
@@ -283,6 +287,24 @@ final class RouteTable {
         @Override
         public Message read(String mediaType, byte[] body, WireJson wire) throws IOException, HttpProblem {
             return wire.read(json(mediaType, body, wire), type);
+        }
+    }
+
+    /**
+     * A JSON reply the client reads only up to {@code maxResponseBytes}: one that cannot honestly be
+     * bigger (a screen's sealed picture), so that a classmate's peer cannot make the teacher's peer
+     * read megabytes (a made-up reason of 4 MB was read and passed to the console); a bigger answer
+     * counts as none.
+     */
+    record CappedJson(Class<? extends Message> type, int maxResponseBytes) implements ReplyCodec {
+        @Override
+        public Routes.Encoded write(Message reply, Routes.Call call, boolean full, WireJson wire) {
+            return new Json(type, 200).write(reply, call, full, wire);
+        }
+
+        @Override
+        public Message read(String mediaType, byte[] body, WireJson wire) throws IOException, HttpProblem {
+            return new Json(type, 200).read(mediaType, body, wire);
         }
     }
 

@@ -225,6 +225,46 @@ class ScreensOverHttpTest {
         assertThat(client.logout(teacher.address())).isInstanceOf(Message.Rejected.class);
     }
 
+    /**
+     * Bob, signed in at the teacher's peer with his own account, tries to sign the teacher out: he
+     * reads the teacher's session id and MAC off a picture URL of the console and sends them as a
+     * log-out (the view token's MAC under its {@code until} as the counter), then a made-up MAC,
+     * then his own session under the teacher's name. Each is 401 and the teacher's view still
+     * works; his own log-out ends his session only. It would fail if a log-out ended a session by
+     * its id before its MAC was checked.
+     */
+    @Test
+    void aStudentCannotSignTheTeacherOut() throws Exception {
+        String copied = view();
+        java.util.Map<String, String> q = new java.util.HashMap<>();
+        for (String kv : copied.split("&")) {
+            String[] p = kv.split("=", 2);
+            q.put(p[0], java.net.URLDecoder.decode(p[1], StandardCharsets.UTF_8));
+        }
+        JettyTransport c = JettyTransport.builder().bindAddress("127.0.0.3").build();
+        open.add(c);
+        TeacherClient student = new TeacherClient(c, new SecureRandom(), Duration.ofSeconds(10));
+        assertThat(student.signIn(teacher.address(), "bob", BOB_PW)).isInstanceOf(Message.AuthConfirmed.class);
+        String bobsSession = student.viewQuery(teacher.nodeId(), Instant.now().plusSeconds(60)).split("&")[0]
+                .substring("session=".length());
+        bobsSession = java.net.URLDecoder.decode(bobsSession, StandardCharsets.UTF_8);
+        byte[] made = new byte[32];
+        new SecureRandom().nextBytes(made);
+        List<Message.LogoutRequest> tries = List.of(
+                new Message.LogoutRequest("teacher", q.get("session"), Long.parseLong(q.get("until")),
+                        HexFormat.of().parseHex(q.get("mac"))),
+                new Message.LogoutRequest("teacher", q.get("session"), Long.MAX_VALUE, made),
+                new Message.LogoutRequest("teacher", bobsSession, 1_000_000, made));
+        for (Message.LogoutRequest t : tries) {
+            Message reply = c.send(teacher.address(), t).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(reply).as("%s", t).isInstanceOfSatisfying(Message.Rejected.class,
+                    r -> assertThat(r.code()).isEqualTo(401));
+        }
+        picture(screen(alice, copied));
+        assertThat(student.logout(teacher.address())).isInstanceOf(Message.Ack.class);
+        picture(screen(alice, copied));
+    }
+
     @Test
     void aStudentsOwnScreenRequestsAreRefused() throws Exception {
         String chainId = teacher.chain().chainId();
@@ -273,6 +313,29 @@ class ScreensOverHttpTest {
             }
         }
         assertThat(refused).as("a 429 within 40 requests").isEqualTo(1);
+    }
+
+    /**
+     * A student floods alice's computer with screen requests in the teacher's peer's name: 40 with
+     * a signature of his own, and a request the teacher's peer signed (captured as a relay) sent 40
+     * times. None may spend the teacher's rate there (8 a second, burst 16): the teacher's own view
+     * of alice right after is a picture, not 429. It would be 429 if the rate were taken before the
+     * signature and replay checks.
+     */
+    @Test
+    void forgedAndReplayedRequestsInTheTeachersNameDoNotSpendItsRate() throws Exception {
+        String chainId = teacher.chain().chainId();
+        NodeIdentity bobsKey = NodeIdentity.loadOrCreate(tmp.resolve("bob"), new SecureRandom());
+        NodeIdentity teachersKey = NodeIdentity.loadOrCreate(tmp.resolve("teacher"), new SecureRandom());
+        Message.ScreenRequest captured = signed(teachersKey, chainId, alice.nodeId(), Instant.now());
+        for (int i = 0; i < 40; i++) {
+            Message.ScreenRequest own = signed(bobsKey, chainId, alice.nodeId(), Instant.now());
+            Message.ScreenRequest forged = new Message.ScreenRequest(own.id(), own.target(), teacher.nodeId(),
+                    own.issuedAt(), own.width(), own.replyKey(), own.hopsLeft(), own.signature());
+            assertThat(post(alice, forged).statusCode()).isEqualTo(401);
+            assertThat(post(alice, captured).statusCode()).as("sent %d times", i + 1).isEqualTo(i == 0 ? 200 : 409);
+        }
+        picture(screen(alice, view()));
     }
 
     private static Message.ScreenRequest signed(NodeIdentity key, String chainId, String target, Instant at) {

@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -155,13 +156,9 @@ final class Screens {
         X25519.generatePublicKey(priv, 0, pub, 0);
         ScreenRequest request = sign(c.chainId(), UUID.randomUUID(), g.nodeId(), clock.millis(), g.width(), pub);
         seen.put(request.id(), Boolean.TRUE);
-        return forward(request, null).thenApply(reply -> {
-            if (reply instanceof Rejected r) {
-                return r.code() == 409 ? Rejected.of(504, "computer " + shortId(g.nodeId())
-                        + " is not reachable from this peer") : r;
-            }
-            return open(reply, request, priv);
-        });
+        return forward(request, null, reply -> open(reply, request, priv)).thenApply(reply ->
+                reply instanceof Rejected r && r.code() == 409 ? Rejected.of(504, "computer " + shortId(g.nodeId())
+                        + " is not reachable from this peer") : reply);
     }
 
     /** The picture a computer sealed to this request's key, opened; a picture that is not is refused (502). */
@@ -249,7 +246,7 @@ final class Screens {
             if (r.hopsLeft() <= 1) {
                 return RequestRouter.done(Rejected.of(504, "screen request hop limit reached"));
             }
-            return forward(r.nextHop(), from);
+            return forward(r.nextHop(), from, reply -> reply);
         }
         if (r.width() < ScreenRequest.MIN_WIDTH || r.width() > ScreenRequest.MAX_WIDTH) {
             return RequestRouter.done(Rejected.of(400, "width must be " + ScreenRequest.MIN_WIDTH + "-"
@@ -323,21 +320,30 @@ final class Screens {
     /**
      * Sends a request one hop on: straight to the target when its address is known, else (or when
      * that fails) through up to three neighbours in turn; a loop (409) or an unreachable hop moves
-     * on to the next.
+     * on to the next. So does a relay's refusal, or an answer of a relay that {@code accept} turns
+     * into one (a picture the teacher's peer cannot open): a relaying classmate may have made it up,
+     * so another way is tried, and the first such refusal is the answer only when no way gives a
+     * picture. Only the target's own refusal, straight from it, ends the search.
+     *
+     * @param accept what this peer makes of an answer that is not a refusal (the teacher's peer opens the picture)
      */
-    private CompletableFuture<Message> forward(ScreenRequest r, String cameFrom) {
+    private CompletableFuture<Message> forward(ScreenRequest r, String cameFrom, Function<Message, Message> accept) {
         List<String> route = new ArrayList<>();
-        directory.addressOf(r.target()).ifPresent(route::add);
+        String direct = directory.addressOf(r.target()).orElse(null);
+        if (direct != null) {
+            route.add(direct);
+        }
         List<String> neighbours = new ArrayList<>(directory.neighbours());
         Collections.shuffle(neighbours, random);
         neighbours.stream().filter(n -> !n.equals(cameFrom) && !route.contains(n)).limit(3).forEach(route::add);
-        return tryRoute(route, 0, r);
+        return tryRoute(route, 0, r, direct, accept, null);
     }
 
-    private CompletableFuture<Message> tryRoute(List<String> route, int i, ScreenRequest r) {
+    private CompletableFuture<Message> tryRoute(List<String> route, int i, ScreenRequest r, String direct,
+                                                Function<Message, Message> accept, Rejected relayRefusal) {
         if (i >= route.size()) {
-            return RequestRouter.done(Rejected.of(504, "computer " + shortId(r.target()) + " is not reachable from "
-                    + "this peer"));
+            return RequestRouter.done(relayRefusal != null ? relayRefusal : Rejected.of(504, "computer "
+                    + shortId(r.target()) + " is not reachable from this peer"));
         }
         String next = route.get(i);
         return transport.send(next, r).handle((reply, err) -> {
@@ -346,8 +352,16 @@ final class Screens {
                 return null;
             }
             return reply;
-        }).thenCompose(reply -> reply == null || reply instanceof Rejected rej && (rej.code() == 409 || rej.code() == 504)
-                ? tryRoute(route, i + 1, r) : RequestRouter.done(reply));
+        }).thenCompose(reply -> {
+            if (reply == null || reply instanceof Rejected rej && (rej.code() == 409 || rej.code() == 504)) {
+                return tryRoute(route, i + 1, r, direct, accept, relayRefusal);
+            }
+            Message answer = reply instanceof Rejected ? reply : accept.apply(reply);
+            if (answer instanceof Rejected rej && !next.equals(direct)) {
+                return tryRoute(route, i + 1, r, direct, accept, relayRefusal != null ? relayRefusal : rej);
+            }
+            return RequestRouter.done(answer);
+        });
     }
 
     private ScreenRequest sign(String chainId, UUID id, String target, long issuedAt, int width, byte[] replyKey) {
