@@ -91,7 +91,11 @@ final class CountingTransport implements Transport {
         if (request instanceof Message.BlockAnnouncement a) {
             UUID id = HopTrace.commandOf(a.block());
             trace.add(HopTrace.Kind.SEND_START, id, peer, to);
-            return inner.send(address, request).whenComplete((m, t) -> trace.add(HopTrace.Kind.SEND_DONE, id, peer, to));
+            long cpu = HopTrace.cpuNanos();
+            long wall = System.nanoTime();
+            CompletableFuture<Message> reply = inner.send(address, request);
+            trace.call(id, System.nanoTime() - wall, HopTrace.cpuNanos() - cpu);
+            return reply.whenComplete((m, t) -> trace.add(HopTrace.Kind.SEND_DONE, id, peer, to));
         }
         if (request instanceof Message.Receipts rs) {
             rs.receipts().forEach(r -> trace.add(HopTrace.Kind.RECEIPT_SEND, r.commandId(), peer, to));

@@ -34,6 +34,20 @@ final class HopTrace {
     private final Map<String, Integer> byNode = new ConcurrentHashMap<>();
     volatile boolean recording;
 
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    /** Wall and CPU nanoseconds of each call to send a block announcement (the calling thread's). */
+    private final ConcurrentLinkedQueue<long[]> calls = new ConcurrentLinkedQueue<>();
+
+    static long cpuNanos() {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
+    void call(UUID command, long wallNanos, long cpuNanos) {
+        if (recording && command != null) {
+            calls.add(new long[] {wallNanos, cpuNanos});
+        }
+    }
+
     void peer(int index, String address, String nodeId) {
         byAddress.put(address, index);
         byNode.put(nodeId, index);
@@ -143,6 +157,17 @@ final class HopTrace {
             }
         }
         List<String> lines = new ArrayList<>();
+        List<Double> wall = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        for (long[] c : calls) {
+            wall.add(c[0] / 1e6);
+            cpu.add(c[1] / 1e6);
+        }
+        if (!wall.isEmpty()) {
+            lines.add(Results.f("trace: one call of Transport.send (a block POST) on the sending thread: wall p50 %.3f, "
+                    + "p90 %.3f ms; that thread's CPU p50 %.3f, p90 %.3f ms (n=%d)", Results.quantile(wall, 0.5),
+                    Results.quantile(wall, 0.9), Results.quantile(cpu, 0.5), Results.quantile(cpu, 0.9), wall.size()));
+        }
         lines.add("trace, the teacher's neighbours (hop 1), ms p50 / p90 / max over commands x students:");
         for (int i = 0; i < names.length; i++) {
             List<Double> v = d.get(i);
