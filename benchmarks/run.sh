@@ -9,6 +9,7 @@
 # GOSSIP_BLOCKS (5), CATCHUP_BLOCKS (100000), IDLE_SECONDS (60), FILES_MB (500), FILES_STUDENTS
 # (30; the files step needs about (students + 3) x FILES_MB of free disk), BENCH_JFR=1 to record a JFR
 # profile of each harness's measured part into benchmarks/target/*.jfr.
+# BENCH_OPTS: more JVM options, e.g. -Dbench.trace=true for the click harness's per-step trace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=benchmarks/target
@@ -22,7 +23,7 @@ RESULTS_DIR=$OUT/results   # one file per step: rerunning a step replaces only i
 mkdir -p "$RESULTS_DIR"
 LOG="-Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.org.classchain.core.dispatch.Dispatcher=error"
 jfr() { [ "${BENCH_JFR:-0}" = 1 ] && echo "-Dbench.jfr=$OUT/$1.jfr" || true; }
-run() { java -Dbench.results="$RESULTS_DIR/$step.tsv" $LOG "$@"; }
+run() { java -Dbench.results="$RESULTS_DIR/$step.tsv" $LOG ${BENCH_OPTS:-} "$@"; }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1)"
 echo "== load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"

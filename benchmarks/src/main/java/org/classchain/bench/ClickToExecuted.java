@@ -126,10 +126,14 @@ public final class ClickToExecuted {
     static final boolean SHARED_JETTY = Boolean.parseBoolean(System.getProperty("bench.sharedJetty", "true"));
 
     static Transport transport(CountingTransport.Counts counts, JettyShared shared) {
+        return transport(counts, shared, null, -1);
+    }
+
+    static Transport transport(CountingTransport.Counts counts, JettyShared shared, HopTrace trace, int peer) {
         // every peer shares 127.0.0.1, so the per-address limit is raised far past what they send
         JettyTransport.Builder b = JettyTransport.builder().host("127.0.0.1").port(0).rateLimit(1_000_000, 1_000_000)
                 .connectionsPerAddress(100_000);
-        return new CountingTransport((shared != null ? b.shared(shared) : b).build(), counts);
+        return new CountingTransport((shared != null ? b.shared(shared) : b).build(), counts, trace, peer);
     }
 
     static void run(int students, int commands, int warmup) throws Exception {
@@ -144,9 +148,11 @@ public final class ClickToExecuted {
         CountingTransport.Counts counts = new CountingTransport.Counts();
         // one selector thread per peer, and room for the work of all of them
         JettyShared shared = SHARED_JETTY ? JettyShared.start(students + 1 + 64) : null;
-        Peer teacher = Peer.builder().transport(transport(counts, shared)).account("teacher", PASSWORD)
+        HopTrace trace = HopTrace.ON ? new HopTrace() : null;
+        Peer.Builder tb = Peer.builder().transport(transport(counts, shared, trace, 0)).account("teacher", PASSWORD)
                 .modules(ModuleRegistry.of(new NoopModule())).passwordPolicy(new PasswordPolicy(1000, 1000))
-                .listener(tracker).build();
+                .listener(tracker);
+        Peer teacher = (trace != null ? tb.listener(trace.listener(0)) : tb).build();
         teacher.start();
         peers.add(teacher);
         JettyTransport clientTransport = JettyTransport.builder().build();
@@ -156,9 +162,11 @@ public final class ClickToExecuted {
                 List<Future<Peer>> started = new ArrayList<>();
                 for (int i = 0; i < students; i++) {
                     PeerListener listener = arrivals.of(i);
+                    int index = i + 1;
                     started.add(starter.submit(() -> {
-                        Peer p = Peer.builder().transport(transport(counts, shared)).seed(teacher.address())
-                                .modules(ModuleRegistry.of(new NoopModule())).listener(listener).build();
+                        Peer.Builder sb = Peer.builder().transport(transport(counts, shared, trace, index))
+                                .seed(teacher.address()).modules(ModuleRegistry.of(new NoopModule())).listener(listener);
+                        Peer p = (trace != null ? sb.listener(trace.listener(index)) : sb).build();
                         p.start();
                         return p;
                     }));
@@ -171,6 +179,11 @@ public final class ClickToExecuted {
             }
             System.out.printf("  %d peers started in %.1f s%n", peers.size(), (System.nanoTime() - t0) / 1e9);
             List<Peer> studentPeers = peers.subList(1, peers.size());
+            if (trace != null) {
+                for (int i = 0; i < peers.size(); i++) {
+                    trace.peer(i, peers.get(i).address(), peers.get(i).nodeId());
+                }
+            }
             awaitNeighbours(studentPeers, Duration.ofSeconds(20));
 
             TeacherClient client = new TeacherClient(clientTransport, new SecureRandom(), Duration.ofSeconds(10));
@@ -190,6 +203,9 @@ public final class ClickToExecuted {
                 if (i == warmup) {
                     jfr = Profiling.start(figure);
                     counts.reset();
+                    if (trace != null) {
+                        trace.recording = true;
+                    }
                 }
                 Command c = BenchChain.command(Instant.now(), Duration.ofMinutes(10));
                 tracker.expect(c.id(), students);
@@ -275,7 +291,10 @@ public final class ClickToExecuted {
                     + "%.2f intake passes per student (1 is the least: validated once)", (double) posts / blocks,
                     (double) (posts - intake) / blocks, (double) intake / blocks / students));
             Results.detail(figure, "live threads by kind (digits and ports dropped): " + threadKinds);
-            hops(figure, peers, measured, tracker, arrivals, Results.quantile(http, 0.5));
+            int[] hop = hops(figure, peers, measured, tracker, arrivals, Results.quantile(http, 0.5));
+            if (trace != null) {
+                trace.report(measured, hop).forEach(l -> System.out.println("  " + figure + ": " + l));
+            }
             Map<String, Integer> inDegree = new java.util.HashMap<>();
             for (Peer p : peers) {
                 for (String n : p.status().neighbours()) {
@@ -306,7 +325,7 @@ public final class ClickToExecuted {
      * median over commands of when its last student appended the block, from the block on the
      * teacher's chain; then the last student's block to the last receipt at the teacher.
      */
-    private static void hops(String figure, List<Peer> peers, List<UUID> measured, Tracker tracker, Arrivals arrivals,
+    private static int[] hops(String figure, List<Peer> peers, List<UUID> measured, Tracker tracker, Arrivals arrivals,
                              double rttP50) {
         Map<String, Integer> index = new java.util.HashMap<>();
         for (int i = 0; i < peers.size(); i++) {
@@ -366,6 +385,7 @@ public final class ClickToExecuted {
         }
         Results.detail(figure, Results.f("last student's block -> last EXECUTED receipt at the teacher: p50 %.1f, "
                 + "p99 %.1f ms", Results.quantile(toReceipt, 0.5), Results.quantile(toReceipt, 0.99)));
+        return hop;
     }
 
     /** The live threads counted by name with digits dropped, most first. */

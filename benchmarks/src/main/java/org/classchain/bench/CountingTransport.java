@@ -1,6 +1,7 @@
 package org.classchain.bench;
 
 import java.io.IOException;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.classchain.wire.Message;
@@ -32,16 +33,33 @@ final class CountingTransport implements Transport {
 
     private final Transport inner;
     private final Counts counts;
+    private final HopTrace trace;
+    private final int peer;
 
     CountingTransport(Transport inner, Counts counts) {
+        this(inner, counts, null, -1);
+    }
+
+    /** With a trace of the steps of each block's way at peer {@code peer} (0: the teacher). */
+    CountingTransport(Transport inner, Counts counts, HopTrace trace, int peer) {
         this.inner = inner;
         this.counts = counts;
+        this.trace = trace;
+        this.peer = peer;
     }
 
     @Override
     public void start(MessageHandler handler) throws IOException {
         inner.start((from, request) -> {
+            UUID traced = trace != null && request instanceof Message.BlockAnnouncement a ? HopTrace.commandOf(a.block()) : null;
+            int sender = traced != null ? trace.index(((Message.BlockAnnouncement) request).senderAddress()) : -1;
+            if (traced != null) {
+                trace.add(HopTrace.Kind.RECEIVED, traced, peer, sender);
+            }
             CompletableFuture<Message> reply = handler.handle(from, request);
+            if (traced != null) {
+                reply = reply.whenComplete((m, t) -> trace.add(HopTrace.Kind.HANDLED, traced, peer, sender));
+            }
             if (request instanceof Message.BlockAnnouncement) {
                 reply = reply.thenApply(m -> {
                     if (m instanceof Message.Ack a && a.detail().equals("known")) {
@@ -65,6 +83,22 @@ final class CountingTransport implements Transport {
     public CompletableFuture<Message> send(String address, Message request) {
         if (request instanceof Message.BlockAnnouncement) {
             counts.blockPosts.incrementAndGet();
+        }
+        if (trace == null) {
+            return inner.send(address, request);
+        }
+        int to = trace.index(address);
+        if (request instanceof Message.BlockAnnouncement a) {
+            UUID id = HopTrace.commandOf(a.block());
+            trace.add(HopTrace.Kind.SEND_START, id, peer, to);
+            long cpu = HopTrace.cpuNanos();
+            long wall = System.nanoTime();
+            CompletableFuture<Message> reply = inner.send(address, request);
+            trace.call(id, System.nanoTime() - wall, HopTrace.cpuNanos() - cpu);
+            return reply.whenComplete((m, t) -> trace.add(HopTrace.Kind.SEND_DONE, id, peer, to));
+        }
+        if (request instanceof Message.Receipts rs) {
+            rs.receipts().forEach(r -> trace.add(HopTrace.Kind.RECEIPT_SEND, r.commandId(), peer, to));
         }
         return inner.send(address, request);
     }

@@ -27,6 +27,11 @@ final class ClientCalls {
     static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
     private final WireJson wire;
+    /** The block announcement encoded last, by identity: its body is never written to after. */
+    private volatile Encoded lastAnnouncement;
+
+    private record Encoded(Message request, HttpCall call) {
+    }
 
     ClientCalls(WireJson wire) {
         this.wire = wire;
@@ -38,6 +43,18 @@ final class ClientCalls {
      * @throws IllegalArgumentException when {@code request} is a reply, not a request
      */
     HttpCall toHttp(Message request) {
+        Encoded e = lastAnnouncement;
+        if (e != null && e.request() == request) {
+            return e.call(); // a block relayed to each neighbour in turn is encoded once, not once per neighbour
+        }
+        HttpCall call = encode(request);
+        if (request instanceof Message.BlockAnnouncement) {
+            lastAnnouncement = new Encoded(request, call);
+        }
+        return call;
+    }
+
+    private HttpCall encode(Message request) {
         RouteTable.Row row = row(request);
         RouteTable.Outgoing out = row.requestCodec().write(row, request, wire);
         return new HttpCall(row.method(), Routes.PREFIX + out.pathAndQuery(), out.body(), row.replyCodec().octets(),
