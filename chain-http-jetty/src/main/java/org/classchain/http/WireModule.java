@@ -103,6 +103,7 @@ final class WireModule extends SimpleModule {
             Map.entry(PeerStatus.class, Set.of("address", "chainId", "headHash", "clockSkewMillis", "modules", "macs",
                     "desktop")),
             Map.entry(DesktopHealth.class, Set.of("lastAgentRestart", "note")),
+            Map.entry(Message.ScreenFrame.class, Set.of("signerKey", "signature")),
             Map.entry(CommandReport.class, Set.of("module", "height", "offline")),
             Map.entry(ModuleInfo.class, Set.of("description", "source")),
             Map.entry(ArgumentSpec.class, Set.of("defaultValue", "description")),
