@@ -101,7 +101,7 @@ final class WireModule extends SimpleModule {
             Map.entry(AuthRelay.class, Set.of("origin")),
             Map.entry(Submitted.class, Set.of("grantId")),
             Map.entry(PeerStatus.class, Set.of("address", "chainId", "headHash", "clockSkewMillis", "modules", "macs",
-                    "desktop")),
+                    "desktop", "transfers")),
             Map.entry(DesktopHealth.class, Set.of("lastAgentRestart", "note")),
             Map.entry(Message.ScreenFrame.class, Set.of("signerKey", "signature")),
             Map.entry(CommandReport.class, Set.of("module", "height", "offline")),

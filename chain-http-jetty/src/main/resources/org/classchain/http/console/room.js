@@ -210,6 +210,7 @@ function buildCard(p) {
     el('p', { className: 'meta info' }),
     el('p', { className: 'meta state', 'aria-label': 'State' }),
     el('p', { className: 'meta desktop', 'aria-label': 'Desktop' }),
+    el('div', { className: 'transfers', 'aria-label': 'Files arriving' }),
     seat,
     el('div', { className: 'screen' }, [el('span', { className: 'screen-note', text: 'no screen yet' })])
   ]);
@@ -257,7 +258,34 @@ function updateCard(card, p) {
   var desk = card.querySelector('.desktop');
   desk.textContent = p.online && !down ? desktopLine(p.desktop) : '';
   desk.hidden = desk.textContent === '';
+  renderTransfers(card.querySelector('.transfers'), p.online && !down ? p.transfers || [] : []);
   renderThumb(card, p);
+}
+
+/**
+ * One bar per file the student's peer says it is fetching, "worksheet.pdf 34 %", and 100 % for a
+ * little while once saved; its receipt then says what happened. The student's own peer says it:
+ * a student can misreport it, never the file's SHA-256 on the receipt.
+ */
+function renderTransfers(box, transfers) {
+  box.textContent = '';
+  transfers.forEach(function (t) {
+    var percent = Math.max(0, Math.min(100, Math.floor(Number(t.percent) || 0)));
+    var line = percent === 100 ? t.name + ' 100 % (saved)' : t.name + ' ' + percent + ' %';
+    box.appendChild(el('div', { className: 'transfer', 'data-root': t.root,
+      title: t.verified + ' of ' + t.size + ' bytes verified, from ' + t.sources + ' source(s)' }, [
+      el('progress', { max: '100', value: String(percent), 'aria-label': line }),
+      el('span', { className: 'transfer-text', text: line })
+    ]));
+  });
+  box.hidden = transfers.length === 0;
+}
+
+/** Whether a card shows a file arriving: the room is then read often, so its bar moves. */
+export function filesArriving() {
+  return state.room.some(function (p) {
+    return p.online && p.transfers && p.transfers.some(function (t) { return t.percent < 100; });
+  });
 }
 
 /**
