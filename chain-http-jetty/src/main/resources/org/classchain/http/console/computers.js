@@ -79,11 +79,6 @@ export function stateOf(nodeId) {
   return out;
 }
 
-/** Whether a send-file command of this page still waits for some computer's receipt. */
-export function anyFileArriving() {
-  return state.room.some(function (p) { return stateOf(p.nodeId).files > 0; });
-}
-
 /** The state line of one card. */
 export function renderState(card, p) {
   var line = card.querySelector('.state');

@@ -22,7 +22,7 @@ import { filesArriving, peerAnswered, peerSilent, refreshRoom, refreshStatus, re
   from './room.js';
 import { renewView, signIn, signOut } from './session.js';
 import { state } from './state.js';
-import { answerPower, anyFileArriving, askPower, lockAll } from './computers.js';
+import { answerPower, askPower, lockAll } from './computers.js';
 import { closeLive } from './screens.js';
 
 var Crypto = window.ClassChainCrypto;
@@ -89,8 +89,7 @@ function start() {
   }, ROOM_PERIOD);
   setInterval(function () {
     // while this page's peer is silent, and a little after: is it back, and is the room whole again?
-    // and while a file arrives somewhere: its bar moves
-    if (state.peerDown !== null || Date.now() < state.fastUntil || filesArriving() || anyFileArriving()) {
+    if (state.peerDown !== null || Date.now() < state.fastUntil || filesArriving()) {
       refreshStatus();
       refreshRoom();
     }
