@@ -24,10 +24,12 @@ import java.util.Objects;
  * @param desktop how this computer's desktop is doing (display, session agents and their restarts, interruptions of
  *                the blackout), or null where the peer has no desktop service or is from before it was reported:
  *                how the teacher's room learns at once that a student killed the agent
+ * @param transfers the files this peer is fetching off the chain, and those it finished a moment ago (at 100 %),
+ *                  as the peer itself says: the console's per-computer progress; empty when none or not reported
  */
 public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String address, String chainId, long height, Hash headHash,
                          List<String> neighbours, List<String> users, long clockSkewMillis, List<String> modules,
-                         List<String> macs, DesktopHealth desktop) {
+                         List<String> macs, DesktopHealth desktop, List<FileProgress> transfers) {
 
     /**
      * Copies the lists.
@@ -45,6 +47,7 @@ public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String add
      * @param modules copied
      * @param macs copied
      * @param desktop null when unknown
+     * @param transfers copied; null reads as empty
      */
     public PeerStatus {
         Objects.requireNonNull(role, "role");
@@ -54,6 +57,31 @@ public record PeerStatus(Role role, String nodeId, NodeKey publicKey, String add
         users = List.copyOf(users);
         modules = List.copyOf(modules);
         macs = List.copyOf(macs);
+        transfers = transfers == null ? List.of() : List.copyOf(transfers);
+    }
+
+    /**
+     * A status that names no file in progress (a peer without a file service, or from before it was reported).
+     *
+     * @param role never null
+     * @param nodeId never null
+     * @param publicKey never null
+     * @param address where other peers reach it
+     * @param chainId the chain it follows
+     * @param height the best chain's height
+     * @param headHash the best chain's head hash
+     * @param neighbours copied
+     * @param users copied
+     * @param clockSkewMillis 0 if unknown
+     * @param modules copied
+     * @param macs copied
+     * @param desktop null when unknown
+     */
+    public PeerStatus(Role role, String nodeId, NodeKey publicKey, String address, String chainId, long height,
+                      Hash headHash, List<String> neighbours, List<String> users, long clockSkewMillis,
+                      List<String> modules, List<String> macs, DesktopHealth desktop) {
+        this(role, nodeId, publicKey, address, chainId, height, headHash, neighbours, users, clockSkewMillis, modules,
+                macs, desktop, List.of());
     }
 
     /**

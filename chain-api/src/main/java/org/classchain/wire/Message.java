@@ -960,14 +960,21 @@ public sealed interface Message {
      * the JPEG under AES-256-GCM (128-bit tag, the request's id as associated data) keyed by
      * SHA-256 of {@code "classchain-screen-key-v1"}, the X25519 agreement of {@code ephemeralKey}
      * and the request's {@code replyKey}, and both public keys; so a relaying classmate sees no
-     * pixels. The teacher's peer answers its console with the picture open (both keys empty).
+     * pixels. And signed: {@code signature} is the computer's node key ({@code signerKey}, whose
+     * node id is the request's target) over the request's id and the sealed frame
+     * ({@code classchain-screen-frame-v1}), so a relaying classmate cannot swap in a picture she
+     * sealed to the same reply key. The teacher's peer answers its console with the picture open
+     * (both keys, the signer and the signature empty).
      *
      * @param picture the picture (a JPEG, or sealed), at most {@link Attachment#MAX_BYTES}
      * @param capturedAt when it was taken, by the computer's clock
      * @param ephemeralKey the computer's fresh X25519 public key, or empty when not sealed
      * @param nonce the 12-byte GCM nonce, or empty when not sealed
+     * @param signerKey the computer's node key, or null when not sealed
+     * @param signature its Ed25519 signature of the sealed frame, or empty when not sealed
      */
-    record ScreenFrame(Attachment picture, Instant capturedAt, byte[] ephemeralKey, byte[] nonce) implements Message {
+    record ScreenFrame(Attachment picture, Instant capturedAt, byte[] ephemeralKey, byte[] nonce, NodeKey signerKey,
+                       byte[] signature) implements Message {
         /**
          * Checks that nothing is missing and copies the keys.
          *
@@ -975,12 +982,15 @@ public sealed interface Message {
          * @param capturedAt never null
          * @param ephemeralKey copied; empty when not sealed
          * @param nonce copied; empty when not sealed
+         * @param signerKey null when not sealed
+         * @param signature copied; null reads as empty
          */
         public ScreenFrame {
             Objects.requireNonNull(picture, "picture");
             Objects.requireNonNull(capturedAt, "capturedAt");
             ephemeralKey = Objects.requireNonNull(ephemeralKey, "ephemeralKey").clone();
             nonce = Objects.requireNonNull(nonce, "nonce").clone();
+            signature = signature == null ? new byte[0] : signature.clone();
         }
 
         /**
@@ -990,7 +1000,36 @@ public sealed interface Message {
          * @param capturedAt never null
          */
         public ScreenFrame(Attachment picture, Instant capturedAt) {
-            this(picture, capturedAt, new byte[0], new byte[0]);
+            this(picture, capturedAt, new byte[0], new byte[0], null, new byte[0]);
+        }
+
+        /**
+         * A sealed picture, not signed yet.
+         *
+         * @param picture the sealed picture
+         * @param capturedAt never null
+         * @param ephemeralKey the sealing's public key
+         * @param nonce the GCM nonce
+         */
+        public ScreenFrame(Attachment picture, Instant capturedAt, byte[] ephemeralKey, byte[] nonce) {
+            this(picture, capturedAt, ephemeralKey, nonce, null, new byte[0]);
+        }
+
+        /**
+         * This frame signed.
+         *
+         * @param signer the computer's node key
+         * @param sig its signature of the sealed frame
+         * @return a signed copy
+         */
+        public ScreenFrame signed(NodeKey signer, byte[] sig) {
+            return new ScreenFrame(picture, capturedAt, ephemeralKey, nonce, signer, sig);
+        }
+
+        /** {@return a copy of the signature} */
+        @Override
+        public byte[] signature() {
+            return signature.clone();
         }
 
         /** {@return whether the picture is sealed} */

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import org.classchain.FileProgress;
 import org.classchain.Hash;
 import org.classchain.core.files.ChunkSource;
 import org.classchain.core.files.ChunkStore;
@@ -52,7 +53,10 @@ public final class HttpFileTransfers implements FileTransferService, AutoCloseab
     private final Supplier<JettyTransport> transport;
     private final Duration requestTimeout;
     private final ConcurrentHashMap<Hash, Object> fetching = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Hash, Tracked> tracked = new ConcurrentHashMap<>();
     private final ExecutorService pool;
+    /** How long a saved file stays in {@link #inProgress()}, at 100 %, so the console shows it end. */
+    static final Duration KEEP_DONE = Duration.ofSeconds(30);
 
     /**
      * A service over {@code store}.
@@ -157,35 +161,56 @@ public final class HttpFileTransfers implements FileTransferService, AutoCloseab
         }
         Object lock = fetching.computeIfAbsent(ref.root(), r -> new Object());
         synchronized (lock) {
-            StoredFile into = store.open(ref);
-            into.keepOrder(order.origin() + "\n" + inbox.toAbsolutePath() + "\n");
-            JettyTransport t = transport.get();
-            if (t == null) {
-                throw new IOException("the peer's transport is not built yet");
-            }
-            ChunkSource origin = t.chunkSource(order.origin(), requestTimeout);
-            FetchReport report;
+            Tracked track = new Tracked(ref);
+            tracked.put(ref.root(), track);
             try {
-                report = fetcher.fetch(into, () -> sources(t, origin), new Fetcher.Listener() {
-                    @Override
-                    public void progress(long held, long size) {
-                        progress.bytes(held, size);
-                    }
-
-                    @Override
-                    public void badSource(String sourceId, String what) {
-                        charge.accept(sourceId, what);
-                    }
-                });
-            } catch (FetchException e) {
-                into.keepOrder(null); // reported: the teacher sends it again if need be
-                throw e;
+                Received r = fetchAndSave(order, inbox, progress, ref, track);
+                track.finished(System.nanoTime());
+                return r;
+            } finally {
+                if (track.doneAt == 0) {
+                    tracked.remove(ref.root(), track); // failed or stopped: its receipt says why
+                }
             }
-            Path saved = saver.save(inbox, ref.name(), into.completeFile().orElseThrow());
-            into.keepOrder(null);
-            notice.accept("File received", ref.name() + " is in your inbox: " + saved);
-            return new Received(saved, report.summary());
         }
+    }
+
+    private Received fetchAndSave(FileOrder order, Path inbox, Progress progress, FileRef ref, Tracked track)
+            throws IOException, InterruptedException {
+        StoredFile into = store.open(ref);
+        track.verified = into.bytesHeld();
+        into.keepOrder(order.origin() + "\n" + inbox.toAbsolutePath() + "\n");
+        JettyTransport t = transport.get();
+        if (t == null) {
+            throw new IOException("the peer's transport is not built yet");
+        }
+        ChunkSource origin = t.chunkSource(order.origin(), requestTimeout);
+        FetchReport report;
+        try {
+            report = fetcher.fetch(into, () -> {
+                List<ChunkSource> all = sources(t, origin);
+                track.sources = all.size();
+                return all;
+            }, new Fetcher.Listener() {
+                @Override
+                public void progress(long held, long size) {
+                    track.verified = Math.min(held, ref.size());
+                    progress.bytes(held, size);
+                }
+
+                @Override
+                public void badSource(String sourceId, String what) {
+                    charge.accept(sourceId, what);
+                }
+            });
+        } catch (FetchException e) {
+            into.keepOrder(null); // reported: the teacher sends it again if need be
+            throw e;
+        }
+        Path saved = saver.save(inbox, ref.name(), into.completeFile().orElseThrow());
+        into.keepOrder(null);
+        notice.accept("File received", ref.name() + " is in your inbox: " + saved);
+        return new Received(saved, report.summary());
     }
 
     private List<ChunkSource> sources(JettyTransport t, ChunkSource origin) {
@@ -197,6 +222,40 @@ public final class HttpFileTransfers implements FileTransferService, AutoCloseab
             }
         }
         return all;
+    }
+
+    /**
+     * The files being fetched now, and those saved in the last {@link #KEEP_DONE} (at 100 %),
+     * oldest first.
+     */
+    @Override
+    public List<FileProgress> inProgress() {
+        long now = System.nanoTime();
+        tracked.values().removeIf(t -> t.doneAt != 0 && now - t.doneAt > KEEP_DONE.toNanos());
+        return tracked.values().stream().sorted(java.util.Comparator.comparingLong(t -> t.startedAt))
+                .map(Tracked::snapshot).toList();
+    }
+
+    /** How far one fetch is: written by its fetching thread, read by the peer's status. */
+    private static final class Tracked {
+        private final FileRef ref;
+        private final long startedAt = System.nanoTime();
+        private volatile long verified;
+        private volatile int sources;
+        private volatile long doneAt;
+
+        Tracked(FileRef ref) {
+            this.ref = ref;
+        }
+
+        void finished(long at) {
+            verified = ref.size();
+            doneAt = at == 0 ? 1 : at;
+        }
+
+        FileProgress snapshot() {
+            return new FileProgress(ref.root().hex(), ref.name(), Math.min(verified, ref.size()), ref.size(), sources);
+        }
     }
 
     /** Puts a complete, checked file into an inbox, never replacing a file there. */

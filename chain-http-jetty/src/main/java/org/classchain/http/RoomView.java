@@ -29,7 +29,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * network with a short deadline: role, height, users signed in there, and whether it answered.
  *
  * <p>Shape: {@code {"self": nodeId, "at": epoch ms, "peers": [{"nodeId", "address", "neighbour",
- * "lastSeen", "online", "state", "role", "height", "headHash", "users", "macs", "desktop"}]}}; {@code state} is
+ * "lastSeen", "online", "state", "role", "height", "headHash", "users", "macs", "desktop", "transfers"}]}}; {@code state} is
  * {@code online} or {@code offline}; {@code height} and {@code headHash} are null for a peer that
  * did not answer; {@code role} is what this peer's chain says of the node ({@link PeerInfo#role()}),
  * answering or not, else the role its status claims, and {@code users} what this peer last heard: a
@@ -38,7 +38,10 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * its desktop ({@code {"display", "agents", "agentRestarts", "lastAgentRestart", "interruptions", "note"}},
  * {@link DesktopHealth}), null when it did not answer or does not say: a killed session agent shows here within a
  * status round. A status that names another node than the one this peer verified at that address counts as no
- * answer (the row stays that node's, offline): a classmate's peer cannot speak for another computer's card. The answer is cached for {@link #CACHE_MILLIS}, so any number of open consoles
+ * answer (the row stays that node's, offline): a classmate's peer cannot speak for another computer's card.
+ * {@code transfers} are the files it says it is fetching ({@code [{"root", "name", "verified", "size",
+ * "sources", "percent"}]}, {@link org.classchain.FileProgress}, at most {@link #MAX_TRANSFERS}), empty when none,
+ * offline or not said: the console's per-computer progress. The answer is cached for {@link #CACHE_MILLIS}, so any number of open consoles
  * (or a student hammering the route) cost the room one status round per period.
  *
  * <p>Thread-safe.
@@ -47,6 +50,10 @@ final class RoomView {
 
     /** How long one room answer is reused. */
     static final long CACHE_MILLIS = 2_000;
+    /** At most this many files in progress per computer reach the console (a student's peer may claim thousands). */
+    static final int MAX_TRANSFERS = 8;
+    /** A file's name is cut to this many characters on the card. */
+    static final int MAX_NAME = 120;
     /** How long a peer has to answer its status. */
     static final long STATUS_DEADLINE_MILLIS = 2_000;
     /** The most peers asked per round. */
@@ -196,6 +203,16 @@ final class RoomView {
             d.put("interruptions", desktop.interruptions());
             d.put("note", desktop.note());
         }
+        ArrayNode transfers = r.putArray("transfers"); // as the student's own peer says: it may misreport it
+        if (status != null) {
+            status.transfers().stream().limit(MAX_TRANSFERS).forEach(t -> transfers.addObject()
+                    .put("root", t.root()).put("name", clip(t.name())).put("verified", t.verified())
+                    .put("size", t.size()).put("sources", t.sources()).put("percent", t.percent()));
+        }
         return r;
+    }
+
+    private static String clip(String name) {
+        return name.length() <= MAX_NAME ? name : name.substring(0, MAX_NAME) + "…";
     }
 }

@@ -60,10 +60,14 @@ class RestShapesTest {
         stub.replyWith(new Message.StatusReply(new PeerStatus(Role.TEACHER, "nid", new org.classchain.NodeKey(new byte[32]), "http://127.0.0.1:1", "chain-1", 12,
                 head, List.of("http://127.0.0.1:2"), List.of("t"), 0, List.of("blackout", "message"),
                 List.of("52:54:00:12:34:56"), new org.classchain.DesktopHealth(false, 0, 1, null, 0,
-                "no graphical session"))));
+                "no graphical session"), List.of(new org.classchain.FileProgress(head.hex(), "worksheet.pdf", 340, 1000,
+                2)))));
         JsonNode j = getJson("/status", 200);
         assertThat(fieldNames(j)).containsExactlyInAnyOrder("role", "nodeId", "publicKey", "address", "chainId", "height", "headHash",
-                "neighbours", "users", "clockSkewMillis", "modules", "macs", "desktop");
+                "neighbours", "users", "clockSkewMillis", "modules", "macs", "desktop", "transfers");
+        assertThat(fieldNames(j.get("transfers").get(0))).containsExactlyInAnyOrder("root", "name", "verified", "size",
+                "sources");
+        assertThat(j.get("transfers").get(0).get("verified").asLong()).isEqualTo(340);
         assertThat(fieldNames(j.get("desktop"))).containsExactlyInAnyOrder("display", "agents", "agentRestarts",
                 "lastAgentRestart", "interruptions", "note");
         assertThat(j.get("desktop").get("agentRestarts").asInt()).isEqualTo(1);

@@ -31,7 +31,9 @@ import javax.imageio.ImageIO;
 import org.classchain.core.auth.PasswordPolicy;
 import org.classchain.core.client.TeacherClient;
 import org.classchain.core.dispatch.Policy;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.identity.NodeIdentity;
+import org.classchain.core.identity.SealedBox;
 import org.classchain.core.peer.Peer;
 import org.classchain.core.testing.Await;
 import org.classchain.core.testing.ForwardingTransport;
@@ -266,6 +268,48 @@ class ScreensOverHttpTest {
     }
 
     @Test
+    void aRelayingClassmateCannotSwapThePictureForOneOfHerOwn() throws Exception {
+        // a classmate relays bob's screen (the teacher's peer cannot reach him): she cannot open his
+        // picture, but she knows the request's reply key, so she answers with her own sealed to it
+        AtomicInteger swapped = new AtomicInteger();
+        teachers.swap((request, reply) -> {
+            if (!(request instanceof Message.ScreenRequest r) || !(reply instanceof Message.ScreenFrame)) {
+                return reply;
+            }
+            try {
+                swapped.incrementAndGet();
+                return sealedByAlice(r, new PictureDesktop("alice pretending to be bob").screen(r.width(), 100_000));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        HttpResponse<byte[]> r = screen(bob, view() + "&width=200");
+        assertThat(swapped.get()).as("the picture came through a classmate").isPositive();
+        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(502);
+        assertThat(error(r).get("error").asText()).contains("not signed by computer");
+        // unswapped, the same way gives bob's picture
+        teachers.swap(null);
+        assertThat(picture(screen(bob, view() + "&width=200")).getWidth()).isEqualTo(200);
+    }
+
+    /** A picture sealed to the request's reply key as bob's computer would, but by alice. */
+    private Message.ScreenFrame sealedByAlice(Message.ScreenRequest r, byte[] jpeg) throws Exception {
+        SealedBox.Pair mine = SealedBox.fresh(new SecureRandom());
+        byte[] nonce = new byte[12];
+        new SecureRandom().nextBytes(nonce);
+        byte[] key = SealedBox.key(SigningBytes.SCREEN_KEY, mine.privateKey(), r.replyKey(), r.replyKey(),
+                mine.publicKey());
+        byte[] sealed = SealedBox.gcm(javax.crypto.Cipher.ENCRYPT_MODE, key, nonce,
+                r.id().toString().getBytes(StandardCharsets.UTF_8), jpeg);
+        NodeIdentity alicesKey = NodeIdentity.loadOrCreate(tmp.resolve("alice"), new SecureRandom());
+        Message.ScreenFrame frame = new Message.ScreenFrame(new org.classchain.Attachment("image/jpeg", sealed),
+                Instant.now(), mine.publicKey(), nonce, alicesKey.publicKey(), new byte[0]);
+        // signed with her own node key: the signature is real, the key is not bob's
+        return new Message.ScreenFrame(frame.picture(), frame.capturedAt(), frame.ephemeralKey(), frame.nonce(),
+                frame.signerKey(), alicesKey.sign(SigningBytes.screenFrame(r.id(), frame)));
+    }
+
+    @Test
     void aStudentsOwnScreenRequestsAreRefused() throws Exception {
         String chainId = teacher.chain().chainId();
         NodeIdentity bobsKey = NodeIdentity.loadOrCreate(tmp.resolve("bob"), new SecureRandom());
@@ -342,10 +386,10 @@ class ScreensOverHttpTest {
         UUID id = UUID.randomUUID();
         byte[] replyKey = new byte[32];
         new SecureRandom().nextBytes(replyKey);
-        String text = "classchain-screen-v1\n" + chainId + "\n" + id + "\n" + target + "\n" + key.nodeId() + "\n"
-                + at.toEpochMilli() + "\n" + 160 + "\n" + HexFormat.of().formatHex(replyKey);
+        Message.ScreenRequest unsigned = new Message.ScreenRequest(id, target, key.nodeId(), at.toEpochMilli(), 160,
+                replyKey, 4, new byte[0]);
         return new Message.ScreenRequest(id, target, key.nodeId(), at.toEpochMilli(), 160, replyKey, 4,
-                key.sign(text.getBytes(StandardCharsets.UTF_8)));
+                key.sign(SigningBytes.screenRequest(chainId, unsigned)));
     }
 
     private HttpResponse<byte[]> post(Peer to, Message.ScreenRequest r) throws Exception {
@@ -421,13 +465,22 @@ class ScreensOverHttpTest {
             this.blocked = blocked;
         }
 
+        private volatile java.util.function.BinaryOperator<Message> swap;
+
+        /** Every answer is replaced by {@code swap(request, answer)}, as a hostile relay would; null: as it is. */
+        void swap(java.util.function.BinaryOperator<Message> swap) {
+            this.swap = swap;
+        }
+
         @Override
         public CompletableFuture<Message> send(String address, Message request) {
             if (blocked.contains(address)) {
                 return CompletableFuture.failedFuture(new IOException("connection refused (a firewall)"));
             }
             delivered.add(address);
-            return inner.send(address, request);
+            java.util.function.BinaryOperator<Message> swap = this.swap;
+            return swap == null ? inner.send(address, request)
+                    : inner.send(address, request).thenApply(reply -> swap.apply(request, reply));
         }
     }
 }

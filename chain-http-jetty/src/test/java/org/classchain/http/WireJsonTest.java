@@ -68,6 +68,22 @@ class WireJsonTest {
     }
 
     @Test
+    void a_status_with_files_in_progress_reads_back_and_one_from_an_older_peer_reads_as_none() throws Exception {
+        PeerStatus fetching = new PeerStatus(Role.STUDENT, "n1", data.nodeKey(), "http://x:1", "chain-1", 3, data.hash(),
+                List.of(), List.of(), 0, List.of(), List.of(), null,
+                List.of(new org.classchain.FileProgress(data.hash().hex(), "worksheet.pdf", 340, 1000, 2)));
+        assertThat(wire.read(wire.write(fetching), PeerStatus.class)).isEqualTo(fetching);
+        assertThat(fetching.transfers().get(0).percent()).isEqualTo(34);
+        ObjectNode tree = wire.tree(fetching);
+        tree.remove("transfers");
+        assertThat(wire.read(tree, PeerStatus.class).transfers()).isEmpty();
+        // more verified than the file holds is no progress
+        tree.set("transfers", json.parse(("[{\"root\":\"ab\",\"name\":\"w\",\"verified\":2000,\"size\":1000,"
+                + "\"sources\":1}]").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThatThrownBy(() -> wire.read(tree, PeerStatus.class)).isInstanceOf(HttpProblem.class);
+    }
+
+    @Test
     void no_scalar_is_coerced_and_every_failure_names_its_field() {
         String key = "\"publicKey\":\"" + "ab".repeat(32) + "\",\"address\":\"http://x:1\"";
         assertThatThrownBy(() -> wire.read("{\"nodeId\":5,".concat(key).concat("}").getBytes(), Message.Hello.class))

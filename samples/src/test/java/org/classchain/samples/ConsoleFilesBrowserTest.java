@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.classchain.core.peer.Peer;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,6 +54,18 @@ class ConsoleFilesBrowserTest extends ConsoleClassroomBrowserTest {
         driver.findElement(By.id("file-input")).sendKeys(file.toString());
         waitFor(5).until(ExpectedConditions.textToBePresentInElementLocated(By.id("file-status"),
                 "lesson video.mp4 (47.7 MB) ready to send"));
+        // every bar any card shows from now on, as the page draws it
+        ((JavascriptExecutor) driver).executeScript("""
+                window.transfersSeen = [];
+                new MutationObserver(function () {
+                  document.querySelectorAll('#room li.peer .transfer-text').forEach(function (t) {
+                    var line = t.closest('li.peer').getAttribute('data-node-id') + ' ' + t.textContent;
+                    if (window.transfersSeen.indexOf(line) < 0) {
+                      window.transfersSeen.push(line);
+                    }
+                  });
+                }).observe(document.getElementById('room'), { childList: true, subtree: true, characterData: true });
+                """);
         WebElement send = waitFor(5).until(ExpectedConditions.elementToBeClickable(By.id("file-send")));
         send.click();
         waitFor(120).until(ExpectedConditions.textToBePresentInElementLocated(By.id("file-status"),
@@ -69,7 +82,21 @@ class ConsoleFilesBrowserTest extends ConsoleClassroomBrowserTest {
             assertThat(got).as("student %d's inbox", i + 1).exists();
             assertThat(FilesOverHttpTest.sha256(got)).as("student %d's copy", i + 1).isEqualTo(sha);
         }
+        // each student's card showed its bar: part way (if a refresh fell inside the fetch), then 100 %
+        for (Peer s : room.students) {
+            waitFor(30).until(d -> seen().contains(s.nodeId() + " lesson video.mp4 100 % (saved)"));
+        }
+        List<String> seen = seen();
+        assertThat(seen).allMatch(l -> l.matches("[0-9a-f]+ lesson video\\.mp4 (\\d{1,2} %|100 % \\(saved\\))"));
+        assertThat(seen).as("only students' cards show a file arriving")
+                .noneMatch(l -> l.startsWith(room.teacher.nodeId() + " "));
+        System.out.println("bars seen: " + seen);
         browser.screenshot("files-02-arrived", true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> seen() {
+        return (List<String>) ((JavascriptExecutor) driver).executeScript("return window.transfersSeen.slice();");
     }
 
     @Test

@@ -20,15 +20,18 @@ import org.openqa.selenium.WebElement;
  * Issue 18, item 2, in the console: thumbnails come off the chain (refreshing them N times, as an
  * open console would over 10 minutes, adds no block), a student whose policy denies
  * {@code screenshot} shows why and no picture, and clicking a thumbnail opens that screen large
- * and live, at least 2 distinct frames a second, until the dialog is closed.
+ * and live, at least 2 distinct frames a second, until the dialog is closed; the console's own
+ * refresh timer, its clock moved on 10 s at a time, refreshes 60 times (10 minutes) and adds no block.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@Timeout(value = 420, unit = TimeUnit.SECONDS)
 class ConsoleScreensBrowserTest extends ConsoleClassroomBrowserTest {
 
     static final String PASSWORD = "a teacher's password 18";
     /** An open console refreshed its thumbnails every 30 s: 20 refreshes are its 10 minutes. */
     static final int REFRESHES = 20;
+    /** The console's own timer at its default 10 s: 60 rounds are 10 minutes of an open console. */
+    static final int TIMER_ROUNDS = 60;
 
     ConsoleScreensBrowserTest() {
         super(1280, 1200);
@@ -139,6 +142,35 @@ class ConsoleScreensBrowserTest extends ConsoleClassroomBrowserTest {
         });
         assertThat(last[0] - atClose).as("pictures taken after the close").isLessThanOrEqualTo(2);
         assertThat(driver.findElement(By.id("live-screen")).getAttribute("src")).isNullOrEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void tenMinutesOfTheConsolesOwnRefreshTimerAddNoBlock() {
+        // the console's own timer at its default period; no click from here on
+        js("document.getElementById('thumb-interval').value = '10';");
+        waitFor(30).until(d -> thumbnailsLoaded(d, refreshes()));
+        long before = room.teacher.chain().headInfo().height();
+        int takenBefore = room.screens.get(0).taken.get();
+        int first = refreshes();
+        // the timer's clock: the last refresh moved 10 s into the past, so the timer's next tick
+        // (each second) finds a refresh due, as it would every 10 s of an open console
+        for (int i = 1; i <= TIMER_ROUNDS; i++) {
+            ((JavascriptExecutor) driver).executeAsyncScript("var done = arguments[0];"
+                    + "import('/state.js').then(function (m) { m.state.lastThumbRequest -= 10000; done(); });");
+            int n = first + i;
+            waitFor(30).until(d -> thumbnailsLoaded(d, n));
+            assertThat(refreshes()).as("one automatic refresh per period").isEqualTo(n);
+        }
+        assertThat(room.screens.get(0).taken.get() - takenBefore).as("pictures taken of student 1 by the timer")
+                .isGreaterThanOrEqualTo(TIMER_ROUNDS);
+        for (Peer p : room.students) {
+            assertThat(p.chain().headInfo().height()).as("height at " + p.address()).isEqualTo(before);
+        }
+        assertThat(room.teacher.chain().headInfo().height()).as("the teacher's height after " + TIMER_ROUNDS
+                + " automatic refreshes").isEqualTo(before);
+        System.out.printf("SCREENS: %d automatic thumbnail refreshes (10 minutes at 10 s), chain height %d before and "
+                + "after%n", TIMER_ROUNDS, before);
     }
 
     private int liveFrames() {

@@ -58,6 +58,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FilesOverHttpTest {
 
     static final String PW = "the teacher's own password";
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
     static final Fetcher.Settings SETTINGS = new Fetcher.Settings(4, Duration.ofSeconds(20), Duration.ofMillis(200));
 
     @TempDir
@@ -175,6 +177,139 @@ class FilesOverHttpTest {
         }
     }
 
+    /**
+     * A source in front of the teacher's peer that passes {@code chunks} chunks, then holds every
+     * chunk request until {@code open} is counted down: a fetch that stops part way, observably.
+     */
+    record Gate(String address, CountDownLatch open, AtomicInteger served) {
+    }
+
+    private Gate gate(Peer teacher, int chunks) throws IOException {
+        CountDownLatch gateOpen = new CountDownLatch(1);
+        AtomicInteger served = new AtomicInteger();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        HttpServer gate = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        gate.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        gate.createContext("/api/v1/files/", ex -> {
+            try {
+                String path = ex.getRequestURI().getPath();
+                if (path.contains("/chunks/") && served.get() >= chunks) {
+                    gateOpen.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                var answer = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(teacher.address() + path)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                if (path.contains("/chunks/") && answer.statusCode() == 200) {
+                    served.incrementAndGet();
+                }
+                ex.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
+                ex.getResponseBody().write(answer.body());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                ex.close();
+            }
+        });
+        gate.start();
+        open.add(() -> {
+            gateOpen.countDown();
+            gate.stop(0);
+        });
+        return new Gate("http://127.0.0.1:" + gate.getAddress().getPort(), gateOpen, served);
+    }
+
+    /** The teacher's room as the console reads it, over HTTP: {@code GET /api/v1/room}. */
+    private static com.fasterxml.jackson.databind.JsonNode room(Peer teacher) throws Exception {
+        var answer = HTTP.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(teacher.address() + "/api/v1/room")).timeout(Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body());
+    }
+
+    /** The transfers the teacher's room shows on one computer's card. */
+    private static List<com.fasterxml.jackson.databind.JsonNode> transfersOf(Peer teacher, String nodeId)
+            throws Exception {
+        List<com.fasterxml.jackson.databind.JsonNode> out = new ArrayList<>();
+        for (var p : room(teacher).get("peers")) {
+            if (nodeId.equals(p.get("nodeId").asText())) {
+                p.get("transfers").forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    @Timeout(300)
+    void eachStudentsProgressReachesTheTeachersRoomWhileTheFileArrivesThenItsEnd() throws Exception {
+        Peer teacher = peer("teacher", null, List::of);
+        Member student = member("s1", teacher.address(), List::of, false);
+        await("the student joined", Duration.ofSeconds(60), () -> student.peer().chain() != null
+                && student.peer().chain().headInfo().height() == teacher.chain().headInfo().height());
+        Path file = randomFile(tmp.resolve("worksheet.pdf"), 12_000_000, 5);
+        String sha = sha256(file);
+        Gate gate = gate(teacher, 5);
+
+        JettyTransport ct = JettyTransport.builder().build();
+        open.add(ct);
+        TeacherClient client = new TeacherClient(ct, new SecureRandom(), Duration.ofSeconds(10));
+        assertThat(client.signIn(teacher.address(), "teacher", PW)).isInstanceOf(Message.AuthConfirmed.class);
+        Map<String, String> args = new HashMap<>(FileUpload.upload(client, teacher.address(), file, "worksheet.pdf",
+                false));
+        args.put("from", gate.address());
+        assertThat(client.submit(teacher.address(), List.of(Command.create("send-file", Target.parse("all"), args,
+                Instant.now(), Duration.ofMinutes(10))))).isInstanceOf(Message.Submitted.class);
+
+        // held at the gate after 5 chunks (a few more may slip through while 4 are asked at once): the
+        // teacher's room shows how far, as the student's peer says
+        long size = Files.size(file);
+        AtomicReference<com.fasterxml.jackson.databind.JsonNode> seen = new AtomicReference<>();
+        AtomicReference<String> last = new AtomicReference<>();
+        AtomicReference<String> failed = new AtomicReference<>();
+        try {
+            await("the teacher's room shows the student's file part way", Duration.ofSeconds(60), () -> {
+                try {
+                    last.set(room(teacher).toString() + " / the student says " + student.files().inProgress());
+                    List<com.fasterxml.jackson.databind.JsonNode> t = transfersOf(teacher, student.peer().nodeId());
+                    long held = (long) gate.served().get() * FileRef.DEFAULT_CHUNK;
+                    if (t.size() == 1 && held >= 5L * FileRef.DEFAULT_CHUNK && held < size
+                            && t.get(0).get("verified").asLong() == held) {
+                        seen.set(t.get(0));
+                        return true;
+                    }
+                    return false;
+                } catch (Exception e) {
+                    failed.set(e.toString());
+                    return false;
+                }
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; last: " + last.get() + "; last failure: " + failed.get(), e);
+        }
+        var t = seen.get();
+        assertThat(t.get("name").asText()).isEqualTo("worksheet.pdf");
+        assertThat(t.get("root").asText()).isEqualTo(args.get("root"));
+        long partly = t.get("verified").asLong();
+        assertThat(t.get("size").asLong()).isEqualTo(size);
+        assertThat(t.get("sources").asInt()).as("the gate only: no classmates").isEqualTo(1);
+        assertThat(t.get("percent").asInt()).isEqualTo((int) (partly * 100 / size)).isBetween(1, 99);
+        assertThat(student.files().inProgress()).singleElement()
+                .satisfies(p -> assertThat(p.verified()).isEqualTo(partly));
+
+        gate.open().countDown();
+        await("the student has the file", Duration.ofSeconds(120), () -> arrived("s1", "worksheet.pdf", sha));
+        await("the teacher's room shows it whole", Duration.ofSeconds(30), () -> {
+            try {
+                List<com.fasterxml.jackson.databind.JsonNode> now = transfersOf(teacher, student.peer().nodeId());
+                return now.size() == 1 && now.get(0).get("percent").asInt() == 100
+                        && now.get(0).get("verified").asLong() == size;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertThat(transfersOf(teacher, teacher.nodeId())).as("the teacher's own card: nothing arriving").isEmpty();
+    }
+
     @Test
     @Timeout(300)
     void aFiftyMegabyteFileSentWithFileReachesThreeStudentsAndTheChainGrowsByOneBlock() throws Exception {
@@ -278,34 +413,10 @@ class FilesOverHttpTest {
         int chunks = (int) ((Files.size(file) + FileRef.DEFAULT_CHUNK - 1) / FileRef.DEFAULT_CHUNK);
 
         // the bytes reach the student through a gate: after 5 chunks it holds every request
-        CountDownLatch gateOpen = new CountDownLatch(1);
-        AtomicInteger served = new AtomicInteger();
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        HttpServer gate = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        gate.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-        gate.createContext("/api/v1/files/", ex -> {
-            try {
-                String path = ex.getRequestURI().getPath();
-                if (path.contains("/chunks/") && served.get() >= 5) {
-                    gateOpen.await(60, java.util.concurrent.TimeUnit.SECONDS);
-                }
-                var answer = http.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(teacher.address() + path)).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-                if (path.contains("/chunks/") && answer.statusCode() == 200) {
-                    served.incrementAndGet();
-                }
-                ex.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
-                ex.getResponseBody().write(answer.body());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                ex.close();
-            }
-        });
-        gate.start();
-        open.add(() -> gate.stop(0));
-        String gateAddress = "http://127.0.0.1:" + gate.getAddress().getPort();
+        Gate gate = gate(teacher, 5);
+        CountDownLatch gateOpen = gate.open();
+        AtomicInteger served = gate.served();
+        String gateAddress = gate.address();
 
         JettyTransport ct = JettyTransport.builder().build();
         open.add(ct);

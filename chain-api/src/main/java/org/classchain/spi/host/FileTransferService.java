@@ -2,6 +2,8 @@ package org.classchain.spi.host;
 
 import java.util.concurrent.CompletableFuture;
 import java.nio.file.Path;
+import java.util.List;
+import org.classchain.FileProgress;
 
 /**
  * Fetches a file sent off the chain and puts it into an inbox: the block carries only its
@@ -47,6 +49,16 @@ public interface FileTransferService {
      *     chunks missing: ...", a malformed order)
      */
     CompletableFuture<Received> deliver(FileOrder order, Path inbox, Progress progress);
+
+    /**
+     * The files being fetched now, and those finished a moment ago (at 100 %): what the peer's
+     * status tells the teacher's room.
+     *
+     * @return a snapshot, empty by default
+     */
+    default List<FileProgress> inProgress() {
+        return List.of();
+    }
 
     /** Told how far a fetch is. */
     @FunctionalInterface

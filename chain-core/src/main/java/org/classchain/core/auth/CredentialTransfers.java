@@ -9,15 +9,13 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.classchain.NodeKey;
 import org.classchain.Role;
-import org.classchain.core.block.Sha256;
 import org.classchain.core.block.SigningBytes;
 import org.classchain.core.identity.Ed25519Signatures;
 import org.classchain.core.identity.NodeIdentity;
+import org.classchain.core.identity.SealedBox;
 import org.classchain.wire.Message.CredentialRequest;
 import org.classchain.wire.Message.CredentialTransfer;
 
@@ -43,12 +41,10 @@ public final class CredentialTransfers {
 
     /** A request for {@code username}'s credential, signed by the backup's node key. */
     public static Pending request(String chainId, String username, NodeIdentity backup, SecureRandom random) {
-        byte[] priv = new byte[X25519.SCALAR_SIZE];
-        X25519.generatePrivateKey(random, priv);
-        byte[] pub = new byte[X25519.POINT_SIZE];
-        X25519.generatePublicKey(priv, 0, pub, 0);
-        byte[] sig = backup.sign(SigningBytes.credentialRequest(chainId, username, pub));
-        return new Pending(new CredentialRequest(username, backup.publicKey(), pub, sig), priv);
+        SealedBox.Pair mine = SealedBox.fresh(random);
+        byte[] sig = backup.sign(SigningBytes.credentialRequest(chainId, username, mine.publicKey()));
+        return new Pending(new CredentialRequest(username, backup.publicKey(), mine.publicKey(), sig),
+                mine.privateKey());
     }
 
     /** Whether the request is signed by the key it names. */
@@ -61,12 +57,10 @@ public final class CredentialTransfers {
     /** The host's answer: the credential encrypted to the request's key, signed by the host. */
     public static CredentialTransfer seal(StoredCredential credential, CredentialRequest r, NodeIdentity host,
                                           SecureRandom random) throws GeneralSecurityException {
-        byte[] priv = new byte[X25519.SCALAR_SIZE];
-        X25519.generatePrivateKey(random, priv);
-        byte[] pub = new byte[X25519.POINT_SIZE];
-        X25519.generatePublicKey(priv, 0, pub, 0);
-        byte[] key = key(priv, r.ephemeralKey(), r.ephemeralKey(), pub);
-        byte[] nonce = new byte[12];
+        SealedBox.Pair mine = SealedBox.fresh(random);
+        byte[] pub = mine.publicKey();
+        byte[] key = key(mine.privateKey(), r.ephemeralKey(), r.ephemeralKey(), pub);
+        byte[] nonce = new byte[SealedBox.NONCE];
         random.nextBytes(nonce);
         ObjectNode o = MAPPER.createObjectNode();
         o.put("username", credential.username());
@@ -112,21 +106,11 @@ public final class CredentialTransfers {
 
     private static byte[] key(byte[] myPriv, byte[] theirPub, byte[] requestPub, byte[] hostPub)
             throws GeneralSecurityException {
-        byte[] shared = new byte[X25519.POINT_SIZE];
-        if (!X25519.calculateAgreement(myPriv, 0, theirPub, 0, shared, 0)) {
-            throw new GeneralSecurityException("a degenerate X25519 key");
-        }
-        return Sha256.raw(SigningBytes.credentialKeyInput(shared, requestPub, hostPub));
+        return SealedBox.key(SigningBytes.CREDENTIAL_KEY, myPriv, theirPub, requestPub, hostPub);
     }
 
     private static byte[] gcm(int mode, byte[] key, byte[] nonce, String username, byte[] input)
             throws GeneralSecurityException {
-        if (nonce.length != 12) {
-            throw new GeneralSecurityException("a GCM nonce is 12 bytes");
-        }
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
-        c.updateAAD(username.getBytes(StandardCharsets.UTF_8));
-        return c.doFinal(input);
+        return SealedBox.gcm(mode, key, nonce, username.getBytes(StandardCharsets.UTF_8), input);
     }
 }

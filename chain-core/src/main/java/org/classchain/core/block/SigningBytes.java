@@ -13,7 +13,8 @@ import org.classchain.Receipt;
  *
  * <p>Node-key (Ed25519) signatures: {@link #grant}, {@link #receipt}, {@link #hello},
  * {@link #welcome}, {@link #registration}, {@link #credentialRequest}, {@link #credentialTransfer}.
- * The credential transfer's key derivation: {@link #credentialKeyInput}. A session's HMACs
+ * {@link #screenFrame}; the teacher's host's screen request, {@link #screenRequest}.
+ * The sealed exchanges' key derivation: {@link #keyInput} ({@link #credentialKeyInput}). A session's HMACs
  * ({@code auth.SessionMac}, keyed by the session key, which already binds them to one account):
  * {@link #login}, {@link #enroll}, {@link #view}, and the canonical batch
  * ({@link CanonicalJson#encodeBatch}).
@@ -39,6 +40,12 @@ public final class SigningBytes {
     public static final String CREDENTIAL_TRANSFER = "classchain-credential-transfer-v1\n";
     /** Label of the credential transfer's key derivation (no newline: hashed with raw bytes). */
     public static final String CREDENTIAL_KEY = "classchain-credential-key-v1";
+    /** Label of a screen picture's key derivation (no newline). */
+    public static final String SCREEN_KEY = "classchain-screen-key-v1";
+    /** Tag of a screen request, followed by its fields, one a line. */
+    public static final String SCREEN_REQUEST = "classchain-screen-v1\n";
+    /** Tag of a computer's sealed picture, followed by the request's id and the frame's bytes. */
+    public static final String SCREEN_FRAME = "classchain-screen-frame-v1\n";
     /** Session MAC message of a login at a peer: {@code tag + peerNodeId}. */
     public static final String LOGIN = "login:";
     /** Session MAC message of a device enrollment: {@code tag + hex(deviceKey)}. */
@@ -103,7 +110,50 @@ public final class SigningBytes {
 
     /** What is hashed into a credential transfer's key: the label, the X25519 secret and both public keys. */
     public static byte[] credentialKeyInput(byte[] shared, byte[] requestPub, byte[] hostPub) {
-        return concat(ascii(CREDENTIAL_KEY), shared, requestPub, hostPub);
+        return keyInput(CREDENTIAL_KEY, shared, requestPub, hostPub);
+    }
+
+    /**
+     * What is hashed into a sealed exchange's key ({@code identity.SealedBox}): the label
+     * ({@link #CREDENTIAL_KEY}, {@link #SCREEN_KEY}), the X25519 secret and both public keys.
+     *
+     * @param label the exchange's tag
+     * @param shared the X25519 agreement
+     * @param requestPub the asking side's public key
+     * @param answerPub the answering side's public key
+     * @return the bytes to hash
+     */
+    public static byte[] keyInput(String label, byte[] shared, byte[] requestPub, byte[] answerPub) {
+        return concat(ascii(label), shared, requestPub, answerPub);
+    }
+
+    /**
+     * What the teacher's peer signs when it asks a computer for its screens: everything but the
+     * hops left, which relays count down.
+     *
+     * @param chainId the chain both follow
+     * @param r the request
+     * @return the bytes to sign
+     */
+    public static byte[] screenRequest(String chainId, org.classchain.wire.Message.ScreenRequest r) {
+        return utf8(SCREEN_REQUEST + chainId + "\n" + r.id() + "\n" + r.target() + "\n" + r.requester() + "\n"
+                + r.issuedAt() + "\n" + r.width() + "\n" + HEX.formatHex(r.replyKey()));
+    }
+
+    /**
+     * What a computer signs with its node key over the picture it sealed for one screen request,
+     * so that a relaying classmate, who can seal a picture of her own to the same reply key,
+     * cannot pass it off as this computer's: the request's id, the sealing's public key and nonce,
+     * the content type, the time taken and the sealed bytes.
+     *
+     * @param requestId the request's id
+     * @param f the sealed frame (its signer and signature are not signed)
+     * @return the bytes to sign
+     */
+    public static byte[] screenFrame(java.util.UUID requestId, org.classchain.wire.Message.ScreenFrame f) {
+        return concat(ascii(SCREEN_FRAME + requestId + "\n"), f.ephemeralKey(), f.nonce(),
+                utf8("\n" + f.picture().contentType() + "\n" + f.capturedAt().toEpochMilli() + "\n"),
+                f.picture().content());
     }
 
     /** A session MAC's message for ending the session: {@code logout}. */

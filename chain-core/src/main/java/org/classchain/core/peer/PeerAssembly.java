@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import org.classchain.Command;
 import org.classchain.CommandReport;
 import org.classchain.DesktopHealth;
+import org.classchain.FileProgress;
 import org.classchain.Hash;
 import org.classchain.Head;
 import org.classchain.PeerInfo;
@@ -35,6 +36,7 @@ import org.classchain.core.identity.NodeIdentity;
 import org.classchain.core.validation.BlockValidator;
 import org.classchain.spi.BlockStore;
 import org.classchain.spi.host.DesktopService;
+import org.classchain.spi.host.FileTransferService;
 import org.classchain.wire.Message;
 import org.classchain.wire.MessageHandler;
 import org.slf4j.Logger;
@@ -222,7 +224,20 @@ final class PeerAssembly implements AutoCloseable {
         Head h = chain.headInfo();
         return new PeerStatus(role(), identity.nodeId(), identity.publicKey(), config.transport.localAddress(),
                 chain.chainId(), h.height(), h.hash(), directory.neighbours(), roster.hereSorted(), skew.millis(),
-                modules.names(), macs, desktopHealth());
+                modules.names(), macs, desktopHealth(), transfers());
+    }
+
+    /** The files the file service is fetching, or none without one (or when it fails: the status must still answer). */
+    private List<FileProgress> transfers() {
+        if (!(config.services.get(FileTransferService.class) instanceof FileTransferService files)) {
+            return List.of();
+        }
+        try {
+            return files.inProgress();
+        } catch (RuntimeException e) {
+            LOG.debug("peer {}: the files in progress: {}", name, e.toString());
+            return List.of();
+        }
     }
 
     /** The desktop service's health, or null without one (or when it fails: the status must still answer). */

@@ -6,7 +6,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -19,19 +18,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.classchain.Account;
 import org.classchain.Attachment;
 import org.classchain.NodeKey;
-import org.classchain.core.block.Sha256;
+import org.classchain.core.block.SigningBytes;
 import org.classchain.core.cache.BoundedCache;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.dispatch.Policy;
 import org.classchain.core.exec.Lane;
 import org.classchain.core.identity.Ed25519Signatures;
 import org.classchain.core.identity.NodeIdentity;
+import org.classchain.core.identity.SealedBox;
 import org.classchain.core.limit.TokenBuckets;
 import org.classchain.spi.host.DesktopService;
 import org.classchain.wire.Message;
@@ -150,77 +148,62 @@ final class Screens {
             return capture(g.width());
         }
         ChainState c = chain.get();
-        byte[] priv = new byte[X25519.SCALAR_SIZE];
-        X25519.generatePrivateKey(keys, priv);
-        byte[] pub = new byte[X25519.POINT_SIZE];
-        X25519.generatePublicKey(priv, 0, pub, 0);
-        ScreenRequest request = sign(c.chainId(), UUID.randomUUID(), g.nodeId(), clock.millis(), g.width(), pub);
+        SealedBox.Pair mine = SealedBox.fresh(keys);
+        ScreenRequest request = sign(c.chainId(), UUID.randomUUID(), g.nodeId(), clock.millis(), g.width(),
+                mine.publicKey());
         seen.put(request.id(), Boolean.TRUE);
-        return forward(request, null, reply -> open(reply, request, priv)).thenApply(reply ->
+        return forward(request, null, reply -> open(reply, request, mine.privateKey())).thenApply(reply ->
                 reply instanceof Rejected r && r.code() == 409 ? Rejected.of(504, "computer " + shortId(g.nodeId())
                         + " is not reachable from this peer") : reply);
     }
 
-    /** The picture a computer sealed to this request's key, opened; a picture that is not is refused (502). */
+    /**
+     * The picture a computer sealed to this request's key and signed, opened; a picture that is
+     * not sealed, not signed by the request's target (one a relay swapped in), or does not open is
+     * refused (502).
+     */
     private static Message open(Message reply, ScreenRequest request, byte[] priv) {
         if (!(reply instanceof ScreenFrame f) || !f.sealed()) {
             return Rejected.of(502, "the answer was not a picture sealed by the computer");
         }
+        if (f.signerKey() == null || !f.signerKey().nodeId().equals(request.target())
+                || !Ed25519Signatures.verify(f.signerKey(), SigningBytes.screenFrame(request.id(), f), f.signature())) {
+            return Rejected.of(502, "the picture was not signed by computer " + shortId(request.target())
+                    + " (a relay may have swapped it)");
+        }
         try {
-            byte[] key = key(priv, f.ephemeralKey(), request.replyKey(), f.ephemeralKey());
-            byte[] jpeg = gcm(Cipher.DECRYPT_MODE, key, f.nonce(), request.id(), f.picture().content());
+            byte[] key = SealedBox.key(SigningBytes.SCREEN_KEY, priv, f.ephemeralKey(), request.replyKey(),
+                    f.ephemeralKey());
+            byte[] jpeg = SealedBox.gcm(Cipher.DECRYPT_MODE, key, f.nonce(), aad(request), f.picture().content());
             return new ScreenFrame(new Attachment(f.picture().contentType(), jpeg), f.capturedAt());
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return Rejected.of(502, "the picture did not come from the computer intact");
         }
     }
 
-    /** The picture sealed to the request's reply key: only the requester can open it. */
+    /** The picture sealed to the request's reply key, so only the requester opens it, and signed by this computer. */
     private Message seal(Message frame, ScreenRequest request) {
         if (!(frame instanceof ScreenFrame f)) {
             return frame;
         }
         try {
-            byte[] priv = new byte[X25519.SCALAR_SIZE];
-            X25519.generatePrivateKey(keys, priv);
-            byte[] pub = new byte[X25519.POINT_SIZE];
-            X25519.generatePublicKey(priv, 0, pub, 0);
-            byte[] nonce = new byte[12];
+            SealedBox.Pair mine = SealedBox.fresh(keys);
+            byte[] nonce = new byte[SealedBox.NONCE];
             keys.nextBytes(nonce);
-            byte[] key = key(priv, request.replyKey(), request.replyKey(), pub);
-            byte[] sealed = gcm(Cipher.ENCRYPT_MODE, key, nonce, request.id(), f.picture().content());
-            return new ScreenFrame(new Attachment(f.picture().contentType(), sealed), f.capturedAt(), pub, nonce);
+            byte[] key = SealedBox.key(SigningBytes.SCREEN_KEY, mine.privateKey(), request.replyKey(),
+                    request.replyKey(), mine.publicKey());
+            byte[] sealed = SealedBox.gcm(Cipher.ENCRYPT_MODE, key, nonce, aad(request), f.picture().content());
+            ScreenFrame out = new ScreenFrame(new Attachment(f.picture().contentType(), sealed), f.capturedAt(),
+                    mine.publicKey(), nonce);
+            return out.signed(identity.publicKey(), identity.sign(SigningBytes.screenFrame(request.id(), out)));
         } catch (GeneralSecurityException e) {
             return Rejected.of(400, "cannot seal a picture to this reply key");
         }
     }
 
-    /** SHA-256 of the tag, the X25519 agreement and both public keys. */
-    private static byte[] key(byte[] myPriv, byte[] theirPub, byte[] requestPub, byte[] framePub)
-            throws GeneralSecurityException {
-        if (theirPub.length != X25519.POINT_SIZE) {
-            throw new GeneralSecurityException("an X25519 key is 32 bytes");
-        }
-        byte[] shared = new byte[X25519.POINT_SIZE];
-        if (!X25519.calculateAgreement(myPriv, 0, theirPub, 0, shared, 0)) {
-            throw new GeneralSecurityException("a degenerate X25519 key");
-        }
-        java.io.ByteArrayOutputStream in = new java.io.ByteArrayOutputStream();
-        in.writeBytes("classchain-screen-key-v1".getBytes(StandardCharsets.UTF_8));
-        in.writeBytes(shared);
-        in.writeBytes(requestPub);
-        in.writeBytes(framePub);
-        return Sha256.raw(in.toByteArray());
-    }
-
-    private static byte[] gcm(int mode, byte[] key, byte[] nonce, UUID id, byte[] input) throws GeneralSecurityException {
-        if (nonce.length != 12) {
-            throw new GeneralSecurityException("a GCM nonce is 12 bytes");
-        }
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
-        c.updateAAD(id.toString().getBytes(StandardCharsets.UTF_8));
-        return c.doFinal(input);
+    /** What a picture is bound to: its request's id. */
+    private static byte[] aad(ScreenRequest request) {
+        return request.id().toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** A screen request another peer sent: answered when it is for this computer, else relayed one hop on. */
@@ -373,9 +356,7 @@ final class Screens {
 
     /** What the requester signs: everything but the hops left. */
     static byte[] signingBytes(String chainId, ScreenRequest r) {
-        return ("classchain-screen-v1\n" + chainId + "\n" + r.id() + "\n" + r.target() + "\n" + r.requester() + "\n"
-                + r.issuedAt() + "\n" + r.width() + "\n" + HexFormat.of().formatHex(r.replyKey()))
-                .getBytes(StandardCharsets.UTF_8);
+        return SigningBytes.screenRequest(chainId, r);
     }
 
     /** The key of {@code nodeId} when it hosts the teacher's account on {@code c}. */

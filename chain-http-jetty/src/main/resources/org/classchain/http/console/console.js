@@ -18,7 +18,7 @@ import { $ } from './dom.js';
 import { startGroups } from './groups.js';
 import { connectEvents } from './live.js';
 import { pollPending } from './results.js';
-import { peerAnswered, peerSilent, refreshRoom, refreshStatus, renderRoom, requestThumbs, selectAll, thumbTick }
+import { filesArriving, peerAnswered, peerSilent, refreshRoom, refreshStatus, renderRoom, requestThumbs, selectAll, thumbTick }
   from './room.js';
 import { renewView, signIn, signOut } from './session.js';
 import { state } from './state.js';
@@ -89,7 +89,7 @@ function start() {
   }, ROOM_PERIOD);
   setInterval(function () {
     // while this page's peer is silent, and a little after: is it back, and is the room whole again?
-    if (state.peerDown !== null || Date.now() < state.fastUntil) {
+    if (state.peerDown !== null || Date.now() < state.fastUntil || filesArriving()) {
       refreshStatus();
       refreshRoom();
     }

@@ -9,7 +9,7 @@ import { loadNewestBlocks } from './chain.js';
 import { updateTargetSummary } from './commands.js';
 import { $, ago, el, short, show, time } from './dom.js';
 import { canSend, viewQuery } from './session.js';
-import { renderState, updateLockAll } from './computers.js';
+import { renderState, stateOf, updateLockAll } from './computers.js';
 import { openLive, thumbnailsDue, thumbUrl, whyNoScreen } from './screens.js';
 import { state } from './state.js';
 
@@ -210,6 +210,7 @@ function buildCard(p) {
     el('p', { className: 'meta info' }),
     el('p', { className: 'meta state', 'aria-label': 'State' }),
     el('p', { className: 'meta desktop', 'aria-label': 'Desktop' }),
+    el('div', { className: 'transfers' }),
     seat,
     el('div', { className: 'screen' }, [el('span', { className: 'screen-note', text: 'no screen yet' })])
   ]);
@@ -257,13 +258,32 @@ function updateCard(card, p) {
   var desk = card.querySelector('.desktop');
   desk.textContent = p.online && !down ? desktopLine(p.desktop) : '';
   desk.hidden = desk.textContent === '';
+  renderTransfers(card.querySelector('.transfers'), p.online && !down ? p.transfers || [] : []);
   renderThumb(card, p);
 }
 
+// a bar per file its own peer says it fetches (it may lie; the receipt cannot)
+function renderTransfers(box, list) {
+  box.textContent = '';
+  list.forEach(function (t) {
+    var pc = Math.max(0, Math.min(100, Math.floor(Number(t.percent) || 0)));
+    box.appendChild(el('div', { className: 'transfer', title: t.sources + ' source(s)' }, [
+      el('progress', { max: '100', value: String(pc) }),
+      el('span', { className: 'transfer-text', text: t.name + ' ' + pc + (pc === 100 ? ' % (saved)' : ' %') })]));
+  });
+  box.hidden = !list.length;
+}
+
+// a file arriving: the room is read often so its bar moves
+export function filesArriving() {
+  return state.room.some(function (p) {
+    return stateOf(p.nodeId).files > 0 || (p.transfers || []).some(function (t) { return t.percent < 100; });
+  });
+}
+
 /**
- * What the student's status says of its desktop, as soon as the room hears it: "no graphical
- * session", "agent restarted 1 time (12:03:07)", "blackout interrupted 2 times, restored"; empty
- * when all is well or the peer does not say.
+ * The status's word on the desktop: "no graphical session", "agent restarted 1 time (12:03:07)",
+ * "blackout interrupted 2 times, restored"; empty when all is well or not said.
  */
 export function desktopLine(d) {
   if (!d) {
