@@ -51,6 +51,10 @@ public final class ScreenPictures {
      * A JPEG of {@code image} at most {@code maxBytes} long: scaled to {@code width} (never up),
      * quality lowered step by step, then the size halved, down to {@value #MIN_WIDTH} pixels wide.
      *
+     * @param image the picture
+     * @param width the widest the JPEG may be, in pixels
+     * @param maxBytes the longest the JPEG may be
+     * @return the JPEG's bytes
      * @throws IOException if even the smallest picture does not fit
      */
     public static byte[] jpeg(BufferedImage image, int width, int maxBytes) throws IOException {
