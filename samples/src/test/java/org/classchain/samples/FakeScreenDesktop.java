@@ -84,6 +84,11 @@ final class FakeScreenDesktop implements DesktopService {
     }
 
     @Override
+    public org.classchain.DesktopHealth health() {
+        return inner.health();
+    }
+
+    @Override
     public boolean unblackout() {
         return inner.unblackout();
     }
