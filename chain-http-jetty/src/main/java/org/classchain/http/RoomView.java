@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import org.classchain.Account;
 import org.classchain.DesktopHealth;
 import org.classchain.PeerInfo;
 import org.classchain.PeerStatus;
@@ -32,7 +33,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * "lastSeen", "online", "state", "role", "height", "headHash", "users", "macs", "desktop", "transfers"}]}}; {@code state} is
  * {@code online} or {@code offline}; {@code height} and {@code headHash} are null for a peer that
  * did not answer; {@code role} is what this peer's chain says of the node ({@link PeerInfo#role()}),
- * answering or not, else the role its status claims, and {@code users} what this peer last heard: a
+ * answering or not, else the role its status claims, and {@code users} what this peer last heard (at most {@link #MAX_USERS} well-formed names): a
  * student whose computer stops stays a student of the room, offline, even across a restart of this
  * peer, which keeps the node ids it verified (issue 19, item 1). {@code desktop} is what the peer's status says of
  * its desktop ({@code {"display", "agents", "agentRestarts", "lastAgentRestart", "interruptions", "note"}},
@@ -52,6 +53,11 @@ final class RoomView {
     static final long CACHE_MILLIS = 2_000;
     /** At most this many files in progress per computer reach the console (a student's peer may claim thousands). */
     static final int MAX_TRANSFERS = 8;
+    /**
+     * At most this many users per computer reach the console, each a well-formed account name (a
+     * student's peer may claim thousands, or names that are markup).
+     */
+    static final int MAX_USERS = 32;
     /** A file's name is cut to this many characters on the card. */
     static final int MAX_NAME = 120;
     /** How long a peer has to answer its status. */
@@ -184,7 +190,8 @@ final class RoomView {
         }
         r.put("headHash", status == null || status.headHash() == null ? null : status.headHash().hex());
         ArrayNode users = r.putArray("users");
-        (status != null ? status.users() : info.users()).forEach(users::add);
+        (status != null ? status.users() : info.users()).stream().filter(Account::isValidUsername).distinct()
+                .limit(MAX_USERS).forEach(users::add);
         ArrayNode macs = r.putArray("macs"); // as this peer keeps them: how to wake it when it is off
         info.macs().forEach(macs::add);
         DesktopHealth desktop = status == null ? null : status.desktop();

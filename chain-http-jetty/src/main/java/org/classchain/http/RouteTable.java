@@ -154,6 +154,13 @@ final class RouteTable {
     /** The largest answer to a screen request: a sealed picture of at most 64 KiB in base64, and room to spare. */
     static final int MAX_SCREEN_REPLY_BYTES = 2 * org.classchain.Attachment.MAX_BYTES;
 
+    /**
+     * The largest status read from another peer: an honest one is a few KiB (its neighbours,
+     * users, modules, desktop and files in progress, each bounded); the teacher's room and roster
+     * ask every computer for it every few seconds.
+     */
+    static final int MAX_STATUS_REPLY_BYTES = 256 * 1024;
+
     /** Every request message's row, in the order of ROUTES.md. */
     static final List<Row> ROWS = List.of(
             // peer to peer
@@ -179,7 +186,8 @@ final class RouteTable {
             post("/accounts", RegisterAccount.class, Ack.class),
             get("/accounts", GetAccounts.class, AccountsReply.class),
             post("/accounts/credential", CredentialRequest.class, CredentialTransfer.class),
-            get("/status", GetStatus.class, StatusReply.class),
+            get("/status", GetStatus.class, StatusReply.class)
+                    .replies(new CappedJson(StatusReply.class, MAX_STATUS_REPLY_BYTES)),
             get("/modules", GetModules.class, ModulesReply.class));
 
     private static final Map<Class<? extends Message>, Row> BY_REQUEST = ROWS.stream()

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The desktop's health in a student's status (issue 17), attacked over real HTTP peers by
  * mallory, whose peer's status says what she likes: that she is alice (so that the teacher's
- * card of alice shows mallory's made-up health), or a note of a megabyte (which every open
- * console would fetch every two seconds and print on her card).
+ * card of alice shows mallory's made-up health), a note of a megabyte (which every open
+ * console would fetch every two seconds and print on her card), thousands of users signed in, or
+ * a status of megabytes.
  */
 @Timeout(120)
 class DesktopHealthOverHttpTest {
@@ -111,6 +112,50 @@ class DesktopHealthOverHttpTest {
         assertThat(row.path("online").asBoolean()).as("she still answers").isTrue();
         assertThat(row.path("desktop").path("note").asText().length()).isBetween(1, DesktopHealth.MAX_NOTE);
         assertThat(get("/api/v1/room").length()).as("the whole room").isLessThan(16 * 1024);
+    }
+
+    /**
+     * Mallory's status names five thousand users signed in, and markup as a user: before, the room
+     * carried every name to every console every two seconds (and the teacher's directory kept them).
+     */
+    @Test
+    void aFloodOfUsersIsCutToAFewWellFormedNames() throws Exception {
+        List<String> users = new ArrayList<>();
+        users.add("<img src=x onerror=alert(1)>");
+        for (int i = 0; i < 5000; i++) {
+            users.add(String.format("u%04d", i));
+        }
+        lie.set(s -> withUsers(s, users));
+        JsonNode row = awaitRow(mallory.nodeId(), r -> r.path("users").size() > 1);
+        assertThat(row.path("online").asBoolean()).as("she still answers").isTrue();
+        assertThat(row.path("users").size()).isEqualTo(RoomView.MAX_USERS);
+        row.path("users").forEach(u -> assertThat(org.classchain.Account.isValidUsername(u.asText())).as(u.asText())
+                .isTrue());
+        assertThat(get("/api/v1/room")).as("the whole room").doesNotContain("onerror").hasSizeLessThan(16 * 1024);
+    }
+
+    /**
+     * A status of megabytes (a hundred thousand users) is not read at all: it counts as no answer,
+     * mallory's computer shows offline, and the rest of the room is unaffected. Before, the
+     * teacher's peer read all of it (up to 16 MB) on every status round.
+     */
+    @Test
+    void aStatusOfMegabytesCountsAsNoAnswer() throws Exception {
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            users.add(String.format("user%016d", i));
+        }
+        lie.set(s -> withUsers(s, users));
+        JsonNode row = awaitRow(mallory.nodeId(), r -> !r.path("online").asBoolean());
+        assertThat(row.path("users").size()).isLessThanOrEqualTo(RoomView.MAX_USERS);
+        JsonNode room = awaitRoom(r -> true);
+        assertThat(room.toString()).hasSizeLessThan(16 * 1024);
+        awaitRow(alice.nodeId(), r -> r.path("online").asBoolean());
+    }
+
+    private static PeerStatus withUsers(PeerStatus s, List<String> users) {
+        return new PeerStatus(s.role(), s.nodeId(), s.publicKey(), s.address(), s.chainId(), s.height(), s.headHash(),
+                s.neighbours(), users, s.clockSkewMillis(), s.modules(), s.macs(), s.desktop());
     }
 
     private static PeerStatus with(PeerStatus s, String nodeId, DesktopHealth desktop) {

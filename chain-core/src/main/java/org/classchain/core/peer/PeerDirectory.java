@@ -56,6 +56,8 @@ final class PeerDirectory {
     static final int MAX_PER_HOST = 32;
     /** Module names kept of what one peer says it has installed. */
     static final int MAX_MODULES = 256;
+    /** The most users kept per computer from its status (a student's peer may claim thousands). */
+    static final int MAX_USERS = 32;
 
     /** What a handshake's claim of an address comes to. */
     enum Claim {
@@ -415,13 +417,14 @@ final class PeerDirectory {
 
     /**
      * Records who is signed in at {@code address}, which modules it has and its MAC addresses, as
-     * its status last said: at most {@link #MAX_MODULES} well-formed module names (a peer's say,
+     * its status last said: at most {@link #MAX_USERS} well-formed user names and
+     * {@link #MAX_MODULES} well-formed module names (a peer's say,
      * never proof); MAC addresses only when it names some (they outlive a status without them).
      */
     void heard(String address, List<String> users, List<String> modules, List<String> macs) {
         Entry e = known.get(address);
         if (e != null && e.verified) {
-            e.users = List.copyOf(users);
+            e.users = users.stream().filter(Account::isValidUsername).distinct().limit(MAX_USERS).toList();
             if (!macs.isEmpty()) {
                 e.macs = MacAddresses.kept(macs);
             }
