@@ -363,6 +363,50 @@ public final class JettyTransport implements Transport {
     }
 
     /**
+     * The answer to an {@link #upload}: its HTTP status and its body (JSON from a peer).
+     *
+     * @param status the HTTP status
+     * @param body the body as text, at most 64 KiB read
+     */
+    public record UploadAnswer(int status, String body) {
+    }
+
+    /**
+     * Sends a file's bytes to a peer, streamed from disk: {@code POST pathAndQuery} on
+     * {@code address} ({@code /api/v1/files?...}, where the teacher's own peer takes a file to send
+     * off the chain), over this transport's client, so with the same TLS trust as every other call
+     * (the classroom keystore; http without one).
+     *
+     * @param address the peer's address, {@code http(s)://host:port}
+     * @param pathAndQuery from {@code /api/v1/}, with the query
+     * @param file read from start to end, never held in memory whole
+     * @param timeout for the whole upload
+     * @return the peer's answer, whatever its status
+     * @throws IOException when the file cannot be read or the call fails (the message names the address)
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public UploadAnswer upload(String address, String pathAndQuery, Path file, Duration timeout)
+            throws IOException, InterruptedException {
+        String base = base(address);
+        if (tlsKeystore == null && base.startsWith("https://")) {
+            throw new IllegalArgumentException("cannot call " + base + ": https needs the classroom TLS keystore "
+                    + "(--tls-keystore)");
+        }
+        URI uri = URI.create(base + pathAndQuery);
+        org.eclipse.jetty.client.Request r = client().newRequest(uri).method("POST")
+                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .headers(h -> h.put(HttpHeader.ACCEPT, Routes.JSON))
+                .body(new org.eclipse.jetty.client.PathRequestContent("application/octet-stream", file));
+        try {
+            ContentResponse resp = new CompletableResponseListener(r, 64 * 1024).send().get();
+            return new UploadAnswer(resp.getStatus(), resp.getContentAsString());
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException("POST " + uri + " failed: " + Failures.describe(uri, cause), cause);
+        }
+    }
+
+    /**
      * A peer's files as a chunk source, fetched over this transport's pooled client: the same
      * keep-alive connections, threads and TLS as every other call ({@link HttpFileTransfers}).
      */

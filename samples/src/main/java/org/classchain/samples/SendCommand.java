@@ -92,8 +92,8 @@ final class SendCommand implements Callable<Integer> {
                 throw new IllegalStateException("sign-in refused: " + describe(signedIn));
             }
             if (file != null) {
-                arguments.putAll(FileUpload.upload(client, peer, file, name != null ? name
-                        : file.getFileName().toString(), tls.enabled()));
+                arguments.putAll(FileUpload.upload(transport, client, peer, file, name != null ? name
+                        : file.getFileName().toString()));
             }
             Command command = Command.create(module, to, arguments, Instant.now(), ttl);
             Message reply = client.submit(peer, List.of(command), force);

@@ -254,8 +254,8 @@ class FilesOverHttpTest {
         open.add(ct);
         TeacherClient client = new TeacherClient(ct, new SecureRandom(), Duration.ofSeconds(10));
         assertThat(client.signIn(teacher.address(), "teacher", PW)).isInstanceOf(Message.AuthConfirmed.class);
-        Map<String, String> args = new HashMap<>(FileUpload.upload(client, teacher.address(), file, "worksheet.pdf",
-                false));
+        Map<String, String> args = new HashMap<>(FileUpload.upload(ct, client, teacher.address(), file,
+                "worksheet.pdf"));
         args.put("from", gate.address());
         assertThat(client.submit(teacher.address(), List.of(Command.create("send-file", Target.parse("all"), args,
                 Instant.now(), Duration.ofMinutes(10))))).isInstanceOf(Message.Submitted.class);
@@ -422,7 +422,7 @@ class FilesOverHttpTest {
         open.add(ct);
         TeacherClient client = new TeacherClient(ct, new SecureRandom(), Duration.ofSeconds(10));
         assertThat(client.signIn(teacher.address(), "teacher", PW)).isInstanceOf(Message.AuthConfirmed.class);
-        Map<String, String> args = new HashMap<>(FileUpload.upload(client, teacher.address(), file, "project.zip", false));
+        Map<String, String> args = new HashMap<>(FileUpload.upload(ct, client, teacher.address(), file, "project.zip"));
         args.put("from", gateAddress);
         assertThat(client.submit(teacher.address(), List.of(Command.create("send-file", Target.parse("all"), args,
                 Instant.now(), Duration.ofMinutes(10))))).isInstanceOf(Message.Submitted.class);

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher over TLS: a keystore made by the JDK's keytool, a teacher and a student started
- * with {@code --tls-keystore}, {@code send --wait} over https reaching the student, and clients
+ * with {@code --tls-keystore}, {@code send --wait} over https reaching the student (a message, and
+ * a file sent with {@code --file}), and clients
  * without the keystore refused cleanly.
  */
 class TlsLauncherIT {
@@ -49,8 +50,9 @@ class TlsLauncherIT {
                     "--password-file", pw.toString(), tls[0], tls[1], tls[2], tls[3]);
             assertThat(teacher.url()).startsWith("https://127.0.0.1:");
             assertThat(teacher.role()).isEqualTo(Role.TEACHER);
+            Path inbox = tmp.resolve("student-inbox");
             PeerProcesses.Running student = procs.peer("student", Duration.ofSeconds(60), "--seed", teacher.url(),
-                    tls[0], tls[1], tls[2], tls[3]);
+                    "--inbox", inbox.toString(), tls[0], tls[1], tls[2], tls[3]);
             assertThat(student.role()).isEqualTo(Role.STUDENT);
 
             PeerProcesses.Result sent = procs.run(Duration.ofSeconds(90), "send", "--peer", student.url(), "--user",
@@ -59,6 +61,19 @@ class TlsLauncherIT {
             assertThat(sent.exit()).as(sent.output()).isEqualTo(3); // headless: a notice, UNAVAILABLE
             assertThat(sent.output()).containsPattern(student.nodeId() + "\\s+UNAVAILABLE");
             assertThat(Files.readString(procs.dataDir("student").resolve("notices.txt"))).contains("Over TLS");
+
+            // a file sent off the chain with --file: uploaded to the teacher's peer over https (before:
+            // "--file over TLS is not supported yet"), fetched by the student over https
+            Path worksheet = tmp.resolve("worksheet.bin");
+            byte[] bytes = new byte[3_000_000];
+            new java.util.Random(7).nextBytes(bytes);
+            Files.write(worksheet, bytes);
+            PeerProcesses.Result file = procs.run(Duration.ofSeconds(120), "send", "--peer", teacher.url(), "--user",
+                    "teacher", "--password-file", pw.toString(), tls[0], tls[1], tls[2], tls[3], "send-file", "--file",
+                    worksheet.toString(), "--wait");
+            assertThat(file.exit()).as(file.output()).isZero();
+            assertThat(file.output()).contains("3000000 bytes, SHA-256 OK");
+            assertThat(Files.readAllBytes(inbox.resolve("worksheet.bin"))).isEqualTo(bytes);
 
             // without the keystore: the JDK's default trust refuses the classroom certificate
             PeerProcesses.Result untrusting = procs.run(Duration.ofSeconds(60), "status", "--peer", teacher.url());
