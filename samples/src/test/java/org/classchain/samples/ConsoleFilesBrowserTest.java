@@ -123,4 +123,45 @@ class ConsoleFilesBrowserTest extends ConsoleClassroomBrowserTest {
             assertThat(got).as("at %s", s.nodeId()).hasContent("hello, class");
         }
     }
+
+    /**
+     * A file whose name is one long word (as downloads often are): each card's bar shows it cut
+     * with an ellipsis inside the card, and the send area's status wraps inside its box. Before,
+     * the card's own grid column grew to the name's full width and the bar and its text ran over
+     * the next card (and the status past the send area's border).
+     */
+    @Test
+    @Order(3)
+    void aLongFileNameStaysInsideEachCard() throws Exception {
+        room.openSignedIn(browser);
+        String name = "Worksheet_Chapter_12_Fractions_and_Decimals_final_version_3_corrected.txt";
+        ((JavascriptExecutor) driver).executeScript("""
+                var dt = new DataTransfer();
+                dt.items.add(new File(['fractions'], arguments[0], { type: 'text/plain' }));
+                var area = document.getElementById('file-drop');
+                area.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+                area.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+                """, name);
+        waitFor(5).until(ExpectedConditions.elementToBeClickable(By.id("file-send"))).click();
+        // every student's card draws the bar (at 100 %, kept 30 s after the file is saved)
+        waitFor(60).until(d -> d.findElements(By.cssSelector("#room li.peer .transfer-text")).stream()
+                .filter(t -> t.getAttribute("textContent").startsWith(name)).count() == room.students.size());
+        browser.screenshot("files-03-long-name", true);
+        @SuppressWarnings("unchecked")
+        List<String> over = (List<String>) ((JavascriptExecutor) driver).executeScript("""
+                var out = [];
+                document.querySelectorAll('#room li.peer, #file-drop').forEach(function (card) {
+                  var edge = card.getBoundingClientRect().right;
+                  card.querySelectorAll('*').forEach(function (e) {
+                    var r = e.getBoundingClientRect();
+                    if (r.width > 0 && r.right > edge + 0.5) {
+                      out.push((card.getAttribute('data-node-id') || card.id) + ' ' + e.tagName + '.' + e.className + ' ends at '
+                          + Math.round(r.right) + ' past the card at ' + Math.round(edge));
+                    }
+                  });
+                });
+                return out;
+                """);
+        assertThat(over).as("parts of a card or of the send area drawn past its edge").isEmpty();
+    }
 }
