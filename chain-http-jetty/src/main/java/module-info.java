@@ -7,7 +7,6 @@ module org.classchain.http {
     requires org.eclipse.jetty.io;
     requires org.eclipse.jetty.util;
     requires com.fasterxml.jackson.databind;
-    requires java.net.http; // HttpChunkSource fetches file chunks as streams with the JDK client
     requires org.slf4j;
 
     exports org.classchain.http;
