@@ -21,7 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** close-apps against the real process table: a renamed {@code sleep} is the victim. */
 @Timeout(30)
 class CloseAppsRealProcessTest {
-    private static final String VICTIM = "classchain-test-victim";
+    /**
+     * The victim's name, this run's own: close-apps looks at the whole real process table, and
+     * another build on this machine (same user) may be running this test at the same time. With
+     * one fixed name each run closed the other's victim too ("closed ... (pids 16919, 17914)").
+     */
+    private final String victimName = "classchain-test-victim-" + Long.toHexString(new java.security.SecureRandom().nextLong());
 
     private Process victim;
     private Process bystander;
@@ -49,17 +54,17 @@ class CloseAppsRealProcessTest {
 
     @Test
     void endsTheNamedProgramAndLeavesTheOthersAlone(@TempDir Path dir) throws Exception {
-        Path renamed = Files.copy(sleep(), dir.resolve(VICTIM), StandardCopyOption.COPY_ATTRIBUTES);
+        Path renamed = Files.copy(sleep(), dir.resolve(victimName), StandardCopyOption.COPY_ATTRIBUTES);
         renamed.toFile().setExecutable(true);
         victim = start(renamed);
         bystander = start(sleep());
         awaitListed(victim.pid());
 
         Outcome o = new CloseAppsModule().execute(new TestContext(),
-                TestContext.command("close-apps", Map.of("names", VICTIM, "grace", "5")));
+                TestContext.command("close-apps", Map.of("names", victimName, "grace", "5")));
 
         assertThat(o.success()).as(o.detail()).isTrue();
-        assertThat(o.detail()).isEqualTo("closed " + VICTIM + " (pid " + victim.pid() + ")");
+        assertThat(o.detail()).isEqualTo("closed " + victimName + " (pid " + victim.pid() + ")");
         assertThat(victim.waitFor(5, TimeUnit.SECONDS)).isTrue();
         assertThat(victim.exitValue()).as("ended by SIGTERM, not SIGKILL").isEqualTo(128 + 15);
         assertThat(bystander.isAlive()).isTrue();

@@ -101,15 +101,18 @@ class ServiceAgentIT {
                         .contains("session agent restarted 1 time");
 
                 // close-apps under the service goes through the agent, which runs as the student
-                Path app = Files.copy(Path.of("/bin/sleep"), tmp.resolve("classchain-it-app"));
+                // a name of this run's own: close-apps sees the whole process table, where another
+                // build on this machine (same user) may be running this test's app at the same time
+                String appName = "classchain-it-app-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+                Path app = Files.copy(Path.of("/bin/sleep"), tmp.resolve(appName));
                 app.toFile().setExecutable(true);
                 Process studentsApp = new ProcessBuilder(app.toString(), "300").start();
                 try {
                     PeerProcesses.Result closed = procs.run(Duration.ofSeconds(90), concat(signIn, "close-apps", "--arg",
-                            "names=classchain-it-app", "--arg", "grace=3", "--wait"));
+                            "names=" + appName, "--arg", "grace=3", "--wait"));
                     assertThat(closed.exit()).as(closed.output()).isZero();
                     assertThat(closed.output()).containsPattern(student.nodeId() + "\\s+EXECUTED")
-                            .contains("closed classchain-it-app (pid " + studentsApp.pid() + ")");
+                            .contains("closed " + appName + " (pid " + studentsApp.pid() + ")");
                     assertThat(studentsApp.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
                 } finally {
                     studentsApp.destroyForcibly();

@@ -88,7 +88,9 @@ final class XDisplay implements AutoCloseable {
             Process p = new ProcessBuilder(server).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             x.processes.add(p);
-            if (!x.await(() -> Files.exists(Path.of("/tmp/.X11-unix/X" + number)) || !p.isAlive()) || !p.isAlive()) {
+            // the socket alone is not ours: another build's server that took the number between the
+            // check above and this start has one too, while ours is still finding that out
+            if (!x.await(() -> holds(number, p) || !p.isAlive()) || !p.isAlive()) {
                 x.close(); // another server took the number first
                 continue;
             }
@@ -101,6 +103,23 @@ final class XDisplay implements AutoCloseable {
             return x;
         }
         throw new IOException("no free X display number between :70 and :199");
+    }
+
+    /**
+     * Whether {@code server} holds display {@code n}: its socket is there and the lock file names
+     * the server's pid ({@code server}'s own, or a process it started: Debian's {@code Xorg} is a
+     * script that runs the real server).
+     */
+    private static boolean holds(int n, Process server) {
+        if (!Files.exists(Path.of("/tmp/.X11-unix/X" + n))) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(Path.of("/tmp/.X" + n + "-lock")).strip());
+            return pid == server.pid() || server.descendants().anyMatch(d -> d.pid() == pid);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
     }
 
     private void startWindowManager() throws IOException, InterruptedException {

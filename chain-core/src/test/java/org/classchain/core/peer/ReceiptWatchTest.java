@@ -57,10 +57,12 @@ class ReceiptWatchTest {
         ReceiptWatch w = new ReceiptWatch("closing");
         CountDownLatch done = new CountDownLatch(1);
         UUID id = UUID.randomUUID();
-        w.afterDelivery(id, Duration.ofMillis(100), Duration.ofMinutes(10), t -> done.countDown());
+        // due 1 s after its receipt was taken: close comes before that, even on a loaded machine
+        // (with 100 ms, a 150 ms stall between taken and close let the action run before close)
+        w.afterDelivery(id, Duration.ofSeconds(1), Duration.ofMinutes(10), t -> done.countDown());
         w.taken(id);
         w.close();
-        assertThat(done.await(500, TimeUnit.MILLISECONDS)).as("a delayed action after close").isFalse();
+        assertThat(done.await(1500, TimeUnit.MILLISECONDS)).as("a delayed action after close").isFalse();
         org.classchain.core.testing.Await.until("its thread ended", Duration.ofSeconds(10),
                 () -> Thread.getAllStackTraces().keySet().stream()
                         .noneMatch(t -> t.getName().equals("classchain-after-receipt-closing")));
