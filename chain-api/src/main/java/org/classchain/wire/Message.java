@@ -110,23 +110,64 @@ public sealed interface Message {
     /**
      * A block announced by a neighbour. Reply: {@link Ack}.
      *
+     * <p>{@code pushedTo} names the peers the sender is sending this same block to, its own address
+     * included (and those it was told of, as far as the list has room): a receiver relays only to
+     * neighbours not named there, so that a block pushed by its producer to every computer of a room
+     * is not relayed among them again. A lie there can only delay a block: a peer not sent it
+     * finds it by comparing heads at a tick (DESIGN section 7).
+     *
      * @param block the block, not yet checked
      * @param senderAddress where the announcing peer serves, so the receiver can fetch what the
      *                      block needs from it; or null
+     * @param pushedTo addresses the block is being sent to, at most {@link #MAX_PUSHED}, each at most
+     *                 {@link Hello#MAX_ADDRESS} characters; empty when the sender says nothing
      */
-    record BlockAnnouncement(Block block, String senderAddress) implements Message {
+    record BlockAnnouncement(Block block, String senderAddress, List<String> pushedTo) implements Message {
         /**
-         * Checks that nothing is missing and that the sender's address is not over {@link Hello#MAX_ADDRESS}.
+         * The most addresses {@code pushedTo} may name: a producer pushes to at most this many peers
+         * at once (the rest of a larger room gets the block by relay).
+         */
+        public static final int MAX_PUSHED = 64;
+
+        /**
+         * Checks that nothing is missing and that no address is over {@link Hello#MAX_ADDRESS}; copies
+         * the list.
          *
          * @param block never null
          * @param senderAddress or null; at most {@link Hello#MAX_ADDRESS} characters
-         * @throws IllegalArgumentException when the address is too long
+         * @param pushedTo null becomes empty; at most {@link #MAX_PUSHED} addresses, none null
+         * @throws IllegalArgumentException when an address is too long or there are too many
          */
         public BlockAnnouncement {
             Objects.requireNonNull(block, "block");
             if (senderAddress != null) {
                 checkAddress(senderAddress, "senderAddress");
             }
+            if (pushedTo == null) {
+                pushedTo = List.of();
+            } else {
+                if (pushedTo.size() > MAX_PUSHED) {
+                    throw new IllegalArgumentException("pushedTo has " + pushedTo.size() + " addresses, at most "
+                            + MAX_PUSHED);
+                }
+                for (String a : pushedTo) {
+                    if (a == null) {
+                        throw new IllegalArgumentException("pushedTo holds a null address");
+                    }
+                    checkAddress(a, "an address in pushedTo");
+                }
+                pushedTo = List.copyOf(pushedTo);
+            }
+        }
+
+        /**
+         * An announcement that names no other receiver (as peers before {@code pushedTo} sent).
+         *
+         * @param block never null
+         * @param senderAddress or null; at most {@link Hello#MAX_ADDRESS} characters
+         */
+        public BlockAnnouncement(Block block, String senderAddress) {
+            this(block, senderAddress, List.of());
         }
     }
 

@@ -91,7 +91,7 @@ final class WireModule extends SimpleModule {
     static final Map<Class<?>, Set<String>> OPTIONAL = Map.ofEntries(
             Map.entry(Message.Hello.class, Set.of("fingerprint", "signature")),
             Map.entry(Message.Welcome.class, Set.of("chainId", "genesisHash", "head", "publicKey", "address", "signature")),
-            Map.entry(Message.BlockAnnouncement.class, Set.of("senderAddress")),
+            Map.entry(Message.BlockAnnouncement.class, Set.of("senderAddress", "pushedTo")),
             Map.entry(Message.Ack.class, Set.of("detail")),
             Map.entry(Receipt.class, Set.of("detail", "attachment", "signature")),
             Map.entry(AuthFinish.class, Set.of("username")),
@@ -238,6 +238,7 @@ final class WireModule extends SimpleModule {
         setMixInAnnotation(ArgumentSpec.class, ArgumentSpecWire.class);
         setMixInAnnotation(GrantRequest.class, GrantRequestWire.class);
         setMixInAnnotation(Receipt.class, ReceiptWire.class);
+        setMixInAnnotation(Message.BlockAnnouncement.class, BlockAnnouncementWire.class);
         setMixInAnnotation(AuthRelay.class, AuthRelayWire.class);
         setMixInAnnotation(StatusReply.class, StatusReplyWire.class);
         setMixInAnnotation(CommandReply.class, CommandReplyWire.class);
@@ -292,6 +293,15 @@ final class WireModule extends SimpleModule {
     abstract static class ReceiptWire {
         @JsonInclude(JsonInclude.Include.NON_NULL)
         abstract Attachment attachment();
+    }
+
+    /**
+     * No {@code pushedTo} when it names nobody: the body a peer before it sent (and reads: an unknown
+     * field is ignored, an absent one reads as empty).
+     */
+    abstract static class BlockAnnouncementWire {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        abstract List<String> pushedTo();
     }
 
     /** The relayed request names its type; no {@code origin} when there is none. */

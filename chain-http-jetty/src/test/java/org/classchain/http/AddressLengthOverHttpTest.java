@@ -2,6 +2,7 @@ package org.classchain.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.identity.NodeIdentity;
@@ -27,6 +30,12 @@ import org.junit.jupiter.api.Timeout;
  * handshake, each naming an "address" of 300,000 characters, to a real teacher's peer: the peer
  * would keep such a string in its table of addresses it heard of (256 of them: 150 MB of
  * characters) or in its penalty table. Now it refuses them with 400 before reading further.
+ *
+ * <p>Issue 22: a block announcement's {@code pushedTo} (whom its sender sends the block to) is read
+ * with a cap: more than {@link Message.BlockAnnouncement#MAX_PUSHED} addresses, or one over
+ * {@link Message.Hello#MAX_ADDRESS} characters, is refused with 400 and a JSON error naming the
+ * limit. An announcement without the field (a peer from before it) is read as naming nobody, and
+ * one that names nobody is written without it.
  */
 @Timeout(60)
 class AddressLengthOverHttpTest {
@@ -79,5 +88,61 @@ class AddressLengthOverHttpTest {
         HttpResponse<String> r = post("/peers", body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(r.body()).contains("at most " + Message.Hello.MAX_ADDRESS);
+    }
+
+    // ---- issue 22: the addresses an announcement says its block is being sent to (pushedTo)
+
+    private static List<String> addresses(int n) {
+        return IntStream.range(0, n).mapToObj(i -> "http://127.0.6." + (i % 250) + ":" + (9000 + i)).toList();
+    }
+
+    private ObjectNode announcement(List<String> pushedTo) {
+        ObjectNode body = wire.tree(new Message.BlockAnnouncement(teacher.chain().genesis(), "http://127.0.5.9:1"));
+        ArrayNode list = body.putArray("pushedTo");
+        pushedTo.forEach(list::add);
+        return body;
+    }
+
+    @Test
+    void aPushedToNamingMoreAddressesThanTheCapIsRefused() throws Exception {
+        HttpResponse<String> r = post("/blocks", announcement(addresses(Message.BlockAnnouncement.MAX_PUSHED + 1)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).contains("application/json");
+        assertThat(r.body()).contains("pushedTo").contains("at most " + Message.BlockAnnouncement.MAX_PUSHED);
+
+        HttpResponse<String> many = post("/blocks", announcement(addresses(100_000)));
+        assertThat(many.statusCode()).as(many.body()).isIn(400, 413);
+
+        HttpResponse<String> full = post("/blocks", announcement(addresses(Message.BlockAnnouncement.MAX_PUSHED)));
+        assertThat(full.statusCode()).as(full.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aPushedToWithAnOverlongOrNullAddressIsRefused() throws Exception {
+        List<String> list = new java.util.ArrayList<>(addresses(3));
+        list.add("http://127.0.6.1:1/" + "a".repeat(300));
+        HttpResponse<String> r = post("/blocks", announcement(list));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("pushedTo").contains("at most " + Message.Hello.MAX_ADDRESS);
+
+        ObjectNode withNull = announcement(addresses(2));
+        ((ArrayNode) withNull.get("pushedTo")).addNull();
+        HttpResponse<String> n = post("/blocks", withNull);
+        assertThat(n.statusCode()).as(n.body()).isEqualTo(400);
+
+        ObjectNode notAList = announcement(List.of());
+        notAList.put("pushedTo", "everyone");
+        assertThat(post("/blocks", notAList).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void anAnnouncementWithoutPushedToIsReadAsNamingNobodyAndWrittenSo() throws Exception {
+        ObjectNode old = wire.tree(new Message.BlockAnnouncement(teacher.chain().genesis(), "http://127.0.5.9:1"));
+        assertThat(old.has("pushedTo")).as("an empty list is not written: the body peers before it sent").isFalse();
+        assertThat(post("/blocks", old).statusCode()).isEqualTo(200);
+        ObjectNode named = wire.tree(new Message.BlockAnnouncement(teacher.chain().genesis(), "http://127.0.5.9:1",
+                List.of("http://127.0.5.9:1", teacher.address())));
+        assertThat(named.get("pushedTo").size()).isEqualTo(2);
+        assertThat(post("/blocks", named).statusCode()).isEqualTo(200);
     }
 }

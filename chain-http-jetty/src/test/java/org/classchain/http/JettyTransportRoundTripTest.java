@@ -122,6 +122,8 @@ class JettyTransportRoundTripTest {
                         new Welcome("0011223344556677aabb", null, null, null, false, List.of(), null, null, "")),
                 Arguments.of(new BlockAnnouncement(block, "http://127.0.0.1:9004"), new Ack("stored")),
                 Arguments.of(new BlockAnnouncement(block, null), new Ack(null)),
+                Arguments.of(new BlockAnnouncement(block, "http://127.0.0.1:9004",
+                        List.of("http://127.0.0.1:9004", "http://127.0.0.1:9005")), new Ack("stored")),
                 Arguments.of(new GetBlocks(5, 3), new Blocks(data.chain(3))),
                 Arguments.of(new GetBlocks(0, 10), new Blocks(List.of())),
                 Arguments.of(new GetBlock(block.hash()), new Blocks(List.of(block))),

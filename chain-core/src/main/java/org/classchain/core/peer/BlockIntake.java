@@ -62,10 +62,22 @@ final class BlockIntake {
      *              the new head judges the clock
      */
     ChainState.Result accept(List<Block> blocks, ChainState.Source source, String from, boolean relay) {
+        return accept(blocks, source, from, relay, List.of());
+    }
+
+    /**
+     * As {@link #accept(List, ChainState.Source, String, boolean)}, for an announcement that names the
+     * peers its sender sends the block to: they are not relayed it ({@link Gossip#announce}).
+     *
+     * @param pushedTo the addresses the announcement named, not relayed to
+     */
+    ChainState.Result accept(List<Block> blocks, ChainState.Source source, String from, boolean relay,
+                             List<String> pushedTo) {
+        boolean mined = ChainState.Source.LOCAL.equals(source);
         synchronized (lock) {
             ChainState.Result r = chain.get().acceptAll(blocks, source);
             if (!r.added().isEmpty()) {
-                events.execute(() -> afterAccept(r, from, relay));
+                events.execute(() -> afterAccept(r, from, relay, pushedTo, mined));
             }
             return r;
         }
@@ -85,7 +97,7 @@ final class BlockIntake {
         return r.status() == ChainState.Status.ADDED;
     }
 
-    private void afterAccept(ChainState.Result r, String from, boolean relay) {
+    private void afterAccept(ChainState.Result r, String from, boolean relay, List<String> pushedTo, boolean mined) {
         BlockProducer producer = this.producer.get();
         Dispatcher dispatcher = this.dispatcher.get();
         for (Reorg reorg : r.reorgs()) {
@@ -120,7 +132,7 @@ final class BlockIntake {
         }
         if (relay) {
             for (Block b : r.added()) {
-                gossip.announce(b, from);
+                gossip.announce(b, from, pushedTo, mined);
             }
         }
     }

@@ -1,6 +1,9 @@
 package org.classchain.core.peer;
 
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.classchain.Block;
 import org.classchain.Hash;
@@ -15,10 +18,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Blocks announced by neighbours and relayed to them ({@code POST /api/v1/blocks}, DESIGN section
  * 7): an announced block is validated and stored through the {@link BlockIntake}, and each block
- * added (announced or mined here) is relayed once to the other neighbours (dedupe by hash). A
+ * added (announced or mined here) is sent on once (dedupe by hash). A
  * sender whose blocks keep failing, or who sends blocks no honest peer sends, is charged
  * ({@link Penalties}) until it is disconnected for a while. An announcement whose parent is unknown
- * goes to the {@link CatchUp}, which fetches it only from a sender this peer verified. Gossip only
+ * goes to the {@link CatchUp}, which fetches it only from a sender this peer verified. A block mined
+ * here is pushed to every verified peer at once (at most {@value Message.BlockAnnouncement#MAX_PUSHED}),
+ * and an announcement names whom its block is being sent to, so that it is not relayed to them again
+ * ({@link #announce}). Gossip only
  * validates and forwards what arrives; catching up is apart.
  * Thread-safe.
  */
@@ -27,7 +33,8 @@ final class Gossip {
     /** Accepts blocks into the chain: {@link BlockIntake#accept}. */
     @FunctionalInterface
     interface Intake {
-        ChainState.Result accept(List<Block> blocks, ChainState.Source source, String from, boolean relay);
+        ChainState.Result accept(List<Block> blocks, ChainState.Source source, String from, boolean relay,
+                                 List<String> pushedTo);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Gossip.class);
@@ -68,7 +75,8 @@ final class Gossip {
             return new Message.Ack("known");
         }
         String sender = Penalties.key(from, a.senderAddress());
-        ChainState.Result r = intake.accept(List.of(b), new ChainState.Source(sender, false), a.senderAddress(), true);
+        ChainState.Result r = intake.accept(List.of(b), new ChainState.Source(sender, false), a.senderAddress(), true,
+                a.pushedTo());
         switch (r.status()) {
             case COPY:
             case OVER_SHARE:
@@ -111,16 +119,44 @@ final class Gossip {
         }
     }
 
-    /** Relays a block added here to every neighbour but {@code except}, once. */
-    void announce(Block b, String except) {
+    /**
+     * Sends a block added here on, once: a block produced here to its neighbours and the other
+     * verified peers, {@value Message.BlockAnnouncement#MAX_PUSHED} addresses in all with its own
+     * (each computer of a room in one hop); an announced block to the neighbours that neither
+     * {@code except} nor the announcement's {@code pushedTo} names. The announcement sent names this
+     * peer, its targets, {@code except} and then {@code pushedTo}, as far as the list has room, so
+     * that its receivers send it to nobody already sent it. The sends are issued together: none
+     * waits for another's reply.
+     *
+     * @param except the address the block came from, or null
+     * @param pushedTo the addresses its announcement said were sent it (none for a block produced here)
+     * @param producedHere whether this peer mined the block
+     */
+    void announce(Block b, String except, List<String> pushedTo, boolean producedHere) {
         if (relayed.putIfAbsent(b.hash(), Boolean.TRUE) != null) {
             return;
         }
-        Message.BlockAnnouncement msg = new Message.BlockAnnouncement(b, transport.localAddress());
-        for (String n : directory.neighbours()) {
-            if (n.equals(except)) {
-                continue;
-            }
+        String self = transport.localAddress();
+        Set<String> skip = new HashSet<>(pushedTo);
+        skip.add(self);
+        if (except != null) {
+            skip.add(except);
+        }
+        List<String> targets = (producedHere ? directory.pushTargets(Message.BlockAnnouncement.MAX_PUSHED - 1)
+                : directory.neighbours()).stream().filter(n -> !skip.contains(n)).toList();
+        if (targets.isEmpty()) {
+            return;
+        }
+        Set<String> named = new LinkedHashSet<>();
+        named.add(self);
+        named.addAll(targets);
+        if (except != null) {
+            named.add(except);
+        }
+        named.addAll(pushedTo);
+        List<String> list = List.copyOf(named).subList(0, Math.min(named.size(), Message.BlockAnnouncement.MAX_PUSHED));
+        Message.BlockAnnouncement msg = new Message.BlockAnnouncement(b, self, list);
+        for (String n : targets) {
             transport.send(n, msg).whenComplete((reply, err) -> {
                 if (err != null) {
                     directory.failed(n);

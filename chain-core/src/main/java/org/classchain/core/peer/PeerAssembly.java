@@ -132,7 +132,7 @@ final class PeerAssembly implements AutoCloseable {
                 name);
         HeadCheck headCheck = new HeadCheck(config.transport, directory, () -> chain, catchUp, random);
         Gossip gossip = new Gossip(config.transport, directory, penalties, () -> chain,
-                (blocks, source, from, relay) -> intake.accept(blocks, source, from, relay), catchUp, headCheck, name);
+                (blocks, source, from, relay, pushedTo) -> intake.accept(blocks, source, from, relay, pushedTo), catchUp, headCheck, name);
         intake = new BlockIntake(() -> chain, () -> producer, () -> dispatcher, events, listeners, skew,
                 headCheck::activity, gossip, name);
         router.openHandshakes(handshakes);

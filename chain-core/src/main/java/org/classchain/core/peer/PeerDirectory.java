@@ -385,6 +385,19 @@ final class PeerDirectory {
                 .map(x -> x.address).toList();
     }
 
+    /**
+     * Up to {@code n} addresses to push a block produced here to: the neighbours, then the other
+     * verified peers that have not been failing (and are not being called back), in address order.
+     * A producer that pushes to each computer of a room reaches it in one hop, not one per level of
+     * the overlay (issue 22).
+     */
+    List<String> pushTargets(int n) {
+        List<String> out = new ArrayList<>(neighbours());
+        known.values().stream().filter(x -> x.verified && !x.neighbour && !x.checking && x.failures < MAX_FAILURES)
+                .map(x -> x.address).sorted().forEach(out::add);
+        return out.subList(0, Math.min(n, out.size()));
+    }
+
     /** Up to {@code n} verified addresses, neighbours first, for a handshake reply. */
     List<String> sample(int n, Random random) {
         List<String> out = new ArrayList<>(neighbours());
