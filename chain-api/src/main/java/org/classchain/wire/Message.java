@@ -127,7 +127,7 @@ public sealed interface Message {
          * The most addresses {@code pushedTo} may name: a producer pushes to at most this many peers
          * at once (the rest of a larger room gets the block by relay).
          */
-        public static final int MAX_PUSHED = 64;
+        public static final int MAX_PUSHED = 128;
 
         /**
          * Checks that nothing is missing and that no address is over {@link Hello#MAX_ADDRESS}; copies

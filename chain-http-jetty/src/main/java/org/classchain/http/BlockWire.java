@@ -12,6 +12,7 @@ import java.util.List;
 import org.classchain.Block;
 import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.CodecException;
+import org.classchain.wire.Message;
 
 /**
  * Blocks on the wire. The authoritative form is {@link BlockCodec#encode}; JSON carries it as
@@ -32,8 +33,13 @@ final class BlockWire {
     static final String OCTETS = "application/octet-stream";
     /** Encoded bytes after which a page stops. */
     static final int PAGE_BUDGET_BYTES = 8 * 1024 * 1024;
-    /** The largest JSON body that can carry one block of {@link BlockCodec#MAX_BLOCK_BYTES}. */
-    static final int MAX_BLOCK_BODY_BYTES = (BlockCodec.MAX_BLOCK_BYTES + 2) / 3 * 4 + 4096;
+    /**
+     * The largest JSON body that can carry one block of {@link BlockCodec#MAX_BLOCK_BYTES}, its
+     * sender's address and a full {@code pushedTo} list of the longest addresses (each quoted, a
+     * comma between).
+     */
+    static final int MAX_BLOCK_BODY_BYTES = (BlockCodec.MAX_BLOCK_BYTES + 2) / 3 * 4 + 4096
+            + (Message.BlockAnnouncement.MAX_PUSHED + 1) * (Message.Hello.MAX_ADDRESS + 3);
     /** The largest page a client accepts: the budget plus one maximal block, base64-expanded, plus slack. */
     static final int MAX_PAGE_RESPONSE_BYTES = (PAGE_BUDGET_BYTES + BlockCodec.MAX_BLOCK_BYTES) / 3 * 4 + 1024 * 1024;
 
