@@ -38,6 +38,8 @@ for step in $STEPS; do
         -rf json -rff "$OUT/jmh.json" | grep -E '^(Benchmark|Mining|Validation)'
       echo "== paired cross-check of the two ratios (alternating slices)"
       run -cp "$JAR" org.classchain.bench.PairedRatio 60
+      echo "== mining on the miner's thread alone and with its helper threads (same headers, alternating)"
+      run -cp "$JAR" org.classchain.bench.MiningThreads 300
       ;;
     click)
       run -Xmx4g $(jfr click) -cp "$JAR" org.classchain.bench.ClickToExecuted "${CLICK_SIZES:-30,100}" "${CLICK_COMMANDS:-60}" 10

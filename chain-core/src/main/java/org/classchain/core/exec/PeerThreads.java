@@ -185,6 +185,20 @@ public final class PeerThreads implements AutoCloseable {
                 named("classchain-module-" + owner + "-"));
     }
 
+    /**
+     * Threads that help one peer's miner search a nonce, {@code classchain-miner-<owner>-<n>}, at
+     * most {@code threads}, started when a search needs them and gone after a minute idle; the
+     * caller owns the pool and shuts it down. None (null) when shared or {@code threads} is 0: many
+     * peers in one JVM (a simulation, a benchmark's students) mine on one thread each.
+     */
+    public ExecutorService minerHelpers(String owner, int threads) {
+        if (isShared() || threads <= 0) {
+            return null;
+        }
+        return new ThreadPoolExecutor(0, threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                named("classchain-miner-" + owner + "-"));
+    }
+
     /** Stops the shared threads, interrupting what still runs. Nothing for {@link #dedicated()}. */
     @Override
     public void close() {

@@ -63,6 +63,112 @@ public final class Miner {
         }
     }
 
+    /**
+     * Finds the same nonce as {@link #mine(BlockHeader, BooleanSupplier)}, the lowest from
+     * {@code template.nonce()} up, with {@code helpers.length + 1} threads: this one and one per
+     * helper on {@code pool}, each trying every {@code n}-th nonce. A thread that finds one records
+     * it; each stops once its next nonce is above the lowest found, so the answer is the lowest
+     * winning nonce whatever the threads' speeds (every honest peer mines the same block of a batch).
+     * When a helper cannot be started the search runs on this thread alone.
+     *
+     * @param helpers miners of their own (one per helper thread), none of them this one
+     * @param pool runs the helpers; must start each at once (not queue it behind the others)
+     * @param cancelled polled every few thousand attempts by each thread; true stops the search
+     * @return the header with the lowest winning nonce, or empty when cancelled
+     */
+    public Optional<BlockHeader> mine(BlockHeader template, BooleanSupplier cancelled, Miner[] helpers,
+                                      java.util.concurrent.Executor pool) {
+        if (helpers.length == 0) {
+            return mine(template, cancelled);
+        }
+        int ways = helpers.length + 1;
+        java.util.concurrent.atomic.AtomicLong best = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(helpers.length);
+        for (int k = 1; k < ways; k++) {
+            Miner helper = helpers[k - 1];
+            long first = template.nonce() + k;
+            try {
+                pool.execute(() -> {
+                    try {
+                        helper.stride(template, first, ways, best, stop, cancelled);
+                    } finally {
+                        done.countDown();
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                stop.set(true); // the helpers already started stop at their next check
+                for (int j = k; j < ways; j++) {
+                    done.countDown();
+                }
+                awaitQuietly(done, stop);
+                return mine(template, cancelled);
+            }
+        }
+        stride(template, template.nonce(), ways, best, stop, cancelled);
+        awaitQuietly(done, stop);
+        long nonce = best.get();
+        return stop.get() || nonce == Long.MAX_VALUE ? Optional.empty() : Optional.of(template.withNonce(nonce));
+    }
+
+    /**
+     * Tries {@code first}, {@code first + step}, ... until a nonce wins (recorded in {@code best}
+     * if lower), the next one is above {@code best}, or the search is cancelled ({@code stop}).
+     */
+    private void stride(BlockHeader template, long first, int step, java.util.concurrent.atomic.AtomicLong best,
+                        java.util.concurrent.atomic.AtomicBoolean stop, BooleanSupplier cancelled) {
+        byte[] buf = HeaderCodec.encode(template);
+        int bits = template.difficultyBits();
+        long nonce = first;
+        try {
+            while (true) {
+                for (int i = 0; i < CHECK_EVERY; i++, nonce += step) {
+                    if (nonce > best.get()) {
+                        attempts += i;
+                        return;
+                    }
+                    putLong(buf, BlockHeader.NONCE_OFFSET, nonce);
+                    sha.update(buf, 0, buf.length);
+                    sha.digest(out, 0, out.length);
+                    if (Difficulty.meets(out, bits)) {
+                        attempts += i + 1;
+                        long found = nonce;
+                        best.accumulateAndGet(found, Math::min);
+                        return;
+                    }
+                }
+                attempts += CHECK_EVERY;
+                if (stop.get()) {
+                    return;
+                }
+                if (cancelled.getAsBoolean()) {
+                    stop.set(true);
+                    return;
+                }
+            }
+        } catch (DigestException e) {
+            throw new IllegalStateException("a 32-byte buffer holds a SHA-256 digest", e);
+        }
+    }
+
+    /** Waits for the helpers; interrupted, it stops them (at their next check) and still waits. */
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch done,
+                                     java.util.concurrent.atomic.AtomicBoolean stop) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                stop.set(true);
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Attempts made by this miner so far (for benchmarks and logs). */
     public long attempts() {
         return attempts;

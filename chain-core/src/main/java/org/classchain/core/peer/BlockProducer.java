@@ -49,6 +49,10 @@ final class BlockProducer implements AutoCloseable {
     private final Lane lane;
     private final Runnable wake; // queues a run of the mining loop unless one is queued already
     private final Miner miner = new Miner();
+    /** Miners of the helper threads, one each; empty when this peer mines on one thread. */
+    private final Miner[] helpers;
+    /** Where the helpers run (null without helpers); shut down on {@link #close()}. */
+    private final java.util.concurrent.ExecutorService helperPool;
     private final Deque<Payload> pending = new ArrayDeque<>();
     private final Map<UUID, Owned> owned = new LinkedHashMap<>();
     private final BoundedCache<UUID, Boolean> displacedIds = BoundedCache.ofSize(MAX_OWNED);
@@ -102,6 +106,23 @@ final class BlockProducer implements AutoCloseable {
      */
     BlockProducer(ChainState chain, BlockCodec codec, java.time.Clock clock, Predicate<Block> onMined,
                   Regrants regrant, Lane lane) {
+        this(chain, codec, clock, onMined, regrant, lane, null, 0);
+    }
+
+    /**
+     * Mines on {@code lane} and, when {@code helperPool} is given, on {@code helperCount} more
+     * threads of it at once (the same block: the lowest winning nonce, {@link Miner}); closes both
+     * on {@link #close()}.
+     *
+     * @param regrant grants again at the end of the chain the batches this peer granted
+     */
+    BlockProducer(ChainState chain, BlockCodec codec, java.time.Clock clock, Predicate<Block> onMined,
+                  Regrants regrant, Lane lane, java.util.concurrent.ExecutorService helperPool, int helperCount) {
+        this.helperPool = helperPool;
+        this.helpers = new Miner[helperPool == null ? 0 : helperCount];
+        for (int i = 0; i < helpers.length; i++) {
+            helpers[i] = new Miner();
+        }
         this.chain = chain;
         this.codec = codec;
         this.clock = clock;
@@ -286,7 +307,8 @@ final class BlockProducer implements AutoCloseable {
                     Math.min(p.grant().issuedAt().toEpochMilli(), clock.millis()));
             BlockHeader template = new BlockHeader(BlockHeader.CURRENT_VERSION, head.height() + 1, head.hash(),
                     stamp, codec.payloadHash(p), head.header().difficultyBits(), 0L);
-            Optional<BlockHeader> mined = miner.mine(template, () -> closed || headVersion != version);
+            Optional<BlockHeader> mined = miner.mine(template, () -> closed || headVersion != version, helpers,
+                    helperPool == null ? Runnable::run : helperPool);
             if (mined.isEmpty()) {
                 continue;
             }
@@ -332,5 +354,13 @@ final class BlockProducer implements AutoCloseable {
     public void close() {
         closed = true; // the search in progress stops at its next check
         lane.close();
+        if (helperPool != null) {
+            helperPool.shutdownNow(); // a helper's search ends at its next check of closed
+            try {
+                helperPool.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PeerAssembly implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerAssembly.class);
+    /** At most this many threads help the miner (on a computer with one core more than that, or more). */
+    static final int MAX_MINING_HELPERS = 3;
 
     private final PeerConfig config;
     private final CanonicalJson json = new CanonicalJson();
@@ -156,7 +158,10 @@ final class PeerAssembly implements AutoCloseable {
         GrantedBatches granted = new GrantedBatches(data.granted(), identity.nodeId(), accountHost, grantOrder, chain,
                 name);
         // a search holds its thread for its whole length
-        producer = new BlockProducer(chain, codec, clock, intake::acceptMined, granted, threads.lane("miner", name, true));
+        // a block is mined while every student waits for it: the teacher's other cores search too
+        int helperCount = Math.min(MAX_MINING_HELPERS, Runtime.getRuntime().availableProcessors() - 1);
+        producer = new BlockProducer(chain, codec, clock, intake::acceptMined, granted, threads.lane("miner", name, true),
+                threads.minerHelpers(name, helperCount), helperCount);
         Accounts accounts = new Accounts(config, identity.nodeId(), chain, accountHost, producer, directory, name);
         OwnAccount ownAccount = new OwnAccount(config, identity, chain, credentials, roster, directory, handshakes, name);
         AccountHosting hosting = new AccountHosting(identity.nodeId(), accountHost, accounts, granted, producer,
