@@ -4,6 +4,11 @@ import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.classchain.BlockHeader;
 import org.classchain.core.block.HeaderCodec;
@@ -19,6 +24,8 @@ public final class Miner {
     /** How many attempts pass between two checks of the cancel flag. */
     static final int CHECK_EVERY = 1 << 12;
 
+    private static final Miner[] NO_HELPERS = new Miner[0];
+
     private final MessageDigest sha;
     private final byte[] out = new byte[32];
     private long attempts;
@@ -33,34 +40,13 @@ public final class Miner {
     }
 
     /**
-     * Finds a nonce, starting at {@code template.nonce()} and counting up.
+     * Finds a nonce, starting at {@code template.nonce()} and counting up: the lowest winning one.
      *
      * @param cancelled polled every few thousand attempts; when it answers true the search stops
      * @return the header with a winning nonce, or empty when cancelled
      */
     public Optional<BlockHeader> mine(BlockHeader template, BooleanSupplier cancelled) {
-        byte[] buf = HeaderCodec.encode(template);
-        int bits = template.difficultyBits();
-        long nonce = template.nonce();
-        try {
-            while (true) {
-                for (int i = 0; i < CHECK_EVERY; i++, nonce++) {
-                    putLong(buf, BlockHeader.NONCE_OFFSET, nonce);
-                    sha.update(buf, 0, buf.length);
-                    sha.digest(out, 0, out.length);
-                    if (Difficulty.meets(out, bits)) {
-                        attempts += i + 1;
-                        return Optional.of(template.withNonce(nonce));
-                    }
-                }
-                attempts += CHECK_EVERY;
-                if (cancelled.getAsBoolean()) {
-                    return Optional.empty();
-                }
-            }
-        } catch (DigestException e) {
-            throw new IllegalStateException("a 32-byte buffer holds a SHA-256 digest", e);
-        }
+        return mine(template, cancelled, NO_HELPERS, Runnable::run);
     }
 
     /**
@@ -76,15 +62,11 @@ public final class Miner {
      * @param cancelled polled every few thousand attempts by each thread; true stops the search
      * @return the header with the lowest winning nonce, or empty when cancelled
      */
-    public Optional<BlockHeader> mine(BlockHeader template, BooleanSupplier cancelled, Miner[] helpers,
-                                      java.util.concurrent.Executor pool) {
-        if (helpers.length == 0) {
-            return mine(template, cancelled);
-        }
+    public Optional<BlockHeader> mine(BlockHeader template, BooleanSupplier cancelled, Miner[] helpers, Executor pool) {
         int ways = helpers.length + 1;
-        java.util.concurrent.atomic.AtomicLong best = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(helpers.length);
+        AtomicLong best = new AtomicLong(Long.MAX_VALUE);
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(helpers.length);
         for (int k = 1; k < ways; k++) {
             Miner helper = helpers[k - 1];
             long first = template.nonce() + k;
@@ -96,7 +78,7 @@ public final class Miner {
                         done.countDown();
                     }
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 stop.set(true); // the helpers already started stop at their next check
                 for (int j = k; j < ways; j++) {
                     done.countDown();
@@ -115,8 +97,8 @@ public final class Miner {
      * Tries {@code first}, {@code first + step}, ... until a nonce wins (recorded in {@code best}
      * if lower), the next one is above {@code best}, or the search is cancelled ({@code stop}).
      */
-    private void stride(BlockHeader template, long first, int step, java.util.concurrent.atomic.AtomicLong best,
-                        java.util.concurrent.atomic.AtomicBoolean stop, BooleanSupplier cancelled) {
+    private void stride(BlockHeader template, long first, int step, AtomicLong best, AtomicBoolean stop,
+                        BooleanSupplier cancelled) {
         byte[] buf = HeaderCodec.encode(template);
         int bits = template.difficultyBits();
         long nonce = first;
@@ -152,8 +134,7 @@ public final class Miner {
     }
 
     /** Waits for the helpers; interrupted, it stops them (at their next check) and still waits. */
-    private static void awaitQuietly(java.util.concurrent.CountDownLatch done,
-                                     java.util.concurrent.atomic.AtomicBoolean stop) {
+    private static void awaitQuietly(CountDownLatch done, AtomicBoolean stop) {
         boolean interrupted = false;
         while (true) {
             try {
