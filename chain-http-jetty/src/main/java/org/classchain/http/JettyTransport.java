@@ -317,11 +317,7 @@ public final class JettyTransport implements Transport {
         try {
             call = calls.toHttp(request);
             String base = base(address);
-            if (tlsKeystore == null && base.startsWith("https://")) {
-                // no answer would change that: an argument this transport cannot use, not a failed call
-                throw new IllegalArgumentException("cannot call " + base + ": https needs the classroom TLS keystore, "
-                        + "and this peer was started without one (--tls-keystore)");
-            }
+            requireKeystoreFor(base, "call");
             uri = URI.create(base + call.pathAndQuery());
             c = client();
         } catch (IOException | RuntimeException e) {
@@ -388,10 +384,7 @@ public final class JettyTransport implements Transport {
     public UploadAnswer upload(String address, String pathAndQuery, Path file, Duration timeout)
             throws IOException, InterruptedException {
         String base = base(address);
-        if (tlsKeystore == null && base.startsWith("https://")) {
-            throw new IllegalArgumentException("cannot call " + base + ": https needs the classroom TLS keystore "
-                    + "(--tls-keystore)");
-        }
+        requireKeystoreFor(base, "call");
         URI uri = URI.create(base + pathAndQuery);
         org.eclipse.jetty.client.Request r = client().newRequest(uri).method("POST")
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -412,12 +405,26 @@ public final class JettyTransport implements Transport {
      */
     org.classchain.core.files.ChunkSource chunkSource(String address, Duration timeout) {
         return new HttpChunkSource(() -> {
-            if (tlsKeystore == null && address.startsWith("https://")) {
-                throw new IOException("cannot fetch from " + address + ": https needs the classroom TLS keystore, "
-                        + "and this peer was started without one (--tls-keystore)");
+            try {
+                requireKeystoreFor(address, "fetch from");
+            } catch (IllegalArgumentException e) {
+                throw new IOException(e.getMessage(), e);
             }
             return client();
         }, address, timeout);
+    }
+
+    /**
+     * Refuses an https address when this transport has no keystore: no answer would change that, an
+     * argument this transport cannot use, not a failed call.
+     *
+     * @param what what was to be done ("call", "fetch from"), for the message
+     */
+    private void requireKeystoreFor(String address, String what) {
+        if (tlsKeystore == null && address.startsWith("https://")) {
+            throw new IllegalArgumentException("cannot " + what + " " + address + ": https needs the classroom TLS "
+                    + "keystore, and this peer was started without one (--tls-keystore)");
+        }
     }
 
     private static String base(String address) {
