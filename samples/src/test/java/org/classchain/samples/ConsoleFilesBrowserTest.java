@@ -99,17 +99,22 @@ class ConsoleFilesBrowserTest extends ConsoleClassroomBrowserTest {
         return (List<String>) ((JavascriptExecutor) driver).executeScript("return window.transfersSeen.slice();");
     }
 
+    /** Drops a text file on the send area as a browser's drag and drop does. */
+    private void drop(String name, String content) {
+        ((JavascriptExecutor) driver).executeScript("""
+                var dt = new DataTransfer();
+                dt.items.add(new File([arguments[1]], arguments[0], { type: 'text/plain' }));
+                var area = document.getElementById('file-drop');
+                area.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+                area.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+                """, name, content);
+    }
+
     @Test
     @Order(2)
     void aFileDroppedOnTheAreaIsTakenAsIfPicked() {
         room.openSignedIn(browser);
-        ((JavascriptExecutor) driver).executeScript("""
-                var dt = new DataTransfer();
-                dt.items.add(new File(['hello, class'], 'dropped.txt', { type: 'text/plain' }));
-                var area = document.getElementById('file-drop');
-                area.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-                area.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-                """);
+        drop("dropped.txt", "hello, class");
         waitFor(5).until(ExpectedConditions.textToBePresentInElementLocated(By.id("file-status"),
                 "dropped.txt (12 bytes) ready to send"));
         waitFor(5).until(ExpectedConditions.elementToBeClickable(By.id("file-send"))).click();
@@ -135,13 +140,7 @@ class ConsoleFilesBrowserTest extends ConsoleClassroomBrowserTest {
     void aLongFileNameStaysInsideEachCard() throws Exception {
         room.openSignedIn(browser);
         String name = "Worksheet_Chapter_12_Fractions_and_Decimals_final_version_3_corrected.txt";
-        ((JavascriptExecutor) driver).executeScript("""
-                var dt = new DataTransfer();
-                dt.items.add(new File(['fractions'], arguments[0], { type: 'text/plain' }));
-                var area = document.getElementById('file-drop');
-                area.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-                area.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-                """, name);
+        drop(name, "fractions");
         waitFor(5).until(ExpectedConditions.elementToBeClickable(By.id("file-send"))).click();
         // every student's card draws the bar (at 100 %, kept 30 s after the file is saved)
         waitFor(60).until(d -> d.findElements(By.cssSelector("#room li.peer .transfer-text")).stream()
