@@ -64,16 +64,13 @@ class TlsLauncherIT {
 
             // a file sent off the chain with --file: uploaded to the teacher's peer over https (before:
             // "--file over TLS is not supported yet"), fetched by the student over https
-            Path worksheet = tmp.resolve("worksheet.bin");
-            byte[] bytes = new byte[3_000_000];
-            new java.util.Random(7).nextBytes(bytes);
-            Files.write(worksheet, bytes);
+            Path worksheet = FilesOverHttpTest.randomFile(tmp.resolve("worksheet.bin"), 3_000_000, 7);
             PeerProcesses.Result file = procs.run(Duration.ofSeconds(120), "send", "--peer", teacher.url(), "--user",
                     "teacher", "--password-file", pw.toString(), tls[0], tls[1], tls[2], tls[3], "send-file", "--file",
                     worksheet.toString(), "--wait");
             assertThat(file.exit()).as(file.output()).isZero();
             assertThat(file.output()).contains("3000000 bytes, SHA-256 OK");
-            assertThat(Files.readAllBytes(inbox.resolve("worksheet.bin"))).isEqualTo(bytes);
+            assertThat(inbox.resolve("worksheet.bin")).hasSameBinaryContentAs(worksheet);
 
             // without the keystore: the JDK's default trust refuses the classroom certificate
             PeerProcesses.Result untrusting = procs.run(Duration.ofSeconds(60), "status", "--peer", teacher.url());
