@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -93,9 +94,27 @@ class ParallelMinerProperties {
         AtomicInteger polls = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(0, 3, 10, TimeUnit.SECONDS, new SynchronousQueue<>());
         try {
-            Optional<BlockHeader> none = new Miner().mine(t, () -> polls.incrementAndGet() > 20, helpers(3), pool);
+            // the helpers start late (a loaded machine): the search still returns only after every
+            // helper has run its part, so none begins searching after the search returned
+            AtomicBoolean returned = new AtomicBoolean();
+            AtomicBoolean searchedAfterReturn = new AtomicBoolean();
+            java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(3);
+            java.util.concurrent.Executor late = task -> pool.execute(() -> {
+                try {
+                    Thread.sleep(200);
+                    searchedAfterReturn.compareAndSet(false, returned.get());
+                    task.run();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    ended.countDown();
+                }
+            });
+            Optional<BlockHeader> none = new Miner().mine(t, () -> polls.incrementAndGet() > 2, helpers(3), late);
+            returned.set(true);
             assertThat(none).isEmpty();
-            assertThat(pool.getActiveCount()).as("helpers still searching after the search returned").isZero();
+            assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(searchedAfterReturn).as("a helper began searching after the search returned").isFalse();
         } finally {
             pool.shutdownNow();
         }
