@@ -16,6 +16,9 @@ import org.classchain.core.block.HeaderCodec;
 /**
  * Searches nonces for a header whose hash meets its difficulty. The header is encoded once;
  * each attempt writes the 8 nonce bytes into that buffer and digests it: no re-serialisation.
+ * The nonce lies in the header's second 64-byte SHA-256 block, so the first block is digested
+ * once per search and each attempt starts from a copy of that state (the "midstate"): one
+ * compression an attempt instead of two.
  *
  * <p>Not thread-safe: one miner per mining thread.
  */
@@ -25,6 +28,9 @@ public final class Miner {
     static final int CHECK_EVERY = 1 << 12;
 
     private static final Miner[] NO_HELPERS = new Miner[0];
+
+    /** The first 64 header bytes, digested once per search; the nonce (bytes 88-95) lies after them. */
+    private static final int MIDSTATE_BYTES = 64;
 
     private final MessageDigest sha;
     private final byte[] out = new byte[32];
@@ -101,6 +107,8 @@ public final class Miner {
                         BooleanSupplier cancelled) {
         byte[] buf = HeaderCodec.encode(template);
         int bits = template.difficultyBits();
+        sha.reset();
+        sha.update(buf, 0, MIDSTATE_BYTES);
         long nonce = first;
         try {
             while (true) {
@@ -110,8 +118,9 @@ public final class Miner {
                         return;
                     }
                     putLong(buf, BlockHeader.NONCE_OFFSET, nonce);
-                    sha.update(buf, 0, buf.length);
-                    sha.digest(out, 0, out.length);
+                    MessageDigest attempt = copy(sha);
+                    attempt.update(buf, MIDSTATE_BYTES, buf.length - MIDSTATE_BYTES);
+                    attempt.digest(out, 0, out.length);
                     if (Difficulty.meets(out, bits)) {
                         attempts += i + 1;
                         long found = nonce;
@@ -130,6 +139,15 @@ public final class Miner {
             }
         } catch (DigestException e) {
             throw new IllegalStateException("a 32-byte buffer holds a SHA-256 digest", e);
+        }
+    }
+
+    /** A copy of the midstate; every JDK's SHA-256 can be cloned. */
+    private static MessageDigest copy(MessageDigest midstate) {
+        try {
+            return (MessageDigest) midstate.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 digests can be cloned", e);
         }
     }
 

@@ -16,6 +16,7 @@ import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.classchain.BlockHeader;
 import org.classchain.Hash;
+import org.classchain.core.block.HeaderCodec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +61,30 @@ class ParallelMinerProperties {
         Optional<BlockHeader> many = new Miner().mine(t, () -> false, helpers(helperCount), POOL);
         assertThat(many).isEqualTo(one);
         assertThat(many.orElseThrow().nonce()).isGreaterThanOrEqualTo(from);
+    }
+
+    /**
+     * The search digests the header's first block once and copies that state for each nonce: its
+     * answer is the lowest nonce whose whole header, hashed from scratch as every validator hashes
+     * it, meets the difficulty, whatever the other fields (a wrong midstate would pass its own check).
+     */
+    @Property(tries = 60)
+    void theSearchFindsTheLowestNonceWhoseWholeHeaderHashWins(@ForAll @Size(32) byte[] previous,
+                                                              @ForAll @Size(32) byte[] payload,
+                                                              @ForAll long height, @ForAll long time,
+                                                              @ForAll @IntRange(min = 1, max = 10) int bits,
+                                                              @ForAll @IntRange(min = 0, max = 1000) int from) {
+        BlockHeader t = new BlockHeader(BlockHeader.CURRENT_VERSION, Math.abs(height % Long.MAX_VALUE), new Hash(previous),
+                time, new Hash(payload), bits, from);
+        long expected = from;
+        while (!Difficulty.meets(HeaderCodec.hash(t.withNonce(expected)).bytes(), bits)) {
+            expected++;
+        }
+        assertThat(new Miner().mine(t, () -> false)).contains(t.withNonce(expected));
+        Miner used = new Miner();
+        used.mine(template(payload, previous, time, bits, 0), () -> false);
+        assertThat(used.mine(t, () -> false)).as("a miner that searched another header before")
+                .contains(t.withNonce(expected));
     }
 
     /** Helpers slowed one by one (the scheduler's worst): still the lowest winning nonce. */
