@@ -43,6 +43,11 @@ import org.classchain.wire.Transport;
  * geometric part of every click), the submit round trip itself, and a bare HTTP round trip
  * ({@code GET /api/v1/head}) to a student.
  *
+ * <p>The clicks are measured once the JIT compiler is quiet ({@link JitQuiet}): at least
+ * {@code warmup} clicks first, then more until the compiler has used under 5 % of a core over 10
+ * seconds (at most 180 s); {@code -Dbench.warmJit=false} measures right after {@code warmup} clicks.
+ * The report says how many warm-up clicks ran and how much the compiler worked while measuring.
+ *
  * <p>Usage: {@code ClickToExecuted [students,...] [commands] [warmup]} (default 30,100 60 10).
  */
 public final class ClickToExecuted {
@@ -191,57 +196,45 @@ public final class ClickToExecuted {
             if (!(signedIn instanceof Message.AuthConfirmed)) {
                 throw new IllegalStateException("sign-in failed: " + signedIn);
             }
-            List<Double> fromReturn = new ArrayList<>();
-            List<Double> fromSend = new ArrayList<>();
-            List<Double> submitRtt = new ArrayList<>();
-            List<Double> toMined = new ArrayList<>();
-            List<Double> toLastBlock = new ArrayList<>();
-            List<UUID> measured = new ArrayList<>();
-            int timedOut = 0;
-            Profiling jfr = null;
-            for (int i = 0; i < warmup + commands; i++) {
-                if (i == warmup) {
-                    jfr = Profiling.start(figure);
-                    counts.reset();
-                    if (trace != null) {
-                        trace.recording = true;
-                    }
-                }
-                Command c = BenchChain.command(Instant.now(), Duration.ofMinutes(10));
-                tracker.expect(c.id(), students);
-                long sent = System.nanoTime();
-                Message reply = client.submit(teacher.address(), List.of(c));
-                long returned = System.nanoTime();
-                if (!(reply instanceof Message.Submitted)) {
-                    throw new IllegalStateException("submit refused: " + reply);
-                }
-                boolean all = tracker.waiting.get(c.id()).await(30, TimeUnit.SECONDS);
-                if (i < warmup) {
-                    continue;
-                }
-                if (!all) {
-                    timedOut++;
-                    System.out.printf("  command %d: only %d of %d receipts within 30 s%n", i - warmup,
-                            students - tracker.remaining.get(c.id()).get(), students);
-                    continue;
-                }
-                long last = tracker.lastAt.get(c.id());
-                measured.add(c.id());
-                fromReturn.add(Math.max(0, last - returned) / 1e6);
-                fromSend.add((last - sent) / 1e6);
-                submitRtt.add((returned - sent) / 1e6);
-                Long mined = tracker.minedAt.get(c.id());
-                if (mined != null) {
-                    toMined.add((mined - sent) / 1e6);
-                }
-                Long everywhere = arrivals.lastAt.get(c.id());
-                if (everywhere != null) {
-                    toLastBlock.add((everywhere - sent) / 1e6);
-                }
+            // At least `warmup` clicks, then (unless -Dbench.warmJit=false) more until the JIT compiler
+            // has used under 5 % of a core over 10 s, at most 180 s: see JitQuiet. Warm-up and measured
+            // clicks run the same small method, so that measuring starts no new compilation.
+            JitQuiet jitWatch = new JitQuiet(TimeUnit.SECONDS.toNanos(10), 0.05, TimeUnit.SECONDS.toNanos(180));
+            boolean waitForJit = Boolean.parseBoolean(System.getProperty("bench.warmJit", "true"));
+            Clicks warm = new Clicks();
+            while (warm.count < warmup || waitForJit && !(jitWatch.stepQuiet() || jitWatch.outOfPatience())) {
+                click(warm, client, teacher, tracker, arrivals, students);
+            }
+            int warmed = warm.count;
+            Results.detail(figure, Results.f("warm-up: %d clicks in %.0f s%s", warmed, jitWatch.seconds(),
+                    !waitForJit ? " (a fixed count; the JIT compiler not awaited)"
+                            : jitWatch.outOfPatience() ? ", the JIT compiler still busy at the limit"
+                            : ", until the JIT compiler used under 5 % of a core over 10 s"));
+            long jitAtStart = jitWatch.compileMillis();
+            long measureStart = System.nanoTime();
+            Profiling jfr = Profiling.start(figure);
+            counts.reset();
+            if (trace != null) {
+                trace.recording = true;
+            }
+            Clicks m = new Clicks();
+            while (m.count < commands) {
+                click(m, client, teacher, tracker, arrivals, students);
             }
             if (jfr != null) {
                 jfr.close();
             }
+            List<Double> fromReturn = m.fromReturn;
+            List<Double> fromSend = m.fromSend;
+            List<Double> submitRtt = m.submitRtt;
+            List<Double> toMined = m.toMined;
+            List<Double> toLastBlock = m.toLastBlock;
+            List<UUID> measured = m.measured;
+            int timedOut = m.timedOut;
+            double measuredSeconds = (System.nanoTime() - measureStart) / 1e9;
+            Results.detail(figure, Results.f("JIT compiling during the measured clicks: %.1f s of compile time over %.1f s "
+                    + "(%.0f %% of one core)", (jitWatch.compileMillis() - jitAtStart) / 1e3, measuredSeconds,
+                    100 * (jitWatch.compileMillis() - jitAtStart) / 1e3 / measuredSeconds));
             long posts = counts.blockPosts.get();
             long intake = counts.intake.get();
             int liveThreads = Thread.activeCount();
@@ -258,7 +251,7 @@ public final class ClickToExecuted {
                     Results.f("%.1f", p99 / miningP99), Results.f("p99 <= %.0f ms", target),
                     p99 <= target && timedOut == 0);
             Results.detail(figure, Results.f("%d students, %d commands measured after %d warm-up, %d timed out, "
-                    + "%d non-EXECUTED receipts; Jetty %s", students, fromReturn.size(), warmup, timedOut,
+                    + "%d non-EXECUTED receipts; Jetty %s", students, fromReturn.size(), warmed, timedOut,
                     tracker.notExecuted.get(), SHARED_JETTY ? "shared by the peers" : "of its own per peer"));
             Results.detail(figure, Results.f("submit returned -> last EXECUTED receipt at the teacher: p50 %.0f, "
                     + "p90 %.0f, p99 %.0f, max %.0f ms", p50, Results.quantile(fromReturn, 0.9), p99,
@@ -326,6 +319,52 @@ public final class ClickToExecuted {
      * median over commands of when its last student appended the block, from the block on the
      * teacher's chain; then the last student's block to the last receipt at the teacher.
      */
+    /** What a run of clicks measured (warm-up clicks fill one that is then dropped). */
+    private static final class Clicks {
+        final List<Double> fromReturn = new ArrayList<>();
+        final List<Double> fromSend = new ArrayList<>();
+        final List<Double> submitRtt = new ArrayList<>();
+        final List<Double> toMined = new ArrayList<>();
+        final List<Double> toLastBlock = new ArrayList<>();
+        final List<UUID> measured = new ArrayList<>();
+        int count;
+        int timedOut;
+    }
+
+    /** One click: a command for every student, then the wait for all their EXECUTED receipts. */
+    private static void click(Clicks into, TeacherClient client, Peer teacher, Tracker tracker, Arrivals arrivals,
+                              int students) throws Exception {
+        Command c = BenchChain.command(Instant.now(), Duration.ofMinutes(10));
+        tracker.expect(c.id(), students);
+        long sent = System.nanoTime();
+        Message reply = client.submit(teacher.address(), List.of(c));
+        long returned = System.nanoTime();
+        if (!(reply instanceof Message.Submitted)) {
+            throw new IllegalStateException("submit refused: " + reply);
+        }
+        boolean all = tracker.waiting.get(c.id()).await(30, TimeUnit.SECONDS);
+        int index = into.count++;
+        if (!all) {
+            into.timedOut++;
+            System.out.printf("  command %d: only %d of %d receipts within 30 s%n", index,
+                    students - tracker.remaining.get(c.id()).get(), students);
+            return;
+        }
+        long last = tracker.lastAt.get(c.id());
+        into.measured.add(c.id());
+        into.fromReturn.add(Math.max(0, last - returned) / 1e6);
+        into.fromSend.add((last - sent) / 1e6);
+        into.submitRtt.add((returned - sent) / 1e6);
+        Long mined = tracker.minedAt.get(c.id());
+        if (mined != null) {
+            into.toMined.add((mined - sent) / 1e6);
+        }
+        Long everywhere = arrivals.lastAt.get(c.id());
+        if (everywhere != null) {
+            into.toLastBlock.add((everywhere - sent) / 1e6);
+        }
+    }
+
     private static int[] hops(String figure, List<Peer> peers, List<UUID> measured, Tracker tracker, Arrivals arrivals,
                              double rttP50) {
         Map<String, Integer> index = new java.util.HashMap<>();
