@@ -19,7 +19,7 @@ import org.classchain.NodeKey;
  * A peer's Ed25519 key pair. Stored as {@code node.key} (the 32-byte private seed in hex) with
  * owner-only permissions where the file system has them; the public key and node id are derived.
  *
- * <p>Thread-safe: signing reads the private key only.
+ * <p>Thread-safe: signing only reads the key pair.
  */
 public final class NodeIdentity {
 
@@ -36,7 +36,7 @@ public final class NodeIdentity {
         this.privateKey = privateKey.clone();
         byte[] pk = new byte[Ed25519.PUBLIC_KEY_SIZE];
         Ed25519.generatePublicKey(privateKey, 0, pk, 0);
-        this.publicKeyBytes = pk.clone();
+        this.publicKeyBytes = pk; // the NodeKey below keeps a copy of its own
         this.publicKey = new NodeKey(pk);
         this.nodeId = publicKey.nodeId();
     }
