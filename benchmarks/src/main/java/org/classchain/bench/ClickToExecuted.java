@@ -201,15 +201,19 @@ public final class ClickToExecuted {
             // clicks run the same small method, so that measuring starts no new compilation.
             JitQuiet jitWatch = new JitQuiet(TimeUnit.SECONDS.toNanos(10), 0.05, TimeUnit.SECONDS.toNanos(180));
             boolean waitForJit = Boolean.parseBoolean(System.getProperty("bench.warmJit", "true"));
-            Clicks warm = new Clicks();
-            while (warm.count < warmup || waitForJit && !(jitWatch.stepQuiet() || jitWatch.outOfPatience())) {
+            Clicks warm = new Clicks("warm-up click");
+            String warmedBecause = waitForJit ? null : " (a fixed count; the JIT compiler not awaited)";
+            while (warm.count < warmup || warmedBecause == null) {
                 click(warm, client, teacher, tracker, arrivals, students);
+                if (warm.count >= warmup && warmedBecause == null) {
+                    warmedBecause = !jitWatch.reports() ? " (this JVM reports no compile time: a fixed count)"
+                            : jitWatch.stepQuiet() ? ", until the JIT compiler used under 5 % of a core over 10 s"
+                            : jitWatch.outOfPatience() ? ", the JIT compiler still busy at the limit" : null;
+                }
             }
             int warmed = warm.count;
             Results.detail(figure, Results.f("warm-up: %d clicks in %.0f s%s", warmed, jitWatch.seconds(),
-                    !waitForJit ? " (a fixed count; the JIT compiler not awaited)"
-                            : jitWatch.outOfPatience() ? ", the JIT compiler still busy at the limit"
-                            : ", until the JIT compiler used under 5 % of a core over 10 s"));
+                    warmedBecause));
             long jitAtStart = jitWatch.compileMillis();
             long measureStart = System.nanoTime();
             Profiling jfr = Profiling.start(figure);
@@ -217,7 +221,7 @@ public final class ClickToExecuted {
             if (trace != null) {
                 trace.recording = true;
             }
-            Clicks m = new Clicks();
+            Clicks m = new Clicks("command");
             while (m.count < commands) {
                 click(m, client, teacher, tracker, arrivals, students);
             }
@@ -312,13 +316,6 @@ public final class ClickToExecuted {
         }
     }
 
-    /**
-     * The time to each group of students beside the bare round trip: students grouped by their
-     * distance from the teacher in the neighbour lists (the producer pushes to every student at once,
-     * so this is no longer the gossip hop the block took), and for each distance the
-     * median over commands of when its last student appended the block, from the block on the
-     * teacher's chain; then the last student's block to the last receipt at the teacher.
-     */
     /** What a run of clicks measured (warm-up clicks fill one that is then dropped). */
     private static final class Clicks {
         final List<Double> fromReturn = new ArrayList<>();
@@ -327,8 +324,13 @@ public final class ClickToExecuted {
         final List<Double> toMined = new ArrayList<>();
         final List<Double> toLastBlock = new ArrayList<>();
         final List<UUID> measured = new ArrayList<>();
+        final String label;
         int count;
         int timedOut;
+
+        Clicks(String label) {
+            this.label = label;
+        }
     }
 
     /** One click: a command for every student, then the wait for all their EXECUTED receipts. */
@@ -346,7 +348,7 @@ public final class ClickToExecuted {
         int index = into.count++;
         if (!all) {
             into.timedOut++;
-            System.out.printf("  command %d: only %d of %d receipts within 30 s%n", index,
+            System.out.printf("  %s %d: only %d of %d receipts within 30 s%n", into.label, index,
                     students - tracker.remaining.get(c.id()).get(), students);
             return;
         }
@@ -365,6 +367,13 @@ public final class ClickToExecuted {
         }
     }
 
+    /**
+     * The time to each group of students beside the bare round trip: students grouped by their
+     * distance from the teacher in the neighbour lists (the producer pushes to every student at once,
+     * so this is no longer the gossip hop the block took), and for each distance the
+     * median over commands of when its last student appended the block, from the block on the
+     * teacher's chain; then the last student's block to the last receipt at the teacher.
+     */
     private static int[] hops(String figure, List<Peer> peers, List<UUID> measured, Tracker tracker, Arrivals arrivals,
                              double rttP50) {
         Map<String, Integer> index = new java.util.HashMap<>();

@@ -26,9 +26,14 @@ final class JitQuiet {
         this.patience = patienceNanos;
     }
 
+    /** Whether this JVM reports its compile time (without it, no warm-up can wait for quiet). */
+    boolean reports() {
+        return jit != null && jit.isCompilationTimeMonitoringSupported();
+    }
+
     /** Compilation time so far, in milliseconds (0 when the JVM does not report it). */
     long compileMillis() {
-        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+        return reports() ? jit.getTotalCompilationTime() : 0;
     }
 
     /** Marks the end of one warm-up step; true once the last {@code window} nanoseconds were quiet. */
