@@ -59,7 +59,8 @@ public final class Miner {
      * Finds the same nonce as {@link #mine(BlockHeader, BooleanSupplier)}, the lowest from
      * {@code template.nonce()} up, with {@code helpers.length + 1} threads: this one and one per
      * helper on {@code pool}, each trying every {@code n}-th nonce. A thread that finds one records
-     * it; each stops once its next nonce is above the lowest found, so the answer is the lowest
+     * it; each stops once its next nonce is above the lowest found (seen at its next check, every
+     * few thousand attempts: a check each attempt cost 3 % of the rate), so the answer is the lowest
      * winning nonce whatever the threads' speeds (every honest peer mines the same block of a batch).
      * When a helper cannot be started the search runs on this thread alone.
      *
@@ -101,7 +102,8 @@ public final class Miner {
 
     /**
      * Tries {@code first}, {@code first + step}, ... until a nonce wins (recorded in {@code best}
-     * if lower), the next one is above {@code best}, or the search is cancelled ({@code stop}).
+     * if lower), the next one is above {@code best} as read at the last check, or the search is
+     * cancelled ({@code stop}).
      */
     private void stride(BlockHeader template, long first, int step, AtomicLong best, AtomicBoolean stop,
                         BooleanSupplier cancelled) {
@@ -112,8 +114,9 @@ public final class Miner {
         long nonce = first;
         try {
             while (true) {
+                long limit = best.get(); // another thread's win, seen at most CHECK_EVERY attempts late
                 for (int i = 0; i < CHECK_EVERY; i++, nonce += step) {
-                    if (nonce > best.get()) {
+                    if (nonce > limit) {
                         attempts += i;
                         return;
                     }
