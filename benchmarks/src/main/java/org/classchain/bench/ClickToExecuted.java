@@ -215,6 +215,7 @@ public final class ClickToExecuted {
             Results.detail(figure, Results.f("warm-up: %d clicks in %.0f s%s", warmed, jitWatch.seconds(),
                     warmedBecause));
             long jitAtStart = jitWatch.compileMillis();
+            CpuShares cpu = new CpuShares();
             long measureStart = System.nanoTime();
             Profiling jfr = Profiling.start(figure);
             counts.reset();
@@ -225,6 +226,7 @@ public final class ClickToExecuted {
             while (m.count < commands) {
                 click(m, client, teacher, tracker, arrivals, students);
             }
+            String cpuUsed = cpu.measures() ? cpu.perUnit(m.count, 8) : null;
             if (jfr != null) {
                 jfr.close();
             }
@@ -239,6 +241,9 @@ public final class ClickToExecuted {
             Results.detail(figure, Results.f("JIT compiling during the measured clicks: %.1f s of compile time over %.1f s "
                     + "(%.0f %% of one core)", (jitWatch.compileMillis() - jitAtStart) / 1e3, measuredSeconds,
                     100 * (jitWatch.compileMillis() - jitAtStart) / 1e3 / measuredSeconds));
+            if (cpuUsed != null) {
+                Results.detail(figure, "CPU while measuring: " + cpuUsed);
+            }
             long posts = counts.blockPosts.get();
             long intake = counts.intake.get();
             int liveThreads = Thread.activeCount();
@@ -443,8 +448,7 @@ public final class ClickToExecuted {
     private static String threadKinds() {
         Map<String, Integer> kinds = new java.util.TreeMap<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            // a peer's threads end in its node id's first 8 hex digits; pools and ports in digits
-            kinds.merge(t.getName().replaceAll("-[0-9a-f]{8}$", "-<peer>").replaceAll("[0-9]+", "#"), 1, Integer::sum);
+            kinds.merge(CpuShares.kind(t.getName()), 1, Integer::sum);
         }
         StringBuilder b = new StringBuilder();
         kinds.entrySet().stream().sorted((x, y) -> y.getValue() - x.getValue()).limit(14)
