@@ -27,6 +27,13 @@ public final class Miner {
     /** How many attempts pass between two checks of the cancel flag. */
     static final int CHECK_EVERY = 1 << 12;
 
+    /**
+     * How many attempts pass between two reads of the lowest winning nonce the other threads found:
+     * a read every attempt (a volatile field) cost 3-5 % of the rate; the search waits for every
+     * thread, so a thread must see another's win soon (256 attempts: about 30 us).
+     */
+    static final int READ_BEST_EVERY = 1 << 8;
+
     private static final Miner[] NO_HELPERS = new Miner[0];
 
     /** The first 64 header bytes, digested once per search; the nonce (bytes 88-95) lies after them. */
@@ -59,8 +66,8 @@ public final class Miner {
      * Finds the same nonce as {@link #mine(BlockHeader, BooleanSupplier)}, the lowest from
      * {@code template.nonce()} up, with {@code helpers.length + 1} threads: this one and one per
      * helper on {@code pool}, each trying every {@code n}-th nonce. A thread that finds one records
-     * it; each stops once its next nonce is above the lowest found (seen at its next check, every
-     * few thousand attempts: a check each attempt cost 3 % of the rate), so the answer is the lowest
+     * it; each stops once its next nonce is above the lowest found (read every
+     * {@value #READ_BEST_EVERY} attempts), so the answer is the lowest
      * winning nonce whatever the threads' speeds (every honest peer mines the same block of a batch).
      * When a helper cannot be started the search runs on this thread alone.
      *
@@ -102,8 +109,8 @@ public final class Miner {
 
     /**
      * Tries {@code first}, {@code first + step}, ... until a nonce wins (recorded in {@code best}
-     * if lower), the next one is above {@code best} as read at the last check, or the search is
-     * cancelled ({@code stop}).
+     * if lower), the next one is above {@code best} as last read, or the search is cancelled
+     * ({@code stop}).
      */
     private void stride(BlockHeader template, long first, int step, AtomicLong best, AtomicBoolean stop,
                         BooleanSupplier cancelled) {
@@ -113,9 +120,12 @@ public final class Miner {
         sha.update(buf, 0, MIDSTATE_BYTES);
         long nonce = first;
         try {
+            long limit = Long.MAX_VALUE;
             while (true) {
-                long limit = best.get(); // another thread's win, seen at most CHECK_EVERY attempts late
                 for (int i = 0; i < CHECK_EVERY; i++, nonce += step) {
+                    if ((i & (READ_BEST_EVERY - 1)) == 0) {
+                        limit = best.get(); // another thread's win, seen at most READ_BEST_EVERY attempts late
+                    }
                     if (nonce > limit) {
                         attempts += i;
                         return;

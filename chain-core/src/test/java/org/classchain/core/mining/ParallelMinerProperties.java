@@ -87,6 +87,26 @@ class ParallelMinerProperties {
                 .contains(t.withNonce(expected));
     }
 
+    /**
+     * A thread stops once it is past another thread's win: it does not search on for a win of its
+     * own, which the block never needs and the search would wait for. Here the helper runs its
+     * whole part first (an executor that runs it at once), so this thread reads the helper's win
+     * before its first attempt and tries exactly its nonces up to the lower of the two wins.
+     */
+    @Property(tries = 60)
+    void aThreadStopsOncePastAnotherThreadsWin(@ForAll @Size(32) byte[] payload,
+                                               @ForAll @IntRange(min = 6, max = 12) int bits,
+                                               @ForAll @IntRange(min = 0, max = 1000) int from) {
+        BlockHeader t = template(new byte[32], payload, 1_700_000_000_000L, bits, from);
+        long win = new Miner().mine(t, () -> false).orElseThrow().nonce();
+        Miner first = new Miner();
+        Miner helper = new Miner();
+        assertThat(first.mine(t, () -> false, new Miner[] {helper}, Runnable::run)).contains(t.withNonce(win));
+        // this thread tries from, from + 2, ...: those not above the win (the win itself if it is its own)
+        long mine = (win - from) / 2 + 1;
+        assertThat(first.attempts()).as("attempts of the thread that read the helper's win").isEqualTo(mine);
+    }
+
     /** Helpers slowed one by one (the scheduler's worst): still the lowest winning nonce. */
     @Property(tries = 20)
     void slowHelpersDoNotChangeTheAnswer(@ForAll @Size(32) byte[] payload, @ForAll @IntRange(min = 6, max = 10) int bits) {
