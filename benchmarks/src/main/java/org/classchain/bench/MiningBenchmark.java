@@ -35,9 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * one-command block: {@link Miner} (the nonce written into a pre-encoded buffer, the header's first
  * SHA-256 block digested once and its state copied for each attempt), a bare {@link MessageDigest}
  * loop doing exactly that and nothing else (the limit), a bare loop digesting the whole header each
- * attempt (two compressions: how the miner hashed before issue 22), and the naive way (a new header
- * and the whole block re-serialised, header and canonical JSON payload, for every attempt). Every
- * score is attempts/s: one JMH operation is {@link #ATTEMPTS} attempts.
+ * attempt (two compressions: how the miner hashed before its midstate, b287b45), and the naive
+ * way (a new header and the whole block re-serialised, header and canonical JSON payload, for
+ * every attempt). Every score is attempts/s: one JMH operation is {@link #ATTEMPTS} attempts.
  *
  * <p>The miner's header asks for 64 leading zero bits, which no attempt meets in practice, and
  * its cancel flag answers true after {@link #ATTEMPTS} attempts ({@code Miner} polls it every
@@ -127,7 +127,7 @@ public class MiningBenchmark {
         return hits;
     }
 
-    /** The whole header digested every attempt (two compressions): the miner's way before issue 22. */
+    /** The whole header digested every attempt (two compressions): the miner's way before its midstate (b287b45). */
     @Benchmark
     @OperationsPerInvocation(ATTEMPTS)
     public int wholeHeaderDigest() throws DigestException {

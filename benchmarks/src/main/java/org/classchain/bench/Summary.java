@@ -89,7 +89,7 @@ public final class Summary {
             double[] whole = score.get("MiningBenchmark.wholeHeaderDigest");
             if (whole != null) {
                 Results.detail("mining", Results.f("whole header digested every attempt (two compressions, the "
-                        + "miner's way before issue 22): best %,.0f attempts/s; the miner is %.2f times that",
+                        + "miner's way before its midstate): best %,.0f attempts/s; the miner is %.2f times that",
                         whole[2], miner[2] / whole[2]));
             }
             if (naive != null) {
