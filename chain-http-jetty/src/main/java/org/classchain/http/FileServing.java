@@ -52,6 +52,8 @@ final class FileServing extends Handler.Wrapper {
             "GET /files/{root}/chunks/{index}", "POST /files");
     private static final Pattern GET_PATH = Pattern.compile("/([0-9a-f]{64})/(manifest|have|chunks/([0-9]{1,9}))");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The largest body read to the end for a refusal (see {@link #refuse}). */
+    static final long DRAIN_LIMIT = 4L << 20;
 
     private final ChunkStore store;
     private final MessageHandler peer;
@@ -98,7 +100,7 @@ final class FileServing extends Handler.Wrapper {
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
             response.write(true, ByteBuffer.wrap(body), callback);
         } catch (Problem p) {
-            answer(response, callback, p.status, problem(p.getMessage(), p.status));
+            refuse(request, response, callback, p.status, problem(p.getMessage(), p.status));
         } catch (IOException | RuntimeException e) {
             LOG.warn("serving {} failed: {}", path, e.toString());
             answer(response, callback, 500, problem("the peer could not read the file: " + e.getMessage(), 500));
@@ -163,6 +165,29 @@ final class FileServing extends Handler.Wrapper {
         body.put("root", ref.root().hex());
         body.put("chunkSize", ref.chunkSize());
         answer(response, callback, 201, body);
+    }
+
+    /**
+     * Answers a refusal made before the body was read (a forged token, a wrong method, a missing
+     * name) once the rest of a body of at most {@link #DRAIN_LIMIT} has been read and dropped,
+     * without holding a thread meanwhile: closing a connection with the body unread makes the
+     * kernel reset it, and the reset could reach the client before the answer, which then saw no
+     * status at all. A longer body, or one of unknown length, is not read: the answer says that
+     * the connection closes (a client that sends {@code Expect: 100-continue} sends no body).
+     */
+    private static void refuse(Request request, Response response, Callback callback, int status,
+                               Map<String, ?> body) {
+        long length = request.getLength();
+        boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        if (!chunked && length <= 0) {
+            answer(response, callback, status, body);
+        } else if (!chunked && length <= DRAIN_LIMIT) {
+            Content.Source.consumeAll(request, Callback.from(() -> answer(response, callback, status, body),
+                    failed -> callback.failed(failed)));
+        } else {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            answer(response, callback, status, body);
+        }
     }
 
     /** {@code {"error", "status"}} in that order, as {@link HttpProblem}'s bodies (Map.of has no order). */

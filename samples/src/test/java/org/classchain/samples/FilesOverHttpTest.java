@@ -450,6 +450,32 @@ class FilesOverHttpTest {
         assertThat(again.peer().chain()).isNotNull();
     }
 
+    /**
+     * A refused upload is answered, not cut off: the peer refused a forged token before reading
+     * the body and closed the connection with the body unread, and the kernel's reset could reach
+     * the client before the 401 did ("header parser received no bytes", once in a CI-style run).
+     * A body up to a megabyte makes that race all but certain; each try must get its 401 and JSON.
+     */
+    @Test
+    @Timeout(120)
+    void aRefusedUploadIsAnsweredNotCutOff() throws Exception {
+        Peer teacher = peer("teacher", null, List::of);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String forged = "session=" + teacher.nodeId() + ".abc&until=" + (System.currentTimeMillis() + 60_000)
+                + "&mac=" + "00".repeat(32);
+        byte[] junk = new byte[1 << 20];
+        for (int i = 0; i < 20; i++) {
+            for (String query : List.of("?name=x.bin", "?name=x.bin&" + forged)) {
+                var refused = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        teacher.address() + "/api/v1/files" + query))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(junk)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.statusCode()).as(query).isEqualTo(401);
+                assertThat(refused.body()).as(query).startsWith("{\"error\":");
+            }
+        }
+    }
+
     @Test
     @Timeout(120)
     void aStudentCannotMakeAPeerStoreOrServeOtherData() throws Exception {
