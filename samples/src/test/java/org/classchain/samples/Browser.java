@@ -76,9 +76,17 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    /** A wait of at most {@code seconds} that checks its condition every 100 ms. */
+    /**
+     * A wait of at most {@code seconds} that checks its condition every 100 ms. An element the
+     * console re-drew while the condition read it (the room's list is redrawn on every event) is
+     * stale: that check counts as not yet met, and the next one finds the elements again (a wait
+     * once failed on it, reading the transfer bars while a student's progress came in).
+     */
     org.openqa.selenium.support.ui.WebDriverWait waitFor(int seconds) {
-        return new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(100));
+        org.openqa.selenium.support.ui.WebDriverWait wait = new org.openqa.selenium.support.ui.WebDriverWait(driver,
+                Duration.ofSeconds(seconds), Duration.ofMillis(100));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     /** Closes a browser and a classroom, either of which may be null (a start that failed or was skipped). */
