@@ -173,7 +173,7 @@ final class FileServing extends Handler.Wrapper {
      * without holding a thread meanwhile: closing a connection with the body unread makes the
      * kernel reset it, and the reset could reach the client before the answer, which then saw no
      * status at all. A longer body, or one of unknown length, is not read: the answer says that
-     * the connection closes (a client that sends {@code Expect: 100-continue} sends no body).
+     * the connection closes.
      */
     private static void refuse(Request request, Response response, Callback callback, int status,
                                Map<String, ?> body) {
