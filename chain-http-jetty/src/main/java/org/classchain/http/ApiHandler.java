@@ -153,7 +153,7 @@ final class ApiHandler extends Handler.Abstract {
         if (!head && !method.equals("GET")) {
             throw HttpProblem.methodNotAllowed(method + " is not allowed on " + path + "; use GET", "GET, HEAD");
         }
-        if (hasBody(ex.request)) {
+        if (BodyReader.hasBody(ex.request)) {
             throw HttpProblem.badRequest("a GET takes no body");
         }
         ex.asset(asset, head, ConsoleAssets.matches(ex.request.getHeaders().get(HttpHeader.IF_NONE_MATCH), asset));
@@ -168,7 +168,7 @@ final class ApiHandler extends Handler.Abstract {
             throw HttpProblem.methodNotAllowed(ex.request.getMethod() + " is not allowed on " + Routes.PREFIX + EVENTS
                     + "; use GET", "GET");
         }
-        if (hasBody(ex.request)) {
+        if (BodyReader.hasBody(ex.request)) {
             throw HttpProblem.badRequest("a GET takes no body");
         }
         Fields query;
@@ -246,10 +246,6 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private static boolean hasBody(Request request) {
-        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
-    }
-
     private static boolean accepts(Request request, String mediaType) {
         String accept = request.getHeaders().get(HttpHeader.ACCEPT);
         return accept != null && accept.toLowerCase(Locale.ROOT).contains(mediaType);
@@ -288,7 +284,7 @@ final class ApiHandler extends Handler.Abstract {
          * and the client would lose the answer. A 413 is never drained.
          */
         void problemBeforeBody(HttpProblem p) {
-            if (p.status() == 413 || !hasBody(request)) {
+            if (p.status() == 413 || !BodyReader.hasBody(request)) {
                 problem(p);
                 return;
             }
@@ -300,7 +296,7 @@ final class ApiHandler extends Handler.Abstract {
 
         /** Answers before reading the body, which is read and dropped first as for {@link #problemBeforeBody}. */
         void answerBeforeBody(Reply reply) {
-            if (!hasBody(request)) {
+            if (!BodyReader.hasBody(request)) {
                 respond(reply);
                 return;
             }
@@ -361,7 +357,7 @@ final class ApiHandler extends Handler.Abstract {
                     response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(reply.retryAfterSeconds()));
                 }
                 response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
-                if (!bodyRead && hasBody(request)) {
+                if (!bodyRead && BodyReader.hasBody(request)) {
                     // the rest of the body is still on the wire: tell the client this connection
                     // ends here, rather than let it reuse a connection Jetty is about to close
                     response.getHeaders().put(HttpHeader.CONNECTION, "close");

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 
@@ -29,6 +30,11 @@ final class BodyReader implements Runnable {
         this.keep = keep;
         long declared = request.getLength();
         this.buffer = new byte[keep ? (int) Math.min(limit, declared >= 0 ? declared : 8192) : 0];
+    }
+
+    /** Whether {@code request} comes with a body (a positive {@code Content-Length}, or chunked). */
+    static boolean hasBody(Request request) {
+        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     }
 
     /** Reads the whole body of {@code request}, failing with 413 past {@code limit} bytes. */

@@ -52,16 +52,20 @@ final class FileServing extends Handler.Wrapper {
             "GET /files/{root}/chunks/{index}", "POST /files");
     private static final Pattern GET_PATH = Pattern.compile("/([0-9a-f]{64})/(manifest|have|chunks/([0-9]{1,9}))");
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The largest body read to the end for a refusal (see {@link #refuse}). */
-    static final long DRAIN_LIMIT = 4L << 20;
 
     private final ChunkStore store;
     private final MessageHandler peer;
+    private final int drainLimit;
 
-    FileServing(ChunkStore store, MessageHandler peer, Handler next) {
+    /**
+     * @param drainLimit how much of a refused request's body is read and dropped before the answer,
+     *                   as the JSON API does (its largest request body)
+     */
+    FileServing(ChunkStore store, MessageHandler peer, int drainLimit, Handler next) {
         super(next);
         this.store = store;
         this.peer = peer;
+        this.drainLimit = drainLimit;
     }
 
     @Override
@@ -169,25 +173,27 @@ final class FileServing extends Handler.Wrapper {
 
     /**
      * Answers a refusal made before the body was read (a forged token, a wrong method, a missing
-     * name) once the rest of a body of at most {@link #DRAIN_LIMIT} has been read and dropped,
-     * without holding a thread meanwhile: closing a connection with the body unread makes the
-     * kernel reset it, and the reset could reach the client before the answer, which then saw no
-     * status at all. A longer body, or one of unknown length, is not read: the answer says that
-     * the connection closes.
+     * name) as the JSON API answers one ({@code ApiHandler}'s {@code problemBeforeBody}): the rest
+     * of the body is read and dropped first, up to the drain limit and without holding a thread,
+     * because closing a connection with the body unread makes the kernel reset it, and the reset
+     * could reach the client before the answer, which then saw no status at all. A 413 is not
+     * drained; a body past the limit gets its answer with {@code Connection: close}.
      */
-    private static void refuse(Request request, Response response, Callback callback, int status,
-                               Map<String, ?> body) {
-        long length = request.getLength();
-        boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
-        if (!chunked && length <= 0) {
+    private void refuse(Request request, Response response, Callback callback, int status, Map<String, ?> body) {
+        boolean hasBody = BodyReader.hasBody(request);
+        if (!hasBody || status == 413) {
+            if (hasBody) {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
             answer(response, callback, status, body);
-        } else if (!chunked && length <= DRAIN_LIMIT) {
-            Content.Source.consumeAll(request, Callback.from(() -> answer(response, callback, status, body),
-                    failed -> callback.failed(failed)));
-        } else {
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            answer(response, callback, status, body);
+            return;
         }
+        BodyReader.discard(request, drainLimit).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
+            answer(response, callback, status, body);
+        });
     }
 
     /** {@code {"error", "status"}} in that order, as {@link HttpProblem}'s bodies (Map.of has no order). */

@@ -248,7 +248,7 @@ public final class JettyTransport implements Transport {
                 requestTimeout, maxBodyBytes, ConsoleAssets.load(), events,
                 new BodyBudget(bodyBudgetBytes, bodyBudgetPerAddress));
         // files travel as binary beside the JSON API, not through its route table
-        s.setHandler(files == null ? api : new FileServing(files, handler, api));
+        s.setHandler(files == null ? api : new FileServing(files, handler, maxBodyBytes, api));
         s.setErrorHandler(new JsonErrorHandler());
         return s;
     }

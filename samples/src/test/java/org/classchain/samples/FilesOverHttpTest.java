@@ -450,19 +450,25 @@ class FilesOverHttpTest {
         assertThat(again.peer().chain()).isNotNull();
     }
 
+    /** A view token a student could make up for the teacher's peer: a session it never issued, a zero MAC. */
+    private static String forgedViewToken(Peer teacher) {
+        return "session=" + teacher.nodeId() + ".abc&until=" + (System.currentTimeMillis() + 60_000)
+                + "&mac=" + "00".repeat(32);
+    }
+
     /**
      * A refused upload is answered, not cut off: the peer refused a forged token before reading
      * the body and closed the connection with the body unread, and the kernel's reset could reach
      * the client before the 401 did ("header parser received no bytes", once in a CI-style run).
-     * A body up to a megabyte makes that race all but certain; each try must get its 401 and JSON.
+     * A body of a megabyte (the drain limit) makes that race all but certain; each try must get its
+     * 401 and JSON.
      */
     @Test
     @Timeout(120)
     void aRefusedUploadIsAnsweredNotCutOff() throws Exception {
         Peer teacher = peer("teacher", null, List::of);
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        String forged = "session=" + teacher.nodeId() + ".abc&until=" + (System.currentTimeMillis() + 60_000)
-                + "&mac=" + "00".repeat(32);
+        String forged = forgedViewToken(teacher);
         byte[] junk = new byte[1 << 20];
         for (int i = 0; i < 20; i++) {
             for (String query : List.of("?name=x.bin", "?name=x.bin&" + forged)) {
@@ -490,8 +496,7 @@ class FilesOverHttpTest {
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(anonymous.body()).contains("uploading a file is the teacher's");
 
-        String forged = "session=" + teacher.nodeId() + ".abc&until=" + (System.currentTimeMillis() + 60_000)
-                + "&mac=" + "00".repeat(32);
+        String forged = forgedViewToken(teacher);
         var forgedToken = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(files + "?name=x.bin&"
                 + forged)).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(junk)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
