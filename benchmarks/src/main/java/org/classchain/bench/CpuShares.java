@@ -69,9 +69,9 @@ final class CpuShares {
                 byKind.merge(kind(t.getName()), used, Long::sum);
             }
         }
+        int cores = Runtime.getRuntime().availableProcessors();
         StringBuilder b = new StringBuilder(Results.f("%.1f ms of CPU a click (%.1f ms on each of %d cores)",
-                process / 1e6 / per, process / 1e6 / per / Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().availableProcessors()));
+                process / 1e6 / per, process / 1e6 / per / cores, cores));
         if (!byThread()) {
             return b.append("; this JVM does not measure its threads' CPU").toString();
         }
@@ -104,7 +104,6 @@ final class CpuShares {
         }
         return ms;
     }
-
 
     private long processNanos() {
         return os == null ? -1 : os.getProcessCpuTime();
