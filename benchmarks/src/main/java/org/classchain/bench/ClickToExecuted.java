@@ -246,6 +246,7 @@ public final class ClickToExecuted {
             }
             long posts = counts.blockPosts.get();
             long intake = counts.intake.get();
+            String sentPerClick = counts.sentPer(Math.max(1, measured.size()));
             int liveThreads = Thread.activeCount();
             String threadKinds = threadKinds();
             double[] mining = miningAlone(200);
@@ -292,6 +293,7 @@ public final class ClickToExecuted {
             Results.detail(figure, Results.f("per block: %.1f block POSTs (%.1f answered without the intake: known), "
                     + "%.2f intake passes per student (1 is the least: validated once)", (double) posts / blocks,
                     (double) (posts - intake) / blocks, (double) intake / blocks / students));
+            Results.detail(figure, "messages the peers sent per click, by kind: " + sentPerClick);
             Results.detail(figure, "live threads by kind (digits and ports dropped): " + threadKinds);
             int[] hop = hops(figure, peers, measured, tracker, arrivals, Results.quantile(http, 0.5));
             if (trace != null) {

@@ -1,9 +1,14 @@
 package org.classchain.bench;
 
 import java.io.IOException;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 import org.classchain.wire.Message;
 import org.classchain.wire.MessageHandler;
 import org.classchain.wire.Transport;
@@ -23,11 +28,21 @@ final class CountingTransport implements Transport {
         final AtomicLong known = new AtomicLong();
         /** Announcements that went through the intake (validated, or found a duplicate under its lock). */
         final AtomicLong intake = new AtomicLong();
+        /** Messages sent, by kind (the message's record name). */
+        final Map<String, LongAdder> sent = new ConcurrentSkipListMap<>();
 
         void reset() {
             blockPosts.set(0);
             known.set(0);
             intake.set(0);
+            sent.clear();
+        }
+
+        /** "kind count; ..." with each count divided by {@code per}, most sent first. */
+        String sentPer(double per) {
+            return sent.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
+                    .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue().sum() / per))
+                    .collect(Collectors.joining("; "));
         }
     }
 
@@ -81,6 +96,7 @@ final class CountingTransport implements Transport {
 
     @Override
     public CompletableFuture<Message> send(String address, Message request) {
+        counts.sent.computeIfAbsent(request.getClass().getSimpleName(), k -> new LongAdder()).increment();
         if (request instanceof Message.BlockAnnouncement) {
             counts.blockPosts.incrementAndGet();
         }
