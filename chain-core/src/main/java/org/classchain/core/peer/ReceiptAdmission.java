@@ -11,6 +11,7 @@ import org.classchain.Target;
 import org.classchain.core.block.CanonicalJson;
 import org.classchain.core.chain.ChainState;
 import org.classchain.core.dispatch.ReceiptSigner;
+import org.classchain.core.identity.Ed25519Verifier;
 
 /**
  * Decides, at a host of the teacher's account, whether a receipt is kept: it must be signed by a
@@ -55,6 +56,8 @@ final class ReceiptAdmission {
     private final PeerDirectory directory;
     private final Supplier<Set<String>> ownUsers;
     private final String self;
+    /** The teacher checks every student's receipt of every command: each student's key decoded once. */
+    private final Ed25519Verifier signatures = new Ed25519Verifier(1024);
 
     /**
      * @param chain this peer's chain
@@ -72,7 +75,7 @@ final class ReceiptAdmission {
     }
 
     Judgement judge(Receipt r) {
-        if (!ReceiptSigner.verify(r)) {
+        if (!ReceiptSigner.verify(r, signatures)) {
             return Judgement.forged("not signed by the key it names");
         }
         ChainState c = chain.get();

@@ -23,7 +23,7 @@ import org.classchain.core.block.BlockCodec;
 import org.classchain.core.block.HeaderCodec;
 import org.classchain.core.block.SigningBytes;
 import org.classchain.core.cache.BoundedCache;
-import org.classchain.core.identity.Ed25519Signatures;
+import org.classchain.core.identity.Ed25519Verifier;
 import org.classchain.core.mining.Difficulty;
 
 /**
@@ -45,6 +45,8 @@ public final class BlockValidator {
     private final BlockCodec codec;
     private final Clock clock;
     private final BoundedCache<Hash, NodeKey> verified = BoundedCache.ofSize(200_000);
+    /** Grants are signed by the teacher's hosts: a handful of keys, each decoded once. */
+    private final Ed25519Verifier signatures = new Ed25519Verifier(64);
 
     /** A validator using {@code clock} for the future-timestamp rule. */
     public BlockValidator(BlockCodec codec, Clock clock) {
@@ -114,7 +116,7 @@ public final class BlockValidator {
             return false;
         }
         if (!key.get().equals(verified.get(block.hash()))) {
-            if (!Ed25519Signatures.verify(key.get(), SigningBytes.grant(g), g.signature())) {
+            if (!signatures.verify(key.get(), SigningBytes.grant(g), g.signature())) {
                 throw new ValidationException(Rule.GRANT_SIGNATURE, "grant signature does not verify with host "
                         + g.hostNodeId() + "'s key");
             }
@@ -185,7 +187,7 @@ public final class BlockValidator {
                 return;
             }
             keyOf.apply(g.hostNodeId()).ifPresent(key -> {
-                if (Ed25519Signatures.verify(key, SigningBytes.grant(g), g.signature())) {
+                if (signatures.verify(key, SigningBytes.grant(g), g.signature())) {
                     verified.put(b.hash(), key);
                 }
             });
@@ -245,7 +247,7 @@ public final class BlockValidator {
         }
         checkOrder(g, ctx.parent());
         if (!hostKey.equals(verified.get(block.hash()))) {
-            if (!Ed25519Signatures.verify(hostKey, SigningBytes.grant(g), g.signature())) {
+            if (!signatures.verify(hostKey, SigningBytes.grant(g), g.signature())) {
                 throw new ValidationException(Rule.GRANT_SIGNATURE, "grant signature does not verify with host "
                         + g.hostNodeId() + "'s key");
             }
