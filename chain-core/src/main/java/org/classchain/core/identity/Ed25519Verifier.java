@@ -1,26 +1,28 @@
 package org.classchain.core.identity;
 
-import java.util.Optional;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.classchain.NodeKey;
 import org.classchain.core.cache.BoundedCache;
 
 /**
- * Ed25519 verification that decodes each public key once. Decoding a key (a square root in the
+ * Ed25519 verification that decodes each signer's key once. Decoding a key (a square root in the
  * field) is about a tenth of a verification, and a peer checks the same few keys over and over: a
  * student the teacher's host key on every block, the teacher each student's key on every receipt.
- * This keeps the decoded points of the {@code keys} keys used last.
+ * This keeps the decoded points of the {@code keys} keys that verified a signature last.
  *
- * <p>It accepts exactly what {@link Ed25519Signatures#verify} accepts: a key is decoded with the
- * checks Bouncy Castle's byte-key verification makes on it (canonical encoding, a point on the
- * curve, not one of the small-order encodings), and a key that fails them is remembered as one no
- * signature verifies under. Thread-safe; a key is decoded outside the cache's lock.
+ * <p>It accepts exactly what {@link Ed25519Signatures#verify} accepts. A key not kept is verified
+ * from its bytes, as there, and kept only once a signature verified under it: a made-up key with a
+ * malformed signature costs what it always did and takes no room. A kept key was decoded with the
+ * checks the verification from bytes makes on it (canonical encoding, a point on the curve, not
+ * one of the small-order encodings: Bouncy Castle's partial validation, the one its own
+ * {@code Ed25519PublicKeyParameters} verifies through). Thread-safe; a key is decoded and verified
+ * outside the cache's lock.
  */
 public final class Ed25519Verifier {
 
-    private final BoundedCache<NodeKey, Optional<Ed25519.PublicPoint>> points;
+    private final BoundedCache<NodeKey, Ed25519.PublicPoint> points;
 
-    /** A verifier that remembers the decoded points of up to {@code keys} keys. */
+    /** A verifier that keeps the decoded points of up to {@code keys} keys. */
     public Ed25519Verifier(int keys) {
         this.points = BoundedCache.ofSize(keys);
     }
@@ -30,15 +32,27 @@ public final class Ed25519Verifier {
         if (key == null || message == null || signature == null || signature.length != Ed25519.SIGNATURE_SIZE) {
             return false;
         }
-        Optional<Ed25519.PublicPoint> point = points.get(key);
-        if (point == null) {
-            point = Optional.ofNullable(Ed25519.validatePublicKeyPartialExport(key.publicKey(), 0));
-            points.put(key, point);
-        }
         try {
-            return point.isPresent() && Ed25519.verify(signature, 0, point.get(), message, 0, message.length);
+            Ed25519.PublicPoint point = points.get(key);
+            if (point != null) {
+                return Ed25519.verify(signature, 0, point, message, 0, message.length);
+            }
+            byte[] bytes = key.publicKey();
+            if (!Ed25519.verify(signature, 0, bytes, 0, message, 0, message.length)) {
+                return false;
+            }
+            Ed25519.PublicPoint decoded = Ed25519.validatePublicKeyPartialExport(bytes, 0);
+            if (decoded != null) {
+                points.put(key, decoded);
+            }
+            return true;
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** Whether {@code key}'s decoded point is kept (for tests). */
+    boolean keeps(NodeKey key) {
+        return points.get(key) != null;
     }
 }

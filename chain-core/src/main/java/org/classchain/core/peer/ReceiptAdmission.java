@@ -56,7 +56,7 @@ final class ReceiptAdmission {
     private final PeerDirectory directory;
     private final Supplier<Set<String>> ownUsers;
     private final String self;
-    /** The teacher checks every student's receipt of every command: each student's key decoded once. */
+    /** The teacher checks every student's receipt of every command: each student's key decoded once (up to 1,024 keys). */
     private final Ed25519Verifier signatures = new Ed25519Verifier(1024);
 
     /**

@@ -22,7 +22,7 @@ class Ed25519VerifierProperties {
 
     enum Damage { NONE, SIGNATURE_BIT, MESSAGE_BIT, OTHER_KEY }
 
-    /** Two places keep only two keys, so tries keep evicting and decoding again. */
+    /** Keeps only two keys, and lives as long as a property's tries: most of them evict a key. */
     private final Ed25519Verifier small = new Ed25519Verifier(2);
 
     @Property(tries = 300)
@@ -72,15 +72,55 @@ class Ed25519VerifierProperties {
                 "0100000000000000000000000000000000000000000000000000000000000000",
                 "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
                 "0000000000000000000000000000000000000000000000000000000000000000",
-                // y = p, and y = p + 1: not canonical
+                // the same two with the sign of x set while x = 0
+                "0100000000000000000000000000000000000000000000000000000000000080",
+                "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+                // the two points of order 8 with x's sign clear
+                "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+                "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+                // y = p, p + 1 and p + 2: not canonical
                 "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
                 "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+                "efffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
                 // RFC 8032 test 1's key, and the same with the sign of x flipped
                 "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
                 "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707519a")
                 .map(h -> new NodeKey(hex.parseHex(h)));
         Arbitrary<NodeKey> random = Arbitraries.bytes().array(byte[].class).ofSize(32).map(NodeKey::new);
         return Arbitraries.oneOf(special, random);
+    }
+
+    /** Three signers through a verifier that keeps two: each key is evicted and decoded again, and stays right. */
+    @Example
+    void keysEvictedAndDecodedAgainStayRight() {
+        Ed25519Verifier verifier = new Ed25519Verifier(2);
+        NodeIdentity[] signers = new NodeIdentity[3];
+        for (int i = 0; i < signers.length; i++) {
+            byte[] seed = new byte[32];
+            seed[0] = (byte) (i + 1);
+            signers[i] = NodeIdentity.fromPrivateKey(seed);
+        }
+        for (int round = 0; round < 4; round++) {
+            for (NodeIdentity signer : signers) {
+                byte[] message = ("receipt " + round).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] signature = signer.sign(message);
+                assertThat(verifier.verify(signer.publicKey(), message, signature)).isTrue();
+                assertThat(verifier.keeps(signer.publicKey())).isTrue();
+                assertThat(verifier.verify(signer.publicKey(), "forged".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        signature)).isFalse();
+                assertThat(verifier.verify(signers[(round + 1) % 3].publicKey(), message, signature))
+                        .isEqualTo(signers[(round + 1) % 3] == signer);
+            }
+        }
+    }
+
+    /** A key that never verified a signature takes no room, whatever it is. */
+    @Property(tries = 100)
+    void onlyAKeyThatVerifiedIsKept(@ForAll("keys") NodeKey key, @ForAll @Size(max = 64) byte[] message,
+                                    @ForAll @Size(64) byte[] signature) {
+        Ed25519Verifier verifier = new Ed25519Verifier(4);
+        boolean verified = verifier.verify(key, message, signature);
+        assertThat(verifier.keeps(key)).isEqualTo(verified);
     }
 
     /** RFC 8032 section 7.1, test 2, through a verifier that already holds the key. */
