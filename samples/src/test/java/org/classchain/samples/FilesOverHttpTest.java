@@ -482,6 +482,70 @@ class FilesOverHttpTest {
         }
     }
 
+    /**
+     * A student's script drips refused uploads to tie the teacher's peer up: 48 connections, more
+     * than the peer's 32 threads, each send an upload's headers with a forged token and the first
+     * 100 of 1,000 announced bytes, then stall. A refusal reads the rest of the body before it
+     * answers, without a thread while it waits: another computer is still answered at once, and
+     * each dripper that sends the rest of its body gets its 401 and JSON.
+     */
+    @Test
+    @Timeout(120)
+    void uploadsDrippedSlowlyHoldNoThread() throws Exception {
+        Peer teacher = peer("teacher", null, List::of);
+        java.net.URI uri = java.net.URI.create(teacher.address());
+        String head = "POST /api/v1/files?name=x.bin&" + forgedViewToken(teacher)
+                + " HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n";
+        List<java.net.Socket> drips = new ArrayList<>();
+        try {
+            for (int i = 0; i < 48; i++) {
+                java.net.Socket s = new java.net.Socket();
+                drips.add(s);
+                s.bind(new InetSocketAddress(java.net.InetAddress.getByName("127.0.7.2"), 0));
+                s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().write(new byte[100]);
+                s.getOutputStream().flush();
+            }
+            try (java.net.Socket other = new java.net.Socket()) {
+                other.bind(new InetSocketAddress(java.net.InetAddress.getByName("127.0.7.3"), 0));
+                other.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
+                other.setSoTimeout(5_000);
+                other.getOutputStream().write("GET /api/v1/head HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String answer = new String(other.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(answer).as("another computer, while 48 uploads stall").startsWith("HTTP/1.1 200");
+            }
+            for (java.net.Socket s : drips) {
+                s.getOutputStream().write(new byte[900]);
+                s.getOutputStream().flush();
+                String answer = firstAnswer(s.getInputStream());
+                assertThat(answer).startsWith("HTTP/1.1 401").contains("{\"error\":");
+            }
+        } finally {
+            for (java.net.Socket s : drips) {
+                s.close();
+            }
+        }
+    }
+
+    /** One HTTP answer's head and its body, read up to its Content-Length. */
+    private static String firstAnswer(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        while (!head.toString(java.nio.charset.StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+        }
+        String text = head.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
+        return text + (length.find() ? new String(in.readNBytes(Integer.parseInt(length.group(1))),
+                java.nio.charset.StandardCharsets.UTF_8) : "");
+    }
+
     @Test
     @Timeout(120)
     void aStudentCannotMakeAPeerStoreOrServeOtherData() throws Exception {
