@@ -7,6 +7,7 @@ import org.classchain.Attachment;
 import org.classchain.Receipt;
 import org.classchain.ReceiptStatus;
 import org.classchain.core.block.SigningBytes;
+import org.classchain.core.identity.Ed25519Signatures;
 import org.classchain.core.identity.Ed25519Verifier;
 import org.classchain.core.identity.NodeIdentity;
 
@@ -47,7 +48,8 @@ public final class ReceiptSigner {
      * {@code peerId} and the signature is valid. Never throws on a bad receipt.
      */
     public static boolean verify(Receipt receipt) {
-        return verify(receipt, new Ed25519Verifier(1));
+        return namesItsKey(receipt)
+                && Ed25519Signatures.verify(receipt.peerKey(), SigningBytes.receipt(receipt), receipt.signature());
     }
 
     /**
@@ -55,7 +57,12 @@ public final class ReceiptSigner {
      * peer that checks the receipts of the same computers again and again.
      */
     public static boolean verify(Receipt receipt, Ed25519Verifier signatures) {
-        return receipt.peerKey().nodeId().equals(receipt.peerId())
+        return namesItsKey(receipt)
                 && signatures.verify(receipt.peerKey(), SigningBytes.receipt(receipt), receipt.signature());
+    }
+
+    /** Whether the receipt's {@code peerId} is its key's node id. */
+    private static boolean namesItsKey(Receipt receipt) {
+        return receipt.peerKey().nodeId().equals(receipt.peerId());
     }
 }

@@ -32,20 +32,19 @@ public final class Ed25519Verifier {
         if (key == null || message == null || signature == null || signature.length != Ed25519.SIGNATURE_SIZE) {
             return false;
         }
-        try {
-            Ed25519.PublicPoint point = points.get(key);
-            if (point != null) {
-                return Ed25519.verify(signature, 0, point, message, 0, message.length);
-            }
-            byte[] bytes = key.publicKey();
-            if (!Ed25519.verify(signature, 0, bytes, 0, message, 0, message.length)) {
+        Ed25519.PublicPoint point = points.get(key);
+        if (point == null) {
+            if (!Ed25519Signatures.verify(key, message, signature)) {
                 return false;
             }
-            Ed25519.PublicPoint decoded = Ed25519.validatePublicKeyPartialExport(bytes, 0);
+            Ed25519.PublicPoint decoded = Ed25519.validatePublicKeyPartialExport(key.publicKey(), 0);
             if (decoded != null) {
                 points.put(key, decoded);
             }
             return true;
+        }
+        try {
+            return Ed25519.verify(signature, 0, point, message, 0, message.length);
         } catch (RuntimeException e) {
             return false;
         }
